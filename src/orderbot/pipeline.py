@@ -1,0 +1,104 @@
+"""Question in, grounded answer out: retrieval, relevance gate, generation, timings."""
+
+from __future__ import annotations
+
+import time
+
+from orderbot.config import Settings
+from orderbot.errors import QuestionError
+from orderbot.generate import Generator, check_backend, make_generator
+from orderbot.index.embedder import Embedder, load_embedder
+from orderbot.index.store import ChunkStore
+from orderbot.models import Answer, Context, Generation, Retrieval, Timings
+from orderbot.retrieve import HybridRetriever
+
+
+class Pipeline:
+    def __init__(
+        self,
+        settings: Settings,
+        store: ChunkStore,
+        retriever: HybridRetriever,
+        generator: Generator,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.retriever = retriever
+        self.generator = generator
+        self.manifest = store.read_manifest()
+
+    @classmethod
+    def from_settings(
+        cls,
+        settings: Settings,
+        *,
+        embedder: Embedder | None = None,
+        generator: Generator | None = None,
+    ) -> Pipeline:
+        if generator is None:
+            check_backend(settings.generation.backend)  # fail before loading any model
+        store = ChunkStore.open(settings.index.index_path())
+        embedder = embedder or load_embedder(
+            settings.index.embedding_model, settings.index.embed_batch_size
+        )
+        retriever = HybridRetriever(store, embedder, settings.retrieval)
+        return cls(
+            settings, store, retriever, generator or make_generator(settings.generation, embedder)
+        )
+
+    @property
+    def documents(self) -> list[str]:
+        return [d.title for d in self.manifest.documents]
+
+    def refusal(self) -> str:
+        titles = "; ".join(f"“{t}”" for t in self.documents) or "the indexed documents"
+        return (
+            "The documents do not cover this question, so I cannot answer it without "
+            f"guessing. I answer questions about {titles} and the sources its footnotes cite."
+        )
+
+    def check_question(self, question: str) -> str:
+        text = question.strip()
+        if not text:
+            raise QuestionError("the question is empty")
+        limit = self.settings.max_question_chars
+        if len(text) > limit:
+            raise QuestionError(
+                f"the question is {len(text):,} characters long; the limit is {limit:,}"
+            )
+        return text
+
+    def ask(self, question: str) -> Answer:
+        text = self.check_question(question)
+        t0 = time.perf_counter()
+        retrieval = self.retriever.retrieve(text)
+        t1 = time.perf_counter()
+        generation = self._generate(text, retrieval)
+        t2 = time.perf_counter()
+        return Answer(
+            question=text,
+            answer=generation.answer,
+            refused=generation.refused,
+            citations=generation.citations,
+            contexts=[
+                Context(
+                    chunk_id=r.chunk.id,
+                    document=r.chunk.document,
+                    section=r.chunk.section,
+                    text=r.chunk.text,
+                    score=round(r.score, 6),
+                )
+                for r in retrieval.results
+            ],
+            generator=self.generator.name,
+            timings_ms=Timings(retrieve=_ms(t1 - t0), generate=_ms(t2 - t1), total=_ms(t2 - t0)),
+        )
+
+    def _generate(self, question: str, retrieval: Retrieval) -> Generation:
+        if not retrieval.relevant:
+            return Generation(answer=self.refusal(), refused=True)
+        return self.generator.generate(question, retrieval.results)
+
+
+def _ms(seconds: float) -> float:
+    return round(seconds * 1000, 2)

@@ -1,0 +1,80 @@
+"""Shared fixtures: no network but loopback, settings isolated per test, and the
+expensive real parts (the packaged MiniLM, a built Chroma index) once per session."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from orderbot.config import Settings, load_settings
+from orderbot.index import build_index
+from orderbot.index.embedder import SentenceTransformerEmbedder, load_embedder
+from orderbot.pipeline import Pipeline
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+REPORT = CORPUS / "toward-a-better-security-order.txt"
+_LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+@pytest.fixture(autouse=True)
+def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: object) -> None:
+        if self.family in (socket.AF_INET, socket.AF_INET6):
+            host = address[0] if isinstance(address, tuple) else address
+            if host not in _LOOPBACK:
+                raise RuntimeError(f"test tried to reach {address!r}: network is blocked")
+        return real_connect(self, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    import os
+
+    for key in list(os.environ):
+        if key.startswith("ORDERBOT_"):
+            monkeypatch.delenv(key)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
+
+
+@pytest.fixture(scope="session")
+def embedder() -> SentenceTransformerEmbedder:
+    return load_embedder("all-MiniLM-L6-v2")
+
+
+def make_settings(base: Path, **overrides: object) -> Settings:
+    """Settings whose corpus and index live under ``base``; ``index`` entries merge."""
+    index = {"root": base / "index", **overrides.pop("index", {})}  # type: ignore[dict-item]
+    return load_settings(corpus_dir=base / "corpus", index=index, **overrides)
+
+
+@pytest.fixture(scope="session")
+def built(
+    tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder
+) -> Settings:
+    """The real corpus, indexed once for the session with the real model."""
+    base = tmp_path_factory.mktemp("built")
+    shutil.copytree(CORPUS, base / "corpus")
+    settings = make_settings(base)
+    build_index(settings, embedder=embedder)
+    return settings
+
+
+@pytest.fixture(scope="session")
+def pipeline(built: Settings, embedder: SentenceTransformerEmbedder) -> Pipeline:
+    return Pipeline.from_settings(built, embedder=embedder)
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Iterator[Path]:
+    shutil.copytree(CORPUS, tmp_path / "corpus")
+    return tmp_path

@@ -1,0 +1,145 @@
+"""The ``orderbot`` command as a user meets it: output, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from orderbot import cli
+from orderbot.config import Settings
+from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
+
+ANSWER_KEYS = {"question", "answer", "refused", "citations", "contexts", "generator", "timings_ms"}
+
+
+def run(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str
+) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["orderbot", *args])
+    try:
+        cli.main()
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def use(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> None:
+    monkeypatch.setenv("ORDERBOT_CORPUS_DIR", str(settings.corpus_dir))
+    monkeypatch.setenv("ORDERBOT_INDEX__ROOT", str(settings.index.root))
+
+
+def test_ask_json_is_one_stable_object(
+    built: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    use(monkeypatch, built)
+    code, out, _ = run(
+        capsys, monkeypatch, "ask", "--json", "How many proposals are in the package?"
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == ANSWER_KEYS
+    assert data["refused"] is False
+    assert set(data["citations"][0]) == {"n", "chunk_id", "document", "section", "quote", "url"}
+    assert set(data["contexts"][0]) == {"chunk_id", "document", "section", "text", "score"}
+    assert set(data["timings_ms"]) == {"retrieve", "generate", "total"}
+    scores = [c["score"] for c in data["contexts"]]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_ask_prints_answer_and_sources(
+    built: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    use(monkeypatch, built)
+    code, out, _ = run(capsys, monkeypatch, "ask", "What did Blinken say about the alternative?")
+    assert code == 0
+    assert "Sources:" in out
+    assert "Footnote 1" in out and "https://www.state.gov/" in out
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [("", "the question is empty"), ("?" * 2001, "the limit is 2,000")],
+)
+def test_bad_question_one_line_error(
+    built: Settings,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    question: str,
+    message: str,
+) -> None:
+    use(monkeypatch, built)
+    code, out, err = run(capsys, monkeypatch, "ask", question)
+    assert code == 1
+    assert out == ""
+    assert err.strip().count("\n") == 0
+    assert message in err and "Traceback" not in err
+
+
+def test_missing_index_says_how_to_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ORDERBOT_INDEX__ROOT", str(tmp_path / "none"))
+    code, _, err = run(capsys, monkeypatch, "ask", "Anything?")
+    assert code == 1
+    assert "no index at" in err and "orderbot ingest" in err
+    assert not (tmp_path / "none").exists()
+
+
+def test_bad_setting_is_a_clear_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ORDERBOT_RETRIEVAL__TOP_K", "zero")
+    code, _, err = run(capsys, monkeypatch, "ask", "Anything?")
+    assert code == 1
+    assert "retrieval.top_k" in err and "Traceback" not in err
+
+
+def test_ingest_names_unreadable_file_and_keeps_others(
+    corpus_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (corpus_copy / "corpus" / "broken.txt").write_bytes(b"\xff\xfe\x00 not text")
+    monkeypatch.setenv("ORDERBOT_CORPUS_DIR", str(corpus_copy / "corpus"))
+    monkeypatch.setenv("ORDERBOT_INDEX__ROOT", str(corpus_copy / "index"))
+    code, _, err = run(capsys, monkeypatch, "ingest")
+    assert code == 1
+    assert "broken.txt" in err and "not UTF-8" in err
+    assert "1 documents" in err
+    code, out, _ = run(capsys, monkeypatch, "ask", "--json", "How many variables are there?")
+    assert code == 0 and json.loads(out)["citations"]
+
+
+def test_console_script_end_to_end(built: Settings) -> None:
+    """The installed ``orderbot`` entry point, as a separate process."""
+    exe = Path(sys.executable).with_name("orderbot")
+    env = {
+        **os.environ,
+        "ORDERBOT_CORPUS_DIR": str(built.corpus_dir),
+        "ORDERBOT_INDEX__ROOT": str(built.index.root),
+    }
+    done = subprocess.run(
+        [
+            str(exe if exe.exists() else shutil.which("orderbot")),
+            "ask",
+            "--json",
+            "Which variable covers artificial intelligence?",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert "Artificial Intelligence and Cyber" in data["answer"]

@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from orderbot.config import IndexSettings, Settings, load_settings
+from orderbot.errors import ConfigError
+
+
+def test_env_prefix_and_nesting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ORDERBOT_RETRIEVAL__TOP_K", "7")
+    monkeypatch.setenv("ORDERBOT_CORPUS_DIR", "/tmp/elsewhere")
+    settings = load_settings()
+    assert settings.retrieval.top_k == 7
+    assert settings.corpus_dir == Path("/tmp/elsewhere")
+
+
+def test_bad_values_are_config_errors(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ORDERBOT_RETRIEVAL__TOP_K", "many")
+    with pytest.raises(ConfigError, match=r"retrieval\.top_k"):
+        load_settings()
+
+
+def test_unknown_keys_rejected() -> None:
+    with pytest.raises(ConfigError, match="chunk_sise"):
+        load_settings(index={"chunk_sise": 10})
+
+
+def test_top_k_cannot_exceed_candidates() -> None:
+    with pytest.raises(ConfigError, match="exceeds"):
+        load_settings(retrieval={"top_k": 30, "candidates": 10})
+
+
+def test_index_name_follows_every_index_setting() -> None:
+    base = IndexSettings()
+    names = {
+        base.index_name(),
+        IndexSettings(chunk_size=100).index_name(),
+        IndexSettings(embedding_model="/models/other").index_name(),
+        IndexSettings(embedding_model="/elsewhere/other").index_name(),
+    }
+    assert len(names) == 4
+    assert base.index_name() == IndexSettings().index_name()
+    assert IndexSettings(embed_batch_size=8).index_name() == base.index_name()
+
+
+def test_every_field_is_described() -> None:
+    def walk(model: type[object]) -> None:
+        for name, field in model.model_fields.items():  # type: ignore[attr-defined]
+            assert field.description, f"{model.__name__}.{name} has no description"
+            annotation = field.annotation
+            if isinstance(annotation, type) and hasattr(annotation, "model_fields"):
+                walk(annotation)
+
+    walk(Settings)
+
+
+def test_unknown_backend_lists_known_ones() -> None:
+    from orderbot.generate import check_backend
+
+    with pytest.raises(ConfigError, match="known: extractive"):
+        check_backend("gpt-17")

@@ -1,0 +1,60 @@
+from __future__ import annotations
+
+import pytest
+
+from orderbot.config import Settings
+from orderbot.index.store import ChunkStore
+from orderbot.models import Chunk
+from orderbot.pipeline import Pipeline
+from orderbot.retrieve import BM25Index, reciprocal_rank_fusion
+
+
+def test_rrf_known_values() -> None:
+    fused = reciprocal_rank_fusion([["a", "b", "c"], ["b", "d"]], k=1)
+    scores = dict(fused)
+    assert scores["b"] == pytest.approx(1 / 3 + 1 / 2)
+    assert scores["a"] == pytest.approx(1 / 2)
+    assert scores["d"] == pytest.approx(1 / 3)
+    assert [i for i, _ in fused] == ["b", "a", "d", "c"]
+
+
+def test_rrf_rejects_bad_k() -> None:
+    with pytest.raises(ValueError, match="k must be"):
+        reciprocal_rank_fusion([["a"]], k=0)
+
+
+def _chunk(i: str, text: str) -> Chunk:
+    return Chunk(id=i, doc_id="d", document="D", section="S", kind="body", text=text)
+
+
+def test_bm25_only_returns_matching_chunks() -> None:
+    index = BM25Index([_chunk("a", "nuclear disarmament talks"), _chunk("b", "climate finance")])
+    hits = index.search("What about nuclear weapons?", 5)
+    assert [i for i, _ in hits] == ["a"]
+    assert BM25Index([]).search("anything", 3) == []
+
+
+@pytest.mark.slow
+def test_hybrid_finds_the_passage(pipeline: Pipeline) -> None:
+    result = pipeline.retriever.retrieve("How many proposals are in the package?")
+    assert result.relevant
+    assert any("contains 20 proposals" in r.chunk.text for r in result.results[:3])
+    assert [r.score for r in result.results] == sorted(
+        (r.score for r in result.results), reverse=True
+    )
+
+
+@pytest.mark.slow
+def test_store_is_real_chroma_on_disk(built: Settings) -> None:
+    path = built.index.index_path()
+    assert (path / "chroma.sqlite3").is_file()
+    store = ChunkStore.open(path)
+    chunks = store.chunks()
+    assert store.count() == len(chunks) > 10
+    assert {c.kind for c in chunks} == {"body", "list", "footnote"}
+    assert {c.doc_id for c in chunks} == {"toward-a-better-security-order"}
+    cited = next(c for c in chunks if "chaos and disorder" in c.text)
+    assert cited.footnotes[0].n == 1 and cited.refs[0].n == 1
+    manifest = store.read_manifest()
+    assert manifest.documents[0].title == "Toward a Better Security Order"
+    assert manifest.chunks == len(chunks)
