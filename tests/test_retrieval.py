@@ -18,9 +18,17 @@ def test_rrf_known_values() -> None:
     assert [i for i, _ in fused] == ["b", "a", "d", "c"]
 
 
-def test_rrf_rejects_bad_k() -> None:
+def test_rrf_weights() -> None:
+    fused = dict(reciprocal_rank_fusion([["a", "b"], ["b", "a"]], k=1, weights=[2.0, 1.0]))
+    assert fused["a"] == pytest.approx(2 / 2 + 1 / 3)
+    assert fused["b"] == pytest.approx(2 / 3 + 1 / 2)
+
+
+def test_rrf_rejects_bad_arguments() -> None:
     with pytest.raises(ValueError, match="k must be"):
         reciprocal_rank_fusion([["a"]], k=0)
+    with pytest.raises(ValueError, match="one non-negative weight per ranking"):
+        reciprocal_rank_fusion([["a"], ["b"]], weights=[1.0])
 
 
 def _chunk(i: str, text: str) -> Chunk:

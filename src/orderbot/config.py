@@ -66,6 +66,12 @@ class RetrievalSettings(BaseModel):
         20, ge=1, le=500, description="Passages each retriever (BM25, dense) proposes."
     )
     rrf_k: int = Field(60, ge=1, description="Reciprocal rank fusion constant k.")
+    dense_weight: float = Field(
+        0.5, ge=0.0, le=10.0, description="Weight of the dense ranking in the fusion."
+    )
+    bm25_weight: float = Field(
+        1.0, ge=0.0, le=10.0, description="Weight of the BM25 ranking in the fusion."
+    )
     min_similarity: float = Field(
         0.2,
         ge=-1.0,

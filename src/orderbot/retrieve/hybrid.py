@@ -26,7 +26,9 @@ class HybridRetriever:
         dense = [(i, s) for i, s in self.store.query(vector, n) if i in self.chunks]
         lexical = [(i, s) for i, s in self.bm25.search(query, n) if i in self.chunks]
         fused = reciprocal_rank_fusion(
-            [[i for i, _ in dense], [i for i, _ in lexical]], k=self.settings.rrf_k
+            [[i for i, _ in dense], [i for i, _ in lexical]],
+            k=self.settings.rrf_k,
+            weights=[self.settings.dense_weight, self.settings.bm25_weight],
         )
         similarity = dict(dense)
         bm25 = dict(lexical)
