@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 
+from orderbot.chat import Turn, standalone_question
 from orderbot.config import Settings
 from orderbot.errors import QuestionError
 from orderbot.generate import Generator, check_backend, make_generator
@@ -68,12 +70,13 @@ class Pipeline:
             )
         return text
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
         text = self.check_question(question)
         t0 = time.perf_counter()
-        retrieval = self.retriever.retrieve(text)
+        query = standalone_question(text, history)
+        retrieval = self.retriever.retrieve(query)
         t1 = time.perf_counter()
-        generation = self._generate(text, retrieval)
+        generation = self._generate(query, retrieval)
         t2 = time.perf_counter()
         return Answer(
             question=text,

@@ -1,0 +1,41 @@
+"""Conversation: chat history and follow-up questions made stand-alone for retrieval.
+
+Without a language model, a follow-up ("and the second one?", "what did he say?") is
+made stand-alone by putting the previous question in front of it: retrieval then sees
+the topic the follow-up refers to. Model backends can rewrite properly.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+_OPENERS = re.compile(r"^(and|but|so|also|then|what about|how about|and what|or)\b", re.I)
+_ANAPHORA = re.compile(
+    r"\b(it|its|they|them|their|he|him|his|she|her|this|that|these|those|there|"
+    r"the (first|second|third|last|other|latter|former)( one)?|the same|one)\b",
+    re.I,
+)
+
+
+class Turn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=20_000)
+
+
+def is_follow_up(question: str) -> bool:
+    return bool(_OPENERS.match(question.strip()) or _ANAPHORA.search(question))
+
+
+def standalone_question(question: str, history: Sequence[Turn]) -> str:
+    """The question to retrieve with: ``question`` itself, or, for a follow-up, the
+    previous user question followed by it."""
+    previous = next((t.content.strip() for t in reversed(history) if t.role == "user"), "")
+    if previous and is_follow_up(question):
+        return f"{previous} {question}"
+    return question
