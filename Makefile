@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 QUESTION ?= How many proposals are in the package?
 
-.PHONY: run install index ask test lint bench clean
+.PHONY: run install index ask test lint unit gate eval bench clean
 
 run: index ask
 
@@ -29,8 +29,17 @@ lint: install
 	$(BIN)/ruff format --check src tests benchmarks
 	$(BIN)/mypy
 
-test: lint
+test: lint unit gate
+
+unit: install
 	$(BIN)/pytest
+
+# The release gate: the evaluation set must not score worse than the committed baseline.
+gate: index
+	$(BIN)/orderbot eval --baseline eval/baseline/metrics.json --out eval/runs/latest
+
+eval: index
+	$(BIN)/orderbot eval
 
 bench: index
 	$(BIN)/python benchmarks/bench_pipeline.py

@@ -19,3 +19,11 @@ def test_readme_quick_start_commands_exist() -> None:
     assert "\nrun:" in makefile and "\ntest:" in makefile
     ci = (ROOT / ".ci" / "run").read_text("utf-8")
     assert "make test" in ci
+
+
+def test_readme_eval_table_matches_committed_baseline() -> None:
+    readme = (ROOT / "README.md").read_text("utf-8")
+    report = (ROOT / "eval" / "baseline" / "report.md").read_text("utf-8")
+    table = report.split("## Metrics\n\n")[1].split("\n\n")[0]
+    shown = readme.split("<!-- eval-table:start -->")[1].split("<!-- eval-table:end -->")[0]
+    assert table in shown, "copy the table of eval/baseline/report.md into the README"

@@ -6,6 +6,8 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -41,6 +43,16 @@ def _errors() -> Iterator[None]:
     except OrderbotError as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
         raise Failed(1) from exc
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("[progress.description]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+    )
 
 
 def _settings() -> Settings:
@@ -111,6 +123,70 @@ def print_answer(answer: Answer) -> None:
             out.print(f"    “{c.quote}”", highlight=False, markup=False, style="dim")
             if c.url:
                 out.print(f"    {c.url}", highlight=False, markup=False)
+
+
+@app.command("eval")
+def evaluate(
+    qa: Annotated[Path, typer.Option(help="QA file (JSONL).")] = Path("eval/qa.jsonl"),
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Output folder [default: eval/runs/TIME].")
+    ] = None,
+    generator: Annotated[
+        str | None, typer.Option(help="Answer backend [default: from the settings].")
+    ] = None,
+    baseline: Annotated[
+        Path | None, typer.Option(help="metrics.json to gate against: exit 1 if worse.")
+    ] = None,
+    tolerance: Annotated[float, typer.Option(help="Allowed drop of a score.")] = 0.02,
+    latency_tolerance: Annotated[
+        float | None,
+        typer.Option(help="Also gate latency: allowed relative rise (0.5 = 50 %)."),
+    ] = None,
+    references: Annotated[bool, typer.Option(help="Also score the reference pipelines.")] = True,
+) -> None:
+    """Run the QA set through the pipeline; write results, metrics and a report."""
+    from orderbot.eval import compare, load_qa
+    from orderbot.eval.gate import load_metrics
+    from orderbot.eval.report import write_run
+    from orderbot.eval.runner import run_eval
+    from orderbot.pipeline import Pipeline
+
+    settings = _settings()
+    if generator:
+        with _errors():
+            settings = load_settings(
+                **settings.model_dump(exclude={"generation"}),
+                generation={**settings.generation.model_dump(), "backend": generator},
+            )
+    out_dir = out_dir or Path("eval/runs") / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    with _errors():
+        items = load_qa(qa)
+        base = load_metrics(baseline) if baseline else None
+        pipeline = Pipeline.from_settings(settings)
+        with _progress() as progress:
+            task = progress.add_task("questions", total=len(items))
+            run = run_eval(
+                pipeline,
+                items,
+                qa,
+                references=references,
+                on_progress=lambda done, total: progress.update(task, completed=done),
+            )
+        written = write_run(run, out_dir)
+    overall = run.metrics["overall"]
+    assert isinstance(overall, dict)
+    for name, value in overall.items():
+        out.print(f"{name:20s} {'–' if value is None else value}", highlight=False)
+    err.print(f"wrote {', '.join(str(p) for p in written)}", highlight=False)
+    if base is not None:
+        failures = compare(
+            run.metrics, base, tolerance=tolerance, latency_tolerance=latency_tolerance
+        )
+        for failure in failures:
+            err.print(f"[bold red]regression:[/] {failure}", highlight=False)
+        if failures:
+            raise Failed(1)
+        err.print(f"gate passed against {baseline} (tolerance {tolerance})", highlight=False)
 
 
 @app.command("settings")
