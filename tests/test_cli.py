@@ -17,7 +17,17 @@ from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
-ANSWER_KEYS = {"question", "answer", "refused", "citations", "contexts", "generator", "timings_ms"}
+ANSWER_KEYS = {
+    "rewritten_question",
+    "unsupported",
+    "question",
+    "answer",
+    "refused",
+    "citations",
+    "contexts",
+    "generator",
+    "timings_ms",
+}
 
 
 def run(

@@ -87,3 +87,21 @@ def test_answer_shape_and_timings(pipeline: Pipeline) -> None:
 def test_bad_questions(pipeline: Pipeline, question: str, message: str) -> None:
     with pytest.raises(QuestionError, match=message):
         pipeline.ask(question)
+
+
+def test_stream_yields_tokens_then_the_answer(pipeline: Pipeline) -> None:
+    events = list(pipeline.stream("How many proposals are in the package?"))
+    assert [e.kind for e in events[:-1]] == ["token"] * (len(events) - 1)
+    final = events[-1].answer
+    assert events[-1].kind == "answer" and final is not None
+    assert "".join(e.text for e in events[:-1]) == final.answer
+
+
+def test_follow_up_records_the_rewritten_question(pipeline: Pipeline) -> None:
+    from orderbot.chat import Turn
+
+    history = [Turn(role="user", content="What are the seven variables?")]
+    answer = pipeline.ask("And which one covers AI?", history)
+    assert answer.rewritten_question == "What are the seven variables? And which one covers AI?"
+    assert "Artificial Intelligence and Cyber" in answer.answer
+    assert pipeline.ask("What is the RBIO?").rewritten_question is None

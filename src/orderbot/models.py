@@ -210,3 +210,17 @@ class Answer(BaseModel):
     contexts: list[Context]
     generator: str
     timings_ms: Timings
+    rewritten_question: str | None = Field(
+        None, description="The stand-alone question retrieval used, when it differs."
+    )
+    unsupported: list[str] = Field(
+        default_factory=list, description="Answer sentences no cited passage supports."
+    )
+
+
+class StreamEvent(BaseModel):
+    """One step of a streamed answer: text as it is written, then the whole answer."""
+
+    kind: Literal["token", "answer"]
+    text: str = ""
+    answer: Answer | None = None

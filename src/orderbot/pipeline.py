@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from orderbot.chat import Turn, standalone_question
 from orderbot.config import Settings
@@ -11,7 +12,7 @@ from orderbot.errors import QuestionError
 from orderbot.generate import Generator, check_backend, make_generator
 from orderbot.index.embedder import Embedder, load_embedder
 from orderbot.index.store import ChunkStore
-from orderbot.models import Answer, Context, Generation, Retrieval, Timings
+from orderbot.models import Answer, Context, Generation, Retrieval, StreamEvent, Timings
 from orderbot.retrieve import HybridRetriever
 
 
@@ -95,7 +96,15 @@ class Pipeline:
             ],
             generator=self.generator.name,
             timings_ms=Timings(retrieve=_ms(t1 - t0), generate=_ms(t2 - t1), total=_ms(t2 - t0)),
+            rewritten_question=query if query != text else None,
         )
+
+    def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[StreamEvent]:
+        """The answer as it is written (``token`` events), then the whole ``answer``."""
+        answer = self.ask(question, history)
+        for piece in re.findall(r"\S+\s*", answer.answer):
+            yield StreamEvent(kind="token", text=piece)
+        yield StreamEvent(kind="answer", answer=answer)
 
     def _generate(self, question: str, retrieval: Retrieval) -> Generation:
         if not retrieval.relevant:
