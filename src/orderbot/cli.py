@@ -113,8 +113,53 @@ def ask(
         print_answer(answer)
 
 
+@app.command()
+def chat() -> None:
+    """Talk in the terminal: answers stream as they are written; follow-ups keep the
+    conversation. An empty line, `exit` or Ctrl-D ends it."""
+    from orderbot.chat import Turn
+    from orderbot.pipeline import Pipeline
+
+    settings = _settings()
+    with _errors():
+        pipeline = Pipeline.from_settings(settings)
+    err.print(f"orderbot ({pipeline.generator.name}) on: {'; '.join(pipeline.documents)}")
+    history: list[Turn] = []
+    while True:
+        try:
+            question = input("\nyou> ").strip()
+        except (EOFError, KeyboardInterrupt):
+            break
+        if question.lower() in {"", "exit", "quit"}:
+            break
+        try:
+            answer = None
+            for event in pipeline.stream(question, history):
+                if event.kind == "token":
+                    err.print(event.text, end="", style="dim", highlight=False, markup=False)
+                else:
+                    answer = event.answer
+        except OrderbotError as exc:
+            err.print(f"[bold red]error:[/] {exc}", highlight=False)
+            continue
+        assert answer is not None
+        err.print()
+        print_answer(answer)
+        history += [
+            Turn(role="user", content=question),
+            Turn(role="assistant", content=answer.answer),
+        ]
+
+
 def print_answer(answer: Answer) -> None:
     out.print(answer.answer, highlight=False, markup=False)
+    for sentence in answer.unsupported:
+        out.print(
+            f"  (not supported by the documents: {sentence})",
+            style="yellow",
+            highlight=False,
+            markup=False,
+        )
     if answer.citations:
         out.print("\nSources:", style="bold")
         for c in answer.citations:
@@ -208,6 +253,9 @@ def version() -> None:
 
 
 def main() -> None:
+    import logging
+
+    logging.basicConfig(format="warning: %(message)s", level=logging.WARNING)
     try:
         app(standalone_mode=False)
     except Failed as exc:

@@ -87,7 +87,9 @@ class GenerationSettings(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     backend: str = Field(
-        "extractive", description="Answer backend by name (`orderbot settings` lists them)."
+        "local:qwen2.5-coder-0.5b",
+        description="Answer backend: 'extractive', 'local:MODEL' (a packaged model or a "
+        ".gguf path; falls back to extractive when not installed) or 'openai:MODEL@URL'.",
     )
     max_sentences: int = Field(
         3, ge=1, le=10, description="Most quoted sentences in an extractive answer."
@@ -95,6 +97,26 @@ class GenerationSettings(BaseModel):
     min_sentence_score: float = Field(
         0.27, ge=0.0, le=1.0, description="Support a sentence needs to be quoted."
     )
+    max_tokens: int = Field(256, ge=16, le=4096, description="Most tokens a model writes.")
+    context_passages: int = Field(
+        4, ge=1, le=50, description="Passages a model reads (the best ones)."
+    )
+    support_threshold: float = Field(
+        0.45, ge=0.0, le=1.0, description="Support a model's sentence needs from a passage."
+    )
+    unsupported: Literal["flag", "drop"] = Field(
+        "flag", description="What happens to a model sentence no passage supports."
+    )
+    model_cache: str = Field(
+        "~/.cache/orderbot/models", description="Where packaged models are assembled."
+    )
+    n_ctx: int = Field(4096, ge=512, le=131072, description="Local model context, tokens.")
+    threads: int = Field(0, ge=0, le=256, description="Local model CPU threads (0: all).")
+    api_key_env: str = Field(
+        "OPENAI_API_KEY", description="Environment variable holding the server's API key."
+    )
+    timeout: float = Field(60.0, gt=0, le=3600, description="Model server timeout, seconds.")
+    retries: int = Field(2, ge=0, le=10, description="Retries of a failed server request.")
 
 
 class Settings(BaseSettings):

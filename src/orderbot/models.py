@@ -192,6 +192,8 @@ class Generation(BaseModel):
     answer: str
     citations: list[Citation] = Field(default_factory=list)
     refused: bool = False
+    unsupported: list[str] = Field(default_factory=list)
+    generator: str | None = Field(None, description="Set when another backend answered.")
 
 
 class Timings(BaseModel):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import queue
 import re
+import threading
 import time
 from collections.abc import Iterator, Sequence
 
@@ -10,9 +12,10 @@ from orderbot.chat import Turn, standalone_question
 from orderbot.config import Settings
 from orderbot.errors import QuestionError
 from orderbot.generate import Generator, check_backend, make_generator
+from orderbot.generate.base import OnToken
 from orderbot.index.embedder import Embedder, load_embedder
 from orderbot.index.store import ChunkStore
-from orderbot.models import Answer, Context, Generation, Retrieval, StreamEvent, Timings
+from orderbot.models import Answer, Context, Generation, StreamEvent, Timings
 from orderbot.retrieve import HybridRetriever
 
 
@@ -72,12 +75,51 @@ class Pipeline:
         return text
 
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
+        return self._answer(question, history, None)
+
+    def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[StreamEvent]:
+        """The answer as it is written (``token`` events), then the whole, checked
+        ``answer`` (whose text replaces the tokens: unsupported markers are gone)."""
+        self.check_question(question)
+        events: queue.Queue[StreamEvent | BaseException] = queue.Queue()
+        streamed: list[str] = []
+
+        def on_token(text: str) -> None:
+            streamed.append(text)
+            events.put(StreamEvent(kind="token", text=text))
+
+        def work() -> None:
+            try:
+                answer = self._answer(question, history, on_token)
+                if not streamed:  # a backend that does not stream: send it in words
+                    for piece in re.findall(r"\S+\s*", answer.answer):
+                        events.put(StreamEvent(kind="token", text=piece))
+                events.put(StreamEvent(kind="answer", answer=answer))
+            except BaseException as exc:  # handed to the consumer, raised there
+                events.put(exc)
+
+        worker = threading.Thread(target=work, name="orderbot-answer", daemon=True)
+        worker.start()
+        while True:
+            event = events.get()
+            if isinstance(event, BaseException):
+                raise event
+            yield event
+            if event.kind == "answer":
+                return
+
+    def _answer(self, question: str, history: Sequence[Turn], on_token: OnToken | None) -> Answer:
         text = self.check_question(question)
         t0 = time.perf_counter()
         query = standalone_question(text, history)
         retrieval = self.retriever.retrieve(query)
         t1 = time.perf_counter()
-        generation = self._generate(query, retrieval)
+        if retrieval.relevant:  # no model is called when nothing relevant was found
+            generation = self.generator.generate(query, retrieval.results, on_token)
+        else:
+            generation = Generation(answer=self.refusal(), refused=True)
+        if generation.refused:
+            generation = generation.model_copy(update={"answer": self.refusal()})
         t2 = time.perf_counter()
         return Answer(
             question=text,
@@ -94,22 +136,11 @@ class Pipeline:
                 )
                 for r in retrieval.results
             ],
-            generator=self.generator.name,
+            generator=generation.generator or self.generator.name,
             timings_ms=Timings(retrieve=_ms(t1 - t0), generate=_ms(t2 - t1), total=_ms(t2 - t0)),
             rewritten_question=query if query != text else None,
+            unsupported=generation.unsupported,
         )
-
-    def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[StreamEvent]:
-        """The answer as it is written (``token`` events), then the whole ``answer``."""
-        answer = self.ask(question, history)
-        for piece in re.findall(r"\S+\s*", answer.answer):
-            yield StreamEvent(kind="token", text=piece)
-        yield StreamEvent(kind="answer", answer=answer)
-
-    def _generate(self, question: str, retrieval: Retrieval) -> Generation:
-        if not retrieval.relevant:
-            return Generation(answer=self.refusal(), refused=True)
-        return self.generator.generate(question, retrieval.results)
 
 
 def _ms(seconds: float) -> float:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 
@@ -35,3 +35,27 @@ class HashEmbedder:
             if norm:
                 out[row] /= norm
         return out
+
+
+class FakeChatModel:
+    """A chat model that answers from a script: ``reply(messages) -> str``. Records every
+    request; streams its reply word by word."""
+
+    def __init__(self, reply: str | Callable[[list[dict[str, str]]], str]) -> None:
+        self.name = "fake"
+        self._reply = reply
+        self.requests: list[list[dict[str, str]]] = []
+
+    def chat(
+        self,
+        messages: list[dict[str, str]],
+        *,
+        max_tokens: int,
+        on_token: Callable[[str], None] | None = None,
+    ) -> str:
+        self.requests.append(messages)
+        text = self._reply(messages) if callable(self._reply) else self._reply
+        if on_token:
+            for piece in re.findall(r"\S+\s*", text):
+                on_token(piece)
+        return text

@@ -17,7 +17,9 @@ import numpy as np
 import Stemmer
 from bm25s.stopwords import STOPWORDS_EN
 
+from orderbot.generate.base import OnToken
 from orderbot.generate.citations import CitationList, markers
+from orderbot.generate.guard import is_instruction
 from orderbot.index.embedder import Embedder
 from orderbot.ingest.sentences import sentence_spans
 from orderbot.models import Chunk, Generation, ScoredChunk
@@ -88,6 +90,7 @@ def lexical_overlap(question: str, sentence: str) -> float:
 
 
 def split_units(passages: Sequence[ScoredChunk]) -> list[_Unit]:
+    """The quotable sentences of ``passages`` (a footnote is one unit)."""
     units: list[_Unit] = []
     for rank, passage in enumerate(passages):
         chunk = passage.chunk
@@ -133,8 +136,10 @@ class ExtractiveGenerator:
             for u, sim in zip(units, semantic, strict=True)
         ]
 
-    def generate(self, question: str, passages: Sequence[ScoredChunk]) -> Generation:
-        units = split_units(passages)
+    def generate(
+        self, question: str, passages: Sequence[ScoredChunk], on_token: OnToken | None = None
+    ) -> Generation:
+        units = [u for u in split_units(passages) if not is_instruction(u.text)]
         scores = self.score(question, units)
         order = [int(i) for i in np.argsort(scores)[::-1]]
         if not scores or scores[order[0]] < self.min_score:

@@ -1,15 +1,23 @@
-"""Answer backends by name."""
+"""Answer backends by name: ``extractive``, ``local:MODEL``, ``openai:MODEL@URL``."""
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
 
 from orderbot.config import GenerationSettings
 from orderbot.errors import ConfigError
 from orderbot.generate.base import Generator
+from orderbot.generate.chat_models import ChatModel, LocalChatModel, OpenAIChatModel
 from orderbot.generate.extractive import ExtractiveGenerator
+from orderbot.generate.llm import LLMGenerator
+from orderbot.generate.local_models import ModelNotInstalled, resolve_model
 from orderbot.index.embedder import Embedder
 
+log = logging.getLogger("orderbot")
 Factory = Callable[[str, GenerationSettings, Embedder], Generator]
 
 
@@ -19,7 +27,53 @@ def _extractive(_arg: str, settings: GenerationSettings, embedder: Embedder) -> 
     )
 
 
-_FACTORIES: dict[str, Factory] = {"extractive": _extractive}
+def _llm(
+    model: ChatModel, label: str, settings: GenerationSettings, embedder: Embedder
+) -> Generator:
+    return LLMGenerator(
+        model,
+        embedder,
+        label=label,
+        fallback=_extractive("", settings, embedder),
+        max_tokens=settings.max_tokens,
+        passages=settings.context_passages,
+        support_threshold=settings.support_threshold,
+        drop_unsupported=settings.unsupported == "drop",
+    )
+
+
+@lru_cache(maxsize=2)
+def _local_model(path: Path, n_ctx: int, threads: int) -> LocalChatModel:
+    return LocalChatModel(path, n_ctx=n_ctx, threads=threads)
+
+
+def _local(arg: str, settings: GenerationSettings, embedder: Embedder) -> Generator:
+    if not arg:
+        raise ConfigError("give the model: local:NAME or local:/path/model.gguf")
+    try:
+        path = resolve_model(arg, Path(settings.model_cache).expanduser())
+    except ModelNotInstalled as exc:
+        log.warning("%s; answering with the extractive backend", exc)
+        return _extractive("", settings, embedder)
+    model = _local_model(path, settings.n_ctx, settings.threads)
+    return _llm(model, f"local:{arg}", settings, embedder)
+
+
+def _openai(arg: str, settings: GenerationSettings, embedder: Embedder) -> Generator:
+    model, sep, url = arg.partition("@")
+    if not model or not sep or not url:
+        raise ConfigError(f"openai backend needs openai:MODEL@URL, got 'openai:{arg}'")
+    chat = OpenAIChatModel(
+        model,
+        url,
+        api_key=os.environ.get(settings.api_key_env),
+        timeout=settings.timeout,
+        retries=settings.retries,
+    )
+    return _llm(chat, f"openai:{model}", settings, embedder)
+
+
+_FACTORIES: dict[str, Factory] = {"extractive": _extractive, "local": _local, "openai": _openai}
 
 
 def available_generators() -> list[str]:

@@ -1,0 +1,87 @@
+"""Checking a model's citations: never trust the model.
+
+Every ``[n]`` is checked: a marker for a passage that was not given is removed; each
+sentence is scored against the passages it cites (embedding similarity plus word overlap
+with the passage's best sentence); a sentence without a valid marker is matched against
+all passages. A sentence no passage supports is flagged (or dropped, by a setting).
+Citations are renumbered in order of first use.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from orderbot.generate.citations import CitationList, markers
+from orderbot.generate.extractive import content_terms, lexical_overlap, split_units
+from orderbot.generate.guard import is_instruction
+from orderbot.index.embedder import Embedder
+from orderbot.ingest.sentences import split_sentences
+from orderbot.models import Citation, ScoredChunk
+
+_MARKER = re.compile(r"\s*\[(\d+)\]")
+
+
+@dataclass
+class Checked:
+    answer: str
+    citations: list[Citation] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)
+    supported: int = 0
+
+
+def support_scores(
+    claim: str, passages: Sequence[ScoredChunk], embedder: Embedder
+) -> list[tuple[float, str]]:
+    """For each passage: (support score, its best-matching sentence) for ``claim``."""
+    units = [u for u in split_units(passages) if not is_instruction(u.text)]
+    if not units:
+        return [(0.0, "") for _ in passages]
+    vectors = embedder.embed([claim, *(u.text for u in units)])
+    sims = vectors[1:] @ vectors[0]
+    best: list[tuple[float, str]] = [(0.0, "") for _ in passages]
+    for unit, sim in zip(units, sims, strict=True):
+        score = 0.5 * float(sim) + 0.5 * lexical_overlap(claim, unit.text)
+        if score > best[unit.rank][0]:
+            best[unit.rank] = (score, unit.text)
+    return best
+
+
+def check_answer(
+    text: str,
+    passages: Sequence[ScoredChunk],
+    embedder: Embedder,
+    *,
+    threshold: float,
+    drop_unsupported: bool = False,
+) -> Checked:
+    cites = CitationList()
+    out: list[str] = []
+    checked = Checked(answer="")
+    for sentence in split_sentences(text.strip()):
+        cited = [int(n) for n in _MARKER.findall(sentence)]
+        claim = _MARKER.sub("", sentence).strip()
+        if not claim:
+            continue
+        if len(content_terms(claim)) < 2:  # "Yes." / "No." carry no checkable claim
+            out.append(claim)
+            continue
+        scores = support_scores(claim, passages, embedder)
+        valid = [n for n in dict.fromkeys(cited) if 1 <= n <= len(passages)]
+        backed = [n for n in valid if scores[n - 1][0] >= threshold]
+        if not backed:  # no valid or supporting marker: does any passage support it?
+            best = max(range(len(passages)), key=lambda i: scores[i][0], default=None)
+            if best is not None and scores[best][0] >= threshold:
+                backed = [best + 1]
+        if not backed:
+            checked.unsupported.append(claim)
+            if not drop_unsupported:
+                out.append(claim)
+            continue
+        checked.supported += 1
+        numbers = [cites.cite(passages[n - 1].chunk, scores[n - 1][1]) for n in backed]
+        out.append(f"{claim} {markers(numbers)}")
+    checked.answer = " ".join(out)
+    checked.citations = cites.citations
+    return checked

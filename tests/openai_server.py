@@ -1,0 +1,66 @@
+"""A small OpenAI-compatible chat server on 127.0.0.1 for tests: a real HTTP server
+whose behaviour the test sets (answer, fail with 500, hang)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+
+class Behaviour:
+    def __init__(self) -> None:
+        self.mode = "ok"  # ok | error | hang | bad_request
+        self.reply = "The package contains 20 proposals [1]."
+        self.hang_seconds = 5.0
+        self.requests: list[dict[str, Any]] = []
+        self.headers: list[dict[str, str]] = []
+
+
+def _handler(behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args: object) -> None:
+            pass
+
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            behaviour.requests.append(body)
+            behaviour.headers.append(dict(self.headers))
+            if self.path != "/v1/chat/completions":
+                self.send_error(404)
+                return
+            if behaviour.mode == "error":
+                self.send_error(500, "model crashed")
+                return
+            if behaviour.mode == "bad_request":
+                self.send_error(400, "unknown model")
+                return
+            if behaviour.mode == "hang":
+                time.sleep(behaviour.hang_seconds)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.end_headers()
+            for word in behaviour.reply.split(" "):
+                chunk = {"choices": [{"index": 0, "delta": {"content": word + " "}}]}
+                self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+            self.wfile.write(b"data: [DONE]\n\n")
+
+    return Handler
+
+
+@contextmanager
+def openai_server() -> Iterator[tuple[str, Behaviour]]:
+    behaviour = Behaviour()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(behaviour))
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1", behaviour
+    finally:
+        server.shutdown()
+        server.server_close()
