@@ -188,6 +188,9 @@ def evaluate(
         typer.Option(help="Also gate latency: allowed relative rise (0.5 = 50 %)."),
     ] = None,
     references: Annotated[bool, typer.Option(help="Also score the reference pipelines.")] = True,
+    sample: Annotated[
+        int | None, typer.Option(min=1, help="Only N questions, spread evenly over the file.")
+    ] = None,
 ) -> None:
     """Run the QA set through the pipeline; write results, metrics and a report."""
     from orderbot.eval import compare, load_qa
@@ -206,6 +209,8 @@ def evaluate(
     out_dir = out_dir or Path("eval/runs") / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     with _errors():
         items = load_qa(qa)
+        if sample and sample < len(items):
+            items = [items[i * len(items) // sample] for i in range(sample)]
         base = load_metrics(baseline) if baseline else None
         pipeline = Pipeline.from_settings(settings)
         with _progress() as progress:

@@ -102,7 +102,7 @@ class GenerationSettings(BaseModel):
         4, ge=1, le=50, description="Passages a model reads (the best ones)."
     )
     support_threshold: float = Field(
-        0.45, ge=0.0, le=1.0, description="Support a model's sentence needs from a passage."
+        0.5, ge=0.0, le=1.0, description="Support a model's sentence needs from a passage."
     )
     unsupported: Literal["flag", "drop"] = Field(
         "flag", description="What happens to a model sentence no passage supports."

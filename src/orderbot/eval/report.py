@@ -76,7 +76,8 @@ def render_markdown(run: EvalRun, worst: int) -> str:
         "| metric | orderbot | " + " | ".join(refs) + " |",
         "| --- | ---: | " + " | ".join("---:" for _ in refs) + " |",
     ]
-    for name in [*SCORES, "passage_words", "latency_p50_ms", "latency_p95_ms"]:
+    timing = ["first_token_p50_ms", "first_token_p95_ms", "latency_p50_ms", "latency_p95_ms"]
+    for name in [*SCORES, "passage_words", *timing]:
         cells = [_fmt(r.get(name)) for r in refs.values()]
         lines.append(f"| {name} | {_fmt(overall.get(name))} | " + " | ".join(cells) + " |")
     if refs:

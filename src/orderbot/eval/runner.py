@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -90,12 +91,22 @@ def run_eval(
     on_progress: Progress | None = None,
 ) -> EvalRun:
     answers: list[Answer] = []
+    first_token: list[float] = []
     for done, item in enumerate(items, start=1):
-        answers.append(pipeline.ask(item.question, item.history))
+        started = time.perf_counter()
+        first: float | None = None
+        for event in pipeline.stream(item.question, item.history):
+            if event.kind == "token" and first is None:
+                first = (time.perf_counter() - started) * 1000
+            elif event.answer is not None:
+                answers.append(event.answer)
+        first_token.append(first if first is not None else answers[-1].timings_ms.total)
         if on_progress:
             on_progress(done, len(items))
     cited = [cited_passages(pipeline, a) for a in answers]
     overall, per_question = score(items, answers, cited)
+    overall["first_token_p50_ms"] = _round(m.percentile(first_token, 0.5))
+    overall["first_token_p95_ms"] = _round(m.percentile(first_token, 0.95))
 
     by_type: dict[str, dict[str, float | None]] = {}
     for kind in sorted({i.type for i in items}):
