@@ -102,10 +102,7 @@ def test_eval_writes_its_files_and_gates(
 
     # The same run as its own baseline passes; a made-up better baseline fails.
     base = tmp_path / "baseline.json"
-    base.write_text(json.dumps(metrics))
-    code, _, err = run(
-        capsys,
-        monkeypatch,
+    gate_args = [
         "eval",
         "--qa",
         str(qa),
@@ -114,24 +111,15 @@ def test_eval_writes_its_files_and_gates(
         "--baseline",
         str(base),
         "--no-references",
-    )
+    ]
+    base.write_text(json.dumps(metrics))
+    code, _, err = run(capsys, monkeypatch, *gate_args)
     assert code == 0, err
     assert "gate passed" in err
     assert overall["mrr"] < 0.95 and overall["false_refusal_rate"] == 0.0
     better = {**metrics, "overall": {**overall, "mrr": 1.0, "citation_precision": 1.5}}
     base.write_text(json.dumps(better))
-    code, _, err = run(
-        capsys,
-        monkeypatch,
-        "eval",
-        "--qa",
-        str(qa),
-        "--out",
-        str(out),
-        "--baseline",
-        str(base),
-        "--no-references",
-    )
+    code, _, err = run(capsys, monkeypatch, *gate_args)
     assert code == 1
     assert "regression: mrr fell" in err
     assert "regression: citation_precision fell" in err

@@ -104,16 +104,7 @@ def render_markdown(run: EvalRun, worst: int) -> str:
 
     by_type = m["by_type"]
     assert isinstance(by_type, dict)
-    cols = [
-        "n",
-        "hit@5",
-        "mrr",
-        "key_fact_recall",
-        "citation_precision",
-        "citation_recall",
-        "refusal_accuracy",
-        "false_refusal_rate",
-    ]
+    cols = ["n", "hit@5", *SCORES[3:]]
     lines += [
         "",
         "## By question type",
