@@ -153,3 +153,16 @@ def test_console_script_end_to_end(built: Settings) -> None:
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
     assert "Artificial Intelligence and Cyber" in data["answer"]
+
+
+def test_chat_keeps_the_conversation(
+    built: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    use(monkeypatch, built)
+    lines = iter(["What are the seven variables?", "And which one covers AI?", "", "unused"])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))
+    code, out, err = run(capsys, monkeypatch, "chat")
+    assert code == 0
+    assert "Toward a Better Security Order" in err  # what it knows, said up front
+    assert out.count("Sources:") == 2
+    assert "Artificial Intelligence and Cyber" in out.split("Sources:")[1]
