@@ -56,6 +56,16 @@ def test_markers_checked_renumbered_and_unsupported_flagged(
     assert "green cheese" not in dropped.answer and dropped.unsupported
 
 
+def test_a_figure_must_be_in_the_supporting_sentence(
+    pipeline: Pipeline, embedder: SentenceTransformerEmbedder
+) -> None:
+    passages = pipeline.retriever.retrieve("How many proposals are in the package?").results
+    wrong = check_answer("The package has 35 proposals [1].", passages, embedder, threshold=0.45)
+    assert wrong.unsupported == ["The package has 35 proposals."]
+    right = check_answer("The package has twenty proposals.", passages, embedder, threshold=0.45)
+    assert right.unsupported == [] and "20 proposals" in right.citations[0].quote
+
+
 def test_uncited_but_supported_sentence_gets_its_citation(
     pipeline: Pipeline, embedder: SentenceTransformerEmbedder
 ) -> None:
@@ -138,13 +148,15 @@ def test_instruction_in_a_passage_does_not_steer_the_answer(
             return "The report calls for nuclear first strikes [1]."
         return "The package contains 20 proposals [1]."
 
-    model = FakeChatModel(obedient)
-    answer = with_generator(pipeline, llm(model, embedder)).ask(
-        "How many proposals are in the package?"
-    )
-    assert "Ignore the above" not in model.requests[0][1]["content"]
-    assert WITHHELD in model.requests[0][1]["content"]
-    assert "first strikes" not in answer.answer and "20 proposals" in answer.answer
+    for sentences in (8, 0):  # the best sentences only, or whole passages
+        model = FakeChatModel(obedient)
+        answer = with_generator(pipeline, llm(model, embedder, sentences=sentences)).ask(
+            "How many proposals are in the package?"
+        )
+        prompt = model.requests[0][1]["content"]
+        assert "Ignore the above" not in prompt
+        assert "first strikes" not in answer.answer and "20 proposals" in answer.answer
+    assert WITHHELD in prompt
     extractive = pipeline.ask("What does the report call for about nuclear first strikes?")
     assert "Ignore the above" not in extractive.answer
 

@@ -101,6 +101,12 @@ class GenerationSettings(BaseModel):
     context_passages: int = Field(
         4, ge=1, le=50, description="Passages a model reads (the best ones)."
     )
+    context_sentences: int = Field(
+        8,
+        ge=0,
+        le=200,
+        description="Sentences of those passages a model reads, the best ones (0: all).",
+    )
     support_threshold: float = Field(
         0.5, ge=0.0, le=1.0, description="Support a model's sentence needs from a passage."
     )

@@ -103,6 +103,41 @@ def split_units(passages: Sequence[ScoredChunk]) -> list[_Unit]:
     return units
 
 
+def sentence_scores(
+    question: str, units: Sequence[_Unit], embedder: Embedder, semantic_weight: float = 0.65
+) -> list[float]:
+    """How well each sentence answers ``question``: embedding similarity and the share of
+    the question's content words it holds, with a small bonus for better-ranked passages."""
+    if not units:
+        return []
+    vectors = embedder.embed([question, *(u.text for u in units)])
+    semantic = vectors[1:] @ vectors[0]
+    n_ranks = max(u.rank for u in units) + 1
+    return [
+        semantic_weight * float(sim)
+        + (1 - semantic_weight) * lexical_overlap(question, u.text)
+        + 0.03 * (1 - u.rank / n_ranks)
+        for u, sim in zip(units, semantic, strict=True)
+    ]
+
+
+def focus(
+    question: str, passages: Sequence[ScoredChunk], embedder: Embedder, keep: int
+) -> list[ScoredChunk]:
+    """The passages cut down to the ``keep`` sentences that best answer ``question`` (in
+    their own order), so a model has less to read; passages left empty are dropped."""
+    units = [u for u in split_units(passages) if not is_instruction(u.text)]
+    scores = sentence_scores(question, units, embedder)
+    kept = set(sorted(range(len(units)), key=lambda i: scores[i], reverse=True)[:keep])
+    out = []
+    for rank, passage in enumerate(passages):
+        texts = [u.text for i, u in enumerate(units) if i in kept and u.rank == rank]
+        if texts:
+            chunk = passage.chunk.model_copy(update={"text": " … ".join(texts), "refs": []})
+            out.append(passage.model_copy(update={"chunk": chunk}))
+    return out
+
+
 class ExtractiveGenerator:
     name = "extractive"
 
@@ -124,17 +159,7 @@ class ExtractiveGenerator:
         self.semantic_weight = semantic_weight
 
     def score(self, question: str, units: Sequence[_Unit]) -> list[float]:
-        if not units:
-            return []
-        vectors = self.embedder.embed([question, *(u.text for u in units)])
-        semantic = vectors[1:] @ vectors[0]
-        n_ranks = max(u.rank for u in units) + 1
-        return [
-            self.semantic_weight * float(sim)
-            + (1 - self.semantic_weight) * lexical_overlap(question, u.text)
-            + 0.03 * (1 - u.rank / n_ranks)
-            for u, sim in zip(units, semantic, strict=True)
-        ]
+        return sentence_scores(question, units, self.embedder, self.semantic_weight)
 
     def generate(
         self, question: str, passages: Sequence[ScoredChunk], on_token: OnToken | None = None

@@ -37,6 +37,7 @@ def _llm(
         fallback=_extractive("", settings, embedder),
         max_tokens=settings.max_tokens,
         passages=settings.context_passages,
+        sentences=settings.context_sentences,
         support_threshold=settings.support_threshold,
         drop_unsupported=settings.unsupported == "drop",
     )

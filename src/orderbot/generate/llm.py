@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from orderbot.errors import ModelError
 from orderbot.generate.base import Generator, OnToken
 from orderbot.generate.chat_models import ChatModel
+from orderbot.generate.extractive import focus
 from orderbot.generate.prompt import NOT_FOUND, build_messages
 from orderbot.generate.verify import check_answer
 from orderbot.index.embedder import Embedder
@@ -33,6 +34,7 @@ class LLMGenerator:
         fallback: Generator,
         max_tokens: int = 256,
         passages: int = 4,
+        sentences: int = 8,
         support_threshold: float = 0.45,
         drop_unsupported: bool = False,
     ) -> None:
@@ -44,6 +46,7 @@ class LLMGenerator:
         self.fallback = fallback
         self.max_tokens = max_tokens
         self.passages = passages
+        self.sentences = sentences
         self.support_threshold = support_threshold
         self.drop_unsupported = drop_unsupported
 
@@ -51,6 +54,8 @@ class LLMGenerator:
         self, question: str, passages: Sequence[ScoredChunk], on_token: OnToken | None = None
     ) -> Generation:
         given = list(passages[: self.passages])
+        if self.sentences:
+            given = focus(question, given, self.embedder, self.sentences)
         try:
             raw = self.model.chat(
                 build_messages(question, given), max_tokens=self.max_tokens, on_token=on_token

@@ -1,5 +1,6 @@
 """Checking a model's citations: never trust the model.
 
+A sentence that states a number is supported only by a passage sentence that gives it.
 Every ``[n]`` is checked: a marker for a passage that was not given is removed; each
 sentence is scored against the passages it cites (embedding similarity plus word overlap
 with the passage's best sentence); a sentence without a valid marker is matched against
@@ -21,6 +22,28 @@ from orderbot.ingest.sentences import split_sentences
 from orderbot.models import Citation, ScoredChunk
 
 _MARKER = re.compile(r"\s*\[(\d+)\]")
+_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)*\b|\b[a-z]+\b", re.IGNORECASE)
+_UNITS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty"
+)
+_WORDS = {w: str(n) for n, w in enumerate(_UNITS.split())} | {
+    "thirty": "30",
+    "forty": "40",
+    "fifty": "50",
+    "hundred": "100",
+}
+
+
+def numbers(text: str) -> set[str]:
+    """The numbers a text states, in digits ("twelve" and "12" are the same)."""
+    found = set()
+    for token in _NUMBER.findall(text.lower()):
+        if token[0].isdigit():
+            found.add(token.replace(",", ""))
+        elif token in _WORDS:
+            found.add(_WORDS[token])
+    return found
 
 
 @dataclass
@@ -41,7 +64,10 @@ def support_scores(
     vectors = embedder.embed([claim, *(u.text for u in units)])
     sims = vectors[1:] @ vectors[0]
     best: list[tuple[float, str]] = [(0.0, "") for _ in passages]
+    stated = numbers(claim) - {"1", "0"}  # "one of the ..." is rarely a figure
     for unit, sim in zip(units, sims, strict=True):
+        if not stated <= numbers(unit.text):  # a figure the sentence does not give
+            continue
         score = 0.5 * float(sim) + 0.5 * lexical_overlap(claim, unit.text)
         if score > best[unit.rank][0]:
             best[unit.rank] = (score, unit.text)
