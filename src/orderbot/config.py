@@ -16,7 +16,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from orderbot.errors import ConfigError
 
 # Bump when the chunk format or stored metadata changes: old indexes are then rebuilt.
-INDEX_SCHEMA_VERSION = 2
+INDEX_SCHEMA_VERSION = 3
 
 
 class IndexSettings(BaseModel):
