@@ -55,6 +55,14 @@ def pointer_stamp(root: Path) -> bytes | None:
         return None
 
 
+def stamp_names(stamp: bytes, version: str) -> bool:
+    """Whether a pointer stamp names ``version`` as the serving one."""
+    try:
+        return Pointer.model_validate_json(stamp).current == version
+    except ValidationError:
+        return False
+
+
 def current_version(root: Path) -> Path | None:
     pointer = read_pointer(root)
     return root / VERSIONS / pointer.current if pointer else None
@@ -82,7 +90,7 @@ def publish(root: Path, version: Path) -> None:
         handle.write(pointer.model_dump_json())
         handle.flush()
         os.fsync(handle.fileno())
-    os.replace(tmp, root / POINTER)
+    tmp.replace(root / POINTER)  # atomic: os.replace
     _fsync_dir(root)
 
 
