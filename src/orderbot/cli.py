@@ -13,7 +13,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from orderbot import __version__
 from orderbot.config import Settings, load_settings
@@ -108,19 +107,12 @@ def corpus_list(
     if json_:
         sys.stdout.write(manifest.model_dump_json() + "\n")
         return
-    table = Table(box=None, pad_edge=False)
-    for column in ("document", "chunks", "pages", "source", "retrieved", "ingested"):
-        table.add_column(column, justify="right" if column in ("chunks", "pages") else "left")
     for d in manifest.documents:
-        table.add_row(
-            d.doc_id,
-            str(d.chunks),
-            str(d.pages or ""),
-            d.url or d.path,
-            d.retrieved_at or "",
-            d.ingested_at,
-        )
-    out.print(table)
+        facts = [f"{d.chunks} chunks"] + ([f"{d.pages} pages"] if d.pages else [])
+        facts.append(f"from {d.url}, retrieved {d.retrieved_at}" if d.url else d.path)
+        facts.append(f"ingested {d.ingested_at}")
+        out.print(f"{d.doc_id}: {d.title}", highlight=False, markup=False, style="bold")
+        out.print("    " + "; ".join(facts), highlight=False, markup=False)
     out.print(
         f"{len(manifest.documents)} documents, {manifest.chunks} chunks; "
         f"index version {store.path.name}, built {manifest.built_at}",
