@@ -78,20 +78,6 @@ def write_report_pdf(path: Path, *, title: str = "Security in Zürich and Genèv
     return path
 
 
-def write_pages_pdf(path: Path, pages: list[tuple[str, str]], title: str) -> Path:
-    """One page per (heading, body) pair: for corpora of many pages."""
-    pdf = FPDF(format="A4")
-    pdf.set_title(title)
-    for heading, body in pages:
-        pdf.add_page()
-        pdf.set_font("Helvetica", "B", 14)
-        _cell(pdf, 0, 8, heading)
-        pdf.set_font("Helvetica", size=11)
-        _cell(pdf, 0, 5, body)
-    pdf.output(str(path))
-    return path
-
-
 HTML_PAGE = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Talks in Genève | Example News</title>
 <script>window.track = function () { return "tracking pixel"; };</script>
