@@ -11,6 +11,7 @@ loaded once before timing; the figures are parse + chunk + embed + store + publi
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import tempfile
 import time
@@ -105,7 +106,7 @@ def main() -> None:
             f"re-ingest, nothing new   : {nothing.seconds:8.2f} s  "
             f"({nothing.seconds / full.seconds:.3f} of full)"
         )
-        changed = files[0]
+        changed = next(f for f in files if f.suffix == ".md")
         changed.write_text(
             changed.read_text("utf-8").replace("Chapter 1\n", "Chapter 1 (revised)\n"), "utf-8"
         )
@@ -115,6 +116,8 @@ def main() -> None:
             f"({one.seconds / full.seconds:.3f} of full; {one.parsed} file parsed, "
             f"{one.embedded} chunks embedded)"
         )
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"machine                  : {os.cpu_count()} cores, load average {load}")
 
 
 if __name__ == "__main__":

@@ -108,7 +108,9 @@ def test_unchanged_sources_are_not_fetched_again(settings: Settings, server: Ser
     assert by_case(updated)["page"][0] == "updated"
 
 
-def test_no_network_says_so_and_changes_nothing(tmp_path: Path) -> None:
+def test_no_network_says_so_and_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
@@ -117,6 +119,16 @@ def test_no_network_says_so_and_changes_nothing(tmp_path: Path) -> None:
     with pytest.raises(NetworkError, match="network is unreachable"):
         fetch_sources(settings)
     assert sorted(p.name for p in (tmp_path / "corpus").iterdir()) == ["report.md"]
+
+    monkeypatch.setenv("ORDERBOT_CORPUS_DIR", str(settings.corpus_dir))
+    monkeypatch.setenv("ORDERBOT_SOURCES__RETRIES", "0")
+    monkeypatch.setattr(sys, "argv", ["orderbot", "sources", "fetch"])
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    err = capsys.readouterr().err
+    assert exited.value.code == 1
+    assert "error: the network is unreachable" in err and "nothing was changed" in err
+    assert "Traceback" not in err
 
 
 @pytest.mark.slow
