@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 QUESTION ?= How many proposals are in the package?
 
-.PHONY: run install index ask test lint unit gate eval bench clean
+.PHONY: run install index ask test lint unit gate eval bench bench-ingest clean
 
 run: index ask
 
@@ -47,6 +47,9 @@ eval: index
 
 bench: index
 	$(BIN)/python benchmarks/bench_pipeline.py
+
+bench-ingest: install
+	$(BIN)/python benchmarks/bench_ingest.py
 
 clean:
 	rm -rf $(VENV) index/*/ .pytest_cache .mypy_cache .ruff_cache

@@ -59,7 +59,15 @@ def test_ask_json_is_one_stable_object(
     data = json.loads(out)
     assert set(data) == ANSWER_KEYS
     assert data["refused"] is False
-    assert set(data["citations"][0]) == {"n", "chunk_id", "document", "section", "quote", "url"}
+    assert set(data["citations"][0]) == {
+        "n",
+        "chunk_id",
+        "document",
+        "section",
+        "quote",
+        "url",
+        "page",
+    }
     assert set(data["contexts"][0]) == {"chunk_id", "document", "section", "text", "score"}
     assert set(data["timings_ms"]) == {"retrieve", "generate", "total"}
     scores = [c["score"] for c in data["contexts"]]

@@ -55,8 +55,8 @@ def test_hybrid_finds_the_passage(pipeline: Pipeline) -> None:
 @pytest.mark.slow
 def test_store_is_real_chroma_on_disk(built: Settings) -> None:
     path = built.index.index_path()
-    assert (path / "chroma.sqlite3").is_file()
     store = ChunkStore.open(path)
+    assert store.path.parent.parent == path and (store.path / "chroma.sqlite3").is_file()
     chunks = store.chunks()
     assert store.count() == len(chunks) > 10
     assert {c.kind for c in chunks} == {"body", "list", "footnote"}

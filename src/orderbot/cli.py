@@ -62,24 +62,22 @@ def _settings() -> Settings:
 
 @app.command()
 def ingest() -> None:
-    """Build or refresh the index from the corpus folder."""
+    """Build or refresh the index from the corpus folder (only new or changed files)."""
+    _ingest(_settings())
+
+
+def _ingest(settings: Settings) -> None:
     from orderbot.index import build_index
 
-    settings = _settings()
-    with (
-        _errors(),
-        Progress(
-            TextColumn("[progress.description]{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=err,
-            transient=False,
-        ) as progress,
-    ):
+    with _errors(), _progress() as progress:
         task = progress.add_task("embedding chunks", total=None)
+        started = False
 
         def advance(done: int, total: int) -> None:
+            nonlocal started
+            if not started and total:
+                started = True
+                progress.console.print(f"embedding {total} new or changed chunks")
             progress.update(task, completed=done, total=total)
 
         report = build_index(settings, on_progress=advance)
@@ -87,10 +85,78 @@ def ingest() -> None:
         err.print(f"[bold red]error:[/] {problem.reason}", highlight=False)
     err.print(
         f"index {report.index_path}: {report.documents} documents, {report.chunks} chunks "
-        f"({report.embedded} embedded, {report.removed} removed) in {report.seconds:.1f}s",
+        f"({report.parsed} files parsed, {report.embedded} chunks embedded, "
+        f"{report.removed} removed) in {report.seconds:.1f}s",
         highlight=False,
     )
     if report.problems:
+        raise Failed(1)
+
+
+@app.command("corpus")
+def corpus_list(
+    json_: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
+) -> None:
+    """List the indexed documents: chunks, pages, source and dates."""
+    from orderbot.index.store import ChunkStore
+
+    settings = _settings()
+    with _errors():
+        store = ChunkStore.open(settings.index.index_path())
+        manifest = store.read_manifest()
+    if json_:
+        sys.stdout.write(manifest.model_dump_json() + "\n")
+        return
+    for d in manifest.documents:
+        facts = [f"{d.chunks} chunks"] + ([f"{d.pages} pages"] if d.pages else [])
+        facts.append(f"from {d.url}, retrieved {d.retrieved_at}" if d.url else d.path)
+        facts.append(f"ingested {d.ingested_at}")
+        out.print(f"{d.doc_id}: {d.title}", highlight=False, markup=False, style="bold")
+        out.print("    " + "; ".join(facts), highlight=False, markup=False)
+    out.print(
+        f"{len(manifest.documents)} documents, {manifest.chunks} chunks; "
+        f"index version {store.path.name}, built {manifest.built_at}",
+        highlight=False,
+    )
+
+
+sources_app = typer.Typer(help="The sources the footnotes cite.", no_args_is_help=True)
+app.add_typer(sources_app, name="sources")
+
+
+@sources_app.command("fetch")
+def sources_fetch(
+    refresh: Annotated[
+        bool, typer.Option(help="Ask the server whether fetched sources have changed.")
+    ] = False,
+    ingest_: Annotated[
+        bool, typer.Option("--ingest/--no-ingest", help="Ingest what was fetched.")
+    ] = True,
+) -> None:
+    """Download the URLs in the corpus footnotes into corpus/sources/, then ingest."""
+    from orderbot.sources import SourceResult, fetch_sources
+
+    settings = _settings()
+
+    def show(result: SourceResult) -> None:
+        if result.status == "failed":
+            err.print(
+                f"[bold red]failed:[/] {result.name} ({result.url}): {result.reason}",
+                highlight=False,
+            )
+        else:
+            err.print(f"{result.status:9s} {result.name} -> {result.path}", highlight=False)
+
+    with _errors():
+        report = fetch_sources(settings, refresh=refresh, on_result=show)
+    err.print(
+        f"sources: {report.count('fetched')} fetched, {report.count('updated')} updated, "
+        f"{report.count('unchanged')} unchanged, {len(report.failed)} failed",
+        highlight=False,
+    )
+    if ingest_ and report.changed:
+        _ingest(settings)
+    if report.failed:
         raise Failed(1)
 
 
@@ -163,7 +229,7 @@ def print_answer(answer: Answer) -> None:
     if answer.citations:
         out.print("\nSources:", style="bold")
         for c in answer.citations:
-            where = f"{c.document} — {c.section}"
+            where = f"{c.document} — {c.section}" + (f", p. {c.page}" if c.page else "")
             out.print(f"[{c.n}] {where}", highlight=False, markup=False)
             out.print(f"    “{c.quote}”", highlight=False, markup=False, style="dim")
             if c.url:

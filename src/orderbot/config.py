@@ -13,10 +13,11 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from orderbot import __version__
 from orderbot.errors import ConfigError
 
 # Bump when the chunk format or stored metadata changes: old indexes are then rebuilt.
-INDEX_SCHEMA_VERSION = 2
+INDEX_SCHEMA_VERSION = 3
 
 
 class IndexSettings(BaseModel):
@@ -125,6 +126,31 @@ class GenerationSettings(BaseModel):
     retries: int = Field(2, ge=0, le=10, description="Retries of a failed server request.")
 
 
+class SourcesSettings(BaseModel):
+    """How `orderbot sources fetch` downloads the sources the footnotes cite."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    timeout_s: float = Field(
+        20.0, gt=0, le=600, description="Seconds one download may take (connect and read)."
+    )
+    max_bytes: int = Field(
+        20_000_000, ge=1_000, description="Largest source accepted, in bytes; larger is refused."
+    )
+    retries: int = Field(
+        3, ge=0, le=10, description="Retries of a download that failed for a passing reason."
+    )
+    backoff_s: float = Field(
+        1.0, ge=0, le=60, description="First wait before a retry, in seconds; doubles each time."
+    )
+    user_agent: str = Field(
+        f"orderbot/{__version__} (grounded question answering over a report and its "
+        "cited sources; one request per source)",
+        min_length=1,
+        description="User-Agent header sent with every download.",
+    )
+
+
 class Settings(BaseSettings):
     """Everything orderbot can be told. Unknown keys are an error."""
 
@@ -142,6 +168,9 @@ class Settings(BaseSettings):
     )
     generation: GenerationSettings = Field(
         default_factory=GenerationSettings, description="Generation settings."
+    )
+    sources: SourcesSettings = Field(
+        default_factory=SourcesSettings, description="Source fetching settings."
     )
 
     @model_validator(mode="after")

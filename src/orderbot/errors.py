@@ -33,3 +33,11 @@ class IndexNotFoundError(OrderbotError):
 
 class ModelError(OrderbotError):
     """A model that cannot be found or loaded."""
+
+
+class FetchError(OrderbotError):
+    """A source that could not be downloaded (HTTP error, wrong type, too large)."""
+
+
+class NetworkError(OrderbotError):
+    """No source could be reached at all: the network is down or unreachable."""

@@ -40,6 +40,7 @@ class Paragraph(BaseModel):
     text: str
     kind: Literal["body", "list"] = "body"
     refs: list[FootnoteRef] = Field(default_factory=list)
+    page: int | None = Field(None, ge=1, description="1-based page, for a paginated source.")
 
 
 class Section(BaseModel):
@@ -55,6 +56,7 @@ class ParsedDocument(BaseModel):
     title: str
     sections: list[Section]
     footnotes: list[Footnote] = Field(default_factory=list)
+    url: str | None = Field(None, description="For a fetched source: the URL it came from.")
 
     def footnote(self, n: int) -> Footnote | None:
         return next((f for f in self.footnotes if f.n == n), None)
@@ -90,7 +92,10 @@ class Chunk(BaseModel):
     footnotes: list[Footnote] = Field(
         default_factory=list, description="The footnotes that `refs` point to."
     )
-    url: str | None = Field(None, description="For a footnote chunk: the source's URL.")
+    url: str | None = Field(
+        None, description="A footnote's URL, or the URL of the fetched source the text is from."
+    )
+    page: int | None = Field(None, ge=1, description="Page of the text's start, for a PDF.")
     context: str = Field("", description="For a footnote chunk: the body sentence that cites it.")
 
     @property
@@ -123,6 +128,7 @@ class Chunk(BaseModel):
             "footnotes_json": json.dumps([f.model_dump() for f in self.footnotes]),
             "url": self.url or "",
             "context": self.context,
+            "page": self.page or 0,  # Chroma stores no None
             "content_hash": self.content_hash,
         }
 
@@ -143,6 +149,7 @@ class Chunk(BaseModel):
                 "footnotes": json.loads(str(meta["footnotes_json"])),
                 "url": meta.get("url") or None,
                 "context": meta.get("context", ""),
+                "page": meta.get("page") or None,
             }
         )
 
@@ -174,6 +181,7 @@ class Citation(BaseModel):
     section: str
     quote: str
     url: str | None = None
+    page: int | None = Field(None, description="Page of the cited passage, for a PDF.")
 
 
 class Context(BaseModel):

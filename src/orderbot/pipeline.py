@@ -13,6 +13,7 @@ from orderbot.config import Settings
 from orderbot.errors import QuestionError
 from orderbot.generate import Generator, check_backend, make_generator
 from orderbot.generate.base import OnToken
+from orderbot.index import versions
 from orderbot.index.embedder import Embedder, load_embedder
 from orderbot.index.store import ChunkStore
 from orderbot.models import Answer, Context, Generation, StreamEvent, Timings
@@ -32,6 +33,10 @@ class Pipeline:
         self.retriever = retriever
         self.generator = generator
         self.manifest = store.read_manifest()
+        stamp = versions.pointer_stamp(settings.index.index_path())
+        # Only a stamp naming this very store: one published while it opened is stale.
+        self._stamp = stamp if stamp and versions.stamp_names(stamp, store.path.name) else None
+        self._reload_lock = threading.Lock()
 
     @classmethod
     def from_settings(
@@ -52,9 +57,29 @@ class Pipeline:
             settings, store, retriever, generator or make_generator(settings.generation, embedder)
         )
 
+    def reload_if_stale(self) -> bool:
+        """Switch to a newer index if an ingest has published one; True if it did.
+
+        Cheap when nothing changed (one small file read), so a server calls it before
+        each request. Thread-safe: a request already running finishes on the store it
+        started with; later ones use the new one."""
+        root = self.settings.index.index_path()
+        if versions.pointer_stamp(root) == self._stamp:
+            return False
+        with self._reload_lock:
+            stamp = versions.pointer_stamp(root)
+            if stamp == self._stamp:
+                return False
+            store = ChunkStore.open(root)
+            retriever = HybridRetriever(store, self.retriever.embedder, self.settings.retrieval)
+            self.store, self.retriever, self.manifest = store, retriever, store.read_manifest()
+            self._stamp = stamp
+            return True
+
     @property
     def documents(self) -> list[str]:
-        return [d.title for d in self.manifest.documents]
+        """Titles of the indexed documents, fetched sources left out."""
+        return [d.title for d in self.manifest.documents if not d.url]
 
     def refusal(self) -> str:
         titles = "; ".join(f"“{t}”" for t in self.documents) or "the indexed documents"
@@ -112,7 +137,8 @@ class Pipeline:
         text = self.check_question(question)
         t0 = time.perf_counter()
         query = standalone_question(text, history)
-        retrieval = self.retriever.retrieve(query)
+        retriever = self.retriever  # one index for the whole question, even mid-reload
+        retrieval = retriever.retrieve(query)
         t1 = time.perf_counter()
         if retrieval.relevant:  # no model is called when nothing relevant was found
             generation = self.generator.generate(query, retrieval.results, on_token)

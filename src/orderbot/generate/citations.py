@@ -22,6 +22,7 @@ class CitationList:
                 section=chunk.section,
                 quote=quote,
                 url=chunk.url,
+                page=chunk.page,
             )
             self._by_chunk[chunk.id] = found
         elif quote not in found.quote:

@@ -1,22 +1,33 @@
 """Build or refresh the index from the corpus folder.
 
-Refreshing is incremental: a chunk whose content hash is unchanged is not embedded
-again; chunks of removed documents leave the index; the chunks of a file that cannot be
-read this time are kept as they were, so a bad edit never loses indexed text.
+Refreshing is incremental at two levels: a file whose hash is unchanged is not even
+parsed (its chunks and vectors are carried over), and a chunk whose content hash is
+unchanged is not embedded again. Chunks of removed files leave the index; the chunks of a
+file that cannot be read this time are kept as they were, so a bad edit never loses
+indexed text.
+
+Refreshing is atomic: the new index is written to a new version folder, beside the
+serving one, which is never written to; only when it is complete does the pointer switch
+to it (``versions.publish``). A crash or kill before that leaves the previous index
+serving, and the next ingest removes the unfinished folder.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from pydantic import BaseModel, Field
 
 from orderbot.config import Settings
+from orderbot.index import versions
 from orderbot.index.embedder import Embedder, load_embedder
-from orderbot.index.store import ChunkStore, Manifest, manifest_documents, now_iso
+from orderbot.index.store import ChunkStore, DocumentEntry, Manifest, now_iso
 from orderbot.ingest import FileProblem, chunk_document, load_corpus
-from orderbot.models import Chunk
+from orderbot.ingest.corpus import corpus_files, doc_id_for, file_hash
+from orderbot.ingest.provenance import read_provenance
+from orderbot.models import Chunk, ParsedDocument
 
 Progress = Callable[[int, int], None]
 
@@ -25,10 +36,12 @@ class IngestReport(BaseModel):
     index_path: str
     documents: int
     chunks: int
+    parsed: int = Field(0, description="Files parsed (new or changed).")
     embedded: int
     removed: int
     problems: list[FileProblem] = Field(default_factory=list)
     seconds: float
+    version: str | None = Field(None, description="The serving version after the ingest.")
 
 
 def build_index(
@@ -38,48 +51,132 @@ def build_index(
     on_progress: Progress | None = None,
 ) -> IngestReport:
     started = time.perf_counter()
-    loaded = load_corpus(settings.corpus_dir)
+    root = settings.index.index_path()
+    with versions.ingest_lock(root):
+        versions.clean(root)  # what a killed ingest left behind
+        old = ChunkStore.open(root) if versions.current_version(root) else None
+        try:
+            return _build(settings, root, old, embedder, on_progress, started)
+        finally:
+            if old is not None:
+                old.close()
+
+
+def _build(
+    settings: Settings,
+    root: Path,
+    old: ChunkStore | None,
+    embedder: Embedder | None,
+    on_progress: Progress | None,
+    started: float,
+) -> IngestReport:
+    before = {d.doc_id: d for d in old.read_manifest().documents} if old else {}
+    hashes = {
+        doc_id_for(settings.corpus_dir, p): file_hash(p) for p in corpus_files(settings.corpus_dir)
+    }
+    unchanged = {d for d, h in hashes.items() if d in before and before[d].sha256 == h}
+    loaded = load_corpus(settings.corpus_dir, skip=lambda doc_id, _: doc_id in unchanged)
+    failed = {p.doc_id for p in loaded.problems} & set(before)
+    carried = unchanged | failed  # kept as they are in the index
     chunks: list[Chunk] = []
     for doc in loaded.documents:
         chunks += chunk_document(doc, settings.index.chunk_size)
 
-    store = ChunkStore.open(settings.index.index_path(), create=True)
-    stored = store.hashes()
-    failed_docs = {p.doc_id for p in loaded.problems}
-    fresh = {c.id for c in chunks}
-    stale = [i for i, (doc, _) in stored.items() if i not in fresh and doc not in failed_docs]
-    todo = [c for c in chunks if stored.get(c.id, ("", ""))[1] != c.content_hash]
+    stored = old.hashes() if old else {}
+    keep = [i for i, (doc, _) in stored.items() if doc in carried]
+    reuse = [c.id for c in chunks if stored.get(c.id) == (c.doc_id, c.content_hash)]
+    todo = [c for c in chunks if stored.get(c.id) != (c.doc_id, c.content_hash)]
+    fresh = set(keep) | {c.id for c in chunks}
+    removed = [i for i in stored if i not in fresh]
+    gone = set(before) - set(hashes)
 
-    store.delete(stale)
-    if todo:
-        embedder = embedder or load_embedder(
-            settings.index.embedding_model, settings.index.embed_batch_size
+    def report(version: str | None, count: int, documents: int) -> IngestReport:
+        return IngestReport(
+            index_path=str(root),
+            documents=documents,
+            chunks=count,
+            parsed=len(loaded.documents),
+            embedded=len(todo),
+            removed=len(removed),
+            problems=loaded.problems,
+            seconds=round(time.perf_counter() - started, 3),
+            version=version,
         )
-        batch = settings.index.embed_batch_size * 4
-        for start in range(0, len(todo), batch):
-            part = todo[start : start + batch]
-            store.add(part, embedder.embed([c.embed_text for c in part]))
-            if on_progress:
-                on_progress(start + len(part), len(todo))
-    elif on_progress:
-        on_progress(0, 0)
 
-    kept = store.chunks()
-    paths = {d.doc_id: d.path for d in loaded.documents}
-    store.write_manifest(
-        Manifest(
-            index_name=settings.index.index_name(),
-            embedding_model=settings.index.embedding_model,
-            built_at=now_iso(),
-            documents=manifest_documents(kept, paths),
+    if old is not None and not loaded.documents and not gone:
+        if on_progress:
+            on_progress(0, 0)
+        manifest = old.read_manifest()
+        return report(old.path.name, manifest.chunks, len(manifest.documents))
+
+    new = ChunkStore.create(versions.new_version(root))
+    try:
+        if old is not None:
+            new.copy_from(old, keep + reuse)
+        _embed(settings, new, todo, embedder, on_progress)
+        entries = _entries(new.chunks(), loaded.documents, before, carried, hashes)
+        new.write_manifest(
+            Manifest(
+                index_name=settings.index.index_name(),
+                embedding_model=settings.index.embedding_model,
+                built_at=now_iso(),
+                documents=entries,
+            )
         )
+        count = new.count()
+    finally:
+        new.close()
+    versions.publish(root, new.path)
+    versions.clean(root)
+    return report(new.path.name, count, len(entries))
+
+
+def _embed(
+    settings: Settings,
+    store: ChunkStore,
+    todo: list[Chunk],
+    embedder: Embedder | None,
+    on_progress: Progress | None,
+) -> None:
+    if on_progress:
+        on_progress(0, len(todo))
+    if not todo:
+        return
+    embedder = embedder or load_embedder(
+        settings.index.embedding_model, settings.index.embed_batch_size
     )
-    return IngestReport(
-        index_path=str(store.path),
-        documents=len({c.doc_id for c in kept}),
-        chunks=len(kept),
-        embedded=len(todo),
-        removed=len(stale),
-        problems=loaded.problems,
-        seconds=round(time.perf_counter() - started, 3),
-    )
+    batch = settings.index.embed_batch_size * 4
+    for start in range(0, len(todo), batch):
+        part = todo[start : start + batch]
+        store.add(part, embedder.embed([c.embed_text for c in part]))
+        if on_progress:
+            on_progress(start + len(part), len(todo))
+
+
+def _entries(
+    chunks: list[Chunk],
+    parsed: list[ParsedDocument],
+    before: dict[str, DocumentEntry],
+    carried: set[str],
+    hashes: dict[str, str],
+) -> list[DocumentEntry]:
+    counts: dict[str, int] = {}
+    for c in chunks:
+        counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
+    entries = {d: before[d] for d in carried if d in counts}
+    now = now_iso()
+    for doc in parsed:
+        pages = [p.page for s in doc.sections for p in s.paragraphs if p.page]
+        provenance = read_provenance(Path(doc.path))
+        entries[doc.doc_id] = DocumentEntry(
+            doc_id=doc.doc_id,
+            title=doc.title,
+            path=doc.path,
+            chunks=counts.get(doc.doc_id, 0),
+            sha256=hashes.get(doc.doc_id, ""),
+            pages=max(pages) if pages else None,
+            url=doc.url,
+            retrieved_at=provenance.retrieved_at if provenance else None,
+            ingested_at=now,
+        )
+    return [entries[d] for d in sorted(entries)]

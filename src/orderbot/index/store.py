@@ -1,6 +1,9 @@
 """The chunk store: a Chroma ``PersistentClient`` on disk, reached through llama-index's
 Chroma integration. Vectors are always supplied by orderbot's embedder; Chroma's own
-embedding function (which would download a model) is never set."""
+embedding function (which would download a model) is never set.
+
+An index folder holds versions of the store (``versions.py``); ``ChunkStore.open`` opens
+the one the pointer names, ``ChunkStore.create`` a new one that an ingest fills."""
 
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 from pydantic import BaseModel, Field
 
 from orderbot.errors import IndexNotFoundError, OrderbotError
+from orderbot.index import versions
 from orderbot.index.embedder import Vectors
 from orderbot.models import Chunk
 
@@ -26,10 +30,17 @@ MANIFEST = "manifest.json"
 
 
 class DocumentEntry(BaseModel):
+    """One corpus file as indexed: what ``orderbot corpus`` lists."""
+
     doc_id: str
     title: str
     path: str
     chunks: int
+    sha256: str = Field("", description="Hash of the file (and its provenance sidecar).")
+    pages: int | None = Field(None, description="Pages, for a PDF.")
+    url: str | None = Field(None, description="For a fetched source: its URL.")
+    retrieved_at: str | None = Field(None, description="For a fetched source: when.")
+    ingested_at: str = Field("", description="When this version of the file was ingested.")
 
 
 class Manifest(BaseModel):
@@ -53,10 +64,20 @@ class ChunkStore:
         self._vectors = ChromaVectorStore.from_collection(collection)
 
     @classmethod
-    def open(cls, path: Path, *, create: bool = False) -> ChunkStore:
-        if not create and not (path / MANIFEST).is_file():
+    def open(cls, path: Path) -> ChunkStore:
+        """The serving version of the index folder ``path``."""
+        current = versions.current_version(path)
+        if current is None or not (current / MANIFEST).is_file():
             raise IndexNotFoundError(f"no index at {path}", hint="build it with `orderbot ingest`")
-        path.mkdir(parents=True, exist_ok=True)
+        return cls._connect(current)
+
+    @classmethod
+    def create(cls, path: Path) -> ChunkStore:
+        """An empty store in the new version folder ``path``."""
+        return cls._connect(path)
+
+    @classmethod
+    def _connect(cls, path: Path) -> ChunkStore:
         try:
             client = chromadb.PersistentClient(
                 path=str(path), settings=ChromaSettings(anonymized_telemetry=False)
@@ -70,6 +91,27 @@ class ChunkStore:
                 hint="delete the folder and run `orderbot ingest`",
             ) from exc
         return cls(path, client, collection)
+
+    def close(self) -> None:
+        """Release Chroma's handles on the folder (the store is unusable afterwards)."""
+        close = getattr(self._client, "close", None)
+        if close is not None:
+            close()
+
+    def copy_from(self, other: ChunkStore, ids: Sequence[str], batch: int = 1000) -> None:
+        """Copy chunks with their stored vectors and metadata as they are."""
+        for start in range(0, len(ids), batch):
+            got = other._collection.get(
+                ids=list(ids[start : start + batch]),
+                include=["embeddings", "documents", "metadatas"],
+            )
+            if got["ids"]:
+                self._collection.add(
+                    ids=got["ids"],
+                    embeddings=got["embeddings"],
+                    documents=got["documents"],
+                    metadatas=got["metadatas"],
+                )
 
     def count(self) -> int:
         return int(self._collection.count())
@@ -132,16 +174,4 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def manifest_documents(chunks: Sequence[Chunk], paths: dict[str, str]) -> list[DocumentEntry]:
-    counts: dict[str, int] = {}
-    titles: dict[str, str] = {}
-    for c in chunks:
-        counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
-        titles[c.doc_id] = c.document
-    return [
-        DocumentEntry(doc_id=d, title=titles[d], path=paths.get(d, ""), chunks=n)
-        for d, n in sorted(counts.items())
-    ]
-
-
-__all__ = ["ChunkStore", "DocumentEntry", "Manifest", "manifest_documents", "now_iso"]
+__all__ = ["ChunkStore", "DocumentEntry", "Manifest", "now_iso"]

@@ -37,6 +37,8 @@ def chunk_document(doc: ParsedDocument, chunk_size: int) -> list[Chunk]:
                         footnotes=[
                             f for n in sorted({r.n for r in refs}) if (f := doc.footnote(n))
                         ],
+                        url=doc.url,
+                        page=group[0].page,
                     )
                 )
     contexts = _citing_sentences(doc)

@@ -35,7 +35,7 @@ def split_footnote_block(lines: list[str]) -> tuple[list[str], list[Footnote]]:
             entries.append([m.group(2)])
         elif line.strip() and entries:
             entries[-1].append(line.strip())
-    return lines[:start], [_parse_entry(n, " ".join(parts)) for n, parts in enumerate(entries, 1)]
+    return lines[:start], [parse_entry(n, " ".join(parts)) for n, parts in enumerate(entries, 1)]
 
 
 def _is_footnote_tail(lines: list[str]) -> bool:
@@ -49,7 +49,8 @@ def _is_footnote_tail(lines: list[str]) -> bool:
     return expected > 1
 
 
-def _parse_entry(n: int, raw: str) -> Footnote:
+def parse_entry(n: int, raw: str) -> Footnote:
+    """One footnote from its raw text: the first URL taken out, white space tidied."""
     text = _BACKLINK.sub("", raw).replace("\xa0", " ").strip()
     url = None
     if m := _URL.search(text):

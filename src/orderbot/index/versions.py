@@ -1,0 +1,143 @@
+"""Versioned index folders and the pointer that says which one serves.
+
+An index folder (``index/<index name>/``) holds ``versions/<version>/`` (each a complete
+Chroma store with its manifest) and ``CURRENT.json``, which names the serving version and
+the one before it. An ingest builds a new version beside the serving one and publishes it
+by replacing the pointer atomically (write a temporary file, fsync, ``os.replace``): a
+reader sees the old version or the new one, never a half-built one. A killed ingest
+leaves only an unpublished folder, removed by the next ingest. The serving version is
+never written to.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import secrets
+import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from orderbot.errors import OrderbotError
+
+POINTER = "CURRENT.json"
+VERSIONS = "versions"
+LOCK = ".ingest.lock"
+
+
+class Pointer(BaseModel):
+    current: str
+    previous: str | None = None
+    published_at: str
+
+
+def read_pointer(root: Path) -> Pointer | None:
+    try:
+        return Pointer.model_validate_json((root / POINTER).read_bytes())
+    except FileNotFoundError:
+        return None
+    except (ValidationError, OSError) as exc:
+        raise OrderbotError(
+            f"cannot read the index pointer {root / POINTER}: {exc}",
+            hint="delete the folder and run `orderbot ingest`",
+        ) from exc
+
+
+def pointer_stamp(root: Path) -> bytes | None:
+    """The pointer's raw bytes: a cheap way to tell whether a new version was published."""
+    try:
+        return (root / POINTER).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def stamp_names(stamp: bytes, version: str) -> bool:
+    """Whether a pointer stamp names ``version`` as the serving one."""
+    try:
+        return Pointer.model_validate_json(stamp).current == version
+    except ValidationError:
+        return False
+
+
+def current_version(root: Path) -> Path | None:
+    pointer = read_pointer(root)
+    return root / VERSIONS / pointer.current if pointer else None
+
+
+def new_version(root: Path) -> Path:
+    """A fresh, empty, unpublished version folder."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    path = root / VERSIONS / f"{stamp}-{secrets.token_hex(3)}"
+    path.mkdir(parents=True)
+    return path
+
+
+def publish(root: Path, version: Path) -> None:
+    """Make ``version`` the serving one, atomically; the old one becomes ``previous``."""
+    old = read_pointer(root)
+    pointer = Pointer(
+        current=version.name,
+        previous=old.current if old else None,
+        published_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    _fsync_tree(version)
+    tmp = root / f".{POINTER}.{os.getpid()}.tmp"
+    with tmp.open("w", encoding="utf-8") as handle:
+        handle.write(pointer.model_dump_json())
+        handle.flush()
+        os.fsync(handle.fileno())
+    tmp.replace(root / POINTER)  # atomic: os.replace
+    _fsync_dir(root)
+
+
+def clean(root: Path) -> list[str]:
+    """Remove every version but the serving one and the one before it (a server may
+    still be reading it until its next reload): also what a killed ingest left."""
+    pointer = read_pointer(root)
+    keep = {pointer.current, pointer.previous} if pointer else set()
+    removed = []
+    folder = root / VERSIONS
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if path.name not in keep:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    for tmp in root.glob(f".{POINTER}.*.tmp"):
+        tmp.unlink(missing_ok=True)
+    return removed
+
+
+@contextmanager
+def ingest_lock(root: Path) -> Iterator[None]:
+    """One ingest at a time per index folder; a second one fails at once."""
+    root.mkdir(parents=True, exist_ok=True)
+    with (root / LOCK).open("a") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise OrderbotError(
+                f"another ingest is running on {root}", hint="wait for it to finish"
+            ) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def _fsync_tree(path: Path) -> None:
+    for item in path.rglob("*"):
+        if item.is_file():
+            with item.open("rb") as handle:
+                os.fsync(handle.fileno())
+    _fsync_dir(path)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,154 @@
+"""Re-indexing that never loses the working index: file-level incremental, atomic
+(a killed ingest leaves the previous index serving), and picked up without a restart."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from orderbot.errors import OrderbotError
+from orderbot.index import build_index, versions
+from orderbot.index.embedder import SentenceTransformerEmbedder
+from orderbot.index.store import ChunkStore
+from orderbot.pipeline import Pipeline
+from tests.conftest import make_settings
+
+pytestmark = pytest.mark.slow
+
+QUESTION = "How many proposals are in the package?"
+VIENNA = "# Extra note\n\nThe Better Order Project met in Vienna in March to agree a workplan.\n"
+
+
+def big_document(sections: int) -> str:
+    parts = ["# Appendix of fictional treaties"]
+    for i in range(1, sections + 1):
+        parts.append(f"## Treaty {i}")
+        parts.append(
+            f"Treaty number {i} was signed in the year {1700 + i} by {i % 17 + 2} states. "
+            f"It regulated fishing rights, river tolls and the exchange of envoys, and "
+            f"clause {i * 3} set up a commission of {i % 9 + 3} members that met in town {i}."
+        )
+    return "\n\n".join(parts) + "\n"
+
+
+def test_only_new_or_changed_files_are_parsed(
+    corpus_copy: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    settings = make_settings(corpus_copy)
+    root = settings.index.index_path()
+    first = build_index(settings, embedder=embedder)
+    assert first.parsed == 1 and first.embedded == first.chunks
+
+    again = build_index(settings, embedder=embedder)
+    assert (again.parsed, again.embedded, again.version) == (0, 0, first.version)
+
+    extra = corpus_copy / "corpus" / "extra.md"
+    extra.write_text(VIENNA, "utf-8")
+    added = build_index(settings, embedder=embedder)
+    assert (added.parsed, added.embedded, added.documents) == (1, 1, 2)
+    assert added.version != first.version
+
+    extra.write_text(VIENNA.replace("March", "April"), "utf-8")
+    changed = build_index(settings, embedder=embedder)
+    assert (changed.parsed, changed.embedded, changed.chunks) == (1, 1, added.chunks)
+
+    extra.unlink()
+    removed = build_index(settings, embedder=embedder)
+    assert (removed.parsed, removed.removed, removed.documents) == (0, 1, 1)
+    # The serving version and the one before it are kept, older ones removed.
+    pointer = versions.read_pointer(root)
+    assert pointer is not None and pointer.previous == changed.version
+    kept = sorted(p.name for p in (root / versions.VERSIONS).iterdir())
+    assert kept == sorted([changed.version or "", removed.version or ""])
+    entry = ChunkStore.open(root).read_manifest().documents[0]
+    assert entry.sha256 and entry.ingested_at
+
+
+def test_one_ingest_at_a_time(corpus_copy: Path, embedder: SentenceTransformerEmbedder) -> None:
+    settings = make_settings(corpus_copy)
+    with (
+        versions.ingest_lock(settings.index.index_path()),
+        pytest.raises(OrderbotError, match="another ingest is running"),
+    ):
+        build_index(settings, embedder=embedder)
+
+
+def test_running_pipeline_picks_up_a_new_index(
+    corpus_copy: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    settings = make_settings(corpus_copy)
+    build_index(settings, embedder=embedder)
+    pipeline = Pipeline.from_settings(settings, embedder=embedder)
+    assert pipeline.reload_if_stale() is False
+    assert "Vienna" not in pipeline.ask("Where did the Better Order Project meet?").answer
+
+    (corpus_copy / "corpus" / "extra.md").write_text(VIENNA, "utf-8")
+    build_index(settings, embedder=embedder)
+    results: list[bool] = []
+    threads = [
+        threading.Thread(target=lambda: results.append(pipeline.reload_if_stale()))
+        for _ in range(4)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(results) == [False, False, False, True]  # one reload, however many ask
+    assert "Vienna" in pipeline.ask("Where did the Better Order Project meet?").answer
+    assert pipeline.reload_if_stale() is False
+
+
+def test_killed_ingest_leaves_the_previous_index_serving(
+    corpus_copy: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    settings = make_settings(corpus_copy)
+    root = settings.index.index_path()
+    build_index(settings, embedder=embedder)
+    pointer = (root / versions.POINTER).read_bytes()
+    serving = ChunkStore.open(root)
+    count, manifest = serving.count(), serving.read_manifest()
+    before = Pipeline.from_settings(settings, embedder=embedder).ask(QUESTION)
+
+    (corpus_copy / "corpus" / "appendix.md").write_text(big_document(400), "utf-8")
+    env = {
+        **os.environ,
+        "ORDERBOT_CORPUS_DIR": str(settings.corpus_dir),
+        "ORDERBOT_INDEX__ROOT": str(settings.index.root),
+    }
+    command = [str(Path(sys.executable).with_name("orderbot")), "ingest"]
+    proc = subprocess.Popen(command, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None
+        deadline = time.monotonic() + 180
+        line = ""
+        while "embedding" not in line and time.monotonic() < deadline:
+            line = proc.stderr.readline()
+            assert line or proc.poll() is None, "ingest ended before it embedded"
+        assert "embedding" in line and "new or changed chunks" in line
+        time.sleep(3)  # well into the embedding of ~400 chunks
+        assert proc.poll() is None, "ingest finished before it could be killed"
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+
+    # The killed ingest left an unpublished folder; the pointer and the index are as before.
+    assert (root / versions.POINTER).read_bytes() == pointer
+    assert len(list((root / versions.VERSIONS).iterdir())) == 2
+    reopened = ChunkStore.open(root)
+    assert reopened.path == serving.path and reopened.count() == count
+    assert reopened.read_manifest() == manifest
+    after = Pipeline.from_settings(settings, embedder=embedder).ask(QUESTION)
+    assert after.answer == before.answer and after.citations == before.citations
+
+    # The next ingest removes the unfinished folder and completes.
+    done = build_index(settings, embedder=embedder)
+    assert done.documents == 2 and done.problems == []
+    names = {p.name for p in (root / versions.VERSIONS).iterdir()}
+    assert names == {serving.path.name, str(done.version)}
