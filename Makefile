@@ -25,8 +25,8 @@ ask: install
 	$(BIN)/orderbot ask "$(QUESTION)"
 
 lint: install
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src app tests benchmarks
+	$(BIN)/ruff format --check src app tests benchmarks
 	$(BIN)/mypy
 
 test: lint unit gate
