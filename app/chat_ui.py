@@ -125,7 +125,7 @@ class ChatHandlers:
 
     def comment(self, fid: int | None, text: str) -> tuple[str, str]:
         if fid is None:
-            return text, "Rate an answer (👍 or 👎) first, then add a comment."
+            return text, "Rate an answer (thumbs up or down) first, then add a comment."
         self.store.comment(fid, text)
         return "", "Comment saved. Thank you."
 
@@ -134,7 +134,14 @@ def build_chat(pipeline: Pipeline, settings: Settings, store: FeedbackStore) -> 
     handlers = ChatHandlers(pipeline, store)
     with gr.Blocks(title=settings.server.title, analytics_enabled=False, fill_height=True) as ui:
         gr.Markdown(f"## {escape(settings.server.title)}\n\n{intro(pipeline)}", elem_id="intro")
-        chatbot = gr.Chatbot(elem_id="chat", label="Conversation", height=460, layout="bubble")
+        chatbot = gr.Chatbot(
+            elem_id="chat",
+            label="Conversation",
+            height=460,
+            layout="bubble",
+            buttons=["copy", "copy_all"],
+            sanitize_html=True,
+        )
         history = gr.State([])
         answers = gr.State({})
         feedback_id = gr.State(None)
@@ -178,6 +185,13 @@ def build_chat(pipeline: Pipeline, settings: Settings, store: FeedbackStore) -> 
             lambda: ([], [], {}, None, ""),
             None,
             [chatbot, history, answers, feedback_id, status],
+            api_visibility="private",
+        )
+        # The chat's own trash button empties the messages; forget the conversation too.
+        chatbot.clear(
+            lambda: ([], {}, None, ""),
+            None,
+            [history, answers, feedback_id, status],
             api_visibility="private",
         )
     # Gradio's default is one run per event at a time: every visitor would wait in line.

@@ -10,8 +10,14 @@ from orderbot.models import Answer, Citation
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
+def text_html(text: str) -> str:
+    """Escaped text inside an HTML block (Markdown leaves an HTML block as it is)."""
+    return html.escape(text, quote=True).replace("\n", "<br>")
+
+
 def escape(text: str) -> str:
-    """HTML-escaped text that Markdown also leaves alone (the chat renders Markdown)."""
+    """HTML-escaped text that Markdown also leaves alone: for a message that is Markdown,
+    such as the visitor's question."""
     markdown_safe = re.sub(r"([\\`*_#|~])", r"\\\1", text)
     return html.escape(markdown_safe, quote=True).replace("\n", "<br>")
 
@@ -27,22 +33,22 @@ def _markers(text: str, citations: dict[int, Citation]) -> str:
     parts: list[str] = []
     last = 0
     for match in _MARKER.finditer(text):
-        parts.append(escape(text[last : match.start()]))
+        parts.append(text_html(text[last : match.start()]))
         n = int(match.group(1))
         cited = citations.get(n)
         if cited is None:
-            parts.append(escape(match.group(0)))
+            parts.append(text_html(match.group(0)))
         else:
             parts.append(f'<a class="cite" href="#source-{n}" title="{_tooltip(cited)}">[{n}]</a>')
         last = match.end()
-    parts.append(escape(text[last:]))
+    parts.append(text_html(text[last:]))
     return "".join(parts)
 
 
 def answer_html(answer: Answer) -> str:
     """The answer with hoverable markers, marked unsupported sentences and its sources."""
     if answer.refused:
-        return f'<p class="refusal"><strong>Not covered.</strong> {escape(answer.answer)}</p>'
+        return f'<p class="refusal"><strong>Not covered.</strong> {text_html(answer.answer)}</p>'
     citations = {c.n: c for c in answer.citations}
     text = answer.answer
     body = _markers(text, citations)
@@ -72,9 +78,9 @@ def source_html(citation: Citation) -> str:
         link = f'<br><a href="{url}" target="_blank" rel="noopener noreferrer">{url}</a>'
     return (
         f'<li value="{citation.n}" class="source"><details><summary>[{citation.n}] '
-        f"{escape(citation.section)}</summary>"
-        f'<blockquote class="passage">“{escape(citation.quote)}”</blockquote>'
-        f'<span class="document">{escape(citation.document)}</span>{link}</details></li>'
+        f"{text_html(citation.section)}</summary>"
+        f'<blockquote class="passage">“{text_html(citation.quote)}”</blockquote>'
+        f'<span class="document">{text_html(citation.document)}</span>{link}</details></li>'
     )
 
 

@@ -119,9 +119,9 @@
 
   function rating(box, answer, turns) {
     var row = el("div", "rate");
-    var up = el("button", "", "👍");
-    var down = el("button", "", "👎");
-    up.title = "Helpful"; down.title = "Not helpful";
+    var up = el("button", "", "Helpful");
+    var down = el("button", "", "Not helpful");
+    up.title = "This answer helped"; down.title = "This answer did not help";
     var note = el("input");
     note.placeholder = "Comment (optional)";
     note.maxLength = 2000;

@@ -141,8 +141,12 @@ class ServerSettings(BaseModel):
     @field_validator("rate_limit")
     @classmethod
     def _rate(cls, value: str) -> str:
-        if not re.fullmatch(r"\s*\d+\s*(/|per)\s*\d*\s*[a-z]+\s*", value):
-            raise ValueError(f"rate limit {value!r} is not like '30/minute'")
+        from limits import parse
+
+        try:
+            parse(value)
+        except ValueError as exc:
+            raise ValueError(f"rate limit {value!r} is not like '30/minute'") from exc
         return value
 
 
