@@ -38,6 +38,28 @@ ol.sources summary { cursor: pointer; }
 footer { display: none !important; }
 """
 
+# A click on a [n] marker opens source n under the same answer (hover shows it too).
+OPEN_SOURCE_JS = """
+() => {
+  document.addEventListener("click", (event) => {
+    const marker = event.target.closest ? event.target.closest("a.cite") : null;
+    if (!marker) return;
+    event.preventDefault();
+    let box = marker.parentElement;
+    while (box && !box.querySelector("ol.sources")) box = box.parentElement;
+    if (!box) return;
+    const label = marker.textContent.trim();
+    for (const details of box.querySelectorAll("ol.sources details")) {
+      if (details.querySelector("summary").textContent.trim().startsWith(label)) {
+        details.open = true;
+        details.scrollIntoView({ block: "nearest" });
+        break;
+      }
+    }
+  });
+}
+"""
+
 # System fonts only: the default theme would fetch Google Fonts at page load.
 THEME = gr.themes.Default(
     font=["system-ui", "-apple-system", "Segoe UI", "Roboto", "sans-serif"],
@@ -210,6 +232,7 @@ def mount_chat(app: FastAPI, pipeline: Pipeline, settings: Settings, *, path: st
         footer_links=[],
         theme=THEME,
         css=CSS,
+        js=OPEN_SOURCE_JS,
         show_error=False,
         ssr_mode=False,
         enable_monitoring=False,

@@ -79,11 +79,14 @@ def test_chat_answers_with_citations_whose_passage_opens(page: object, live: Liv
     assert "20 proposals" in answer.inner_text()  # type: ignore[attr-defined]
     marker = page.locator("#chat a.cite").first  # type: ignore[attr-defined]
     assert "Twenty proposals" in marker.get_attribute("title")
-    source = page.locator("#chat ol.sources details").first  # type: ignore[attr-defined]
-    passage = source.locator("blockquote.passage")
+    sources = page.locator("#chat ol.sources details")  # type: ignore[attr-defined]
+    passage = sources.first.locator("blockquote.passage")
     assert not passage.is_visible()
-    source.locator("summary").click()
+    marker.click()  # the marker opens its source
     assert passage.is_visible() and "20 proposals" in passage.inner_text()
+    second = sources.nth(1)
+    second.locator("summary").click()  # so does the source's own heading
+    assert second.locator("blockquote.passage").is_visible()
     shot(page, "chat.png")
 
 
