@@ -186,8 +186,12 @@ def open_widget(page: object) -> object:
 
 
 def test_widget_on_the_demo_page_answers(page: object, live: LiveServer) -> None:
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))  # type: ignore[attr-defined]
     page.goto(f"{live.url}/demo")  # type: ignore[attr-defined]
     frame = open_widget(page)
+    frame.locator("#intro").get_by_text("Toward a Better Security Order").wait_for()  # type: ignore[attr-defined]
+    assert [u for u in requests if not u.startswith(live.url)] == []
     assert frame.locator("#title").inner_text() == "Ask about the report"  # type: ignore[attr-defined]
     frame.get_by_text("How many proposals are in the package?").click()  # type: ignore[attr-defined]
     answer = frame.locator(".msg.bot .answer")  # type: ignore[attr-defined]
