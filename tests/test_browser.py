@@ -243,6 +243,11 @@ def test_widget_works_on_an_allowed_origin_and_not_elsewhere(
         frame = open_widget(page)
         frame.get_by_text("How many proposals are in the package?").click()  # type: ignore[attr-defined]
         frame.locator(".msg.bot .answer").wait_for()  # type: ignore[attr-defined]
+        frame.locator(".msg.bot .rate input").fill("from the outreach site")  # type: ignore[attr-defined]
+        frame.get_by_role("button", name="Helpful", exact=True).click()  # type: ignore[attr-defined]
+        frame.get_by_text("Thank you for the feedback.").wait_for()  # type: ignore[attr-defined]
+        rows = [item for _, _, item in FeedbackStore(live.settings.server.data_dir).rows()]
+        assert any(r.comment == "from the outreach site" and r.rating == "up" for r in rows)
 
         page.goto(f"{other.origin}/")  # type: ignore[attr-defined]
         page.locator(".orderbot-widget .button").click()  # type: ignore[attr-defined]
