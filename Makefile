@@ -1,14 +1,14 @@
 # Two commands do all the set-up on a fresh machine:
-#   make run    install everything, build the index, answer an example question
+#   make run    install everything, build the index, serve the web chat and API
 #   make test   lint, type-check and run the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 QUESTION ?= How many proposals are in the package?
 
-.PHONY: run install index ask test lint unit gate eval bench bench-ingest clean
+.PHONY: run install index ask serve demo test lint unit gate eval bench bench-ingest clean
 
-run: index ask
+run: index serve
 
 install: $(VENV)/.installed
 
@@ -27,9 +27,16 @@ index: install
 ask: install
 	$(BIN)/orderbot ask "$(QUESTION)"
 
+# Runs until interrupted; prints the address (http://127.0.0.1:7860/ by default).
+serve: index
+	$(BIN)/orderbot serve
+
+demo: index
+	$(BIN)/orderbot serve --demo
+
 lint: install
-	$(BIN)/ruff check src tests benchmarks
-	$(BIN)/ruff format --check src tests benchmarks
+	$(BIN)/ruff check src app tests benchmarks
+	$(BIN)/ruff format --check src app tests benchmarks
 	$(BIN)/mypy
 
 test: lint unit gate

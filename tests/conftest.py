@@ -14,6 +14,7 @@ from orderbot.config import Settings, load_settings
 from orderbot.index import build_index
 from orderbot.index.embedder import SentenceTransformerEmbedder, load_embedder
 from orderbot.pipeline import Pipeline
+from tests.web import LiveServer, free_port, server_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -82,3 +83,22 @@ def pipeline(built: Settings, embedder: SentenceTransformerEmbedder) -> Pipeline
 def corpus_copy(tmp_path: Path) -> Iterator[Path]:
     shutil.copytree(CORPUS, tmp_path / "corpus")
     return tmp_path
+
+
+@pytest.fixture(scope="session")
+def live(
+    built: Settings, pipeline: Pipeline, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[LiveServer]:
+    """The whole web server (chat, API, widget, demo) on 127.0.0.1, one per session.
+    The outreach site's origin is on its allow-list; its port is reserved here."""
+    outreach_port = free_port()
+    settings = server_settings(
+        built,
+        tmp_path_factory.mktemp("web-data"),
+        allowed_origins=[f"http://127.0.0.1:{outreach_port}"],
+        rate_limit="1000/minute",
+        concurrency_limit=4,
+    )
+    with LiveServer(settings, pipeline, demo=True) as server:
+        server.outreach_port = outreach_port
+        yield server

@@ -27,3 +27,14 @@ def test_readme_eval_table_matches_committed_baseline() -> None:
     table = report.split("## Metrics\n\n")[1].split("\n\n")[0]
     shown = readme.split("<!-- eval-table:start -->")[1].split("<!-- eval-table:end -->")[0]
     assert table in shown, "copy the table of eval/baseline/report.md into the README"
+
+
+def test_readme_widget_snippet_matches_the_widget() -> None:
+    import re
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    snippet = readme.split("```html\n")[1].split("```")[0]
+    assert "/embed/widget.js" in snippet
+    widget = (ROOT / "app" / "embed" / "widget.js").read_text("utf-8")
+    for attribute in re.findall(r"(data-[a-z]+)=", snippet):
+        assert f'"{attribute}"' in widget, attribute

@@ -318,6 +318,46 @@ def show_settings() -> None:
 
 
 @app.command()
+def serve(
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Also serve a stand-in outreach page at /demo.")
+    ] = False,
+    host: Annotated[str | None, typer.Option(help="Address [default: from the settings].")] = None,
+    port: Annotated[int | None, typer.Option(help="Port [default: from the settings].")] = None,
+) -> None:
+    """Serve the web chat, the HTTP API and the embeddable widget."""
+    settings = _settings()
+    if host is not None or port is not None:
+        with _errors():
+            server = settings.server.model_dump()
+            server.update({k: v for k, v in {"host": host, "port": port}.items() if v is not None})
+            settings = load_settings(**settings.model_dump(exclude={"server"}), server=server)
+    with _errors():
+        from app.server import serve as run_server
+
+        run_server(settings, demo=demo)
+
+
+feedback_app = typer.Typer(help="Ratings visitors gave to answers.", no_args_is_help=True)
+app.add_typer(feedback_app, name="feedback")
+
+
+@feedback_app.command("export")
+def feedback_export(
+    out_file: Annotated[Path, typer.Option("--out", help="QA file to write (JSONL).")] = Path(
+        "eval/feedback.jsonl"
+    ),
+) -> None:
+    """Write every rating in the QA-file format, to turn into evaluation questions."""
+    from app.feedback import FeedbackStore, export_qa
+
+    settings = _settings()
+    with _errors():
+        count = export_qa(FeedbackStore(settings.server.data_dir), out_file)
+    err.print(f"wrote {count} rated answers to {out_file}", highlight=False)
+
+
+@app.command()
 def version() -> None:
     """Print the version."""
     out.print(f"orderbot {__version__}")

@@ -10,7 +10,14 @@ import re
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from orderbot import __version__
@@ -151,6 +158,52 @@ class SourcesSettings(BaseModel):
     )
 
 
+class ServerSettings(BaseModel):
+    """The web server: chat page, HTTP API and embeddable widget."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    host: str = Field("127.0.0.1", description="Address `orderbot serve` listens on.")
+    port: int = Field(7860, ge=1, le=65535, description="Port `orderbot serve` listens on.")
+    concurrency_limit: int = Field(
+        4, ge=1, le=64, description="Chat answers the server writes at the same time."
+    )
+    allowed_origins: list[str] = Field(
+        default_factory=list,
+        description="Origins (`https://site.example`) that may embed the chat and call the "
+        "API from a browser; the server's own origin always may. JSON list in the environment.",
+    )
+    rate_limit: str = Field(
+        "30/minute",
+        description="Most API requests from one client address, e.g. `30/minute` or `5/second`.",
+    )
+    data_dir: Path = Field(
+        Path("data"), description="Folder for the feedback database (`feedback.sqlite3`)."
+    )
+    title: str = Field("orderbot", description="Title of the chat page.")
+
+    @field_validator("allowed_origins")
+    @classmethod
+    def _origins(cls, value: list[str]) -> list[str]:
+        for origin in value:
+            if not re.fullmatch(r"https?://[^/\s*'\";]+", origin):
+                raise ValueError(
+                    f"allowed origin {origin!r} is not scheme://host[:port] without a path"
+                )
+        return value
+
+    @field_validator("rate_limit")
+    @classmethod
+    def _rate(cls, value: str) -> str:
+        from limits import parse
+
+        try:
+            parse(value)
+        except ValueError as exc:
+            raise ValueError(f"rate limit {value!r} is not like '30/minute'") from exc
+        return value
+
+
 class Settings(BaseSettings):
     """Everything orderbot can be told. Unknown keys are an error."""
 
@@ -171,6 +224,9 @@ class Settings(BaseSettings):
     )
     sources: SourcesSettings = Field(
         default_factory=SourcesSettings, description="Source fetching settings."
+    )
+    server: ServerSettings = Field(
+        default_factory=ServerSettings, description="Web server settings."
     )
 
     @model_validator(mode="after")

@@ -1,0 +1,194 @@
+"""The HTTP API: ``/api/ask``, ``/api/ask/stream`` (server-sent events), ``/api/health``
+and ``/api/feedback``. No endpoint changes the index or the corpus."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import AsyncIterator
+
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from app.feedback import Feedback, FeedbackStore
+from app.security import RateLimiter
+from orderbot import __version__
+from orderbot.chat import Turn
+from orderbot.errors import OrderbotError, QuestionError
+from orderbot.models import Answer
+from orderbot.pipeline import Pipeline
+
+log = logging.getLogger("orderbot.refusals")
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(description="The question (at most `max_question_chars`).")
+    history: list[Turn] = Field(
+        default_factory=list, max_length=40, description="Earlier turns, oldest first."
+    )
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+    generator: str
+    documents: list[str]
+    chunks: int
+
+
+class FeedbackReceipt(BaseModel):
+    id: int
+
+
+class ApiError(BaseModel):
+    error: str = Field(description="Machine-readable error code.")
+    detail: str = Field(description="What was wrong, for a person.")
+
+
+class ApiProblem(Exception):
+    def __init__(self, status: int, error: str, detail: str, headers: dict[str, str] | None = None):
+        self.status, self.error, self.detail, self.headers = status, error, detail, headers
+
+
+_ERRORS: dict[int | str, dict[str, object]] = {
+    400: {"model": ApiError, "description": "Empty or over-long question."},
+    422: {"model": ApiError, "description": "Malformed request body."},
+    429: {"model": ApiError, "description": "Too many requests from this client."},
+}
+
+
+def log_refusal(answer: Answer) -> None:
+    """Maintainers see what the documents do not cover; no address, no personal data."""
+    if answer.refused:
+        log.info("refused question: %s", redact(answer.question))
+
+
+def redact(text: str) -> str:
+    """The question without e-mail addresses, long numbers or URLs, cut to 300 characters."""
+    import re
+
+    text = re.sub(r"\S+@\S+", "[email]", text)
+    text = re.sub(r"https?://\S+", "[url]", text)
+    text = re.sub(r"\+?\d[\d\s().-]{6,}\d", "[number]", text)
+    return " ".join(text.split())[:300]
+
+
+def _pipeline(request: Request) -> Pipeline:
+    pipeline: Pipeline = request.app.state.pipeline
+    return pipeline
+
+
+def _limited(request: Request) -> None:
+    limiter: RateLimiter = request.app.state.limiter
+    client = request.client.host if request.client else "unknown"
+    if not limiter.hit(client):
+        raise ApiProblem(
+            429,
+            "rate_limited",
+            f"too many requests: the limit is {limiter.item}; try again shortly",
+            {"Retry-After": str(limiter.retry_after(client))},
+        )
+
+
+def _checked(pipeline: Pipeline, body: AskRequest) -> str:
+    try:
+        return pipeline.check_question(body.question)
+    except QuestionError as exc:
+        raise ApiProblem(400, "bad_question", str(exc)) from exc
+
+
+router = APIRouter(prefix="/api", responses=_ERRORS)
+
+
+@router.post("/ask", dependencies=[Depends(_limited)], response_model=Answer)
+async def ask(body: AskRequest, request: Request) -> Answer:
+    """The same JSON object as ``orderbot ask --json``."""
+    pipeline = _pipeline(request)
+    question = _checked(pipeline, body)
+    try:
+        answer = await run_in_threadpool(pipeline.ask, question, body.history)
+    except OrderbotError as exc:
+        raise ApiProblem(400, "bad_question", str(exc)) from exc
+    log_refusal(answer)
+    return answer
+
+
+@router.post(
+    "/ask/stream",
+    dependencies=[Depends(_limited)],
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/event-stream": {}}, "description": "Server-sent events."}},
+)
+async def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
+    """Server-sent events: ``token`` events (``{"text"}``) as the answer is written, then
+    one ``answer`` event with the whole answer object (or one ``error`` event)."""
+    pipeline = _pipeline(request)
+    question = _checked(pipeline, body)
+
+    async def events() -> AsyncIterator[str]:
+        try:
+            async for event in iterate_in_threadpool(pipeline.stream(question, body.history)):
+                if event.kind == "token":
+                    yield _sse("token", json.dumps({"text": event.text}))
+                elif event.answer is not None:
+                    log_refusal(event.answer)
+                    yield _sse("answer", event.answer.model_dump_json())
+        except OrderbotError as exc:
+            yield _sse("error", ApiError(error="failed", detail=str(exc)).model_dump_json())
+
+    headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+    return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
+
+
+def _sse(event: str, data: str) -> str:
+    return f"event: {event}\ndata: {data}\n\n"
+
+
+@router.get("/health", response_model=Health)
+async def health(request: Request) -> Health:
+    """The index (documents, chunks), the generator and the version."""
+    pipeline = _pipeline(request)
+    return Health(
+        status="ok",
+        version=__version__,
+        generator=pipeline.generator.name,
+        documents=pipeline.documents,
+        chunks=pipeline.manifest.chunks,
+    )
+
+
+@router.post("/feedback", dependencies=[Depends(_limited)], response_model=FeedbackReceipt)
+async def feedback(body: Feedback, request: Request) -> FeedbackReceipt:
+    """Thumbs up or down, with an optional comment, on an answer."""
+    store: FeedbackStore = request.app.state.feedback
+    return FeedbackReceipt(id=await run_in_threadpool(store.add, body))
+
+
+def install(app: FastAPI) -> None:
+    """Mount the router and turn every error into ``{"error", "detail"}`` JSON."""
+    app.include_router(router)
+
+    @app.exception_handler(ApiProblem)
+    async def _problem(_request: Request, exc: ApiProblem) -> JSONResponse:
+        body = ApiError(error=exc.error, detail=exc.detail).model_dump()
+        return JSONResponse(body, status_code=exc.status, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in err['loc'] if p != 'body') or 'body'}: {err['msg']}"
+            for err in exc.errors()
+        )
+        body = ApiError(error="invalid_request", detail=problems or "malformed body")
+        return JSONResponse(body.model_dump(), status_code=422)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        body = ApiError(error=f"http_{exc.status_code}", detail=str(exc.detail))
+        return JSONResponse(body.model_dump(), status_code=exc.status_code, headers=exc.headers)

@@ -1,0 +1,121 @@
+"""One FastAPI application: the HTTP API, the Gradio chat at ``/chat/``, the widget
+under ``/embed/`` and, with ``demo``, a stand-in outreach page at ``/demo``.
+
+The pipeline is loaded once per process and shared by the chat and the API.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from app import EMBED_DIR
+from app.api import install as install_api
+from app.feedback import FeedbackStore
+from app.security import RateLimiter, SecurityHeaders
+from orderbot import __version__
+from orderbot.config import Settings
+from orderbot.pipeline import Pipeline
+
+# Before gradio is imported anywhere: no analytics, no version check, nothing phoned home.
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+CHAT_PATH = "/chat"
+
+
+def create_app(
+    settings: Settings, pipeline: Pipeline | None = None, *, demo: bool = False
+) -> FastAPI:
+    """The whole server; ``pipeline`` defaults to one loaded from ``settings``."""
+    from app.chat_ui import mount_chat
+
+    pipeline = pipeline or Pipeline.from_settings(settings)
+    server = settings.server
+    app = FastAPI(
+        title="orderbot",
+        version=__version__,
+        description="Grounded, cited answers about “Toward a Better Security Order”.",
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.pipeline = pipeline
+    app.state.limiter = RateLimiter(server.rate_limit)
+    app.state.feedback = FeedbackStore(server.data_dir)
+    install_api(app)
+
+    @app.get("/", include_in_schema=False)
+    async def home() -> RedirectResponse:
+        return RedirectResponse(f"{CHAT_PATH}/")
+
+    @app.get("/embed/widget.js", include_in_schema=False)
+    async def widget() -> FileResponse:
+        return _asset("widget.js", "text/javascript", max_age=300)
+
+    @app.get("/embed/chat", include_in_schema=False)
+    async def compact_chat() -> FileResponse:
+        return _asset("chat.html", "text/html")
+
+    @app.get("/embed/{name}", include_in_schema=False)
+    async def embed_asset(name: str) -> Response:
+        if name not in {"chat.js", "chat.css"}:
+            return Response(status_code=404)
+        kind = "text/javascript" if name.endswith(".js") else "text/css"
+        return _asset(name, kind, max_age=300)
+
+    if demo:
+
+        @app.get("/demo", include_in_schema=False)
+        async def demo_page() -> FileResponse:
+            return _asset("demo.html", "text/html")
+
+    mount_chat(app, pipeline, settings, path=CHAT_PATH)
+
+    @app.middleware("http")
+    async def fresh_index(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        """A finished `orderbot ingest` is picked up here, without a restart: the check is
+        one small file read; the switch happens once per new index."""
+        if request.url.path.startswith(("/api/", CHAT_PATH)):
+            await run_in_threadpool(pipeline.reload_if_stale)
+        return await call_next(request)
+
+    # Outermost last: CORS answers preflights; every response gets the framing policy.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=server.allowed_origins,
+        allow_methods=["GET", "POST"],
+        allow_headers=["Content-Type"],
+        max_age=600,
+    )
+    app.add_middleware(SecurityHeaders, origins=server.allowed_origins)
+    return app
+
+
+def _asset(name: str, media_type: str, *, max_age: int = 0) -> FileResponse:
+    headers = {"Cache-Control": f"public, max-age={max_age}"} if max_age else {}
+    return FileResponse(Path(EMBED_DIR / name), media_type=media_type, headers=headers)
+
+
+def serve(settings: Settings, *, demo: bool = False) -> None:
+    """Load the pipeline once and serve until interrupted."""
+    import uvicorn
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    app = create_app(settings, demo=demo)
+    host, port = settings.server.host, settings.server.port
+    shown = f"[{host}]" if ":" in host else host
+    print(f"orderbot is serving on http://{shown}:{port}/", flush=True)
+    if demo:
+        print(f"demo outreach page: http://{shown}:{port}/demo", flush=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

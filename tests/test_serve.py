@@ -1,0 +1,89 @@
+"""``orderbot serve`` and ``orderbot feedback export`` as a site owner runs them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.feedback import Feedback, FeedbackStore
+from orderbot.config import Settings
+from orderbot.eval import load_qa
+from tests.test_cli import run, use
+from tests.web import free_port
+
+pytestmark = pytest.mark.slow
+
+
+def test_serve_starts_one_server_and_prints_its_address(built: Settings, tmp_path: Path) -> None:
+    port = free_port()
+    env = {
+        **os.environ,
+        "ORDERBOT_CORPUS_DIR": str(built.corpus_dir),
+        "ORDERBOT_INDEX__ROOT": str(built.index.root),
+        "ORDERBOT_SERVER__DATA_DIR": str(tmp_path / "data"),
+        "ORDERBOT_SERVER__PORT": str(port),
+        "GRADIO_ANALYTICS_ENABLED": "False",
+    }
+    orderbot = Path(sys.executable).parent / "orderbot"  # the installed command
+    proc = subprocess.Popen(
+        [str(orderbot), "serve", "--demo"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}"
+        lines: list[str] = []
+        assert proc.stdout is not None
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            line = proc.stdout.readline()
+            if not line and proc.poll() is not None:
+                break
+            lines.append(line)
+            if url in line:
+                break
+        assert any(f"serving on {url}/" in line for line in lines), "".join(lines)
+        health = None
+        while time.monotonic() < deadline and health is None:
+            try:
+                health = httpx.get(f"{url}/api/health", timeout=5).json()
+            except httpx.TransportError:
+                time.sleep(0.3)
+        assert health is not None and health["documents"] == ["Toward a Better Security Order"]
+        assert httpx.get(f"{url}/chat/").status_code == 200
+        assert httpx.get(f"{url}/demo").status_code == 200
+        assert (tmp_path / "data" / "feedback.sqlite3").exists()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+
+
+def test_serve_with_a_bad_setting_is_a_one_line_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ORDERBOT_SERVER__RATE_LIMIT", "plenty")
+    code, _, err = run(capsys, monkeypatch, "serve")
+    assert code == 1 and err.startswith("error: invalid settings: server.rate_limit")
+
+
+def test_feedback_export_writes_a_qa_file(
+    built: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    use(monkeypatch, built)
+    monkeypatch.setenv("ORDERBOT_SERVER__DATA_DIR", str(tmp_path / "data"))
+    FeedbackStore(tmp_path / "data").add(Feedback(rating="down", question="Why?", answer="No."))
+    out = tmp_path / "qa.jsonl"
+    code, _, err = run(capsys, monkeypatch, "feedback", "export", "--out", str(out))
+    assert code == 0 and "wrote 1 rated answers" in err
+    assert [i.question for i in load_qa(out)] == ["Why?"]
