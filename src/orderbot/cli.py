@@ -366,7 +366,10 @@ def version() -> None:
 def main() -> None:
     import logging
 
-    logging.basicConfig(format="warning: %(message)s", level=logging.WARNING)
+    handler = logging.StreamHandler()
+    handler.setLevel(logging.WARNING)  # libraries that log at DEBUG on their own stay quiet
+    handler.setFormatter(logging.Formatter("warning: %(message)s"))
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
     try:
         app(standalone_mode=False)
     except Failed as exc:

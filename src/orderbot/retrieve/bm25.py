@@ -18,6 +18,7 @@ class BM25Index:
         if chunks:
             nodes: list[BaseNode] = [TextNode(id_=c.id, text=c.embed_text) for c in chunks]
             logging.getLogger("llama_index.retrievers.bm25").setLevel(logging.ERROR)
+            logging.getLogger("bm25s").setLevel(logging.WARNING)
             self._retriever = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=len(nodes))
         self._size = len(chunks)
 
