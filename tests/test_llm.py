@@ -62,6 +62,13 @@ def test_a_figure_must_be_in_the_supporting_sentence(
     passages = pipeline.retriever.retrieve("How many proposals are in the package?").results
     wrong = check_answer("The package has 35 proposals [1].", passages, embedder, threshold=0.45)
     assert wrong.unsupported == ["The package has 35 proposals."]
+    named = check_answer(
+        "Mike Pompeo told Chinese officials about the rules-based order [1].",
+        pipeline.retriever.retrieve("What did Blinken tell Chinese officials?").results,
+        embedder,
+        threshold=0.45,
+    )
+    assert named.unsupported and not named.citations
     right = check_answer("The package has twenty proposals.", passages, embedder, threshold=0.45)
     assert right.unsupported == [] and "20 proposals" in right.citations[0].quote
 

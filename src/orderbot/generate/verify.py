@@ -1,6 +1,7 @@
 """Checking a model's citations: never trust the model.
 
-A sentence that states a number is supported only by a passage sentence that gives it.
+A sentence that states a number is supported only by a passage sentence that gives it,
+and one that names someone only by a passage that mentions the name.
 Every ``[n]`` is checked: a marker for a passage that was not given is removed; each
 sentence is scored against the passages it cites (embedding similarity plus word overlap
 with the passage's best sentence); a sentence without a valid marker is matched against
@@ -35,6 +36,14 @@ _WORDS = {w: str(n) for n, w in enumerate(_UNITS.split())} | {
 }
 
 
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
+
+
+def names(text: str) -> set[str]:
+    """Capitalised words inside a sentence (not its first word): mostly proper names."""
+    return {m.lower() for m in _NAME.findall(text.strip())}
+
+
 def numbers(text: str) -> set[str]:
     """The numbers a text states, in digits ("twelve" and "12" are the same)."""
     found = set()
@@ -65,9 +74,12 @@ def support_scores(
     sims = vectors[1:] @ vectors[0]
     best: list[tuple[float, str]] = [(0.0, "") for _ in passages]
     stated = numbers(claim) - {"1", "0"}  # "one of the ..." is rarely a figure
+    named = names(claim)
     for unit, sim in zip(units, sims, strict=True):
         if not stated <= numbers(unit.text):  # a figure the sentence does not give
             continue
+        if named and not all(n in unit.chunk.text.lower() for n in named):
+            continue  # a name the passage never mentions
         score = 0.5 * float(sim) + 0.5 * lexical_overlap(claim, unit.text)
         if score > best[unit.rank][0]:
             best[unit.rank] = (score, unit.text)
