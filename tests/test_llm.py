@@ -62,6 +62,8 @@ def test_a_figure_must_be_in_the_supporting_sentence(
     passages = pipeline.retriever.retrieve("How many proposals are in the package?").results
     wrong = check_answer("The package has 35 proposals [1].", passages, embedder, threshold=0.45)
     assert wrong.unsupported == ["The package has 35 proposals."]
+    mixed = check_answer("The package has 130 proposals [1].", passages, embedder, threshold=0.45)
+    assert mixed.unsupported == ["The package has 130 proposals."]  # 130 counts scholars
     named = check_answer(
         "Mike Pompeo told Chinese officials about the rules-based order [1].",
         pipeline.retriever.retrieve("What did Blinken tell Chinese officials?").results,
@@ -111,14 +113,28 @@ def test_no_model_call_when_nothing_relevant(
     assert answer.refused and model.requests == []
 
 
-def test_model_that_says_not_found_or_invents_is_refused(
+def test_model_that_says_not_found_is_refused(
     pipeline: Pipeline, embedder: SentenceTransformerEmbedder
 ) -> None:
     question = "What exactly does proposal 7 say about nuclear no-first-use?"
-    for reply in ["NOT IN DOCUMENTS.", "Proposal 7 bans all submarines by 2031 [1]."]:
-        answer = with_generator(pipeline, llm(FakeChatModel(reply), embedder)).ask(question)
-        assert answer.refused, reply
-        assert "do not cover" in answer.answer
+    answer = with_generator(pipeline, llm(FakeChatModel("NOT IN DOCUMENTS."), embedder)).ask(
+        question
+    )
+    assert answer.refused
+    assert "do not cover" in answer.answer
+
+
+def test_model_answer_nothing_supports_is_replaced_by_quotes(
+    pipeline: Pipeline, embedder: SentenceTransformerEmbedder
+) -> None:
+    model = FakeChatModel("The package has 130 proposals [1].")
+    answer = with_generator(pipeline, llm(model, embedder)).ask(
+        "How many proposals are in the package?"
+    )
+    assert not answer.refused
+    assert "130 proposals" not in answer.answer and "20 proposals" in answer.answer
+    assert answer.generator == "extractive (model answer unsupported)"
+    assert answer.citations
 
 
 def test_stream_yields_model_tokens_then_checked_answer(
@@ -308,7 +324,9 @@ def test_real_local_model_streams_an_answer(
     tokens = [e for e in events if e.kind == "token"]
     assert len(tokens) >= 2
     final = events[-1].answer
-    assert final is not None and final.generator == "local:smollm2-135m"
+    assert final is not None
+    # SmolLM2 is weak: its answer stands when a passage backs it, else quotes replace it.
+    assert final.generator in {"local:smollm2-135m", "extractive (model answer unsupported)"}
     assert final.answer.strip()
     for citation in final.citations:  # whatever it wrote, every citation is checked
         assert citation.chunk_id in pipeline.retriever.chunks or citation.section.startswith(

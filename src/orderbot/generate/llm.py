@@ -78,8 +78,14 @@ class LLMGenerator:
             threshold=self.support_threshold,
             drop_unsupported=self.drop_unsupported,
         )
-        if checked.supported == 0:  # nothing the passages back: treat as not answerable
-            return Generation(answer=NOT_SUPPORTED, refused=True, unsupported=checked.unsupported)
+        if checked.supported == 0:
+            # Nothing the model wrote is backed by a passage, yet retrieval found relevant
+            # ones: show what the documents say (quoted, verifiable) rather than the model.
+            log.info("no sentence of the model's answer is supported; quoting instead")
+            quoted = self.fallback.generate(question, passages)
+            return quoted.model_copy(
+                update={"generator": f"{self.fallback.name} (model answer unsupported)"}
+            )
         return Generation(
             answer=checked.answer, citations=checked.citations, unsupported=checked.unsupported
         )

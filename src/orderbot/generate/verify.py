@@ -44,6 +44,30 @@ def names(text: str) -> set[str]:
     return {m.lower() for m in _NAME.findall(text.strip())}
 
 
+def _counted(text: str, span: int = 4) -> list[tuple[str, list[str]]]:
+    """Each number in ``text`` with the stems of the content words just after it."""
+    words = _NUMBER.findall(text.lower())
+    out = []
+    for i, word in enumerate(words):
+        number = word.replace(",", "") if word[0].isdigit() else _WORDS.get(word)
+        if number is not None:
+            after = [t for w in words[i + 1 : i + 1 + span] for t in content_terms(w)]
+            out.append((number, after))
+    return out
+
+
+def gives_figures(claim: str, sentence: str) -> bool:
+    """Each figure of ``claim`` is in ``sentence`` with what it counts close after it:
+    "130 proposals" is not backed by "130 leading scholars … a package of proposals"."""
+    given = _counted(sentence)
+    for number, after in _counted(claim, span=2):
+        if number in {"0", "1"} or not after:
+            continue
+        if not any(n == number and after[0] in things for n, things in given):
+            return False
+    return True
+
+
 def numbers(text: str) -> set[str]:
     """The numbers a text states, in digits ("twelve" and "12" are the same)."""
     found = set()
@@ -76,8 +100,8 @@ def support_scores(
     stated = numbers(claim) - {"1", "0"}  # "one of the ..." is rarely a figure
     named = names(claim)
     for unit, sim in zip(units, sims, strict=True):
-        if not stated <= numbers(unit.text):  # a figure the sentence does not give
-            continue
+        if not stated <= numbers(unit.text) or not gives_figures(claim, unit.text):
+            continue  # a figure the sentence does not give, or gives for something else
         if named and not all(n in unit.chunk.text.lower() for n in named):
             continue  # a name the passage never mentions
         score = 0.5 * float(sim) + 0.5 * lexical_overlap(claim, unit.text)
