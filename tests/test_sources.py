@@ -18,6 +18,7 @@ from orderbot.sources import FetchReport, fetch_sources
 from tests.conftest import make_settings
 from tests.documents import write_report_pdf
 from tests.http_server import Server, serve
+from tests.test_cli import run as run_cli
 
 CASES = [
     ("page", "/source.html"),
@@ -144,14 +145,7 @@ def test_fetched_sources_are_ingested_and_cited(
         monkeypatch.setenv(f"ORDERBOT_SOURCES__{key.upper()}", str(value))
 
     def run(*args: str) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["orderbot", *args])
-        try:
-            cli.main()
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
+        return run_cli(capsys, monkeypatch, *args)
 
     code, _, err = run("sources", "fetch")
     assert code == 1  # some sources failed ...
