@@ -103,6 +103,17 @@ def test_bad_question_one_line_error(
     assert message in err and "Traceback" not in err
 
 
+def test_bad_question_is_refused_before_anything_loads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No index, no model: the empty question is still what the person hears about."""
+    monkeypatch.setenv("ORDERBOT_INDEX__ROOT", str(tmp_path / "none"))
+    monkeypatch.setenv("ORDERBOT_GENERATION__BACKEND", "local:/nowhere/model.gguf")
+    code, _, err = run(capsys, monkeypatch, "ask", "   ")
+    assert code == 1
+    assert "the question is empty" in err and "no index" not in err
+
+
 def test_missing_index_says_how_to_build(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

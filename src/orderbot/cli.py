@@ -52,6 +52,7 @@ def _progress() -> Progress:
         MofNCompleteColumn(),
         TimeElapsedColumn(),
         console=err,
+        transient=True,  # the summary line that follows says what was done
     )
 
 
@@ -166,12 +167,12 @@ def ask(
     json_: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Answer one question from the documents, with numbered sources."""
-    from orderbot.pipeline import Pipeline
+    from orderbot.pipeline import Pipeline, check_question
 
     settings = _settings()
     with _errors():
+        check_question(question, settings.max_question_chars)  # before loading any model
         pipeline = Pipeline.from_settings(settings)
-        pipeline.check_question(question)
         answer = pipeline.ask(question)
     if json_:
         sys.stdout.write(answer.model_dump_json() + "\n")

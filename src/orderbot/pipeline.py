@@ -20,6 +20,18 @@ from orderbot.models import Answer, Context, Generation, StreamEvent, Timings
 from orderbot.retrieve import HybridRetriever
 
 
+def check_question(question: str, limit: int) -> str:
+    """The question stripped, or a QuestionError if it is empty or over ``limit`` chars."""
+    text = question.strip()
+    if not text:
+        raise QuestionError("the question is empty")
+    if len(text) > limit:
+        raise QuestionError(
+            f"the question is {len(text):,} characters long; the limit is {limit:,}"
+        )
+    return text
+
+
 class Pipeline:
     def __init__(
         self,
@@ -89,15 +101,7 @@ class Pipeline:
         )
 
     def check_question(self, question: str) -> str:
-        text = question.strip()
-        if not text:
-            raise QuestionError("the question is empty")
-        limit = self.settings.max_question_chars
-        if len(text) > limit:
-            raise QuestionError(
-                f"the question is {len(text):,} characters long; the limit is {limit:,}"
-            )
-        return text
+        return check_question(question, self.settings.max_question_chars)
 
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
         return self._answer(question, history, None)
