@@ -17,6 +17,7 @@ from orderbot.generate.extractive import ExtractiveGenerator
 from orderbot.generate.guard import WITHHELD, is_instruction, neutralize
 from orderbot.generate.llm import FALLBACK_NOTE, LLMGenerator
 from orderbot.generate.local_models import MODELS, ModelNotInstalled, resolve_model
+from orderbot.generate.prompt import SYSTEM_PROMPT
 from orderbot.generate.verify import check_answer
 from orderbot.index import build_index
 from orderbot.index.embedder import SentenceTransformerEmbedder
@@ -332,3 +333,8 @@ def test_real_local_model_streams_an_answer(
         assert citation.chunk_id in pipeline.retriever.chunks or citation.section.startswith(
             "Footnote"
         )
+    # The system prompt was read when the model loaded: the first question reused it.
+    model = pipeline.generator.model  # type: ignore[attr-defined]
+    system_words = len(SYSTEM_PROMPT.split())
+    assert model.last_timings["cache_n"] >= system_words
+    assert model.last_timings["prompt_n"] > 0  # the passages and question, read anew

@@ -35,9 +35,18 @@ class ChatModel(Protocol):
 class LocalChatModel:
     """A GGUF model in this process (llama.cpp through xllamacpp), applying the model's own
     chat template. The fixed system prompt's prefix stays in the KV cache between
-    questions (``cache_prompt``), so only the passages and question are read anew."""
+    questions (``cache_prompt``), so only the passages and question are read anew.
+    ``prefix``, the messages every prompt starts with, is read once at load, so that the
+    first question waits no longer than the next ones."""
 
-    def __init__(self, path: Path, *, n_ctx: int = 4096, threads: int = 0) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        n_ctx: int = 4096,
+        threads: int = 0,
+        prefix: list[Message] | None = None,
+    ) -> None:
         try:
             import xllamacpp
         except ImportError as exc:
@@ -60,6 +69,11 @@ class LocalChatModel:
             raise ModelError(f"cannot load local model {path}: {exc}") from exc
         self.name = path.stem
         self._lock = threading.Lock()
+        # llama.cpp's figures for the last answer: cache_n (prompt tokens reused from the
+        # cache), prompt_n (read anew), prompt_ms, predicted_n, predicted_ms.
+        self.last_timings: dict[str, float] = {}
+        if prefix:
+            self.chat(prefix, max_tokens=1)
 
     def chat(
         self, messages: list[Message], *, max_tokens: int, on_token: OnToken | None = None
@@ -78,6 +92,8 @@ class LocalChatModel:
             if "error" in chunk:
                 errors.append(str(chunk["error"]))
                 return True
+            if "timings" in chunk:
+                self.last_timings = dict(chunk["timings"])
             for choice in chunk.get("choices", []):
                 text = (choice.get("delta") or {}).get("content") or ""
                 if text:

@@ -15,6 +15,7 @@ from orderbot.generate.chat_models import ChatModel, LocalChatModel, OpenAIChatM
 from orderbot.generate.extractive import ExtractiveGenerator
 from orderbot.generate.llm import LLMGenerator
 from orderbot.generate.local_models import ModelNotInstalled, resolve_model
+from orderbot.generate.prompt import prefix_messages
 from orderbot.index.embedder import Embedder
 
 log = logging.getLogger("orderbot")
@@ -45,7 +46,7 @@ def _llm(
 
 @lru_cache(maxsize=2)
 def _local_model(path: Path, n_ctx: int, threads: int) -> LocalChatModel:
-    return LocalChatModel(path, n_ctx=n_ctx, threads=threads)
+    return LocalChatModel(path, n_ctx=n_ctx, threads=threads, prefix=prefix_messages())
 
 
 def _local(arg: str, settings: GenerationSettings, embedder: Embedder) -> Generator:
