@@ -110,7 +110,7 @@ class GenerationSettings(BaseModel):
         4, ge=1, le=50, description="Passages a model reads (the best ones)."
     )
     context_sentences: int = Field(
-        8,
+        4,
         ge=0,
         le=200,
         description="Sentences of those passages a model reads, the best ones (0: all).",

@@ -34,7 +34,7 @@ class LLMGenerator:
         fallback: Generator,
         max_tokens: int = 256,
         passages: int = 4,
-        sentences: int = 8,
+        sentences: int = 4,
         support_threshold: float = 0.45,
         drop_unsupported: bool = False,
     ) -> None:
