@@ -35,6 +35,7 @@ ol.sources { margin-top: 8px; font-size: 0.92em; }
 ol.sources blockquote { margin: 4px 0; padding-left: 8px; border-left: 3px solid #8aa; }
 ol.sources summary { cursor: pointer; }
 .unsupported-note { font-size: 0.85em; color: #933; }
+.draft-note { font-size: 0.8em; color: #777; }
 footer { display: none !important; }
 """
 

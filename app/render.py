@@ -84,6 +84,10 @@ def source_html(citation: Citation) -> str:
     )
 
 
+DRAFT_NOTE = "Checking each sentence against its sources when the answer is complete…"
+
+
 def partial_html(text: str) -> str:
-    """Text still being written: escaped, markers not yet linked."""
-    return escape(text) + " ▍"
+    """Text still being written: escaped, markers not yet linked, and marked as a draft
+    (the checked answer replaces it)."""
+    return f'{escape(text)} ▍<br><span class="draft-note">{DRAFT_NOTE}</span>'

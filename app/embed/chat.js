@@ -176,7 +176,9 @@
             if (kind[1] === "token") {
               written += payload.text;
               box.textContent = written;
+              box.classList.add("draft");
             } else if (kind[1] === "answer") {
+              box.classList.remove("draft");
               renderAnswer(box, payload);
               rating(box, payload, turns);
               history.push({ role: "user", content: question },
