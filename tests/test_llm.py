@@ -17,10 +17,11 @@ from orderbot.generate.extractive import ExtractiveGenerator
 from orderbot.generate.guard import WITHHELD, is_instruction, neutralize
 from orderbot.generate.llm import FALLBACK_NOTE, LLMGenerator
 from orderbot.generate.local_models import MODELS, ModelNotInstalled, resolve_model
-from orderbot.generate.prompt import SYSTEM_PROMPT
+from orderbot.generate.prompt import SYSTEM_PROMPT, build_messages
 from orderbot.generate.verify import check_answer
 from orderbot.index import build_index
 from orderbot.index.embedder import SentenceTransformerEmbedder
+from orderbot.models import Chunk, ScoredChunk
 from orderbot.pipeline import Pipeline
 from orderbot.testing import FakeChatModel
 from tests.conftest import CORPUS, make_settings
@@ -74,6 +75,55 @@ def test_a_figure_must_be_in_the_supporting_sentence(
     assert named.unsupported and not named.citations
     right = check_answer("The package has twenty proposals.", passages, embedder, threshold=0.45)
     assert right.unsupported == [] and "20 proposals" in right.citations[0].quote
+
+
+def test_an_answer_that_only_restates_the_question_is_not_supported(
+    pipeline: Pipeline, embedder: SentenceTransformerEmbedder
+) -> None:
+    question = "Which variable covers artificial intelligence?"
+    passages = pipeline.retriever.retrieve(question).results
+    echo = "The variable covers artificial intelligence [1]."
+    assert check_answer(echo, passages, embedder, threshold=0.45).unsupported == []
+    checked = check_answer(echo, passages, embedder, threshold=0.45, question=question)
+    assert checked.supported == 0 and checked.unsupported and not checked.citations
+    named = check_answer(
+        "Variable 6, Artificial Intelligence and Cyber, covers it [1].",
+        passages,
+        embedder,
+        threshold=0.45,
+        question=question,
+    )
+    assert named.supported == 1 and named.unsupported == []
+    # Repeating a yes/no question is how its premise is confirmed.
+    confirmed = check_answer(
+        "The package contains 20 proposals [1].",
+        pipeline.retriever.retrieve("How many proposals are in the package?").results,
+        embedder,
+        threshold=0.45,
+        question="Does the package contain 20 proposals?",
+    )
+    assert confirmed.supported == 1
+
+
+def test_passages_are_numbered_by_rank_and_listed_best_last() -> None:
+    chunks = [
+        ScoredChunk(
+            chunk=Chunk(
+                id=f"c{n}",
+                doc_id="doc",
+                document="Doc",
+                section=f"S{n}",
+                kind="body",
+                text=f"Passage {n}.",
+            ),
+            score=1 / n,
+        )
+        for n in (1, 2, 3)
+    ]
+    user = build_messages("Which?", chunks)[1]["content"]
+    lines = user.splitlines()
+    assert lines[1:4] == ["[3] (S3) Passage 3.", "[2] (S2) Passage 2.", "[1] (S1) Passage 1."]
+    assert lines[-1] == "Question: Which?"
 
 
 def test_uncited_but_supported_sentence_gets_its_citation(

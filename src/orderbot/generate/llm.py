@@ -77,6 +77,7 @@ class LLMGenerator:
             self.embedder,
             threshold=self.support_threshold,
             drop_unsupported=self.drop_unsupported,
+            question=question,
         )
         if checked.supported == 0:
             # Nothing the model wrote is backed by a passage, yet retrieval found relevant

@@ -110,6 +110,18 @@ def support_scores(
     return best
 
 
+_WH_QUESTION = re.compile(r"^\s*(what|which|who|whom|whose|how|when|where|why)\b", re.I)
+
+
+def restates(claim: str, question: str) -> bool:
+    """``claim`` only repeats the words of a wh-question ("Which variable covers AI?" ->
+    "The variable covers AI."): it says nothing a passage could support. A yes/no
+    question is left alone: repeating it is how its premise is confirmed."""
+    if not _WH_QUESTION.match(question):
+        return False
+    return content_terms(claim) <= content_terms(question)
+
+
 def check_answer(
     text: str,
     passages: Sequence[ScoredChunk],
@@ -117,7 +129,10 @@ def check_answer(
     *,
     threshold: float,
     drop_unsupported: bool = False,
+    question: str = "",
 ) -> Checked:
+    """``text`` with every sentence checked against ``passages`` (see the module's text);
+    with ``question``, a sentence that only restates it is not counted as supported."""
     cites = CitationList()
     out: list[str] = []
     checked = Checked(answer="")
@@ -129,7 +144,10 @@ def check_answer(
         if len(content_terms(claim)) < 2:  # "Yes." / "No." carry no checkable claim
             out.append(claim)
             continue
-        scores = support_scores(claim, passages, embedder)
+        if question and restates(claim, question):
+            scores = [(0.0, "")] * len(passages)  # nothing to support
+        else:
+            scores = support_scores(claim, passages, embedder)
         valid = [n for n in dict.fromkeys(cited) if 1 <= n <= len(passages)]
         backed = [n for n in valid if scores[n - 1][0] >= threshold]
         if not backed:  # no valid or supporting marker: does any passage support it?
