@@ -33,11 +33,13 @@ it in 1998 [1]."""
 
 
 def format_passages(passages: Sequence[ScoredChunk]) -> str:
+    """Numbered by rank, listed best last: next to the question, where a small model,
+    which tends to use the passage it read last, finds the best one."""
     lines = []
     for n, passage in enumerate(passages, start=1):
         text = " ".join(neutralize(passage.chunk.text).split())
         lines.append(f"[{n}] ({passage.chunk.section}) {text}")
-    return "\n".join(lines)
+    return "\n".join(reversed(lines))
 
 
 def build_messages(question: str, passages: Sequence[ScoredChunk]) -> list[dict[str, str]]:
