@@ -1,7 +1,8 @@
 """Checking a model's citations: never trust the model.
 
 A sentence that states a number is supported only by a passage sentence that gives it,
-and one that names someone only by a passage that mentions the name.
+one that names someone only by a passage that mentions the name, and one that only
+restates a wh-question by nothing.
 Every ``[n]`` is checked: a marker for a passage that was not given is removed; each
 sentence is scored against the passages it cites (embedding similarity plus word overlap
 with the passage's best sentence); a sentence without a valid marker is matched against
