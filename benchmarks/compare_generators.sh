@@ -23,5 +23,6 @@ for b in backends:
     m = json.loads((out / b.replace(":", "_").replace("/", "_") / "metrics.json").read_text())
     cells = [m["overall"].get(k) for k in keys]
     print(f"| {b} | " + " | ".join("–" if c is None else (f"{c:.0f}" if c > 1 else f"{c:.3f}") for c in cells) + " |")
-print(f"\n{m['n_questions']} questions (every {108 // m['n_questions']}th of eval/qa.jsonl)")
+step = 108 // m["n_questions"]
+print(f"\n{m['n_questions']} questions (" + ("all" if step == 1 else f"every {step}th") + " of eval/qa.jsonl)")
 PY
