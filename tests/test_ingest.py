@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,7 @@ import pytest
 from orderbot.errors import CorpusError
 from orderbot.ingest import chunk_document, load_corpus, load_document
 from orderbot.ingest.footnotes import extract_markers
+from orderbot.ingest.sentences import sentence_spans
 from orderbot.ingest.text import parse_text
 from orderbot.models import ParsedDocument
 from tests.conftest import REPORT
@@ -134,3 +136,11 @@ def test_unreadable_file_named_others_loaded(tmp_path: Path) -> None:
 def test_missing_corpus_folder(tmp_path: Path) -> None:
     with pytest.raises(CorpusError, match="does not exist"):
         load_corpus(tmp_path / "nope")
+
+
+def test_sentences_split_in_many_threads_as_in_one(report: ParsedDocument) -> None:
+    paragraphs = [p.text for s in report.sections for p in s.paragraphs if len(p.text) > 200]
+    alone = [sentence_spans(p) for p in paragraphs]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(sentence_spans, paragraphs * 10))
+    assert together == alone * 10

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from orderbot.errors import QuestionError
+from orderbot.eval import load_qa
 from orderbot.pipeline import Pipeline
+from tests.conftest import ROOT
+
+QA = ROOT / "eval" / "qa.jsonl"
 
 pytestmark = pytest.mark.slow
 
@@ -105,3 +111,13 @@ def test_follow_up_records_the_rewritten_question(pipeline: Pipeline) -> None:
     assert answer.rewritten_question == "What are the seven variables? And which one covers AI?"
     assert "Artificial Intelligence and Cyber" in answer.answer
     assert pipeline.ask("What is the RBIO?").rewritten_question is None
+
+
+def test_answers_written_at_once_match_answers_written_one_by_one(pipeline: Pipeline) -> None:
+    """The web chat writes several answers at the same time, in threads."""
+    questions = [item.question for item in load_qa(QA)[:8]]
+    alone = {q: pipeline.ask(q).model_dump(include={"answer", "citations"}) for q in questions}
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(pipeline.ask, questions * 3))
+    for answer in together:
+        assert answer.model_dump(include={"answer", "citations"}) == alone[answer.question]

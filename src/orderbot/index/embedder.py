@@ -77,9 +77,11 @@ class SentenceTransformerEmbedder:
         return int(self._model.get_sentence_embedding_dimension() or 0)
 
     def embed(self, texts: Sequence[str]) -> Vectors:
-        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
-        if missing:
-            with self._lock:
+        if not texts:
+            return np.zeros((0, self.dimension), dtype=np.float32)
+        with self._lock:  # one encode at a time; the cache is emptied when it is full
+            missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+            if missing:
                 vectors = self._model.encode(
                     missing,
                     batch_size=self.batch_size,
@@ -87,12 +89,10 @@ class SentenceTransformerEmbedder:
                     convert_to_numpy=True,
                     show_progress_bar=False,
                 )
-            if len(self._cache) + len(missing) > self._cache_size:
-                self._cache.clear()
-            self._cache.update(zip(missing, vectors.astype(np.float32), strict=True))
-        if not texts:
-            return np.zeros((0, self.dimension), dtype=np.float32)
-        return np.stack([self._cache[t] for t in texts])
+                if len(self._cache) + len(missing) > self._cache_size:
+                    self._cache.clear()
+                self._cache.update(zip(missing, vectors.astype(np.float32), strict=True))
+            return np.stack([self._cache[t] for t in texts])
 
 
 @lru_cache(maxsize=4)

@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
 
 import pysbd
 
+_local = threading.local()
 
-@lru_cache(maxsize=1)
+
 def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False, char_span=True)
+    """This thread's segmenter: pysbd keeps the text it is splitting on the segmenter
+    itself, so one shared by two answers being written at once mixes their sentences."""
+    segmenter: pysbd.Segmenter | None = getattr(_local, "segmenter", None)
+    if segmenter is None:
+        segmenter = _local.segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
+    return segmenter
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:

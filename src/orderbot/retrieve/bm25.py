@@ -4,6 +4,7 @@ stop words) over the same text the embedder sees."""
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Sequence
 
 from llama_index.core.schema import BaseNode, QueryBundle, TextNode
@@ -21,12 +22,15 @@ class BM25Index:
             logging.getLogger("bm25s").setLevel(logging.WARNING)
             self._retriever = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=len(nodes))
         self._size = len(chunks)
+        # The retriever's top-k is an attribute and its stemmer is shared: one search at a time.
+        self._lock = threading.Lock()
 
     def search(self, query: str, k: int) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) of the best ``k`` chunks that share a term with the
         query, best first."""
         if self._retriever is None or k <= 0:
             return []
-        self._retriever.similarity_top_k = min(k, self._size)
-        hits = self._retriever.retrieve(QueryBundle(query_str=query))
+        with self._lock:
+            self._retriever.similarity_top_k = min(k, self._size)
+            hits = self._retriever.retrieve(QueryBundle(query_str=query))
         return [(h.node.node_id, float(h.score or 0.0)) for h in hits if (h.score or 0.0) > 0]
