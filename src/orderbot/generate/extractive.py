@@ -9,7 +9,6 @@ is the fallback and the test backend for the model backends.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -23,6 +22,7 @@ from orderbot.generate.guard import is_instruction
 from orderbot.index.embedder import Embedder
 from orderbot.ingest.sentences import sentence_spans
 from orderbot.models import Chunk, Generation, ScoredChunk
+from orderbot.per_thread import per_thread
 
 NOT_SUPPORTED = (
     "The retrieved passages do not state an answer to this question, so I cannot answer it "
@@ -73,15 +73,9 @@ class _Unit:
     rank: int
 
 
-_local = threading.local()
-
-
+@per_thread  # PyStemmer's stemmers are not thread-safe
 def _stemmer() -> Stemmer.Stemmer:
-    """This thread's stemmer (PyStemmer's are not safe to share between threads)."""
-    stemmer: Stemmer.Stemmer | None = getattr(_local, "stemmer", None)
-    if stemmer is None:
-        stemmer = _local.stemmer = Stemmer.Stemmer("english")
-    return stemmer
+    return Stemmer.Stemmer("english")
 
 
 def content_terms(text: str) -> set[str]:

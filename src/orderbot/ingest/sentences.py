@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import threading
-
 import pysbd
 
-_local = threading.local()
+from orderbot.per_thread import per_thread
 
 
+@per_thread  # pysbd keeps the text it is splitting on the segmenter itself
 def _segmenter() -> pysbd.Segmenter:
-    """This thread's segmenter: pysbd keeps the text it is splitting on the segmenter
-    itself, so one shared by two answers being written at once mixes their sentences."""
-    segmenter: pysbd.Segmenter | None = getattr(_local, "segmenter", None)
-    if segmenter is None:
-        segmenter = _local.segmenter = pysbd.Segmenter(language="en", clean=False, char_span=True)
-    return segmenter
+    return pysbd.Segmenter(language="en", clean=False, char_span=True)
 
 
 def sentence_spans(text: str) -> list[tuple[int, int]]:
