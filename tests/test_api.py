@@ -149,7 +149,7 @@ def test_widget_script_and_demo_are_served(client: httpx.Client) -> None:
 
 
 def test_feedback_is_stored(client: httpx.Client, live: LiveServer) -> None:
-    from app.feedback import FeedbackStore
+    from orderbot_web.feedback import FeedbackStore
 
     answer = client.post("/api/ask", json={"question": QUESTION}).json()
     payload = {

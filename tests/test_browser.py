@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 
-from app.feedback import FeedbackStore
 from orderbot.chat import Turn
 from orderbot.config import Settings
 from orderbot.generate import Generator
 from orderbot.generate.base import OnToken
 from orderbot.models import Citation, Generation, ScoredChunk, StreamEvent
 from orderbot.pipeline import Pipeline
+from orderbot_web.feedback import FeedbackStore
 from tests.web import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer, StaticSite, server_settings
 
 playwright_api = pytest.importorskip("playwright.sync_api")

@@ -35,6 +35,6 @@ def test_readme_widget_snippet_matches_the_widget() -> None:
     readme = (ROOT / "README.md").read_text("utf-8")
     snippet = readme.split("```html\n")[1].split("```")[0]
     assert "/embed/widget.js" in snippet
-    widget = (ROOT / "app" / "embed" / "widget.js").read_text("utf-8")
+    widget = (ROOT / "app" / "orderbot_web" / "embed" / "widget.js").read_text("utf-8")
     for attribute in re.findall(r"(data-[a-z]+)=", snippet):
         assert f'"{attribute}"' in widget, attribute

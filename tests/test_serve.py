@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.feedback import Feedback, FeedbackStore
 from orderbot.config import Settings
 from orderbot.eval import load_qa
+from orderbot_web.feedback import Feedback, FeedbackStore
 from tests.test_cli import run, use
 from tests.web import free_port
 

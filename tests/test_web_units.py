@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from app.api import redact
-from app.feedback import Feedback, FeedbackStore, export_qa
-from app.render import answer_html, escape
 from orderbot.config import load_settings
 from orderbot.errors import ConfigError
 from orderbot.eval import load_qa
 from orderbot.models import Answer, Citation, Timings
+from orderbot_web.api import redact
+from orderbot_web.feedback import Feedback, FeedbackStore, export_qa
+from orderbot_web.render import answer_html, escape
 
 
 def make_answer(**changes: object) -> Answer:

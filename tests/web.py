@@ -44,10 +44,10 @@ def server_settings(base: Settings, data_dir: Path, **server: Any) -> Settings:
 
 
 class LiveServer:
-    """``app.server.create_app`` served by uvicorn in a daemon thread."""
+    """``orderbot_web.server.create_app`` served by uvicorn in a daemon thread."""
 
     def __init__(self, settings: Settings, pipeline: Pipeline, *, demo: bool = False) -> None:
-        from app.server import create_app
+        from orderbot_web.server import create_app
 
         self.settings = settings
         self.outreach_port = 0  # an allowed origin's port, where a test reserved one

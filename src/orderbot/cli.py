@@ -334,7 +334,7 @@ def serve(
             server.update({k: v for k, v in {"host": host, "port": port}.items() if v is not None})
             settings = load_settings(**settings.model_dump(exclude={"server"}), server=server)
     with _errors():
-        from app.server import serve as run_server
+        from orderbot_web.server import serve as run_server
 
         run_server(settings, demo=demo)
 
@@ -350,7 +350,7 @@ def feedback_export(
     ),
 ) -> None:
     """Write every rating in the QA-file format, to turn into evaluation questions."""
-    from app.feedback import FeedbackStore, export_qa
+    from orderbot_web.feedback import FeedbackStore, export_qa
 
     settings = _settings()
     with _errors():

@@ -16,13 +16,13 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from app import EMBED_DIR
-from app.api import install as install_api
-from app.feedback import FeedbackStore
-from app.security import RateLimiter, SecurityHeaders
 from orderbot import __version__
 from orderbot.config import Settings
 from orderbot.pipeline import Pipeline
+from orderbot_web import EMBED_DIR
+from orderbot_web.api import install as install_api
+from orderbot_web.feedback import FeedbackStore
+from orderbot_web.security import RateLimiter, SecurityHeaders
 
 # Before gradio is imported anywhere: no analytics, no version check, nothing phoned home.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -35,7 +35,7 @@ def create_app(
     settings: Settings, pipeline: Pipeline | None = None, *, demo: bool = False
 ) -> FastAPI:
     """The whole server; ``pipeline`` defaults to one loaded from ``settings``."""
-    from app.chat_ui import mount_chat
+    from orderbot_web.chat_ui import mount_chat
 
     pipeline = pipeline or Pipeline.from_settings(settings)
     server = settings.server

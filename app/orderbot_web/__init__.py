@@ -7,4 +7,3 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 EMBED_DIR = HERE / "embed"
-STATIC_DIR = HERE / "static"

@@ -14,13 +14,13 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from app.feedback import Feedback, FeedbackStore
-from app.security import RateLimiter
 from orderbot import __version__
 from orderbot.chat import Turn
 from orderbot.errors import OrderbotError, QuestionError
 from orderbot.models import Answer
 from orderbot.pipeline import Pipeline
+from orderbot_web.feedback import Feedback, FeedbackStore
+from orderbot_web.security import RateLimiter
 
 log = logging.getLogger("orderbot.refusals")
 

@@ -10,14 +10,14 @@ from typing import Any
 import gradio as gr
 from fastapi import FastAPI
 
-from app.api import log_refusal
-from app.feedback import Feedback, FeedbackStore
-from app.render import answer_html, escape, partial_html
 from orderbot.chat import Turn
 from orderbot.config import Settings
 from orderbot.errors import OrderbotError
 from orderbot.models import Answer
 from orderbot.pipeline import Pipeline
+from orderbot_web.api import log_refusal
+from orderbot_web.feedback import Feedback, FeedbackStore
+from orderbot_web.render import answer_html, escape, partial_html
 
 log = logging.getLogger(__name__)
 
