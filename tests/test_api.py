@@ -45,7 +45,7 @@ def test_ask_with_history_answers_the_follow_up(client: httpx.Client) -> None:
     assert body["rewritten_question"].startswith("What did Blinken")
 
 
-def test_stream_sends_tokens_then_the_answer(client: httpx.Client) -> None:
+def test_stream_sends_checked_sentences_then_the_answer(client: httpx.Client) -> None:
     events: list[tuple[str, dict[str, object]]] = []
     with client.stream("POST", "/api/ask/stream", json={"question": QUESTION}) as response:
         assert response.status_code == 200
@@ -57,9 +57,9 @@ def test_stream_sends_tokens_then_the_answer(client: httpx.Client) -> None:
             elif line.startswith("data: "):
                 events.append((kind, json.loads(line.removeprefix("data: "))))
     kinds = [k for k, _ in events]
-    assert kinds[-1] == "answer" and set(kinds[:-1]) == {"token"} and len(kinds) > 3
+    assert kinds[-1] == "answer" and set(kinds[:-1]) == {"sentence"} and len(kinds) >= 2
     answer = events[-1][1]
-    assert "".join(str(d["text"]) for _, d in events[:-1]) == answer["answer"]
+    assert " ".join(str(d["text"]) for _, d in events[:-1]) == answer["answer"]
 
 
 def test_health_reports_index_generator_and_version(client: httpx.Client) -> None:

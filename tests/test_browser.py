@@ -12,8 +12,6 @@ import pytest
 
 from orderbot.chat import Turn
 from orderbot.config import Settings
-from orderbot.generate import Generator
-from orderbot.generate.base import OnToken
 from orderbot.models import Citation, Generation, ScoredChunk, StreamEvent
 from orderbot.pipeline import Pipeline
 from orderbot_web.feedback import FeedbackStore
@@ -184,63 +182,6 @@ def test_markup_in_a_passage_is_shown_as_text(
         assert "<img src=y" in page.locator("#log").inner_text()
         assert page.locator("#log a[href^='javascript']").count() == 0
         assert page.evaluate("window.__xss") is None
-        page.close()
-
-
-class HeldGenerator:
-    """Streams a draft, then holds the finished answer until the test lets it go."""
-
-    name = "held"
-
-    def __init__(self, inner: Generator) -> None:
-        self.inner = inner
-        self.release = threading.Semaphore(0)
-
-    def generate(
-        self, question: str, passages: Sequence[ScoredChunk], on_token: OnToken | None = None
-    ) -> Generation:
-        if on_token:
-            on_token("The package holds ")
-            on_token("20 proposals [1].")
-        assert self.release.acquire(timeout=20), "the test never released the answer"
-        return self.inner.generate(question, passages)
-
-
-def test_a_streamed_draft_is_marked_until_its_sources_are_checked(
-    browser: object, built: Settings, pipeline: Pipeline, tmp_path: Path
-) -> None:
-    held = HeldGenerator(pipeline.generator)
-    slow = Pipeline(built, pipeline.store, pipeline.retriever, held)
-    with LiveServer(server_settings(built, tmp_path), slow) as server:
-        page = browser.new_page()  # type: ignore[attr-defined]
-        page.set_default_timeout(TIMEOUT)
-        page.goto(f"{server.url}/chat/")
-        page.fill("#question textarea", QUESTION)
-        page.click("#send")
-        page.wait_for_function(
-            "document.querySelector('#chat').innerText.includes('20 proposals [1].')"
-        )
-        note = page.locator("#chat .draft-note")
-        assert note.is_visible()
-        assert page.locator("#chat .answer").count() == 0
-        held.release.release()
-        page.locator("#chat .answer").wait_for()
-        note.wait_for(state="detached")
-
-        page.goto(f"{server.url}/embed/chat")
-        page.fill("#question", QUESTION)
-        page.click("#send")
-        draft = page.locator(".msg.bot.draft")
-        draft.wait_for()
-        assert (
-            "checking each sentence"
-            in page.evaluate(
-                "getComputedStyle(document.querySelector('.msg.bot.draft'), '::after').content"
-            ).lower()
-        )
-        held.release.release()
-        page.locator(".msg.bot ol.sources").wait_for(state="attached")
-        assert draft.count() == 0
         page.close()
 
 

@@ -19,6 +19,7 @@ pytestmark = pytest.mark.slow
 
 ANSWER_KEYS = {
     "rewritten_question",
+    "coverage",
     "unsupported",
     "question",
     "answer",

@@ -95,12 +95,14 @@ def test_bad_questions(pipeline: Pipeline, question: str, message: str) -> None:
         pipeline.ask(question)
 
 
-def test_stream_yields_tokens_then_the_answer(pipeline: Pipeline) -> None:
+def test_stream_yields_checked_sentences_then_the_answer(pipeline: Pipeline) -> None:
     events = list(pipeline.stream("How many proposals are in the package?"))
-    assert [e.kind for e in events[:-1]] == ["token"] * (len(events) - 1)
+    assert [e.kind for e in events[:-1]] == ["sentence"] * (len(events) - 1)
     final = events[-1].answer
     assert events[-1].kind == "answer" and final is not None
-    assert "".join(e.text for e in events[:-1]) == final.answer
+    assert " ".join(e.text for e in events[:-1]) == final.answer
+    cited = {c.n for e in events[:-1] for c in e.citations}
+    assert cited == {c.n for c in final.citations}
 
 
 def test_follow_up_records_the_rewritten_question(pipeline: Pipeline) -> None:

@@ -126,7 +126,8 @@ async def ask(body: AskRequest, request: Request) -> Answer:
     responses={200: {"content": {"text/event-stream": {}}, "description": "Server-sent events."}},
 )
 async def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
-    """Server-sent events: ``token`` events (``{"text"}``) as the answer is written, then
+    """Server-sent events: ``sentence`` events (``{"text", "citations"}``), each sent only
+    once it passed the citation check, then
     one ``answer`` event with the whole answer object (or one ``error`` event)."""
     pipeline = _pipeline(request)
     question = _checked(pipeline, body)
@@ -134,8 +135,12 @@ async def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
     async def events() -> AsyncIterator[str]:
         try:
             async for event in iterate_in_threadpool(pipeline.stream(question, body.history)):
-                if event.kind == "token":
-                    yield _sse("token", json.dumps({"text": event.text}))
+                if event.kind == "sentence":
+                    data = {
+                        "text": event.text,
+                        "citations": [c.model_dump(mode="json") for c in event.citations],
+                    }
+                    yield _sse("sentence", json.dumps(data))
                 elif event.answer is not None:
                     log_refusal(event.answer)
                     yield _sse("answer", event.answer.model_dump_json())

@@ -105,8 +105,8 @@ class ChatHandlers:
         turns = [Turn.model_validate(t) for t in history]
         try:
             for event in self.pipeline.stream(text, turns):
-                if event.kind == "token":
-                    written += event.text
+                if event.kind == "sentence":
+                    written += event.text + " "
                     messages[-1] = {"role": "assistant", "content": partial_html(written)}
                     yield "", messages, history, answers
                 elif event.answer is not None:

@@ -84,10 +84,7 @@ def source_html(citation: Citation) -> str:
     )
 
 
-DRAFT_NOTE = "Checking each sentence against its sources when the answer is complete…"
-
-
 def partial_html(text: str) -> str:
-    """Text still being written: escaped, markers not yet linked, and marked as a draft
-    (the checked answer replaces it)."""
-    return f'{escape(text)} ▍<br><span class="draft-note">{DRAFT_NOTE}</span>'
+    """The checked sentences so far (each passed the citation check), markers not yet
+    linked, while the rest of the answer is being checked."""
+    return f"{escape(text)} ▍"

@@ -167,7 +167,8 @@ def ask(
     json_: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
     """Answer one question from the documents, with numbered sources."""
-    from orderbot.pipeline import Pipeline, check_question
+    from orderbot.pipeline import Pipeline
+    from orderbot.question import check_question
 
     settings = _settings()
     with _errors():
@@ -202,16 +203,16 @@ def chat() -> None:
         try:
             answer = None
             for event in pipeline.stream(question, history):
-                if event.kind == "token":
-                    err.print(event.text, end="", style="dim", highlight=False, markup=False)
+                if event.kind == "sentence":
+                    out.print(event.text, end=" ", highlight=False, markup=False)
                 else:
                     answer = event.answer
         except OrderbotError as exc:
             err.print(f"[bold red]error:[/] {exc}", highlight=False)
             continue
         assert answer is not None
-        err.print()
-        print_answer(answer)
+        out.print()
+        print_sources(answer)
         history += [
             Turn(role="user", content=question),
             Turn(role="assistant", content=answer.answer),
@@ -220,6 +221,10 @@ def chat() -> None:
 
 def print_answer(answer: Answer) -> None:
     out.print(answer.answer, highlight=False, markup=False)
+    print_sources(answer)
+
+
+def print_sources(answer: Answer) -> None:
     for sentence in answer.unsupported:
         out.print(
             f"  (not supported by the documents: {sentence})",

@@ -204,6 +204,31 @@ class Generation(BaseModel):
     generator: str | None = Field(None, description="Set when another backend answered.")
 
 
+CoverageVerdict = Literal["covered", "partial", "not_covered"]
+
+
+class NearestSection(BaseModel):
+    """A part of the documents close to a question they do not (fully) answer."""
+
+    document: str
+    section: str
+    chunk_id: str
+    url: str | None = None
+
+
+class Coverage(BaseModel):
+    """Whether the documents answer the question, decided before any answer is written."""
+
+    verdict: CoverageVerdict
+    missing: str | None = Field(
+        None, description="For 'partial' or 'not_covered': what the documents do not say."
+    )
+    nearest: list[NearestSection] = Field(
+        default_factory=list, description="The closest things the documents do cover."
+    )
+    score: float = Field(0.0, description="The decision's confidence that it is covered, 0..1.")
+
+
 class Timings(BaseModel):
     retrieve: float
     generate: float
@@ -226,11 +251,18 @@ class Answer(BaseModel):
     unsupported: list[str] = Field(
         default_factory=list, description="Answer sentences no cited passage supports."
     )
+    coverage: Coverage | None = Field(
+        None, description="Whether the documents answer the question (None: not decided)."
+    )
 
 
 class StreamEvent(BaseModel):
-    """One step of a streamed answer: text as it is written, then the whole answer."""
+    """One step of a streamed answer. ``sentence``: one sentence that has passed the
+    citation check, with its ``[n]`` markers and the citations they point to (never a
+    draft: text that fails the check is never sent); ``answer``: the whole answer, whose
+    text is what the sentences added up to."""
 
-    kind: Literal["token", "answer"]
+    kind: Literal["sentence", "answer"]
     text: str = ""
+    citations: list[Citation] = Field(default_factory=list)
     answer: Answer | None = None

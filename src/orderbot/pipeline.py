@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import queue
 import re
 import threading
 import time
@@ -10,26 +9,14 @@ from collections.abc import Iterator, Sequence
 
 from orderbot.chat import Turn, standalone_question
 from orderbot.config import Settings
-from orderbot.errors import QuestionError
 from orderbot.generate import Generator, check_backend, make_generator
-from orderbot.generate.base import OnToken
 from orderbot.index import versions
 from orderbot.index.embedder import Embedder, load_embedder
 from orderbot.index.store import ChunkStore
+from orderbot.ingest.sentences import split_sentences
 from orderbot.models import Answer, Context, Generation, StreamEvent, Timings
+from orderbot.question import check_question
 from orderbot.retrieve import HybridRetriever
-
-
-def check_question(question: str, limit: int) -> str:
-    """The question stripped, or a QuestionError if it is empty or over ``limit`` chars."""
-    text = question.strip()
-    if not text:
-        raise QuestionError("the question is empty")
-    if len(text) > limit:
-        raise QuestionError(
-            f"the question is {len(text):,} characters long; the limit is {limit:,}"
-        )
-    return text
 
 
 class Pipeline:
@@ -104,40 +91,23 @@ class Pipeline:
         return check_question(question, self.settings.max_question_chars)
 
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
-        return self._answer(question, history, None)
+        return self._answer(question, history)
 
     def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[StreamEvent]:
-        """The answer as it is written (``token`` events), then the whole, checked
-        ``answer`` (whose text replaces the tokens: unsupported markers are gone)."""
-        self.check_question(question)
-        events: queue.Queue[StreamEvent | BaseException] = queue.Queue()
-        streamed: list[str] = []
+        """The answer as checked sentences (``sentence`` events), then the whole
+        ``answer``. Nothing that failed the citation check is ever sent."""
+        answer = self.ask(question, history)
+        cited = {c.n: c for c in answer.citations}
+        for sentence in split_sentences(answer.answer):
+            numbers = [int(n) for n in re.findall(r"\[(\d+)\]", sentence)]
+            yield StreamEvent(
+                kind="sentence",
+                text=sentence,
+                citations=[cited[n] for n in dict.fromkeys(numbers) if n in cited],
+            )
+        yield StreamEvent(kind="answer", answer=answer)
 
-        def on_token(text: str) -> None:
-            streamed.append(text)
-            events.put(StreamEvent(kind="token", text=text))
-
-        def work() -> None:
-            try:
-                answer = self._answer(question, history, on_token)
-                if not streamed:  # a backend that does not stream: send it in words
-                    for piece in re.findall(r"\S+\s*", answer.answer):
-                        events.put(StreamEvent(kind="token", text=piece))
-                events.put(StreamEvent(kind="answer", answer=answer))
-            except BaseException as exc:  # handed to the consumer, raised there
-                events.put(exc)
-
-        worker = threading.Thread(target=work, name="orderbot-answer", daemon=True)
-        worker.start()
-        while True:
-            event = events.get()
-            if isinstance(event, BaseException):
-                raise event
-            yield event
-            if event.kind == "answer":
-                return
-
-    def _answer(self, question: str, history: Sequence[Turn], on_token: OnToken | None) -> Answer:
+    def _answer(self, question: str, history: Sequence[Turn]) -> Answer:
         text = self.check_question(question)
         t0 = time.perf_counter()
         query = standalone_question(text, history)
@@ -145,7 +115,7 @@ class Pipeline:
         retrieval = retriever.retrieve(query)
         t1 = time.perf_counter()
         if retrieval.relevant:  # no model is called when nothing relevant was found
-            generation = self.generator.generate(query, retrieval.results, on_token)
+            generation = self.generator.generate(query, retrieval.results)
         else:
             generation = Generation(answer=self.refusal(), refused=True)
         if generation.refused:

@@ -173,10 +173,10 @@
             var data = /^data: (.*)$/m.exec(raw);
             if (!kind || !data) return;
             var payload = JSON.parse(data[1]);
-            if (kind[1] === "token") {
-              written += payload.text;
+            if (kind[1] === "sentence") {
+              // Each sentence arrives only after it passed the citation check.
+              written += (written ? " " : "") + payload.text;
               box.textContent = written;
-              box.classList.add("draft");
             } else if (kind[1] === "answer") {
               box.classList.remove("draft");
               renderAnswer(box, payload);

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -31,6 +32,11 @@ class QAItem(BaseModel):
         default_factory=list, description="Text a correct passage contains."
     )
     history: list[Turn] = Field(default_factory=list, description="Earlier turns, if any.")
+    split: Literal["tune", "test"] | None = Field(
+        None,
+        description="'tune': thresholds, weights and prompts may be fitted on it; 'test': "
+        "what the gate and the README report. None: neither (e.g. exported feedback).",
+    )
 
     @model_validator(mode="after")
     def _check(self) -> QAItem:

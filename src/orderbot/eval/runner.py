@@ -96,7 +96,7 @@ def run_eval(
         started = time.perf_counter()
         first: float | None = None
         for event in pipeline.stream(item.question, item.history):
-            if event.kind == "token" and first is None:
+            if event.kind == "sentence" and first is None:
                 first = (time.perf_counter() - started) * 1000
             elif event.answer is not None:
                 answers.append(event.answer)
