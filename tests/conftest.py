@@ -3,6 +3,7 @@ expensive real parts (the packaged MiniLM, a built Chroma index) once per sessio
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from orderbot.config import Settings, load_settings
 from orderbot.index import build_index
 from orderbot.index.embedder import SentenceTransformerEmbedder, load_embedder
 from orderbot.pipeline import Pipeline
+from tests.services import PostgresServer, RedisServer
 from tests.web import LiveServer, free_port, server_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -38,8 +40,6 @@ def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import os
-
     for key in list(os.environ):
         if key.startswith("ORDERBOT_"):
             monkeypatch.delenv(key)
@@ -101,4 +101,29 @@ def live(
     )
     with LiveServer(settings, pipeline, demo=True) as server:
         server.outreach_port = outreach_port
+        yield server
+
+
+def _service(*commands: str) -> None:
+    """Skip on a developer's machine without the Debian package; never in CI (.ci/run
+    installs it)."""
+    from tests.services import available
+
+    if not available(*commands) and not os.environ.get("CI"):
+        pytest.skip(f"{' and '.join(commands)} not installed")
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresServer]:
+    """A real PostgreSQL cluster on 127.0.0.1, one per session."""
+    _service("initdb", "pg_ctl")
+    with PostgresServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def redis_server() -> Iterator[RedisServer]:
+    """A real Redis server on 127.0.0.1, one per session."""
+    _service("redis-server")
+    with RedisServer() as server:
         yield server

@@ -19,7 +19,7 @@ from orderbot.chat import Turn
 from orderbot.errors import OrderbotError, QuestionError
 from orderbot.models import Answer
 from orderbot.pipeline import Pipeline
-from orderbot_web.feedback import Feedback, FeedbackStore
+from orderbot_web.feedback import Feedback, FeedbackError, FeedbackStore
 from orderbot_web.security import RateLimiter
 
 log = logging.getLogger("orderbot.refusals")
@@ -60,6 +60,7 @@ _ERRORS: dict[int | str, dict[str, object]] = {
     400: {"model": ApiError, "description": "Empty or over-long question."},
     422: {"model": ApiError, "description": "Malformed request body."},
     429: {"model": ApiError, "description": "Too many requests from this client."},
+    503: {"model": ApiError, "description": "A service behind orderbot is unavailable."},
 }
 
 
@@ -172,7 +173,10 @@ async def health(request: Request) -> Health:
 async def feedback(body: Feedback, request: Request) -> FeedbackReceipt:
     """Thumbs up or down, with an optional comment, on an answer."""
     store: FeedbackStore = request.app.state.feedback
-    return FeedbackReceipt(id=await run_in_threadpool(store.add, body))
+    try:
+        return FeedbackReceipt(id=await run_in_threadpool(store.add, body))
+    except FeedbackError as exc:
+        raise ApiProblem(503, "feedback_unavailable", str(exc), {"Retry-After": "30"}) from exc
 
 
 def install(app: FastAPI) -> None:

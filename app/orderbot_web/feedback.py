@@ -1,16 +1,26 @@
-"""Thumbs up / down on answers, kept in SQLite, exported in the QA-file format."""
+"""Thumbs up / down on answers, kept in a database, exported in the QA-file format.
+
+The database is named by a SQLAlchemy URL (``server.database_url``): SQLite in
+``server.data_dir`` by default, PostgreSQL (``postgresql+psycopg://...``) when several web
+replicas share it. Its schema is made by the Alembic migrations shipped in
+``orderbot_web/migrations``, applied when the store is first used (every server start) and by
+``orderbot db upgrade``.
+"""
 
 from __future__ import annotations
 
 import json
-import sqlite3
+import logging
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
+import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
 from orderbot.chat import Turn
 from orderbot.errors import OrderbotError
@@ -18,23 +28,32 @@ from orderbot.models import Citation
 
 Rating = Literal["up", "down"]
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    created TEXT NOT NULL,
-    rating TEXT NOT NULL CHECK (rating IN ('up', 'down')),
-    comment TEXT NOT NULL DEFAULT '',
-    question TEXT NOT NULL,
-    answer TEXT NOT NULL,
-    refused INTEGER NOT NULL,
-    citations TEXT NOT NULL,
-    history TEXT NOT NULL
+log = logging.getLogger(__name__)
+
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+# Alembic keeps its running context in module globals: one migration per process at a time.
+_MIGRATING = threading.Lock()
+
+# What the migrations build (kept in step with them; Alembic compares the two).
+metadata = sa.MetaData()
+feedback_table = sa.Table(
+    "feedback",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("created", sa.String(32), nullable=False),
+    sa.Column("rating", sa.String(4), nullable=False),
+    sa.Column("comment", sa.Text, nullable=False, server_default=""),
+    sa.Column("question", sa.Text, nullable=False),
+    sa.Column("answer", sa.Text, nullable=False),
+    sa.Column("refused", sa.Boolean, nullable=False),
+    sa.Column("citations", sa.JSON, nullable=False),
+    sa.Column("history", sa.JSON, nullable=False),
+    sa.CheckConstraint("rating IN ('up', 'down')", name="feedback_rating"),
 )
-"""
 
 
 class FeedbackError(OrderbotError):
-    """Feedback that cannot be stored or read."""
+    """Feedback that cannot be stored or read (a bad URL, a database that is down)."""
 
 
 class Feedback(BaseModel):
@@ -51,55 +70,130 @@ class Feedback(BaseModel):
     history: list[Turn] = Field(default_factory=list, max_length=50)
 
 
+def database_url(data_dir: Path, url: str = "") -> str:
+    """``url``, or the SQLite file ``data_dir/feedback.sqlite3`` when it is empty."""
+    return url or f"sqlite:///{(data_dir / 'feedback.sqlite3').resolve()}"
+
+
+def shown_url(url: str) -> str:
+    """The URL without its password, for messages and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "(invalid database URL)"
+
+
 class FeedbackStore:
-    """``DATA_DIR/feedback.sqlite3``; safe to share between threads."""
+    """Ratings in the database at ``target``: a SQLAlchemy URL, or a folder for the default
+    SQLite file. Safe to share between threads; several processes may share one PostgreSQL
+    database. Nothing is connected until first use, so a database that is down at start
+    only fails the feedback requests, and they succeed again once it is back."""
 
-    def __init__(self, data_dir: Path) -> None:
-        self.path = data_dir / "feedback.sqlite3"
-        self._lock = threading.Lock()
+    def __init__(self, target: str | Path) -> None:
+        if isinstance(target, Path):
+            url = database_url(target)
+            self._folder: Path | None = target
+        else:
+            url, self._folder = target, None
+        self.url = url
         try:
-            data_dir.mkdir(parents=True, exist_ok=True)
-            with self._connect() as db:
-                db.execute(_SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
-            raise FeedbackError(f"cannot open the feedback database {self.path}: {exc}") from exc
+            parsed = make_url(url)
+        except ArgumentError as exc:
+            raise FeedbackError(f"invalid database URL {shown_url(url)!r}: {exc}") from exc
+        if parsed.get_backend_name() == "sqlite" and self._folder is None and parsed.database:
+            self._folder = Path(parsed.database).parent
+        connect_args: dict[str, object] = {}
+        if parsed.get_backend_name() == "sqlite":
+            connect_args["timeout"] = 10
+        elif parsed.get_backend_name() == "postgresql":
+            connect_args["connect_timeout"] = 5
+        try:
+            self.engine: Engine = sa.create_engine(
+                parsed, pool_pre_ping=True, pool_timeout=10, connect_args=connect_args
+            )
+        except (SQLAlchemyError, ImportError) as exc:
+            raise FeedbackError(f"cannot use the database {shown_url(url)}: {exc}") from exc
+        self._migrated = False
+        self._lock = threading.Lock()
 
-    def _connect(self) -> sqlite3.Connection:
-        return sqlite3.connect(self.path, timeout=10)
+    def __repr__(self) -> str:
+        return f"FeedbackStore({shown_url(self.url)!r})"
+
+    def migrate(self) -> str | None:
+        """Bring the schema up to the newest migration; returns the revision now current."""
+        from alembic import command
+        from alembic.config import Config
+        from alembic.runtime.migration import MigrationContext
+
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS_DIR))
+        try:
+            if self._folder is not None:
+                self._folder.mkdir(parents=True, exist_ok=True)
+            with _MIGRATING, self.engine.begin() as connection:
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                revision = MigrationContext.configure(connection).get_current_revision()
+        except (OSError, SQLAlchemyError) as exc:
+            reason = _reason(exc) if isinstance(exc, SQLAlchemyError) else str(exc)
+            raise FeedbackError(
+                f"cannot open the feedback database {shown_url(self.url)}: {reason}"
+            ) from exc
+        self._migrated = True
+        return revision
+
+    def _ready(self) -> None:
+        if not self._migrated:
+            with self._lock:
+                if not self._migrated:
+                    self.migrate()
 
     def add(self, item: Feedback) -> int:
-        row = (
-            datetime.now(UTC).isoformat(timespec="seconds"),
-            item.rating,
-            item.comment.strip(),
-            item.question,
-            item.answer,
-            int(item.refused),
-            json.dumps([c.model_dump() for c in item.citations]),
-            json.dumps([t.model_dump() for t in item.history]),
-        )
-        with self._lock, self._connect() as db:
-            cursor = db.execute(
-                "INSERT INTO feedback (created, rating, comment, question, answer, refused, "
-                "citations, history) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                row,
-            )
-            return int(cursor.lastrowid or 0)
+        self._ready()
+        row = {
+            "created": datetime.now(UTC).isoformat(timespec="seconds"),
+            "rating": item.rating,
+            "comment": item.comment.strip(),
+            "question": item.question,
+            "answer": item.answer,
+            "refused": item.refused,
+            "citations": [c.model_dump(mode="json") for c in item.citations],
+            "history": [t.model_dump(mode="json") for t in item.history],
+        }
+        try:
+            with self.engine.begin() as db:
+                result = db.execute(sa.insert(feedback_table).values(**row))
+                key = result.inserted_primary_key
+        except SQLAlchemyError as exc:
+            raise FeedbackError(f"cannot save feedback: {_reason(exc)}") from exc
+        return int(key[0]) if key else 0
 
     def comment(self, feedback_id: int, comment: str) -> None:
-        with self._lock, self._connect() as db:
-            db.execute(
-                "UPDATE feedback SET comment = ? WHERE id = ?",
-                (comment.strip()[:2000], feedback_id),
-            )
+        self._ready()
+        update = (
+            sa.update(feedback_table)
+            .where(feedback_table.c.id == feedback_id)
+            .values(comment=comment.strip()[:2000])
+        )
+        try:
+            with self.engine.begin() as db:
+                db.execute(update)
+        except SQLAlchemyError as exc:
+            raise FeedbackError(f"cannot save the comment: {_reason(exc)}") from exc
 
     def rows(self) -> Iterator[tuple[int, str, Feedback]]:
         """``(id, created, feedback)`` oldest first."""
-        with self._lock, self._connect() as db:
-            rows = db.execute(
-                "SELECT id, created, rating, comment, question, answer, refused, citations, "
-                "history FROM feedback ORDER BY id"
-            ).fetchall()
+        self._ready()
+        t = feedback_table
+        query = sa.select(
+            t.c.id, t.c.created, t.c.rating, t.c.comment, t.c.question, t.c.answer,
+            t.c.refused, t.c.citations, t.c.history,
+        ).order_by(t.c.id)  # fmt: skip
+        try:
+            with self.engine.connect() as db:
+                rows = db.execute(query).all()
+        except SQLAlchemyError as exc:
+            raise FeedbackError(f"cannot read feedback: {_reason(exc)}") from exc
         for fid, created, rating, comment, question, answer, refused, cites, history in rows:
             yield (
                 fid,
@@ -110,10 +204,20 @@ class FeedbackStore:
                     question=question,
                     answer=answer,
                     refused=bool(refused),
-                    citations=json.loads(cites),
-                    history=json.loads(history),
+                    citations=cites,
+                    history=history,
                 ),
             )
+
+    def close(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def _reason(exc: SQLAlchemyError) -> str:
+    """The driver's one-line reason, without SQL or parameters."""
+    original = getattr(exc, "orig", None) or exc
+    return str(original).strip().splitlines()[0] if str(original).strip() else type(exc).__name__
 
 
 def to_qa_item(fid: int, item: Feedback) -> dict[str, object]:

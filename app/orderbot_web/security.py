@@ -2,32 +2,53 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 from limits import RateLimitItem, parse
-from limits.storage import MemoryStorage
+from limits.errors import ConfigurationError, StorageError
+from limits.storage import storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from orderbot.errors import ConfigError
 
+log = logging.getLogger(__name__)
+
 
 class RateLimiter:
-    """A moving-window limit per client address (``limits``, in memory)."""
+    """A moving-window limit per client address (``limits``). The counters live in
+    ``storage``: ``memory://`` (this process) or a shared ``redis://`` server, so several
+    replicas count one client once. When the shared store cannot be reached the request is
+    let through and a warning logged (the site stays up; the limit resumes with the store)."""
 
-    def __init__(self, rate: str) -> None:
+    def __init__(self, rate: str, storage: str = "memory://") -> None:
         try:
             self.item: RateLimitItem = parse(rate)
         except ValueError as exc:
             raise ConfigError(f"invalid rate limit {rate!r}: {exc}") from exc
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+        # A shared store that is down must not hold a request for long.
+        options: dict[str, float | str | bool] = {"wrap_exceptions": True}
+        if not storage.startswith("memory"):
+            options |= {"socket_timeout": 1.0, "socket_connect_timeout": 1.0}
+        try:
+            self._limiter = MovingWindowRateLimiter(storage_from_string(storage, **options))
+        except (ConfigurationError, ValueError) as exc:
+            raise ConfigError(f"cannot use the rate-limit storage {storage!r}: {exc}") from exc
 
     def hit(self, client: str) -> bool:
         """Count one request from ``client``; False when it is over the limit."""
-        return self._limiter.hit(self.item, "api", client)
+        try:
+            return self._limiter.hit(self.item, "api", client)
+        except StorageError as exc:  # the shared store is down: fail open, say so
+            log.warning("rate-limit storage unavailable, request not counted: %s", exc)
+            return True
 
     def retry_after(self, client: str) -> int:
-        reset, _ = self._limiter.get_window_stats(self.item, "api", client)
+        try:
+            reset, _ = self._limiter.get_window_stats(self.item, "api", client)
+        except StorageError:  # the shared store went down between two calls
+            return 1
         return max(1, int(reset - time.time()) + 1)
 
 

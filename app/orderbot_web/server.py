@@ -21,7 +21,7 @@ from orderbot.config import Settings
 from orderbot.pipeline import Pipeline
 from orderbot_web import EMBED_DIR
 from orderbot_web.api import install as install_api
-from orderbot_web.feedback import FeedbackStore
+from orderbot_web.feedback import FeedbackError, FeedbackStore, database_url
 from orderbot_web.security import RateLimiter, SecurityHeaders
 
 # Before gradio is imported anywhere: no analytics, no version check, nothing phoned home.
@@ -49,8 +49,12 @@ def create_app(
     )
     app.state.settings = settings
     app.state.pipeline = pipeline
-    app.state.limiter = RateLimiter(server.rate_limit)
-    app.state.feedback = FeedbackStore(server.data_dir)
+    app.state.limiter = RateLimiter(server.rate_limit, server.rate_limit_storage)
+    app.state.feedback = FeedbackStore(database_url(server.data_dir, server.database_url))
+    try:
+        app.state.feedback.migrate()
+    except FeedbackError as exc:  # the chat still answers; feedback waits for the database
+        logging.getLogger(__name__).warning("%s; feedback is refused until it is reachable", exc)
     install_api(app)
 
     @app.get("/", include_in_schema=False)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -18,6 +18,9 @@ from orderbot import __version__
 from orderbot.config import Settings, load_settings
 from orderbot.errors import OrderbotError
 from orderbot.models import Answer
+
+if TYPE_CHECKING:
+    from orderbot_web.feedback import FeedbackStore
 
 app = typer.Typer(
     help="Grounded, cited answers about the Better Order Project report.",
@@ -355,12 +358,36 @@ def feedback_export(
     ),
 ) -> None:
     """Write every rating in the QA-file format, to turn into evaluation questions."""
-    from orderbot_web.feedback import FeedbackStore, export_qa
-
     settings = _settings()
-    with _errors():
-        count = export_qa(FeedbackStore(settings.server.data_dir), out_file)
+    with _errors(), _feedback_store(settings) as store:
+        from orderbot_web.feedback import export_qa
+
+        count = export_qa(store, out_file)
     err.print(f"wrote {count} rated answers to {out_file}", highlight=False)
+
+
+@contextmanager
+def _feedback_store(settings: Settings) -> Iterator[FeedbackStore]:
+    from orderbot_web.feedback import FeedbackStore, database_url
+
+    store = FeedbackStore(database_url(settings.server.data_dir, settings.server.database_url))
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+db_app = typer.Typer(help="The feedback database (`server.database_url`).", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the schema migrations (`orderbot serve` also does this when it starts)."""
+    settings = _settings()
+    with _errors(), _feedback_store(settings) as store:
+        revision = store.migrate()
+        err.print(f"{store!r}: schema at revision {revision}", highlight=False)
 
 
 @app.command()

@@ -180,6 +180,17 @@ class ServerSettings(BaseModel):
     data_dir: Path = Field(
         Path("data"), description="Folder for the feedback database (`feedback.sqlite3`)."
     )
+    database_url: str = Field(
+        "",
+        description="SQLAlchemy URL of the feedback database, e.g. "
+        "`postgresql+psycopg://user:password@host/orderbot` for replicas sharing one; "
+        "empty: SQLite `feedback.sqlite3` in `data_dir`.",
+    )
+    rate_limit_storage: str = Field(
+        "memory://",
+        description="Where rate-limit counters live (a `limits` storage URI): `memory://` "
+        "(this process), or `redis://host:6379` for replicas sharing one count.",
+    )
     title: str = Field("orderbot", description="Title of the chat page.")
 
     @field_validator("allowed_origins")
@@ -190,6 +201,31 @@ class ServerSettings(BaseModel):
                 raise ValueError(
                     f"allowed origin {origin!r} is not scheme://host[:port] without a path"
                 )
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str) -> str:
+        if value:
+            from sqlalchemy.engine import make_url
+            from sqlalchemy.exc import ArgumentError
+
+            try:
+                make_url(value)
+            except ArgumentError as exc:
+                raise ValueError("database URL is not like 'postgresql+psycopg://host/db'") from exc
+        return value
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _storage(cls, value: str) -> str:
+        from limits.storage import MemoryStorage, RedisStorage
+
+        schemes = {*MemoryStorage.STORAGE_SCHEME, *RedisStorage.STORAGE_SCHEME}
+        if value.split("://", 1)[0] not in schemes or "://" not in value:
+            raise ValueError(
+                f"rate-limit storage {value!r} is not one of {sorted(f'{s}://' for s in schemes)}"
+            )
         return value
 
     @field_validator("rate_limit")

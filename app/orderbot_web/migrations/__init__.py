@@ -1,0 +1,1 @@
+"""Alembic migrations of the feedback database (see ``orderbot_web.feedback``)."""

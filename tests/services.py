@@ -1,0 +1,150 @@
+"""Real servers the replica tests share: PostgreSQL and Redis from Debian's packages, each
+started on a free 127.0.0.1 port in a temporary folder and removed afterwards.
+
+PostgreSQL refuses to run as root: as root the cluster belongs to the ``postgres`` user
+the Debian package creates, and its commands run through ``runuser``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+
+from tests.web import free_port
+
+
+def find_command(name: str) -> Path | None:
+    """``name`` on PATH or in Debian's versioned PostgreSQL folder (newest first)."""
+    found = shutil.which(name)
+    if found:
+        return Path(found)
+    for folder in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (folder / name).exists():
+            return folder / name
+    return None
+
+
+def available(*names: str) -> bool:
+    return all(find_command(name) for name in names)
+
+
+class ServiceError(RuntimeError):
+    pass
+
+
+class PostgresServer:
+    """A throwaway cluster: ``initdb`` into a temporary folder, ``pg_ctl start`` on a free
+    port (Unix socket in the same folder), ``pg_ctl stop`` and removal on exit."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.root = Path(tempfile.mkdtemp(prefix="orderbot-pg-"))
+        self.data = self.root / "data"
+        self.user = "orderbot"
+        self._as: list[str] = []
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres", "postgres")
+            self._as = ["runuser", "-u", "postgres", "--"]
+
+    def _run(self, name: str, *args: str) -> None:
+        command = find_command(name)
+        if command is None:
+            raise ServiceError(f"{name} not found: install Debian's postgresql package")
+        result = subprocess.run(
+            [*self._as, str(command), *args], capture_output=True, text=True, timeout=120
+        )
+        if result.returncode != 0:
+            raise ServiceError(f"{name} failed: {result.stdout}{result.stderr}")
+
+    def start(self) -> None:
+        if not self.data.exists():
+            self._run(
+                "initdb", "-D", str(self.data), "-A", "trust", "-U", self.user,
+                "-E", "UTF8", "--locale=C", "--no-sync",
+            )  # fmt: skip
+        options = (
+            f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.root} "
+            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        )
+        self._run(
+            "pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.root / "log"),
+            "-w", "-t", "60", "start",
+        )  # fmt: skip
+
+    def stop(self, mode: str = "fast") -> None:
+        """``fast`` keeps every committed row (the cluster runs with ``synchronous_commit``
+        off); ``immediate`` is for throwing it away."""
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def __enter__(self) -> PostgresServer:
+        try:
+            self.start()
+        except BaseException:
+            shutil.rmtree(self.root, ignore_errors=True)
+            raise
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        try:
+            self.stop("immediate")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql+psycopg://{self.user}@127.0.0.1:{self.port}/{database}"
+
+    def new_database(self, name: str) -> str:
+        """An empty database ``name``; returns its SQLAlchemy URL."""
+        import psycopg
+
+        dsn = f"host=127.0.0.1 port={self.port} user={self.user} dbname=postgres"
+        with psycopg.connect(dsn, autocommit=True) as connection:
+            connection.execute(f'CREATE DATABASE "{name}"')
+        return self.url(name)
+
+
+class RedisServer:
+    """``redis-server`` on a free port, nothing saved to disk."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        command = find_command("redis-server")
+        if command is None:
+            raise ServiceError("redis-server not found: install Debian's redis-server package")
+        self.process = subprocess.Popen(
+            [str(command), "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
+             "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 20
+        import socket
+
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.05)
+        raise ServiceError(f"redis-server did not listen on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def __enter__(self) -> RedisServer:
+        self.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
