@@ -149,7 +149,10 @@ class ChatHandlers:
     def comment(self, fid: int | None, text: str) -> tuple[str, str]:
         if fid is None:
             return text, "Rate an answer (thumbs up or down) first, then add a comment."
-        self.store.comment(fid, text)
+        try:
+            self.store.comment(fid, text)
+        except OrderbotError as exc:
+            return text, f"The comment could not be saved: {exc}"
         return "", "Comment saved. Thank you."
 
 
