@@ -1,5 +1,6 @@
-"""One FastAPI application: the HTTP API, the Gradio chat at ``/chat/``, the widget
-under ``/embed/`` and, with ``demo``, a stand-in outreach page at ``/demo``.
+"""One FastAPI application: the HTTP API, the OpenAI-compatible API under ``/v1/``, the
+Gradio chat at ``/chat/``, the widget under ``/embed/`` and, with ``demo``, a stand-in
+outreach page at ``/demo``.
 
 The pipeline is loaded once per process and shared by the chat and the API.
 """
@@ -22,6 +23,8 @@ from orderbot.pipeline import Pipeline
 from orderbot_web import EMBED_DIR
 from orderbot_web.api import install as install_api
 from orderbot_web.feedback import FeedbackError, FeedbackStore, database_url
+from orderbot_web.openai_api import PREFIX as OPENAI_PREFIX
+from orderbot_web.openai_api import install as install_openai
 from orderbot_web.security import RateLimiter, SecurityHeaders
 
 # Before gradio is imported anywhere: no analytics, no version check, nothing phoned home.
@@ -56,6 +59,7 @@ def create_app(
     except FeedbackError as exc:  # the chat still answers; feedback waits for the database
         logging.getLogger(__name__).warning("%s; feedback is refused until it is reachable", exc)
     install_api(app)
+    install_openai(app)
 
     @app.get("/", include_in_schema=False)
     async def home() -> RedirectResponse:
@@ -90,7 +94,7 @@ def create_app(
     ) -> Response:
         """A finished `orderbot ingest` is picked up here, without a restart: the check is
         one small file read; the switch happens once per new index."""
-        if request.url.path.startswith(("/api/", CHAT_PATH)):
+        if request.url.path.startswith(("/api/", f"{OPENAI_PREFIX}/", CHAT_PATH)):
             await run_in_threadpool(pipeline.reload_if_stale)
         return await call_next(request)
 
