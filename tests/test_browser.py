@@ -297,3 +297,24 @@ def test_two_conversations_progress_together(
             p.locator("#chat .answer").wait_for()
             assert "20 proposals" in p.locator("#chat .answer").inner_text()
             p.close()
+
+
+def test_content_policy_lets_the_chat_and_the_widget_work(page: object, live: LiveServer) -> None:
+    """The policy forbids foreign and inline scripts; nothing the pages need is blocked."""
+    blocked: list[str] = []
+    page.on(  # type: ignore[attr-defined]
+        "console",
+        lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
+    )
+    page.goto(f"{live.url}/chat/")  # type: ignore[attr-defined]
+    page.wait_for_selector("#question textarea")  # type: ignore[attr-defined]
+    ask_chat(page, QUESTION)
+    marker = page.locator("#chat a.cite").first  # type: ignore[attr-defined]
+    marker.click()  # the chat's own script (Gradio runs it) opens the source
+    passage = page.locator("#chat ol.sources details blockquote.passage").first  # type: ignore[attr-defined]
+    assert passage.is_visible()
+    page.goto(f"{live.url}/demo")  # type: ignore[attr-defined]
+    frame = open_widget(page)
+    frame.get_by_text("How many proposals are in the package?").click()  # type: ignore[attr-defined]
+    frame.locator(".msg.bot .answer").wait_for()  # type: ignore[attr-defined]
+    assert blocked == []

@@ -47,16 +47,14 @@ class LiveServer:
     """``orderbot_web.server.create_app`` served by uvicorn in a daemon thread."""
 
     def __init__(self, settings: Settings, pipeline: Pipeline, *, demo: bool = False) -> None:
-        from orderbot_web.server import create_app
+        from orderbot_web.server import create_app, uvicorn_config
 
         self.settings = settings
         self.outreach_port = 0  # an allowed origin's port, where a test reserved one
         self.app = create_app(settings, pipeline, demo=demo)
         self.url = f"http://127.0.0.1:{settings.server.port}"
-        config = uvicorn.Config(
-            self.app, host="127.0.0.1", port=settings.server.port, log_level="warning"
-        )
-        self.server = uvicorn.Server(config)
+        # The configuration `orderbot serve` uses (proxy headers as it trusts them).
+        self.server = uvicorn.Server(uvicorn_config(self.app, settings))
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 
     def __enter__(self) -> LiveServer:

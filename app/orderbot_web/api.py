@@ -7,7 +7,7 @@ import json
 import logging
 from collections.abc import AsyncIterator
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -23,6 +23,7 @@ from orderbot_web.feedback import Feedback, FeedbackError, FeedbackStore
 from orderbot_web.security import RateLimiter
 
 log = logging.getLogger("orderbot.refusals")
+errors = logging.getLogger("orderbot.web")
 
 
 class AskRequest(BaseModel):
@@ -86,6 +87,8 @@ def _pipeline(request: Request) -> Pipeline:
 
 
 def _limited(request: Request) -> None:
+    """The rate limit for routes that count themselves (``/v1``); the API's own routes
+    and the chat page are counted by ``security.Gatekeeper`` with the same limiter."""
     limiter: RateLimiter = request.app.state.limiter
     client = request.client.host if request.client else "unknown"
     if not limiter.hit(client):
@@ -107,7 +110,7 @@ def _checked(pipeline: Pipeline, body: AskRequest) -> str:
 router = APIRouter(prefix="/api", responses=_ERRORS)
 
 
-@router.post("/ask", dependencies=[Depends(_limited)], response_model=Answer)
+@router.post("/ask", response_model=Answer)
 async def ask(body: AskRequest, request: Request) -> Answer:
     """The same JSON object as ``orderbot ask --json``."""
     pipeline = _pipeline(request)
@@ -122,7 +125,6 @@ async def ask(body: AskRequest, request: Request) -> Answer:
 
 @router.post(
     "/ask/stream",
-    dependencies=[Depends(_limited)],
     response_class=StreamingResponse,
     responses={200: {"content": {"text/event-stream": {}}, "description": "Server-sent events."}},
 )
@@ -147,6 +149,10 @@ async def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
                     yield _sse("answer", event.answer.model_dump_json())
         except OrderbotError as exc:
             yield _sse("error", ApiError(error="failed", detail=str(exc)).model_dump_json())
+        except Exception:  # the 200 has been sent: the client still gets a clean ending
+            errors.exception("streamed answer failed")
+            detail = "the answer failed on the server; try again"
+            yield _sse("error", ApiError(error="internal_error", detail=detail).model_dump_json())
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(events(), media_type="text/event-stream", headers=headers)
@@ -169,7 +175,7 @@ async def health(request: Request) -> Health:
     )
 
 
-@router.post("/feedback", dependencies=[Depends(_limited)], response_model=FeedbackReceipt)
+@router.post("/feedback", response_model=FeedbackReceipt)
 async def feedback(body: Feedback, request: Request) -> FeedbackReceipt:
     """Thumbs up or down, with an optional comment, on an answer."""
     store: FeedbackStore = request.app.state.feedback
@@ -199,5 +205,13 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:
+            # FastAPI's answer to a body json.loads cannot read at all: not UTF-8, or
+            # nested deeper than the parser's recursion limit. Our own 400s are ApiProblems.
+            body = ApiError(
+                error="invalid_request",
+                detail="the body is not JSON text (UTF-8, not nested too deeply)",
+            )
+            return JSONResponse(body.model_dump(), status_code=422)
         body = ApiError(error=f"http_{exc.status_code}", detail=str(exc.detail))
         return JSONResponse(body.model_dump(), status_code=exc.status_code, headers=exc.headers)

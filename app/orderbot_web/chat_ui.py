@@ -15,6 +15,7 @@ from orderbot.config import Settings
 from orderbot.errors import OrderbotError
 from orderbot.models import Answer
 from orderbot.pipeline import Pipeline
+from orderbot.question import shown
 from orderbot_web.api import log_refusal
 from orderbot_web.feedback import Feedback, FeedbackStore
 from orderbot_web.render import answer_html, escape, partial_html
@@ -92,7 +93,8 @@ class ChatHandlers:
     def respond(
         self, question: str, messages: Messages, history: History, answers: Answers
     ) -> Iterator[tuple[str, Messages, History, Answers]]:
-        messages = [*messages, {"role": "user", "content": escape(question.strip())}]
+        # Echoed as text; a lone surrogate could not even be sent back as JSON.
+        messages = [*messages, {"role": "user", "content": escape(shown(question.strip()))}]
         try:
             text = self.pipeline.check_question(question)
         except OrderbotError as exc:
@@ -116,7 +118,7 @@ class ChatHandlers:
                     history = [
                         *history,
                         {"role": "user", "content": text},
-                        {"role": "assistant", "content": answer.answer},
+                        {"role": "assistant", "content": shown(answer.answer)},
                     ]
                     answers = {**answers, len(messages) - 1: answer.model_dump(mode="json")}
                     yield "", messages, history, answers

@@ -1,8 +1,21 @@
-"""Who may call and embed: the rate limit per client, CORS and ``frame-ancestors``."""
+"""Who may call and embed, and what the server refuses before any route sees a request.
+
+Pure ASGI middleware (streamed answers pass through untouched), outermost first:
+
+- ``SecurityHeaders``: the content policy, framing and sniffing headers on every response,
+  an unexpected error's 500 included (it answers that 500 itself, as JSON);
+- uvicorn's ``ProxyHeadersMiddleware``, only for the addresses in
+  ``server.trusted_proxies`` (none by default: ``X-Forwarded-For`` is ignored);
+- ``Gatekeeper``: closes the Gradio routes the chat does not use (uploads, files,
+  proxies), caps request bodies and applies the rate limit per client address to every
+  route that starts work, the API's and the chat page's alike.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import time
 
 from limits import RateLimitItem, parse
@@ -13,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from orderbot.errors import ConfigError
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("orderbot.web")
 
 
 class RateLimiter:
@@ -56,29 +69,182 @@ def frame_ancestors(origins: list[str]) -> str:
     return " ".join(["'self'", *origins])
 
 
-class SecurityHeaders:
-    """Only the server itself and the allowed origins may frame its pages (pure ASGI, so
-    streamed answers pass through untouched)."""
+def content_policy(origins: list[str], *, page: str = "") -> str:
+    """The Content-Security-Policy: everything from the server itself, no plug-ins, no
+    foreign form targets. Gradio's page (``page="gradio"``) runs inline and generated
+    scripts (its config and the chat's own ``js``); every other page only scripts
+    served as files."""
+    scripts = "'self' 'unsafe-inline' 'unsafe-eval'" if page == "gradio" else "'self'"
+    return "; ".join(
+        [
+            "default-src 'self'",
+            f"script-src {scripts}",
+            "style-src 'self' 'unsafe-inline'",
+            "img-src 'self' data: blob:",
+            "font-src 'self' data:",
+            "connect-src 'self'",
+            "media-src 'self' blob:",
+            "object-src 'none'",
+            "base-uri 'self'",
+            "form-action 'self'",
+            f"frame-ancestors {frame_ancestors(origins)}",
+        ]
+    )
 
-    def __init__(self, app: ASGIApp, origins: list[str]) -> None:
+
+async def send_json(
+    send: Send, status: int, error: str, detail: str, headers: dict[str, str] | None = None
+) -> None:
+    """A whole ``{"error", "detail"}`` response."""
+    body = json.dumps({"error": error, "detail": detail}).encode()
+    raw = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    raw += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw})
+    await send({"type": "http.response.body", "body": body})
+
+
+class SecurityHeaders:
+    """Only the server itself and the allowed origins may frame its pages; every response,
+    an unexpected error's too, carries the content policy."""
+
+    def __init__(self, app: ASGIApp, origins: list[str], gradio_path: str = "/chat") -> None:
         self.app = app
-        csp = f"frame-ancestors {frame_ancestors(origins)}"
-        self.headers = [
-            (b"content-security-policy", csp.encode()),
+        self.gradio_path = gradio_path
+        common = [
             (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"strict-origin-when-cross-origin"),
+        ]
+        self.headers = [(b"content-security-policy", content_policy(origins).encode()), *common]
+        self.gradio_headers = [
+            (b"content-security-policy", content_policy(origins, page="gradio").encode()),
+            *common,
         ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        path: str = scope.get("path", "")
+        ours = self.gradio_headers if path.startswith(self.gradio_path) else self.headers
+        started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
-                names = {name for name, _ in self.headers} | {b"x-frame-options"}
+                started = True
+                names = {name for name, _ in ours} | {b"x-frame-options"}
                 kept = [(k, v) for k, v in message.get("headers", []) if k.lower() not in names]
-                message = {**message, "headers": kept + self.headers}
+                message = {**message, "headers": kept + ours}
             await send(message)
 
-        await self.app(scope, receive, send_with_headers)
+        try:
+            await self.app(scope, receive, send_with_headers)
+        except Exception:
+            log.exception("request to %s failed", path)
+            if started:  # a stream already under way: the connection ends here
+                raise
+            detail = "the server failed to answer this request; try again later"
+            await send_json(send_with_headers, 500, "internal_error", detail)
+
+
+# Gradio routes the chat page never calls: uploads and the files they leave, fetching
+# other URLs, streaming media, the hot-reload and "vibe" editors, monitoring, run
+# history and direct API calls (every chat event is private and goes through the queue).
+_CLOSED = re.compile(
+    r"/(gradio_api/)?(upload|upload_progress|file=|file/|proxy=|stream/|process_recording|"
+    r"vibe-edit|undo-vibe-edit|vibe-code|dev/reload|run-history|monitoring|login|logout|"
+    r"run/|api/|call/|mcp)"
+)
+# Requests that start work: the API's answers and feedback, and every POST to the chat
+# page (joining Gradio's queue runs an event: an answer, a rating, a comment).
+_API_LIMITED = ("/api/ask", "/api/ask/stream", "/api/feedback")
+
+
+class Gatekeeper:
+    """Closed routes (404), oversize bodies (413) and the rate limit (429), decided on the
+    path, the method and the client address before any route runs."""
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        limiter: RateLimiter,
+        *,
+        max_body_bytes: int,
+        gradio_path: str = "/chat",
+    ) -> None:
+        self.app = app
+        self.limiter = limiter
+        self.max_body_bytes = max_body_bytes
+        self.gradio_path = gradio_path
+
+    def closed(self, path: str) -> bool:
+        if not path.startswith(self.gradio_path + "/"):
+            return False
+        return bool(_CLOSED.match(path[len(self.gradio_path) :]))
+
+    def limited(self, method: str, path: str) -> bool:
+        if method != "POST":
+            return False
+        return path.rstrip("/") in _API_LIMITED or path.startswith(self.gradio_path + "/")
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+        method: str = scope.get("method", "GET")
+        if self.closed(path):
+            await send_json(send, 404, "not_found", "no such page")
+            return
+        if self.limited(method, path):
+            client = scope["client"][0] if scope.get("client") else "unknown"
+            if not self.limiter.hit(client):
+                await send_json(
+                    send,
+                    429,
+                    "rate_limited",
+                    f"too many requests: the limit is {self.limiter.item}; try again shortly",
+                    {"Retry-After": str(self.limiter.retry_after(client))},
+                )
+                return
+        if method in {"POST", "PUT", "PATCH"}:
+            body = await self._read_body(scope, receive)
+            if body is None:
+                detail = f"the request body is larger than {self.max_body_bytes:,} bytes"
+                await send_json(send, 413, "too_large", detail)
+                return
+            receive = _replay(body, receive)
+        await self.app(scope, receive, send)
+
+    async def _read_body(self, scope: Scope, receive: Receive) -> bytes | None:
+        """The whole body, or None as soon as it is longer than the cap."""
+        for name, value in scope.get("headers", []):
+            if name == b"content-length" and value.isdigit() and int(value) > self.max_body_bytes:
+                return None
+        chunks: list[bytes] = []
+        size = 0
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                break
+            chunk = message.get("body", b"")
+            size += len(chunk)
+            if size > self.max_body_bytes:
+                return None
+            chunks.append(chunk)
+            if not message.get("more_body", False):
+                break
+        return b"".join(chunks)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()  # then the real stream: a disconnect when the client goes
+
+    return replay

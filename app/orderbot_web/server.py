@@ -11,11 +11,13 @@ import logging
 import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from orderbot import __version__
 from orderbot.config import Settings
@@ -25,13 +27,16 @@ from orderbot_web.api import install as install_api
 from orderbot_web.feedback import FeedbackError, FeedbackStore, database_url
 from orderbot_web.openai_api import PREFIX as OPENAI_PREFIX
 from orderbot_web.openai_api import install as install_openai
-from orderbot_web.security import RateLimiter, SecurityHeaders
+from orderbot_web.security import Gatekeeper, RateLimiter, SecurityHeaders
 
 # Before gradio is imported anywhere: no analytics, no version check, nothing phoned home.
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 CHAT_PATH = "/chat"
+
+if TYPE_CHECKING:
+    import uvicorn
 
 
 def create_app(
@@ -98,7 +103,15 @@ def create_app(
             await run_in_threadpool(pipeline.reload_if_stale)
         return await call_next(request)
 
-    # Outermost last: CORS answers preflights; every response gets the framing policy.
+    # Outermost last. The gate decides on path, method, body size and client address;
+    # CORS answers preflights (and labels the gate's refusals); only a configured proxy's
+    # X-Forwarded-For names the client; every response gets the security headers.
+    app.add_middleware(
+        Gatekeeper,
+        limiter=app.state.limiter,
+        max_body_bytes=server.max_body_bytes,
+        gradio_path=CHAT_PATH,
+    )
     app.add_middleware(
         CORSMiddleware,
         allow_origins=server.allowed_origins,
@@ -106,7 +119,9 @@ def create_app(
         allow_headers=["Content-Type"],
         max_age=600,
     )
-    app.add_middleware(SecurityHeaders, origins=server.allowed_origins)
+    if server.trusted_proxies:
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=server.trusted_proxies)
+    app.add_middleware(SecurityHeaders, origins=server.allowed_origins, gradio_path=CHAT_PATH)
     return app
 
 
@@ -126,4 +141,20 @@ def serve(settings: Settings, *, demo: bool = False) -> None:
     print(f"orderbot is serving on http://{shown}:{port}/", flush=True)
     if demo:
         print(f"demo outreach page: http://{shown}:{port}/demo", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.Server(uvicorn_config(app, settings)).run()
+
+
+def uvicorn_config(app: FastAPI, settings: Settings) -> uvicorn.Config:
+    """How uvicorn serves the app. Its own proxy-header support is off: by default it
+    believes X-Forwarded-For from 127.0.0.1, which lets anyone on the machine pick their
+    address; ``server.trusted_proxies`` is applied by the app itself instead."""
+    import uvicorn
+
+    return uvicorn.Config(
+        app,
+        host=settings.server.host,
+        port=settings.server.port,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=False,
+    )

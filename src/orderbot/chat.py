@@ -11,7 +11,10 @@ import re
 from collections.abc import Sequence
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from orderbot.errors import QuestionError
+from orderbot.question import check_text
 
 _OPENERS = re.compile(r"^(and|but|so|also|then|what about|how about|and what|or)\b", re.I)
 _ANAPHORA = re.compile(
@@ -26,6 +29,16 @@ class Turn(BaseModel):
 
     role: Literal["user", "assistant"]
     content: str = Field(max_length=20_000)
+
+    @field_validator("content")
+    @classmethod
+    def _text(cls, value: str) -> str:
+        """The same rule as a question: a lone surrogate or a control character would
+        reach the tokenizer through a follow-up."""
+        try:
+            return check_text(value, "the turn")
+        except QuestionError as exc:
+            raise ValueError(exc.message) from exc
 
 
 def is_follow_up(question: str) -> bool:

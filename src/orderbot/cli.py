@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Iterator
@@ -190,10 +191,15 @@ def chat() -> None:
     conversation. An empty line, `exit` or Ctrl-D ends it."""
     from orderbot.chat import Turn
     from orderbot.pipeline import Pipeline
+    from orderbot.question import shown
 
     settings = _settings()
     with _errors():
         pipeline = Pipeline.from_settings(settings)
+    if isinstance(sys.stdin, io.TextIOWrapper):
+        # Bytes that are not UTF-8 arrive as lone surrogates, which the question check
+        # refuses with a message, instead of a UnicodeDecodeError ending the chat.
+        sys.stdin.reconfigure(errors="surrogateescape")
     err.print(f"orderbot ({pipeline.generator.name}) on: {'; '.join(pipeline.documents)}")
     history: list[Turn] = []
     while True:
@@ -218,7 +224,7 @@ def chat() -> None:
         print_sources(answer)
         history += [
             Turn(role="user", content=question),
-            Turn(role="assistant", content=answer.answer),
+            Turn(role="assistant", content=shown(answer.answer)),
         ]
 
 

@@ -177,6 +177,14 @@ class ServerSettings(BaseModel):
         "30/minute",
         description="Most API requests from one client address, e.g. `30/minute` or `5/second`.",
     )
+    trusted_proxies: list[str] = Field(
+        default_factory=list,
+        description="Addresses (or networks) of reverse proxies whose `X-Forwarded-For` names "
+        "the client for the rate limit; none by default, so the header is ignored. JSON list.",
+    )
+    max_body_bytes: int = Field(
+        1_000_000, ge=10_000, le=100_000_000, description="Largest request body accepted."
+    )
     data_dir: Path = Field(
         Path("data"), description="Folder for the feedback database (`feedback.sqlite3`)."
     )
@@ -226,6 +234,20 @@ class ServerSettings(BaseModel):
             raise ValueError(
                 f"rate-limit storage {value!r} is not one of {sorted(f'{s}://' for s in schemes)}"
             )
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxies(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for proxy in value:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError as exc:
+                raise ValueError(
+                    f"trusted proxy {proxy!r} is not an IP address or network"
+                ) from exc
         return value
 
     @field_validator("rate_limit")

@@ -13,15 +13,27 @@ from orderbot.errors import QuestionError
 _NOT_TEXT = re.compile(r"[\ud800-\udfff\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
-def check_question(question: str, limit: int) -> str:
-    """The question stripped, or a QuestionError saying what is wrong with it."""
-    if bad := _NOT_TEXT.search(question):
+def check_text(text: str, what: str = "the question") -> str:
+    """``text`` unchanged, or a QuestionError naming the first character that is not text
+    (a lone surrogate, NUL or another control character)."""
+    if bad := _NOT_TEXT.search(text):
         char = bad.group(0)
         name = unicodedata.name(char, "a control or surrogate character")
         raise QuestionError(
-            f"the question contains a character that is not text (U+{ord(char):04X}, "
-            f"{name.lower()})"
+            f"{what} contains a character that is not text (U+{ord(char):04X}, {name.lower()})"
         )
+    return text
+
+
+def shown(text: str) -> str:
+    """``text`` safe to echo back (JSON, a terminal): characters that are not text become
+    U+FFFD."""
+    return _NOT_TEXT.sub("\ufffd", text)
+
+
+def check_question(question: str, limit: int) -> str:
+    """The question stripped, or a QuestionError saying what is wrong with it."""
+    check_text(question)
     text = question.strip()
     if not text:
         raise QuestionError("the question is empty")

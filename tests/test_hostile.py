@@ -1,0 +1,259 @@
+"""Hostile input found by a probe of a running server (issue 11), one test per hole:
+lone surrogates, the Gradio upload route, the rate limit behind forged headers and on the
+chat's queue, security headers on a 500, unreadable bodies."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import httpx
+import orjson
+import pytest
+
+from orderbot import cli
+from orderbot.chat import Turn
+from orderbot.config import Settings
+from orderbot.errors import QuestionError
+from orderbot.pipeline import Pipeline
+from orderbot.question import check_question, shown
+from orderbot_web.chat_ui import ChatHandlers
+from orderbot_web.feedback import FeedbackStore
+from tests.web import LiveServer, server_settings
+
+QUESTION = "How many proposals are in the package?"
+SURROGATE = "How many proposals \ud800 are in the package?"
+RAW_SURROGATE = b'{"question": "How many proposals \\ud800 are in the package?"}'
+JSON = {"Content-Type": "application/json"}
+
+
+# 1. A lone surrogate ---------------------------------------------------------------------
+
+
+def test_question_and_turn_refuse_what_is_not_text() -> None:
+    for bad in ("\ud800", "a\x00b", "x\x1bz", "\udcff"):
+        with pytest.raises(QuestionError, match="not text"):
+            check_question(f"What {bad}?", 2000)
+        with pytest.raises(ValueError, match=r"not text|unicode string"):
+            Turn(role="user", content=bad)
+    # Right-to-left text, line and paragraph separators and tabs are text.
+    assert check_question("ما هو\u2028\u2029\tالتقرير؟", 2000)
+    assert shown("a\ud800b\x00") == "a\ufffdb\ufffd"
+
+
+@pytest.mark.slow
+def test_api_refuses_a_lone_surrogate_with_400_json(live: LiveServer) -> None:
+    with httpx.Client(base_url=live.url, timeout=30) as client:
+        for path in ("/api/ask", "/api/ask/stream"):
+            response = client.post(path, content=RAW_SURROGATE, headers=JSON)
+            assert response.status_code == 400, path
+            assert response.json()["error"] == "bad_question"
+            assert "U+D800" in response.json()["detail"]
+        body = {"question": QUESTION, "history": [{"role": "user", "content": "a\u0000b"}]}
+        response = client.post("/api/ask", json=body)
+        assert response.status_code == 422 and response.json()["error"] == "invalid_request"
+        assert client.post("/api/ask", json={"question": QUESTION}).status_code == 200
+
+
+@pytest.mark.slow
+def test_stream_failure_after_the_start_is_an_error_event(
+    live: LiveServer, pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("tokenizer exploded")
+
+    monkeypatch.setattr(pipeline, "stream", broken)
+    with (
+        httpx.Client(base_url=live.url, timeout=30) as client,
+        client.stream("POST", "/api/ask/stream", json={"question": QUESTION}) as response,
+    ):
+        assert response.status_code == 200
+        text = "".join(response.iter_text())
+    assert text.startswith("event: error\n")
+    data = json.loads(text.split("data: ", 1)[1])
+    assert data["error"] == "internal_error" and "exploded" not in data["detail"]
+
+
+@pytest.mark.slow
+def test_chat_page_handler_answers_a_lone_surrogate_with_a_message(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    handlers = ChatHandlers(pipeline, FeedbackStore(tmp_path))
+    outputs = list(handlers.respond(SURROGATE, [], [], {}))
+    _, messages, history, _ = outputs[-1]
+    assert "not text" in messages[-1]["content"] and history == []
+    orjson.dumps(outputs)  # what Gradio sends back: a lone surrogate would fail here
+    _, messages, history, _ = list(handlers.respond(QUESTION, [], [], {}))[-1]
+    assert "20 proposals" in messages[-1]["content"] and len(history) == 2
+
+
+@pytest.mark.slow
+def test_cli_ask_and_chat_refuse_a_lone_surrogate(
+    built: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ORDERBOT_CORPUS_DIR", str(built.corpus_dir))
+    monkeypatch.setenv("ORDERBOT_INDEX__ROOT", str(built.index.root))
+
+    def run(*args: str) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["orderbot", *args])
+        try:
+            cli.main()
+            code = 0
+        except SystemExit as exc:
+            code = int(exc.code or 0)
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+
+    # Bytes that are not UTF-8 in argv arrive as lone surrogates (surrogateescape).
+    code, out, err = run("ask", "How many \udcff proposals?")
+    assert code == 1 and out == "" and err.startswith("error: ") and "not text" in err
+    lines = iter([SURROGATE, QUESTION, ""])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))
+    code, out, err = run("chat")
+    assert code == 0 and "not text" in err and "20 proposals" in out
+
+
+# 3. Uploads --------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("POST", "/chat/gradio_api/upload"),
+        ("POST", "/chat/upload"),
+        ("GET", "/chat/gradio_api/upload_progress"),
+        ("GET", "/chat/gradio_api/file=/etc/hostname"),
+        ("GET", "/chat/gradio_api/proxy=http://127.0.0.1:1/"),
+        ("POST", "/chat/gradio_api/run/predict"),
+        ("POST", "/chat/gradio_api/call/respond"),
+        ("POST", "/chat/gradio_api/process_recording"),
+    ],
+)
+def test_gradio_file_and_upload_routes_are_closed(live: LiveServer, method: str, path: str) -> None:
+    with httpx.Client(base_url=live.url, timeout=30) as client:
+        files = {"files": ("a.txt", b"x" * 100_000)} if method == "POST" else None
+        response = client.request(method, path, files=files)
+    assert response.status_code == 404
+    assert response.json() == {"error": "not_found", "detail": "no such page"}
+    assert "/tmp" not in response.text and "gradio" not in response.text
+
+
+# 4. The rate limit -------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_forged_forwarded_for_does_not_escape_the_limit(
+    built: Settings, pipeline: Pipeline, tmp_path: Path
+) -> None:
+    settings = server_settings(built, tmp_path, rate_limit="3/minute")
+    with LiveServer(settings, pipeline) as server, httpx.Client(base_url=server.url) as http:
+        codes = [
+            http.post(
+                "/api/ask",
+                json={"question": QUESTION},
+                headers={"X-Forwarded-For": f"10.0.0.{n}"},
+            ).status_code
+            for n in range(6)
+        ]
+    assert codes == [200, 200, 200, 429, 429, 429]
+
+
+@pytest.mark.slow
+def test_a_trusted_proxy_names_the_client(
+    built: Settings, pipeline: Pipeline, tmp_path: Path
+) -> None:
+    settings = server_settings(
+        built, tmp_path, rate_limit="2/minute", trusted_proxies=["127.0.0.1"]
+    )
+    with LiveServer(settings, pipeline) as server, httpx.Client(base_url=server.url) as http:
+
+        def ask(client: str) -> int:
+            headers = {"X-Forwarded-For": client}
+            return http.post("/api/feedback", json={}, headers=headers).status_code
+
+        # Two clients behind the proxy, each with its own allowance.
+        assert [ask("203.0.113.7") for _ in range(3)] == [422, 422, 429]
+        assert [ask("203.0.113.8") for _ in range(3)] == [422, 422, 429]
+
+
+@pytest.mark.slow
+def test_chat_queue_shares_the_api_limit(
+    built: Settings, pipeline: Pipeline, tmp_path: Path
+) -> None:
+    settings = server_settings(built, tmp_path, rate_limit="3/minute")
+    join = {"data": [QUESTION, [], None, None], "fn_index": 0, "session_hash": "abc123"}
+    with LiveServer(settings, pipeline) as server, httpx.Client(base_url=server.url) as http:
+        assert http.post("/api/ask", json={"question": QUESTION}).status_code == 200
+        first = [http.post("/chat/gradio_api/queue/join", json=join) for _ in range(2)]
+        assert all(r.status_code != 429 for r in first)
+        over = http.post("/chat/gradio_api/queue/join", json=join)
+        assert over.status_code == 429 and over.json()["error"] == "rate_limited"
+        assert int(over.headers["retry-after"]) >= 1
+        assert http.post("/api/ask", json={"question": QUESTION}).status_code == 429
+        assert http.get("/chat/").status_code == 200  # the page itself is not limited
+
+
+# 7. Headers on a 500, unreadable bodies, size cap, content policy --------------------------
+
+
+@pytest.mark.slow
+def test_a_500_is_json_with_the_security_headers(
+    live: LiveServer, pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("/secret/path exploded")
+
+    monkeypatch.setattr(pipeline, "ask", broken)
+    with httpx.Client(base_url=live.url, timeout=30) as client:
+        response = client.post("/api/ask", json={"question": QUESTION})
+    assert response.status_code == 500
+    assert response.json()["error"] == "internal_error"
+    assert "/secret" not in response.text and "Traceback" not in response.text
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "body",
+    [
+        b'{"question": "How many\xff proposals?"}',
+        b'{"question": "q", "history": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+        b"\xef\xbb\xbf\xfe{",
+    ],
+)
+def test_unreadable_bodies_are_422_invalid_request(live: LiveServer, body: bytes) -> None:
+    with httpx.Client(base_url=live.url, timeout=30) as client:
+        for path in ("/api/ask", "/api/ask/stream", "/api/feedback"):
+            response = client.post(path, content=body, headers=JSON)
+            assert response.status_code == 422, path
+            assert response.json()["error"] == "invalid_request"
+
+
+@pytest.mark.slow
+def test_oversize_bodies_are_refused_before_they_are_parsed(live: LiveServer) -> None:
+    big = json.dumps({"question": "x" * 2_000_000}).encode()
+
+    def chunks() -> object:
+        yield from (big[i : i + 65536] for i in range(0, len(big), 65536))
+
+    with httpx.Client(base_url=live.url, timeout=30) as client:
+        for content in (big, chunks()):
+            response = client.post("/api/ask", content=content, headers=JSON)  # type: ignore[arg-type]
+            assert response.status_code == 413 and response.json()["error"] == "too_large"
+        assert client.post("/api/ask", json={"question": QUESTION}).status_code == 200
+
+
+@pytest.mark.slow
+def test_content_policy_limits_scripts_everywhere(live: LiveServer) -> None:
+    with httpx.Client(base_url=live.url, timeout=30) as client:
+        for path in ("/chat/", "/embed/chat", "/demo", "/api/health", "/embed/widget.js"):
+            csp = client.get(path).headers["content-security-policy"]
+            rules = dict(rule.split(" ", 1) for rule in csp.split("; "))
+            assert rules["default-src"] == "'self'" and rules["object-src"] == "'none'", path
+            assert rules["script-src"].startswith("'self'"), path
+            assert "frame-ancestors" in rules, path
+            if not path.startswith("/chat"):
+                assert rules["script-src"] == "'self'", path
