@@ -141,17 +141,20 @@ def test_bad_qa_file_names_the_line(tmp_path: Path, line: str, message: str) -> 
     path = tmp_path / "qa.jsonl"
     path.write_text(json.dumps(SMALL[0]) + "\n" + line + "\n", "utf-8")
     with pytest.raises(QAError, match=message):
-        load_qa(path)
+        load_qa(path, strict=True)
+    problems: list[str] = []
+    assert len(load_qa(path, problems=problems)) == 1  # the good line is kept
+    assert len(problems) == 1 and "line 2" in problems[0] and message in problems[0]
 
 
 def test_duplicate_ids_rejected(tmp_path: Path) -> None:
     path = write_qa(tmp_path / "qa.jsonl", [SMALL[0], SMALL[0]])
     with pytest.raises(QAError, match="appears twice"):
-        load_qa(path)
+        load_qa(path, strict=True)
 
 
 def test_committed_qa_set_is_sound() -> None:
-    items = load_qa(QA_SET)
+    items = load_qa(QA_SET, strict=True)
     corpus = "\n".join(p.read_text("utf-8") for p in CORPUS.rglob("*.txt"))
     assert len(items) >= 80
     kinds = Counter(i.type for i in items)

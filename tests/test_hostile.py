@@ -257,3 +257,109 @@ def test_content_policy_limits_scripts_everywhere(live: LiveServer) -> None:
             assert "frame-ancestors" in rules, path
             if not path.startswith("/chat"):
                 assert rules["script-src"] == "'self'", path
+
+
+# 2 and 6. Visitors' feedback in the evaluation ---------------------------------------------
+
+XSS = "<img src=x onerror=alert(1)> What does RBIO stand for?"
+
+
+def run_cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["orderbot", *args])
+    try:
+        cli.main()
+        code = 0
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_export_writes_what_the_loader_reads(tmp_path: Path) -> None:
+    from orderbot.eval import load_qa
+    from orderbot_web.feedback import Feedback, export_qa
+
+    store = FeedbackStore(tmp_path / "data")
+    questions = [
+        "Line one\u2028line two\u2029and three of the report?",
+        "ما هو عدد المقترحات؟ \u202eRTL\u202c",
+        "x" * 2500,
+        "Why?",
+    ]
+    for question in questions:
+        store.add(Feedback(rating="down", question=question, answer="No."))
+    out = tmp_path / "qa.jsonl"
+    skipped: list[str] = []
+    assert export_qa(store, out, max_question_chars=2000, skipped=skipped) == 3
+    assert len(skipped) == 1 and "2,500 characters" in skipped[0]
+    assert len(out.read_text("utf-8").splitlines()) == 3  # no line splits inside a question
+    assert [i.question for i in load_qa(out)] == [questions[0], questions[1], questions[3]]
+
+
+def test_loader_reports_bad_lines_and_goes_on(tmp_path: Path) -> None:
+    from orderbot.eval.qa import QAError, load_qa
+
+    good = {"id": "a", "type": "fact", "question": "How many proposals?", "answerable": True}
+    lines = [
+        json.dumps(good),
+        "{not json",
+        json.dumps({**good, "id": "b", "question": "x" * 3000}),
+        json.dumps({**good, "id": "c", "answerable": "perhaps"}),
+        json.dumps(good),
+        json.dumps({**good, "id": "d", "question": "Line\u2028break?"}, ensure_ascii=False),
+    ]
+    path = tmp_path / "qa.jsonl"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    problems: list[str] = []
+    items = load_qa(path, max_question_chars=2000, problems=problems)
+    assert [i.id for i in items] == ["a", "d"]
+    assert [p.split(", line ")[1].split(":")[0] for p in problems] == ["2", "3", "4", "5"]
+    assert "3,000 characters" in problems[1] and "appears twice" in problems[3]
+    with pytest.raises(QAError, match="line 2"):
+        load_qa(path, strict=True)
+    path.write_text("{not json\n", "utf-8")
+    with pytest.raises(QAError, match="no usable questions"):
+        load_qa(path)
+
+
+@pytest.mark.slow
+def test_visitor_text_cannot_script_the_eval_report(
+    built: Settings,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from orderbot_web.feedback import Feedback
+
+    monkeypatch.setenv("ORDERBOT_CORPUS_DIR", str(built.corpus_dir))
+    monkeypatch.setenv("ORDERBOT_INDEX__ROOT", str(built.index.root))
+    monkeypatch.setenv("ORDERBOT_SERVER__DATA_DIR", str(tmp_path / "data"))
+    store = FeedbackStore(tmp_path / "data")
+    store.add(Feedback(rating="down", question=XSS, answer="<script>alert(2)</script>"))
+    store.add(Feedback(rating="down", question="Which\u2028variable covers AI?", answer="?"))
+    store.add(Feedback(rating="down", question="y" * 2100, answer="?"))
+    qa = tmp_path / "feedback.jsonl"
+    code, _, err = run_cli(monkeypatch, capsys, "feedback", "export", "--out", str(qa))
+    assert code == 0 and "wrote 2 rated answers" in err and "skipped feedback-3" in err
+    out = tmp_path / "run"
+    args = ["eval", "--qa", str(qa), "--out", str(out), "--no-references"]
+    code, _, err = run_cli(monkeypatch, capsys, *args, "--generator", "extractive")
+    assert code == 0, err
+    html = (out / "report.html").read_text("utf-8")
+    assert "<img src=x" not in html and "<script>" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt; What does RBIO stand for?" in html
+    assert "default-src 'none'" in html
+    markdown = (out / "report.md").read_text("utf-8")
+    assert "<img" not in markdown.replace("\\<img", "")
+
+
+@pytest.mark.slow
+def test_feedback_the_evaluation_would_refuse_is_not_kept(live: LiveServer) -> None:
+    payload = {"rating": "down", "question": "z" * 2001, "answer": "?"}
+    with httpx.Client(base_url=live.url, timeout=30) as client:
+        response = client.post("/api/feedback", json=payload)
+        assert response.status_code == 400 and response.json()["error"] == "bad_question"
+        response = client.post("/api/feedback", json={**payload, "question": "a\x00b"})
+        assert response.status_code == 400

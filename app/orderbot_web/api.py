@@ -179,6 +179,10 @@ async def health(request: Request) -> Health:
 async def feedback(body: Feedback, request: Request) -> FeedbackReceipt:
     """Thumbs up or down, with an optional comment, on an answer."""
     store: FeedbackStore = request.app.state.feedback
+    try:  # the evaluation would refuse it: not kept (its rules, its length limit)
+        _pipeline(request).check_question(body.question)
+    except QuestionError as exc:
+        raise ApiProblem(400, "bad_question", str(exc)) from exc
     try:
         return FeedbackReceipt(id=await run_in_threadpool(store.add, body))
     except FeedbackError as exc:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Literal
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
@@ -195,10 +195,8 @@ class FeedbackStore:
         except SQLAlchemyError as exc:
             raise FeedbackError(f"cannot read feedback: {_reason(exc)}") from exc
         for fid, created, rating, comment, question, answer, refused, cites, history in rows:
-            yield (
-                fid,
-                created,
-                Feedback(
+            try:
+                item = Feedback(
                     rating=rating,
                     comment=comment,
                     question=question,
@@ -206,8 +204,11 @@ class FeedbackStore:
                     refused=bool(refused),
                     citations=cites,
                     history=history,
-                ),
-            )
+                )
+            except ValidationError as exc:  # stored before a rule was tightened
+                log.warning("feedback %s skipped: %s", fid, str(exc).splitlines()[0])
+                continue
+            yield fid, created, item
 
     def close(self) -> None:
         """Close every pooled connection."""
@@ -240,12 +241,45 @@ def to_qa_item(fid: int, item: Feedback) -> dict[str, object]:
     }
 
 
-def export_qa(store: FeedbackStore, out: Path) -> int:
-    """Write every rating to ``out`` (JSONL, QA-file format); returns how many."""
-    lines = [json.dumps(to_qa_item(fid, item), ensure_ascii=False) for fid, _, item in store.rows()]
+def export_qa(
+    store: FeedbackStore,
+    out: Path,
+    *,
+    max_question_chars: int | None = None,
+    skipped: list[str] | None = None,
+) -> int:
+    """Write every rating to ``out`` (JSONL, QA-file format) as ``load_qa`` reads it;
+    returns how many. A rating whose question the evaluation would refuse (over
+    ``max_question_chars``, not text) is left out and named in ``skipped``.
+
+    Visitors wrote these questions: U+2028, U+2029 and U+0085 are written as JSON escapes,
+    so that no reader of the file takes them for line ends."""
+    from orderbot.eval.qa import QAItem
+    from orderbot.question import check_question
+
+    lines: list[str] = []
+    for fid, _, item in store.rows():
+        qa = to_qa_item(fid, item)
+        try:
+            QAItem.model_validate(qa)
+            if max_question_chars is not None:
+                check_question(item.question, max_question_chars)
+        except (ValidationError, OrderbotError) as exc:
+            reason = exc.message if isinstance(exc, OrderbotError) else str(exc).splitlines()[0]
+            if skipped is not None:
+                skipped.append(f"feedback-{fid}: {reason}")
+            continue
+        lines.append(_jsonl(qa))
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
     except OSError as exc:
         raise FeedbackError(f"cannot write {out}: {exc}") from exc
     return len(lines)
+
+
+def _jsonl(value: object) -> str:
+    """One JSON line, readable (no ASCII escapes) yet with no character a line splitter
+    takes for a line end."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029").replace("\x85", "\\u0085")

@@ -289,7 +289,7 @@ def evaluate(
             )
     out_dir = out_dir or Path("eval/runs") / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     with _errors():
-        items = load_qa(qa)
+        items = load_qa(qa, max_question_chars=settings.max_question_chars)
         if sample and sample < len(items):
             items = [items[i * len(items) // sample] for i in range(sample)]
         base = load_metrics(baseline) if baseline else None
@@ -368,7 +368,12 @@ def feedback_export(
     with _errors(), _feedback_store(settings) as store:
         from orderbot_web.feedback import export_qa
 
-        count = export_qa(store, out_file)
+        skipped: list[str] = []
+        count = export_qa(
+            store, out_file, max_question_chars=settings.max_question_chars, skipped=skipped
+        )
+    for reason in skipped:
+        err.print(f"skipped {reason}", highlight=False, markup=False)
     err.print(f"wrote {count} rated answers to {out_file}", highlight=False)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -40,9 +41,14 @@ def write_run(run: EvalRun, out: Path, worst: int = 10) -> list[Path]:
     report = out / "report.md"
     report.write_text(markdown, "utf-8")
     html = out / "report.html"
-    body = MarkdownIt("commonmark").enable("table").render(markdown)
+    # Questions and answers may come from visitors (exported feedback): raw HTML in the
+    # Markdown is shown as text, and the page may run no script at all.
+    body = MarkdownIt("commonmark", {"html": False}).enable("table").render(markdown)
     html.write_text(
-        "<!doctype html><meta charset='utf-8'><title>orderbot evaluation</title>"
+        "<!doctype html><meta charset='utf-8'>"
+        "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; "
+        "img-src 'self' file: data:; style-src 'unsafe-inline'\">"
+        "<title>orderbot evaluation</title>"
         "<style>body{font:15px/1.5 system-ui,sans-serif;max-width:60em;margin:2em auto;"
         "padding:0 1em}table{border-collapse:collapse}td,th{border:1px solid #ccc;"
         "padding:.2em .5em}img{max-width:100%}</style>" + body,
@@ -57,6 +63,15 @@ def _fmt(value: object) -> str:
     if isinstance(value, float):
         return f"{value:.3f}" if value <= 1.0 else f"{value:.0f}"
     return str(value)
+
+
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>|!~&#])")
+
+
+def text(value: object) -> str:
+    """Untrusted text as one line of literal Markdown: white space (line and paragraph
+    separators too) collapsed, markup characters escaped."""
+    return _MARKDOWN.sub(r"\\\1", " ".join(str(value).split()))
 
 
 def render_markdown(run: EvalRun, worst: int) -> str:
@@ -113,7 +128,7 @@ def render_markdown(run: EvalRun, worst: int) -> str:
         "| --- | " + " | ".join("---:" for _ in cols) + " |",
     ]
     for kind, scores in by_type.items():
-        lines.append(f"| {kind} | " + " | ".join(_fmt(scores.get(c)) for c in cols) + " |")
+        lines.append(f"| {text(kind)} | " + " | ".join(_fmt(scores.get(c)) for c in cols) + " |")
     lines += [
         "",
         "![metrics by question type](by_type.png)",
@@ -148,21 +163,21 @@ def _worst(run: EvalRun, count: int) -> list[str]:
         item, answer = run.items[n], run.answers[n]
         expected = " / ".join("|".join(g) for g in item.must_include) or "a refusal"
         lines += [
-            f"### `{item.id}` ({item.type}) — score {question_score(run, n):.2f}",
+            f"### {text(item.id)} ({text(item.type)}) — score {question_score(run, n):.2f}",
             "",
-            f"**Q:** {item.question}",
+            f"**Q:** {text(item.question)}",
             "",
-            f"**Expected:** {expected}",
+            f"**Expected:** {text(expected)}",
             "",
-            f"**Answer{' (refused)' if answer.refused else ''}:** {answer.answer}",
+            f"**Answer{' (refused)' if answer.refused else ''}:** {text(answer.answer)}",
             "",
         ]
         for c in answer.citations:
-            lines.append(f"- [{c.n}] *{c.section}*: “{c.quote[:300]}”")
+            lines.append(f"- \\[{c.n}\\] *{text(c.section)}*: “{text(c.quote[:300])}”")
         if not answer.citations:
             top = answer.contexts[0] if answer.contexts else None
             lines.append(
-                f"- top passage: *{top.section}*: “{top.text[:300]}”"
+                f"- top passage: *{text(top.section)}*: “{text(top.text[:300])}”"
                 if top
                 else "- no passage retrieved"
             )
