@@ -148,3 +148,62 @@ class RedisServer:
 
     def __exit__(self, *_exc: object) -> None:
         self.stop()
+
+
+class ModelServerProcess:
+    """``orderbot model serve MODEL --port P`` as a site owner runs it, in its own process
+    (so a test can kill it mid-answer)."""
+
+    def __init__(self, model: str, cache: Path, *, port: int | None = None, parallel: int = 1):
+        import sys
+
+        self.model = model
+        self.port = port or free_port()
+        self.api_url = f"http://127.0.0.1:{self.port}/v1"
+        self.command = [
+            str(Path(sys.executable).parent / "orderbot"), "model", "serve", model,
+            "--port", str(self.port), "--parallel", str(parallel),
+        ]  # fmt: skip
+        self.env = {**os.environ, "ORDERBOT_GENERATION__MODEL_CACHE": str(cache)}
+        self.process: subprocess.Popen[str] | None = None
+        self.output: list[str] = []
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            self.command, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        assert self.process.stdout is not None
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            line = self.process.stdout.readline()
+            if not line and self.process.poll() is not None:
+                break
+            self.output.append(line)
+            if line.startswith("web replicas:"):
+                return
+        self.stop()
+        raise ServiceError(f"model server did not start: {''.join(self.output)}")
+
+    def kill(self) -> None:
+        """As a crash would: no goodbye to the clients."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait(timeout=20)
+            self.process = None
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=20)
+            self.process = None
+
+    def __enter__(self) -> ModelServerProcess:
+        self.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()

@@ -401,6 +401,49 @@ def db_upgrade() -> None:
         err.print(f"{store!r}: schema at revision {revision}", highlight=False)
 
 
+model_app = typer.Typer(help="Language models as servers.", no_args_is_help=True)
+app.add_typer(model_app, name="model")
+
+
+@model_app.command("serve")
+def model_serve(
+    model: Annotated[
+        str | None,
+        typer.Argument(
+            help="A packaged model name or a .gguf path [default: the local:MODEL backend, "
+            "else qwen2.5-coder-0.5b]."
+        ),
+    ] = None,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+    parallel: Annotated[
+        int, typer.Option(help="Answers written at once; more requests wait in a queue.")
+    ] = 1,
+) -> None:
+    """Serve a model with llama.cpp's own OpenAI-compatible HTTP server, for web replicas
+    to share with the backend openai:MODEL@URL/v1."""
+    from orderbot.model_server import start_model_server, wait_forever
+
+    settings = _settings()
+    backend = settings.generation.backend
+    spec = model or (backend.partition(":")[2] if backend.startswith("local:") else "")
+    with _errors():
+        server = start_model_server(
+            spec or "qwen2.5-coder-0.5b", settings.generation, host=host, port=port,
+            parallel=parallel,
+        )  # fmt: skip
+    out.print(f"model server: {server.api_url}", highlight=False)
+    out.print(
+        f"web replicas: ORDERBOT_GENERATION__BACKEND='openai:{server.name}@{server.api_url}'",
+        highlight=False,
+    )
+    sys.stdout.flush()
+    try:
+        wait_forever()
+    except KeyboardInterrupt:
+        server.close()
+
+
 @app.command()
 def version() -> None:
     """Print the version."""
