@@ -207,3 +207,54 @@ class ModelServerProcess:
 
     def __exit__(self, *_exc: object) -> None:
         self.stop()
+
+
+class ChromaServer:
+    """``chroma run --path FOLDER --port P`` (the command the chromadb package installs)
+    on 127.0.0.1; ``stop``/``start`` keep the folder, so the data survives a restart."""
+
+    def __init__(self, folder: Path) -> None:
+        import sys
+
+        self.folder = folder
+        self.port = free_port()
+        self.command = [
+            str(Path(sys.executable).parent / "chroma"), "run", "--path", str(folder),
+            "--host", "127.0.0.1", "--port", str(self.port),
+        ]  # fmt: skip
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        import socket
+
+        self.process = subprocess.Popen(
+            self.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise ServiceError(f"chroma run exited with {self.process.returncode}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return
+            except OSError:
+                time.sleep(0.1)
+        self.stop()
+        raise ServiceError(f"chroma run did not listen on port {self.port}")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=20)
+            self.process = None
+
+    def __enter__(self) -> ChromaServer:
+        self.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()

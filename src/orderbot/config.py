@@ -48,6 +48,21 @@ class IndexSettings(BaseModel):
         160, ge=20, le=400, description="Most words in one chunk (MiniLM reads ~190 words)."
     )
     embed_batch_size: int = Field(32, ge=1, le=1024, description="Texts embedded per batch.")
+    chroma_host: str = Field(
+        "",
+        description="Chroma server holding the index (`chroma run`), for replicas on several "
+        "machines; empty: the embedded store in the `root` folder.",
+    )
+    chroma_port: int = Field(8000, ge=1, le=65535, description="Port of the Chroma server.")
+    chroma_ssl: bool = Field(False, description="Talk to the Chroma server over HTTPS.")
+    chroma_token_env: str = Field(
+        "CHROMA_AUTH_TOKEN",
+        description="Environment variable holding the Chroma server's token (sent as "
+        "`Authorization: Bearer`), if it wants one.",
+    )
+    chroma_timeout: float = Field(
+        5.0, gt=0, le=600, description="Seconds one request to the Chroma server may take."
+    )
 
     def index_name(self) -> str:
         """Folder name derived from every setting that changes the index."""
