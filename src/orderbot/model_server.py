@@ -54,6 +54,7 @@ class ModelServer:
         params.cont_batching = True
         params.cache_prompt = True
         params.warmup = False
+        params.endpoint_metrics = True  # Prometheus figures at /metrics
         params.verbosity = -1
         params.timeout_read = params.timeout_write = int(timeout)
         n = threads or max(1, os.cpu_count() or 1)
