@@ -199,7 +199,7 @@ class RemoteIndex:
     @contextmanager
     def lock(self) -> Iterator[None]:
         """One ingest at a time per index on the server; a second one fails at once."""
-        from chromadb.errors import UniqueConstraintError
+        from chromadb.errors import ChromaError
 
         name = f"{self.name}--lock"
         with self._calls():
@@ -207,7 +207,9 @@ class RemoteIndex:
                 self.client.create_collection(
                     name, embedding_function=None, metadata={"since": time.time()}
                 )
-            except UniqueConstraintError as exc:
+            except ChromaError as exc:  # the server says so only in words
+                if "already exists" not in str(exc):
+                    raise
                 since = float((self.client.get_collection(name).metadata or {}).get("since", 0))
                 if time.time() - since < STALE_LOCK_S:
                     raise OrderbotError(
@@ -337,9 +339,7 @@ class RemoteChunkStore:
 
     def write_manifest(self, manifest: BaseModel) -> None:
         with self.index._calls():
-            self._collection.modify(
-                metadata={_MANIFEST_KEY: manifest.model_dump_json()}
-            )
+            self._collection.modify(metadata={_MANIFEST_KEY: manifest.model_dump_json()})
 
 
 class RemoteSentenceTable:
