@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from orderbot import __version__
 from orderbot.config import Settings, load_settings
-from orderbot.errors import OrderbotError
+from orderbot.errors import CorpusError, OrderbotError
 from orderbot.models import Answer
 
 if TYPE_CHECKING:
@@ -88,21 +88,39 @@ def _ingest(settings: Settings) -> None:
         report = build_index(settings, on_progress=advance)
     for problem in report.problems:
         err.print(f"[bold red]error:[/] {problem.reason}", highlight=False)
+    for q in report.quarantined:
+        err.print(
+            f"quarantined: {q.doc_id} ({q.path}) is not indexed: it reads as an instruction "
+            f"to an assistant: {q.reason!r}. Read it; if it is sound, `orderbot corpus "
+            f"clear {q.doc_id}`.",
+            highlight=False,
+            markup=False,
+        )
     err.print(
         f"index {report.index_path}: {report.documents} documents, {report.chunks} chunks "
         f"({report.parsed} files parsed, {report.embedded} chunks embedded, "
         f"{report.removed} removed) in {report.seconds:.1f}s",
         highlight=False,
     )
-    if report.problems:
+    if report.problems or report.quarantined:
         raise Failed(1)
 
 
-@app.command("corpus")
+corpus_app = typer.Typer(
+    help="The indexed documents, and those held back in quarantine.",
+    invoke_without_command=True,
+)
+app.add_typer(corpus_app, name="corpus")
+
+
+@corpus_app.callback()
 def corpus_list(
+    ctx: typer.Context,
     json_: Annotated[bool, typer.Option("--json", help="Print one JSON object.")] = False,
 ) -> None:
-    """List the indexed documents: chunks, pages, source and dates."""
+    """List the indexed documents (chunks, pages, source, dates) and the quarantined ones."""
+    if ctx.invoked_subcommand is not None:
+        return
     from orderbot.index.store import ChunkStore
 
     settings = _settings()
@@ -118,10 +136,39 @@ def corpus_list(
         facts.append(f"ingested {d.ingested_at}")
         out.print(f"{d.doc_id}: {d.title}", highlight=False, markup=False, style="bold")
         out.print("    " + "; ".join(facts), highlight=False, markup=False)
+    for q in manifest.quarantined:
+        out.print(f"{q.doc_id}: QUARANTINED, not indexed", markup=False, style="bold red")
+        out.print(f"    {q.path}; reads as an instruction: {q.reason!r}", markup=False)
     out.print(
-        f"{len(manifest.documents)} documents, {manifest.chunks} chunks; "
-        f"index version {store.path.name}, built {manifest.built_at}",
+        f"{len(manifest.documents)} documents, {manifest.chunks} chunks"
+        + (f", {len(manifest.quarantined)} quarantined" if manifest.quarantined else "")
+        + f"; index version {store.path.name}, built {manifest.built_at}",
         highlight=False,
+        markup=False,
+    )
+
+
+@corpus_app.command("clear")
+def corpus_clear(
+    doc_id: Annotated[str, typer.Argument(help="The quarantined document's id.")],
+) -> None:
+    """Release a quarantined document, as its file is now, to be indexed at the next
+    ingest (after reading it: it carries text addressed to an assistant)."""
+    from orderbot.ingest.corpus import corpus_files, doc_id_for, file_hash
+    from orderbot.ingest.quarantine import clear
+
+    settings = _settings()
+    with _errors():
+        files = {doc_id_for(settings.corpus_dir, p): p for p in corpus_files(settings.corpus_dir)}
+        if doc_id not in files:
+            raise CorpusError(f"no document {doc_id!r} in {settings.corpus_dir}")
+        digest = file_hash(files[doc_id])
+        clear(settings.corpus_dir, doc_id, digest)
+    err.print(
+        f"cleared {doc_id} ({files[doc_id]}, sha256 {digest[:12]}…); `orderbot ingest` "
+        "indexes it. If the file changes, it is checked again.",
+        highlight=False,
+        markup=False,
     )
 
 

@@ -24,7 +24,8 @@ from orderbot import __version__
 from orderbot.errors import ConfigError
 
 # Bump when the chunk format or stored metadata changes: old indexes are then rebuilt.
-INDEX_SCHEMA_VERSION = 3
+# v4: documents are scanned for prompt injections at ingest (quarantine).
+INDEX_SCHEMA_VERSION = 4
 
 
 class IndexSettings(BaseModel):

@@ -27,6 +27,7 @@ from orderbot.index.store import ChunkStore, DocumentEntry, Manifest, now_iso
 from orderbot.ingest import FileProblem, chunk_document, load_corpus
 from orderbot.ingest.corpus import corpus_files, doc_id_for, file_hash
 from orderbot.ingest.provenance import read_provenance
+from orderbot.ingest.quarantine import Quarantined
 from orderbot.models import Chunk, ParsedDocument
 
 Progress = Callable[[int, int], None]
@@ -40,6 +41,9 @@ class IngestReport(BaseModel):
     embedded: int
     removed: int
     problems: list[FileProblem] = Field(default_factory=list)
+    quarantined: list[Quarantined] = Field(
+        default_factory=list, description="Documents held back: they carry an instruction."
+    )
     seconds: float
     version: str | None = Field(None, description="The serving version after the ingest.")
 
@@ -99,11 +103,18 @@ def _build(
             embedded=len(todo),
             removed=len(removed),
             problems=loaded.problems,
+            quarantined=loaded.quarantined,
             seconds=round(time.perf_counter() - started, 3),
             version=version,
         )
 
-    if old is not None and not loaded.documents and not gone:
+    # A quarantine decision is a change too: an indexed file that now carries an
+    # instruction leaves the index; a cleared or deleted one leaves the list.
+    held = sorted((q.doc_id, q.sha256) for q in loaded.quarantined)
+    held_before = (
+        sorted((q.doc_id, q.sha256) for q in old.read_manifest().quarantined) if old else []
+    )
+    if old is not None and not loaded.documents and not gone and held == held_before:
         if on_progress:
             on_progress(0, 0)
         manifest = old.read_manifest()
@@ -121,6 +132,7 @@ def _build(
                 embedding_model=settings.index.embedding_model,
                 built_at=now_iso(),
                 documents=entries,
+                quarantined=loaded.quarantined,
             )
         )
         count = new.count()

@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field
 from orderbot.errors import IndexNotFoundError, OrderbotError
 from orderbot.index import versions
 from orderbot.index.embedder import Vectors
+from orderbot.ingest.quarantine import Quarantined
 from orderbot.models import Chunk
 
 COLLECTION = "orderbot-chunks"
@@ -50,6 +51,10 @@ class Manifest(BaseModel):
     embedding_model: str
     built_at: str
     documents: list[DocumentEntry] = Field(default_factory=list)
+    quarantined: list[Quarantined] = Field(
+        default_factory=list,
+        description="Documents not indexed: they carry an instruction to an assistant.",
+    )
 
     @property
     def chunks(self) -> int:

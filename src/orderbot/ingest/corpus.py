@@ -16,8 +16,10 @@ from pydantic import BaseModel, Field
 
 from orderbot.errors import CorpusError
 from orderbot.ingest.html import parse_html
+from orderbot.ingest.injection import scan_document
 from orderbot.ingest.pdf import parse_pdf
 from orderbot.ingest.provenance import Provenance, read_provenance
+from orderbot.ingest.quarantine import Quarantined, cleared
 from orderbot.ingest.text import parse_text
 from orderbot.models import ParsedDocument
 
@@ -50,6 +52,9 @@ class FileProblem(BaseModel):
 class CorpusLoad(BaseModel):
     documents: list[ParsedDocument] = Field(default_factory=list)
     problems: list[FileProblem] = Field(default_factory=list)
+    quarantined: list[Quarantined] = Field(
+        default_factory=list, description="Documents held back: they carry an instruction."
+    )
 
 
 def corpus_files(corpus_dir: Path) -> list[Path]:
@@ -106,14 +111,26 @@ def _as_source(document: ParsedDocument, provenance: Provenance) -> ParsedDocume
 
 def load_corpus(corpus_dir: Path, skip: Callable[[str, Path], bool] | None = None) -> CorpusLoad:
     """Every readable document under ``corpus_dir``; problems are collected, not raised.
-    ``skip(doc_id, path)`` leaves a file out (an unchanged one, when refreshing)."""
+    ``skip(doc_id, path)`` leaves a file out (an unchanged one, when refreshing). A
+    document with text that reads as an instruction to an assistant is quarantined
+    (``orderbot.ingest.quarantine``) unless a maintainer cleared this very file."""
     result = CorpusLoad()
+    clearances = cleared(corpus_dir)
     for path in corpus_files(corpus_dir):
         doc_id = doc_id_for(corpus_dir, path)
         if skip and skip(doc_id, path):
             continue
         try:
-            result.documents.append(load_document(path, doc_id))
+            document = load_document(path, doc_id)
         except CorpusError as exc:
             result.problems.append(FileProblem(path=str(path), doc_id=doc_id, reason=str(exc)))
+            continue
+        found = scan_document(document)
+        digest = file_hash(path) if found else ""
+        if found and clearances.get(doc_id) != digest:
+            result.quarantined.append(
+                Quarantined(doc_id=doc_id, path=str(path), sha256=digest, reason=found)
+            )
+        else:
+            result.documents.append(document)
     return result
