@@ -1,10 +1,14 @@
 """The HTTP API: ``/api/ask``, ``/api/ask/stream`` (server-sent events), ``/api/health``
-and ``/api/feedback``. No endpoint changes the index or the corpus."""
+and ``/api/feedback`` (with ``/api/feedback/{id}/comment``). No endpoint changes the
+index or the corpus."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import logging
+import secrets
 from collections.abc import AsyncIterator
 
 from fastapi import APIRouter, FastAPI, Request
@@ -45,6 +49,16 @@ class Health(BaseModel):
 
 class FeedbackReceipt(BaseModel):
     id: int
+    token: str = Field(
+        "", description="Lets the visitor who rated add a comment: `/api/feedback/{id}/comment`."
+    )
+
+
+class FeedbackComment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(max_length=128, description="The token of the rating's receipt.")
+    comment: str = Field(min_length=1, max_length=2000, description="The comment.")
 
 
 class ApiError(BaseModel):
@@ -184,14 +198,37 @@ async def feedback(body: Feedback, request: Request) -> FeedbackReceipt:
     except QuestionError as exc:
         raise ApiProblem(400, "bad_question", str(exc)) from exc
     try:
-        return FeedbackReceipt(id=await run_in_threadpool(store.add, body))
+        fid = await run_in_threadpool(store.add, body)
     except FeedbackError as exc:
         raise ApiProblem(503, "feedback_unavailable", str(exc), {"Retry-After": "30"}) from exc
+    return FeedbackReceipt(id=fid, token=_feedback_token(request, fid))
+
+
+@router.post("/feedback/{fid}/comment", response_model=FeedbackReceipt)
+async def feedback_comment(fid: int, body: FeedbackComment, request: Request) -> FeedbackReceipt:
+    """A comment on a rating, from the visitor who made it (the receipt's token)."""
+    if not hmac.compare_digest(body.token, _feedback_token(request, fid)):
+        raise ApiProblem(403, "forbidden", "this token does not belong to that rating")
+    if not body.comment.strip():
+        raise ApiProblem(400, "empty_comment", "the comment is empty")
+    store: FeedbackStore = request.app.state.feedback
+    try:
+        await run_in_threadpool(store.comment, fid, body.comment)
+    except FeedbackError as exc:
+        raise ApiProblem(503, "feedback_unavailable", str(exc), {"Retry-After": "30"}) from exc
+    return FeedbackReceipt(id=fid)
+
+
+def _feedback_token(request: Request, fid: int) -> str:
+    key: bytes = request.app.state.feedback_key
+    return hmac.new(key, str(fid).encode(), hashlib.sha256).hexdigest()
 
 
 def install(app: FastAPI) -> None:
     """Mount the router and turn every error into ``{"error", "detail"}`` JSON."""
     app.include_router(router)
+    # Signs feedback receipts; a restart only ends the chance to comment on older ratings.
+    app.state.feedback_key = secrets.token_bytes(32)
 
     @app.exception_handler(ApiProblem)
     async def _problem(_request: Request, exc: ApiProblem) -> JSONResponse:

@@ -1,90 +1,90 @@
-"""Answers as HTML for the chat page. Every text from a visitor or the corpus is escaped."""
+"""The chat page and the widget script, filled in with the branding settings.
+
+The page is static HTML plus ``embed/chat.js``; answers are drawn in the browser from the
+API's JSON, as text. Every value put into the HTML here is escaped, and the page needs no
+inline script or style (it runs under ``script-src 'self'; style-src 'self'``).
+"""
 
 from __future__ import annotations
 
 import html
-import re
+import json
+from collections.abc import Sequence
+from functools import cache
+from string import Template
+from typing import Literal
 
-from orderbot.models import Answer, Citation
+from orderbot.config import ServerSettings
+from orderbot_web import EMBED_DIR
 
-_MARKER = re.compile(r"\[(\d+)\]")
+Mode = Literal["page", "widget"]
 
+EXAMPLES = (
+    "How many proposals are in the package?",
+    "What are the seven variables of a security order?",
+    "What did Blinken tell Chinese officials?",
+)
 
-def text_html(text: str) -> str:
-    """Escaped text inside an HTML block (Markdown leaves an HTML block as it is)."""
-    return html.escape(text, quote=True).replace("\n", "<br>")
+_WIDGET_DEFAULTS = "/*orderbot:defaults*/{}"
 
 
 def escape(text: str) -> str:
-    """HTML-escaped text that Markdown also leaves alone: for a message that is Markdown,
-    such as the visitor's question."""
-    markdown_safe = re.sub(r"([\\`*_#|~])", r"\\\1", text)
-    return html.escape(markdown_safe, quote=True).replace("\n", "<br>")
+    """``text`` safe inside HTML text and attribute values."""
+    return html.escape(text, quote=True)
 
 
-def _tooltip(citation: Citation) -> str:
-    where = f"{citation.document} — {citation.section}"
-    link = f"\n{citation.url}" if citation.url else ""
-    return html.escape(f"{where}\n“{citation.quote}”{link}", quote=True)
+@cache
+def _template(name: str) -> str:
+    return (EMBED_DIR / name).read_text(encoding="utf-8")
 
 
-def _markers(text: str, citations: dict[int, Citation]) -> str:
-    """Escaped ``text`` whose ``[n]`` markers show their passage on hover."""
-    parts: list[str] = []
-    last = 0
-    for match in _MARKER.finditer(text):
-        parts.append(text_html(text[last : match.start()]))
-        n = int(match.group(1))
-        cited = citations.get(n)
-        if cited is None:
-            parts.append(text_html(match.group(0)))
-        else:
-            parts.append(f'<a class="cite" href="#source-{n}" title="{_tooltip(cited)}">[{n}]</a>')
-        last = match.end()
-    parts.append(text_html(text[last:]))
-    return "".join(parts)
-
-
-def answer_html(answer: Answer) -> str:
-    """The answer with hoverable markers, marked unsupported sentences and its sources."""
-    if answer.refused:
-        return f'<p class="refusal"><strong>Not covered.</strong> {text_html(answer.answer)}</p>'
-    citations = {c.n: c for c in answer.citations}
-    text = answer.answer
-    body = _markers(text, citations)
-    for sentence in answer.unsupported:
-        rendered = _markers(sentence, citations)
-        body = body.replace(
-            rendered,
-            f'<mark class="unsupported" title="No cited passage supports this sentence">'
-            f"{rendered}</mark>",
-        )
-    sources = "".join(source_html(c) for c in answer.citations)
-    notes = (
-        '<p class="unsupported-note">Highlighted sentences are not supported by the cited '
-        "passages.</p>"
-        if answer.unsupported
-        else ""
-    )
-    block = f'<ol class="sources">{sources}</ol>' if sources else ""
-    return f'<div class="answer">{body}</div>{notes}{block}'
-
-
-def source_html(citation: Citation) -> str:
-    """One numbered source: click to open the passage, its section and its link."""
-    link = ""
-    if citation.url and citation.url.startswith(("https://", "http://")):
-        url = html.escape(citation.url, quote=True)
-        link = f'<br><a href="{url}" target="_blank" rel="noopener noreferrer">{url}</a>'
+def intro(documents: Sequence[str], chunks: int) -> str:
+    """What the chat knows, in one sentence for a visitor (plain text)."""
+    titles = ", ".join(f"“{t}”" for t in documents) or "no documents yet"
     return (
-        f'<li value="{citation.n}" class="source"><details><summary>[{citation.n}] '
-        f"{text_html(citation.section)}</summary>"
-        f'<blockquote class="passage">“{text_html(citation.quote)}”</blockquote>'
-        f'<span class="document">{text_html(citation.document)}</span>{link}</details></li>'
+        f"I answer questions about {titles} and the sources its footnotes cite, from "
+        f"{chunks} passages, with numbered sources you can check. If the documents do not "
+        "cover a question, I say so."
     )
 
 
-def partial_html(text: str) -> str:
-    """The checked sentences so far (each passed the citation check), markers not yet
-    linked, while the rest of the answer is being checked."""
-    return f"{escape(text)} ▍"
+def page_html(
+    server: ServerSettings,
+    *,
+    mode: Mode,
+    documents: Sequence[str],
+    chunks: int,
+    max_chars: int,
+) -> str:
+    """The chat page (``mode="page"``) or the compact chat the widget frames."""
+    organisation = escape(server.organisation)
+    if server.report_url:
+        url = escape(server.report_url)
+        link = f'<a href="{url}" rel="noopener noreferrer">Read the report</a>'
+        organisation = f"{organisation} · {link}" if organisation else link
+    examples = "".join(
+        f'<button type="button" class="example">{escape(q)}</button>' for q in EXAMPLES
+    )
+    return Template(_template("chat.html")).substitute(
+        title=escape(server.title),
+        organisation_html=organisation,
+        accent=escape(server.accent),
+        mode=mode,
+        intro=escape(intro(documents, chunks)),
+        examples=examples,
+        max_chars=str(max_chars),
+    )
+
+
+def widget_js(server: ServerSettings) -> str:
+    """``embed/widget.js`` with the site's branding as its defaults (``data-*`` on the
+    snippet's script tag still win)."""
+    defaults = json.dumps({"title": server.title, "accent": server.accent})
+    # "</" cannot end a script here, but keep the JSON inert in any context anyway.
+    defaults = defaults.replace("<", "\\u003c")
+    return _template("widget.js").replace(_WIDGET_DEFAULTS, defaults, 1)
+
+
+def favicon_type(name: str) -> str:
+    suffix = name.rsplit(".", 1)[-1].lower()
+    return {"svg": "image/svg+xml", "png": "image/png"}.get(suffix, "image/x-icon")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -27,6 +27,7 @@ from orderbot_web.api import install as install_api
 from orderbot_web.feedback import FeedbackError, FeedbackStore, database_url
 from orderbot_web.openai_api import PREFIX as OPENAI_PREFIX
 from orderbot_web.openai_api import install as install_openai
+from orderbot_web.render import favicon_type, widget_js
 from orderbot_web.security import Gatekeeper, RateLimiter, SecurityHeaders
 
 # Before gradio is imported anywhere: no analytics, no version check, nothing phoned home.
@@ -43,7 +44,7 @@ def create_app(
     settings: Settings, pipeline: Pipeline | None = None, *, demo: bool = False
 ) -> FastAPI:
     """The whole server; ``pipeline`` defaults to one loaded from ``settings``."""
-    from orderbot_web.chat_ui import mount_chat
+    from orderbot_web.chat_ui import chat_page, mount_chat
 
     pipeline = pipeline or Pipeline.from_settings(settings)
     server = settings.server
@@ -71,16 +72,23 @@ def create_app(
         return RedirectResponse(f"{CHAT_PATH}/")
 
     @app.get("/embed/widget.js", include_in_schema=False)
-    async def widget() -> FileResponse:
-        return _asset("widget.js", "text/javascript", max_age=300)
+    async def widget() -> Response:
+        headers = {"Cache-Control": "public, max-age=300"}
+        return Response(widget_js(server), media_type="text/javascript", headers=headers)
 
     @app.get("/embed/chat", include_in_schema=False)
-    async def compact_chat() -> FileResponse:
-        return _asset("chat.html", "text/html")
+    async def compact_chat() -> HTMLResponse:
+        return HTMLResponse(chat_page(app, "widget"), headers={"Cache-Control": "no-cache"})
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> FileResponse:
+        icon = server.favicon or EMBED_DIR / "favicon.svg"
+        headers = {"Cache-Control": "public, max-age=86400"}
+        return FileResponse(icon, media_type=favicon_type(icon.name), headers=headers)
 
     @app.get("/embed/{name}", include_in_schema=False)
     async def embed_asset(name: str) -> Response:
-        if name not in {"chat.js", "chat.css"}:
+        if name not in {"chat.js", "chat.css", "demo.css"}:
             return Response(status_code=404)
         kind = "text/javascript" if name.endswith(".js") else "text/css"
         return _asset(name, kind, max_age=300)

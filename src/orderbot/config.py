@@ -215,7 +215,31 @@ class ServerSettings(BaseModel):
         description="Where rate-limit counters live (a `limits` storage URI): `memory://` "
         "(this process), or `redis://host:6379` for replicas sharing one count.",
     )
-    title: str = Field("orderbot", description="Title of the chat page.")
+    title: str = Field(
+        "orderbot",
+        min_length=1,
+        max_length=80,
+        description="Site title: the heading and tab title of the chat page and the widget.",
+    )
+    organisation: str = Field(
+        "Quincy Institute for Responsible Statecraft",
+        max_length=120,
+        description="Organisation named under the title (empty: none).",
+    )
+    report_url: str = Field(
+        "https://quincyinst.org/research/toward-a-better-security-order/",
+        description="Link to the report, shown in the header (empty: none).",
+    )
+    accent: str = Field(
+        "#1f5f8b",
+        description="Accent colour `#rrggbb` of buttons and links; white text on it must "
+        "have a contrast of at least 4.5:1.",
+    )
+    favicon: Path | None = Field(
+        None,
+        description="Icon file (.svg, .png or .ico) served as `/favicon.ico`; "
+        "empty: the packaged icon.",
+    )
 
     @field_validator("allowed_origins")
     @classmethod
@@ -266,6 +290,33 @@ class ServerSettings(BaseModel):
                 ) from exc
         return value
 
+    @field_validator("report_url")
+    @classmethod
+    def _report_url(cls, value: str) -> str:
+        if value and not re.fullmatch(r"https?://[^\s\"'<>]+", value):
+            raise ValueError(f"report link {value!r} is not an http(s) address")
+        return value
+
+    @field_validator("accent")
+    @classmethod
+    def _accent(cls, value: str) -> str:
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+            raise ValueError(f"accent colour {value!r} is not like '#1f5f8b'")
+        ratio = contrast(value, "#ffffff")
+        if ratio < 4.5:
+            raise ValueError(
+                f"accent colour {value!r} has a contrast of {ratio:.1f}:1 with white text; "
+                "at least 4.5:1 is needed (choose a darker colour)"
+            )
+        return value.lower()
+
+    @field_validator("favicon")
+    @classmethod
+    def _favicon(cls, value: Path | None) -> Path | None:
+        if value is not None and value.suffix.lower() not in {".svg", ".png", ".ico"}:
+            raise ValueError(f"favicon {str(value)!r} is not an .svg, .png or .ico file")
+        return value
+
     @field_validator("rate_limit")
     @classmethod
     def _rate(cls, value: str) -> str:
@@ -276,6 +327,18 @@ class ServerSettings(BaseModel):
         except ValueError as exc:
             raise ValueError(f"rate limit {value!r} is not like '30/minute'") from exc
         return value
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio of two ``#rrggbb`` colours (1 to 21)."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
 
 
 class Settings(BaseSettings):

@@ -1,170 +1,203 @@
-/* The compact chat the widget frames: a small client of orderbot's HTTP API.
- * Every text from the visitor or the documents goes into the page as text, never HTML. */
+/* orderbot's chat: the chat page (/chat/) and the compact chat the widget frames
+ * (/embed/chat). A small client of the HTTP API.
+ * - Only checked text is ever shown: a streamed answer arrives as sentences that already
+ *   passed the citation check, shown as plain text, then the final answer replaces them.
+ * - Every text from the visitor or the documents goes into the page as text, never HTML.
+ * - No inline script or style: the page runs under a strict Content-Security-Policy. */
 (function () {
   "use strict";
+  var body = document.body;
+  var mode = body.getAttribute("data-mode") === "widget" ? "widget" : "page";
   var params = new URLSearchParams(location.search);
-  var accent = params.get("accent") || "";
-  if (/^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20})$/.test(accent)) {
-    document.documentElement.style.setProperty("--accent", accent);
-  }
-  var title = (params.get("title") || "orderbot").slice(0, 80);
-  document.getElementById("title").textContent = title;
-  document.title = title;
+  var COLOUR = /^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20})$/;
+  var MAX_TURNS = 20; // the API takes at most 40 earlier messages
+  var STORE_KEY = "orderbot.conversation." + mode;
+
   var log = document.getElementById("log");
+  var messages = document.getElementById("messages");
+  var welcome = document.getElementById("welcome");
   var form = document.getElementById("ask");
   var input = document.getElementById("question");
   var send = document.getElementById("send");
-  var history = [];
+  var stop = document.getElementById("stop");
+  var status = document.getElementById("status");
+  var turns = [];        // {id, question, answer?, partial?, stopped?, error?, feedback?}
+  var running = null;    // {turn, controller} while an answer streams
+  var serial = 0;
 
-  function el(tag, cls, text) {
-    var node = document.createElement(tag);
-    if (cls) node.className = cls;
-    if (text !== undefined) node.textContent = text;
-    return node;
+  // ---- branding -------------------------------------------------------------------
+  var accent = params.get("accent") || body.getAttribute("data-accent") || "";
+  if (COLOUR.test(accent)) document.documentElement.style.setProperty("--accent", accent);
+  if (mode === "widget" && params.get("title")) {
+    var title = params.get("title").slice(0, 80);
+    document.getElementById("title").textContent = title;
+    document.title = title;
   }
-
-  function showIntro() {
-    fetch("/api/health").then(function (r) { return r.json(); }).then(function (h) {
-      var docs = (h.documents || []).map(function (d) { return "“" + d + "”"; }).join(", ");
-      document.getElementById("intro").textContent =
-        "I answer questions about " + docs + " and the sources its footnotes cite, " +
-        "with numbered sources you can open.";
-    }).catch(function () {});
+  var asked = params.getAll("q").slice(0, 5);
+  if (asked.length) {
     var box = document.getElementById("examples");
-    var questions = params.getAll("q").slice(0, 5);
-    if (!questions.length) {
-      questions = ["How many proposals are in the package?",
-                   "What are the seven variables of a security order?"];
-    }
-    questions.forEach(function (q) {
-      var b = el("button", "", q.slice(0, 200));
+    box.textContent = "";
+    asked.forEach(function (q) {
+      var b = el("button", "example", q.slice(0, 200));
       b.type = "button";
-      b.addEventListener("click", function () { ask(q); });
       box.appendChild(b);
     });
   }
 
-  function renderAnswer(box, answer) {
-    box.textContent = "";
-    if (answer.refused) {
-      box.classList.add("refusal");
-      box.appendChild(el("strong", "", "Not covered. "));
-      box.appendChild(document.createTextNode(answer.answer));
-      return;
-    }
-    var cites = {};
-    answer.citations.forEach(function (c) { cites[c.n] = c; });
-    var body = el("div", "answer");
-    var unsupported = answer.unsupported || [];
-    var text = answer.answer;
-    // Split the answer into unsupported sentences and the rest, then markers.
-    var pieces = [{ text: text, bad: false }];
-    unsupported.forEach(function (s) {
-      var next = [];
-      pieces.forEach(function (p) {
-        var i = p.bad ? -1 : p.text.indexOf(s);
-        if (i < 0) { next.push(p); return; }
-        next.push({ text: p.text.slice(0, i), bad: false }, { text: s, bad: true },
-                  { text: p.text.slice(i + s.length), bad: false });
-      });
-      pieces = next;
-    });
-    pieces.forEach(function (p) {
-      var target = body;
-      if (p.bad) {
-        target = el("mark", "unsupported");
-        target.title = "No cited passage supports this sentence";
-        body.appendChild(target);
-      }
-      p.text.split(/(\[\d+\])/).forEach(function (part) {
-        var m = /^\[(\d+)\]$/.exec(part);
-        if (m && cites[m[1]]) {
-          var c = cites[m[1]];
-          var b = el("button", "cite", part);
-          b.type = "button";
-          b.title = c.section + " — “" + c.quote + "”";
-          b.addEventListener("click", function () {
-            var d = box.querySelector('details[data-n="' + c.n + '"]');
-            if (d) { d.open = true; d.scrollIntoView({ block: "nearest" }); }
-          });
-          target.appendChild(b);
-        } else if (part) {
-          target.appendChild(document.createTextNode(part));
-        }
-      });
-    });
-    box.appendChild(body);
-    if (!answer.citations.length) return;
-    var list = el("ol", "sources");
-    answer.citations.forEach(function (c) {
-      var li = el("li");
-      li.value = c.n;
-      var d = el("details");
-      d.setAttribute("data-n", String(c.n));
-      d.appendChild(el("summary", "", c.section));
-      d.appendChild(el("blockquote", "passage", "“" + c.quote + "”"));
-      d.appendChild(el("div", "document", c.document));
-      if (c.url && /^https?:\/\//.test(c.url)) {
-        var a = el("a", "", c.url);
-        a.href = c.url;
-        a.target = "_blank";
-        a.rel = "noopener noreferrer";
-        d.appendChild(a);
-      }
-      li.appendChild(d);
-      list.appendChild(li);
-    });
-    box.appendChild(list);
+  // ---- helpers --------------------------------------------------------------------
+  function el(tag, cls, text) {
+    var node = document.createElement(tag);
+    if (cls) node.className = cls;
+    if (text !== undefined && text !== null) node.textContent = text;
+    return node;
+  }
+  function webLink(url, text) {
+    if (!url || !/^https?:\/\//i.test(url)) return null;
+    var a = el("a", "", text || url);
+    a.href = url;
+    a.target = "_blank";
+    a.rel = "noopener noreferrer";
+    return a;
+  }
+  function announce(text) {
+    status.textContent = "";
+    window.setTimeout(function () { status.textContent = text; }, 50);
   }
 
-  function rating(box, answer, turns) {
-    var row = el("div", "rate");
-    var up = el("button", "", "Helpful");
-    var down = el("button", "", "Not helpful");
-    up.title = "This answer helped"; down.title = "This answer did not help";
-    var note = el("input");
-    note.placeholder = "Comment (optional)";
-    note.maxLength = 2000;
-    function rate(value) {
-      fetch("/api/feedback", {
-        method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ rating: value, comment: note.value, question: answer.question,
-          answer: answer.answer, refused: answer.refused, citations: answer.citations,
-          history: turns })
-      }).then(function (r) {
-        row.textContent = r.ok ? "Thank you for the feedback." : "Feedback could not be saved.";
-      });
+  // The work a citation points to: a footnote's quote holds the cited work's reference
+  // (its title in quotation marks); a passage of the report is the report itself.
+  function work(c) {
+    if (/^footnote\b/i.test(c.section || "")) {
+      var titles = (c.quote || "").match(/“([^”]{6,300}?)[,.]?”/g) || [];
+      // The reference follows the quoted sentence: its title is the last quoted phrase.
+      var last = titles.length ? titles[titles.length - 1] : "";
+      var title = last.replace(/^“/, "").replace(/[,.]?”$/, "");
+      if (title) return title;
+      if (c.url) {
+        try { return new URL(c.url).hostname.replace(/^www\./, ""); } catch (e) { /* text */ }
+      }
     }
-    up.addEventListener("click", function () { rate("up"); });
-    down.addEventListener("click", function () { rate("down"); });
-    row.append(up, down, note);
-    box.appendChild(row);
+    return c.document;
+  }
+  function where(c) {
+    var parts = [];
+    if (work(c) !== c.document) parts.push("cited in " + c.document);
+    if (c.section) parts.push(c.section);
+    if (c.page) parts.push("p. " + c.page);
+    return parts.join(", ");
+  }
+
+  // ---- storage: the conversation survives a reload, in this browser tab only ---------
+  function save() {
+    try {
+      var kept = turns.filter(function (t) { return t.answer || t.stopped || t.error; });
+      sessionStorage.setItem(STORE_KEY, JSON.stringify(kept.slice(-MAX_TURNS)));
+    } catch (e) { /* storage full or blocked: the conversation still works */ }
+  }
+  function restore() {
+    var saved = [];
+    try { saved = JSON.parse(sessionStorage.getItem(STORE_KEY) || "[]"); } catch (e) { saved = []; }
+    if (!Array.isArray(saved)) return;
+    saved.forEach(function (t) {
+      if (!t || typeof t.question !== "string") return;
+      var turn = addTurn(t.question);
+      turn.feedback = t.feedback || null;
+      if (t.answer) finish(turn, t.answer, true);
+      else if (t.stopped) stopped(turn, t.partial || "");
+      else failed(turn, t.error || "The answer failed.");
+    });
+    if (turns.length) scrollToTurn(turns[turns.length - 1]);
+  }
+  function history() {
+    var out = [];
+    turns.forEach(function (t) {
+      if (t.answer) {
+        out.push({ role: "user", content: t.question },
+                 { role: "assistant", content: t.answer.answer });
+      }
+    });
+    return out.slice(-2 * MAX_TURNS);
+  }
+
+  // ---- the conversation -------------------------------------------------------------
+  function addTurn(question) {
+    serial += 1;
+    var turn = { id: "t" + Date.now().toString(36) + serial, question: question };
+    var node = el("article", "turn");
+    node.id = turn.id;
+    var user = el("div", "msg user");
+    user.appendChild(el("span", "visually-hidden", "You asked: "));
+    user.appendChild(document.createTextNode(question));
+    var bot = el("div", "msg bot");
+    bot.appendChild(el("span", "visually-hidden", "orderbot: "));
+    var text = el("div", "body");
+    var state = el("p", "state", "Searching the documents…");
+    bot.append(text, state);
+    node.append(user, bot);
+    messages.appendChild(node);
+    welcome.hidden = true;
+    turn.node = node; turn.bot = bot; turn.text = text; turn.state = state;
+    turns.push(turn);
+    return turn;
+  }
+
+  // The newest answer is read from its start: its question goes to the top of the view.
+  function scrollToTurn(turn) {
+    if (!turn || !turn.node) return;
+    log.scrollTop = Math.max(0, turn.node.offsetTop - log.offsetTop - 8);
+  }
+
+  function setRunning(value) {
+    running = value;
+    var busy = Boolean(value);
+    var hadFocus = document.activeElement;
+    send.hidden = busy;
+    stop.hidden = !busy;
+    form.classList.toggle("busy", busy);
+    if (busy && hadFocus === send) stop.focus();
+    if (!busy && (hadFocus === stop || hadFocus === body)) input.focus();
   }
 
   function ask(question) {
-    question = question.trim();
-    if (!question) return;
-    document.getElementById("examples").hidden = true;
-    log.appendChild(el("div", "msg user", question));
-    var box = el("div", "msg bot", "…");
-    log.appendChild(box);
-    log.scrollTop = log.scrollHeight;
-    send.disabled = true;
-    var turns = history.slice();
-    var written = "";
+    question = (question || "").trim();
+    if (!question) {
+      announce("Type a question first.");
+      input.focus();
+      return false;
+    }
+    if (running) {
+      // One question at a time: the typed text stays where it is.
+      announce("Wait for the answer, or stop it, before asking again.");
+      return false;
+    }
+    var previous = history();
+    var turn = addTurn(question);
+    var controller = new AbortController();
+    setRunning({ turn: turn, controller: controller });
+    scrollToTurn(turn);
+    announce("Looking for the answer…");
+    var written = [];
     fetch("/api/ask/stream", {
-      method: "POST", headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ question: question, history: turns })
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify({ question: question, history: previous }),
+      signal: controller.signal
     }).then(function (response) {
       if (!response.ok) {
-        return response.json().then(function (e) { throw new Error(e.detail || "failed"); });
+        return response.json().catch(function () { return {}; }).then(function (e) {
+          throw new Error(e.detail || "the server answered " + response.status);
+        });
       }
       var reader = response.body.getReader();
       var decoder = new TextDecoder();
       var buffer = "";
+      var done = false;
       function pump() {
         return reader.read().then(function (step) {
-          if (step.done) return;
+          if (step.done) {
+            if (!done) throw new Error("the answer was cut off; please ask again");
+            return;
+          }
           buffer += decoder.decode(step.value, { stream: true });
           var events = buffer.split("\n\n");
           buffer = events.pop();
@@ -175,42 +208,382 @@
             var payload = JSON.parse(data[1]);
             if (kind[1] === "sentence") {
               // Each sentence arrives only after it passed the citation check.
-              written += (written ? " " : "") + payload.text;
-              box.textContent = written;
+              written.push(payload.text);
+              turn.text.textContent = written.join(" ");
+              turn.state.textContent = "Writing…";
             } else if (kind[1] === "answer") {
-              box.classList.remove("draft");
-              renderAnswer(box, payload);
-              rating(box, payload, turns);
-              history.push({ role: "user", content: question },
-                           { role: "assistant", content: payload.answer });
+              done = true;
+              finish(turn, payload, false);
             } else if (kind[1] === "error") {
-              throw new Error(payload.detail);
+              done = true;
+              throw new Error(payload.detail || "the answer failed");
             }
           });
-          log.scrollTop = log.scrollHeight;
+          if (done) return reader.cancel();
           return pump();
         });
       }
       return pump();
     }).catch(function (err) {
-      box.className = "msg bot error";
-      box.textContent = "Sorry: " + err.message;
-    }).finally(function () { send.disabled = false; });
+      if (controller.signal.aborted) stopped(turn, written.join(" "));
+      else failed(turn, "Sorry, no answer: " + err.message);
+    }).then(function () {
+      setRunning(null);
+      save();
+    });
+    return true;
   }
 
+  function stopped(turn, partial) {
+    turn.stopped = true;
+    turn.partial = partial;
+    turn.text.textContent = partial;
+    turn.state.textContent = partial
+      ? "Stopped. The answer above is incomplete (its sentences were checked)."
+      : "Stopped.";
+    turn.bot.classList.add("stopped");
+    announce("Stopped.");
+  }
+
+  function failed(turn, message) {
+    turn.error = message;
+    turn.text.textContent = "";
+    turn.state.textContent = message;
+    turn.state.setAttribute("role", "alert");
+    turn.bot.classList.add("error");
+  }
+
+  function finish(turn, answer, restoring) {
+    turn.answer = answer;
+    turn.state.remove();
+    // The checked sentences give way to the whole answer in the same place.
+    turn.text.textContent = "";
+    if (answer.refused) {
+      turn.bot.classList.add("refusal");
+      renderRefusal(turn.text, answer);
+    } else {
+      renderAnswer(turn.text, answer, turn.id);
+    }
+    if (!answer.refused && answer.citations.length) {
+      turn.bot.appendChild(renderSources(answer, turn.id));
+    }
+    turn.bot.appendChild(rating(turn));
+    if (!restoring) announce((answer.refused ? "Not covered. " : "Answer: ") + answer.answer);
+  }
+
+  function renderRefusal(box, answer) {
+    var p = el("p", "answer");
+    p.appendChild(el("strong", "", "Not covered. "));
+    p.appendChild(document.createTextNode(answer.answer));
+    box.appendChild(p);
+    var coverage = answer.coverage;
+    if (!coverage) return;
+    if (coverage.missing) box.appendChild(el("p", "missing", "Not in the documents: " + coverage.missing));
+    var nearest = coverage.nearest || [];
+    if (!nearest.length) return;
+    box.appendChild(el("p", "nearest-title", "Nearest in the documents:"));
+    var list = el("ul", "nearest");
+    nearest.forEach(function (n) {
+      var li = el("li");
+      var label = n.section + " (" + n.document + ")";
+      var link = webLink(n.url, label);
+      if (!link) {
+        // No address: ask about the section instead.
+        link = el("a", "", label);
+        link.href = "#";
+        link.addEventListener("click", function (e) {
+          e.preventDefault();
+          ask("What does the section “" + n.section + "” say?");
+        });
+      }
+      li.appendChild(link);
+      list.appendChild(li);
+    });
+    box.appendChild(list);
+  }
+
+  function renderAnswer(box, answer, turnId) {
+    var cites = {};
+    answer.citations.forEach(function (c) { cites[c.n] = c; });
+    var p = el("p", "answer");
+    var unsupported = answer.unsupported || [];
+    var pieces = [{ text: answer.answer, bad: false }];
+    unsupported.forEach(function (s) {
+      var next = [];
+      pieces.forEach(function (piece) {
+        var i = piece.bad ? -1 : piece.text.indexOf(s);
+        if (i < 0) { next.push(piece); return; }
+        next.push({ text: piece.text.slice(0, i), bad: false }, { text: s, bad: true },
+                  { text: piece.text.slice(i + s.length), bad: false });
+      });
+      pieces = next;
+    });
+    pieces.forEach(function (piece) {
+      var target = p;
+      if (piece.bad) {
+        target = el("mark", "unsupported");
+        target.title = "No cited passage supports this sentence";
+        p.appendChild(target);
+      }
+      piece.text.split(/(\[\d+\])/).forEach(function (part) {
+        var m = /^\[(\d+)\]$/.exec(part);
+        if (m && cites[m[1]]) target.appendChild(marker(cites[m[1]], turnId));
+        else if (part) target.appendChild(document.createTextNode(part));
+      });
+    });
+    box.appendChild(p);
+    if (unsupported.length) {
+      box.appendChild(el("p", "unsupported-note",
+        "Highlighted sentences are not supported by the cited passages."));
+    }
+  }
+
+  // ---- citation markers: a link with a preview on hover, focus and tap ----------------
+  var openPopover = null;
+
+  function marker(c, turnId) {
+    var wrap = el("span", "cite-wrap");
+    var a = el("a", "cite", "[" + c.n + "]");
+    var popId = turnId + "-pop-" + c.n + "-" + (++serial);
+    a.href = "#" + turnId + "-src-" + c.n;
+    a.setAttribute("aria-describedby", popId);
+    a.setAttribute("aria-expanded", "false");
+    a.setAttribute("aria-controls", popId);
+    var pop = el("span", "popover");
+    pop.id = popId;
+    pop.hidden = true;
+    pop.appendChild(el("span", "pop-work", work(c)));
+    pop.appendChild(el("span", "pop-where", where(c)));
+    pop.appendChild(el("span", "pop-quote", "“" + c.quote + "”"));
+    var links = el("span", "pop-links");
+    var go = el("a", "", "Show source [" + c.n + "]");
+    go.href = a.href;
+    go.addEventListener("click", function (e) {
+      e.preventDefault();
+      hide(pop, a);
+      showSource(turnId, c.n);
+    });
+    links.appendChild(go);
+    var out = webLink(c.url, "Open the cited work");
+    if (out) links.appendChild(out);
+    pop.appendChild(links);
+    wrap.append(a, pop);
+
+    var timer = 0;
+    function later() { timer = window.setTimeout(function () { hide(pop, a); }, 250); }
+    function keep() { window.clearTimeout(timer); }
+    a.addEventListener("mouseenter", function () { keep(); show(pop, a); });
+    a.addEventListener("mouseleave", later);
+    pop.addEventListener("mouseenter", keep);
+    pop.addEventListener("mouseleave", later);
+    a.addEventListener("focus", function () { keep(); show(pop, a); });
+    wrap.addEventListener("focusout", function (e) {
+      if (!wrap.contains(e.relatedTarget)) later();
+    });
+    a.addEventListener("click", function (e) {
+      // A tap or Enter shows the preview; its "Show source" link goes to the list.
+      e.preventDefault();
+      keep();
+      if (pop.hidden) show(pop, a); else hide(pop, a);
+    });
+    return wrap;
+  }
+
+  function show(pop, a) {
+    if (openPopover && openPopover.pop !== pop) hide(openPopover.pop, openPopover.a);
+    pop.hidden = false;
+    a.setAttribute("aria-expanded", "true");
+    openPopover = { pop: pop, a: a };
+    // Keep the preview inside the message box.
+    var box = a.closest(".msg");
+    var width = Math.min(340, box.clientWidth - 16);
+    var at = a.getBoundingClientRect();
+    var frame = box.getBoundingClientRect();
+    var left = Math.max(8, Math.min(at.left - frame.left, box.clientWidth - width - 8));
+    pop.style.setProperty("width", width + "px");
+    pop.style.setProperty("left", left + "px");
+    pop.style.setProperty("top", (at.bottom - frame.top + 2) + "px");
+  }
+  function hide(pop, a) {
+    pop.hidden = true;
+    a.setAttribute("aria-expanded", "false");
+    if (openPopover && openPopover.pop === pop) openPopover = null;
+  }
+
+  function showSource(turnId, n) {
+    var item = document.getElementById(turnId + "-src-" + n);
+    if (!item) return;
+    var details = item.querySelector("details");
+    details.open = true;
+    item.scrollIntoView({ block: "nearest" });
+    details.querySelector("summary").focus();
+  }
+
+  function renderSources(answer, turnId) {
+    var section = el("div", "sources");
+    var heading = el("p", "sources-title", "Sources");
+    heading.id = turnId + "-sources";
+    var list = el("ul", "sources-list");
+    list.setAttribute("aria-labelledby", heading.id);
+    answer.citations.forEach(function (c) {
+      var li = el("li", "source");
+      li.id = turnId + "-src-" + c.n;
+      var d = el("details");
+      var s = el("summary");
+      s.appendChild(el("span", "n", "[" + c.n + "]"));
+      s.appendChild(document.createTextNode(" "));
+      s.appendChild(el("cite", "", work(c)));
+      var at = where(c);
+      if (at) s.appendChild(el("span", "where", " — " + at));
+      d.appendChild(s);
+      d.appendChild(el("blockquote", "passage", "“" + c.quote + "”"));
+      var link = webLink(c.url);
+      if (link) d.appendChild(link);
+      li.appendChild(d);
+      list.appendChild(li);
+    });
+    section.append(heading, list);
+    return section;
+  }
+
+  // ---- feedback: rate first, then an optional comment ---------------------------------
+  function rating(turn) {
+    var answer = turn.answer;
+    var row = el("div", "rate");
+    var feedback = turn.feedback;
+    if (feedback && feedback.rating) {
+      row.appendChild(el("p", "thanks", feedback.comment
+        ? "Thank you: your rating and comment are saved."
+        : "Thank you: your rating is saved."));
+      if (!feedback.comment && feedback.id) row.appendChild(commentForm(turn, row));
+      return row;
+    }
+    var ask = el("span", "rate-q", "Was this answer helpful?");
+    var up = el("button", "", "Yes");
+    var down = el("button", "", "No");
+    up.type = down.type = "button";
+    up.setAttribute("aria-label", "Yes, this answer helped");
+    down.setAttribute("aria-label", "No, this answer did not help");
+    var note = el("span", "rate-note");
+    note.setAttribute("role", "status");
+    function rate(value) {
+      up.disabled = down.disabled = true;
+      fetch("/api/feedback", {
+        method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ rating: value, question: answer.question, answer: answer.answer,
+          refused: answer.refused, citations: answer.citations, history: [] })
+      }).then(function (r) {
+        if (!r.ok) throw new Error(String(r.status));
+        return r.json();
+      }).then(function (receipt) {
+        turn.feedback = { rating: value, id: receipt.id, token: receipt.token || "" };
+        save();
+        row.textContent = "";
+        row.appendChild(el("p", "thanks", "Thank you: your rating is saved."));
+        var f = commentForm(turn, row);
+        row.appendChild(f);
+        f.querySelector("input").focus();
+      }).catch(function () {
+        up.disabled = down.disabled = false;
+        note.textContent = "Your rating could not be saved; please try again.";
+      });
+    }
+    up.addEventListener("click", function () { rate("up"); });
+    down.addEventListener("click", function () { rate("down"); });
+    row.append(ask, up, down, note);
+    return row;
+  }
+
+  function commentForm(turn, row) {
+    var box = el("div", "comment");
+    var id = turn.id + "-comment";
+    var label = el("label", "", "Add a comment (optional)");
+    label.htmlFor = id;
+    var field = el("input");
+    field.id = id;
+    field.maxLength = 2000;
+    var sendNote = el("button", "", "Send comment");
+    sendNote.type = "button";
+    var note = el("p", "comment-note");
+    note.setAttribute("role", "status");
+    function submit() {
+      var text = field.value.trim();
+      if (!text) {
+        note.textContent = "Write a comment first; the rating is already saved.";
+        field.focus();
+        return;
+      }
+      sendNote.disabled = true;
+      fetch("/api/feedback/" + turn.feedback.id + "/comment", {
+        method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ comment: text, token: turn.feedback.token })
+      }).then(function (r) {
+        if (!r.ok) throw new Error(String(r.status));
+        turn.feedback.comment = true;
+        save();
+        row.textContent = "";
+        var thanks = el("p", "thanks", "Comment saved. Thank you.");
+        thanks.setAttribute("role", "status");
+        row.appendChild(thanks);
+      }).catch(function () {
+        sendNote.disabled = false;
+        note.textContent = "The comment could not be saved; please try again.";
+      });
+    }
+    sendNote.addEventListener("click", submit);
+    field.addEventListener("keydown", function (e) {
+      if (e.key === "Enter") { e.preventDefault(); submit(); }
+    });
+    box.append(label, field, sendNote, note);
+    return box;
+  }
+
+  // ---- wiring -------------------------------------------------------------------------
   form.addEventListener("submit", function (e) {
     e.preventDefault();
-    var q = input.value;
-    input.value = "";
-    ask(q);
+    if (ask(input.value)) input.value = "";
   });
   input.addEventListener("keydown", function (e) {
-    if (e.key === "Enter" && !e.shiftKey) { e.preventDefault(); form.requestSubmit(); }
+    if (e.key === "Enter" && !e.shiftKey && !e.isComposing) {
+      e.preventDefault();
+      if (ask(input.value)) input.value = "";
+    }
+  });
+  stop.addEventListener("click", function () {
+    if (running) running.controller.abort();
+  });
+  document.getElementById("examples").addEventListener("click", function (e) {
+    var b = e.target.closest ? e.target.closest("button.example") : null;
+    if (b) ask(b.textContent);
   });
   document.getElementById("clear").addEventListener("click", function () {
-    history = [];
-    Array.prototype.slice.call(log.querySelectorAll(".msg")).forEach(function (m) { m.remove(); });
-    document.getElementById("examples").hidden = false;
+    if (running) running.controller.abort();
+    turns = [];
+    messages.textContent = "";
+    welcome.hidden = false;
+    try { sessionStorage.removeItem(STORE_KEY); } catch (e) { /* nothing kept */ }
+    announce("Conversation cleared.");
+    input.focus();
   });
-  showIntro();
+  var close = document.getElementById("close");
+  function closeWidget() { window.parent.postMessage({ orderbot: "close" }, "*"); }
+  close.addEventListener("click", closeWidget);
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "Escape") return;
+    if (openPopover) { var a = openPopover.a; hide(openPopover.pop, a); a.focus(); return; }
+    if (mode === "widget") closeWidget();
+  });
+  document.addEventListener("click", function (e) {
+    if (openPopover && !openPopover.a.parentElement.contains(e.target)) {
+      hide(openPopover.pop, openPopover.a);
+    }
+  });
+  window.addEventListener("message", function (e) {
+    if (e.source !== window.parent || !e.data || e.data.orderbot !== "opened") return;
+    // The panel was opened: read from the start of the newest answer, type at once.
+    scrollToTurn(turns[turns.length - 1]);
+    input.focus({ preventScroll: true });
+  });
+
+  restore();
 })();
