@@ -10,7 +10,14 @@ QUESTION ?= How many proposals are in the package?
 
 run: index serve
 
-install: $(VENV)/.installed
+# axe-core (npm) for the accessibility check in the browser tests; .ci/run installs npm.
+AXE := tests/js/node_modules/axe-core/axe.min.js
+$(AXE): tests/js/package.json tests/js/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix tests/js --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the browser tests' accessibility check will be skipped"; fi
+
+install: $(VENV)/.installed $(AXE)
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)

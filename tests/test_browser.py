@@ -1,18 +1,30 @@
 """The chat page, the widget and the framing policy in Debian's Chromium, driven by
-Playwright, against a real server on 127.0.0.1. Screenshots go to tests/artifacts/."""
+Playwright, against a real server on 127.0.0.1, at desktop and phone sizes. axe-core (npm,
+``tests/js``) checks each page for serious or critical accessibility violations.
+Screenshots go to tests/artifacts/ (and, with DOCS_SCREENSHOTS=1, to docs/)."""
 
 from __future__ import annotations
 
 import os
+import re
 import threading
+import time
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from orderbot.chat import Turn
-from orderbot.config import Settings
-from orderbot.models import Citation, Generation, ScoredChunk, StreamEvent
+from orderbot.config import Settings, contrast, load_settings
+from orderbot.models import (
+    Citation,
+    Coverage,
+    Generation,
+    NearestSection,
+    ScoredChunk,
+    StreamEvent,
+)
 from orderbot.pipeline import Pipeline
 from orderbot_web.feedback import FeedbackStore
 from tests.web import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer, StaticSite, server_settings
@@ -29,115 +41,387 @@ pytestmark = [
     ),
 ]
 
+ROOT = Path(__file__).resolve().parents[1]
+AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
+DOCS = ROOT / "docs"
 QUESTION = "How many proposals are in the package?"
 FOOTNOTED = "What did Blinken tell Chinese officials?"
 OFF_TOPIC = "What is the best recipe for lasagna?"
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script> proposals?'
+MARKDOWN = "**bold** [link](javascript:alert(1)) proposals?"
 TIMEOUT = 30_000
+Page = Any  # playwright's sync Page / Frame / FrameLocator: untyped here
+
+VIEWPORTS: dict[str, dict[str, Any]] = {
+    "desktop": {"viewport": {"width": 1200, "height": 860}},
+    "phone": {"viewport": {"width": 390, "height": 780}, "is_mobile": True, "has_touch": True},
+}
 
 
 @pytest.fixture(scope="session")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Any]:
     with playwright_api.sync_playwright() as p:
         chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 
 
-@pytest.fixture
-def page(browser: object) -> Iterator[object]:
-    context = browser.new_context(viewport={"width": 1200, "height": 900})  # type: ignore[attr-defined]
+def new_page(browser: Any, size: str = "desktop") -> Page:
+    context = browser.new_context(**VIEWPORTS[size])
+    if AXE.exists():
+        context.add_init_script(path=str(AXE))  # every frame; CSP does not apply to it
     page = context.new_page()
     page.set_default_timeout(TIMEOUT)
+    page.problems = []
+    page.on("console", lambda m: page.problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: page.problems.append(str(e)))
+    page.on(
+        "response",
+        lambda r: page.problems.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+    )
+    return page
+
+
+@pytest.fixture(params=["desktop", "phone"])
+def size(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Page]:
+    page = new_page(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
-def ask_chat(page: object, question: str) -> object:
-    """Ask on the Gradio page; the last bot message once its answer is complete."""
-    before = page.locator("#chat .answer, #chat .refusal").count()  # type: ignore[attr-defined]
-    page.fill("#question textarea", question)  # type: ignore[attr-defined]
-    page.click("#send")  # type: ignore[attr-defined]
-    done = page.locator("#chat .answer, #chat .refusal")  # type: ignore[attr-defined]
-    done.nth(before).wait_for()
-    return done.nth(before)
+def assert_accessible(frame: Page) -> None:
+    """axe-core finds no serious or critical violation (in the page and its frames)."""
+    if not AXE.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"{AXE} is missing: make install runs npm ci --prefix tests/js")
+        return
+    found = frame.evaluate(
+        """async () => {
+            const result = await axe.run(document, { resultTypes: ["violations"] });
+            return result.violations
+              .filter(v => v.impact === "serious" || v.impact === "critical")
+              .map(v => v.id + ": " + v.nodes.map(n => n.target.join(" ")).join(", "));
+        }"""
+    )
+    assert found == [], found
 
 
-def shot(page: object, name: str) -> None:
+def shot(page: Page, name: str, *, docs: bool = False) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / name), full_page=True)  # type: ignore[attr-defined]
+    page.screenshot(path=str(ARTIFACTS / name))
+    if docs and os.environ.get("DOCS_SCREENSHOTS") == "1":
+        DOCS.mkdir(exist_ok=True)
+        page.screenshot(path=str(DOCS / name))
 
 
-def test_chat_answers_with_citations_whose_passage_opens(page: object, live: LiveServer) -> None:
+def ask(frame: Page, question: str) -> Page:
+    """Ask in the chat (page or widget frame); the bot message once its answer is done."""
+    before = frame.locator(".msg.bot .rate").count()
+    frame.locator("#question").fill(question)
+    frame.locator("#question").press("Enter")
+    frame.locator(".msg.bot .rate").nth(before).wait_for()
+    return frame.locator(".msg.bot").nth(before)
+
+
+def open_chat(page: Page, live: LiveServer) -> None:
+    page.goto(f"{live.url}/chat/")
+    page.locator("#question").wait_for()
+
+
+def test_chat_page_answers_with_citation_previews(
+    browser: Any, live: LiveServer, size: str
+) -> None:
+    page = new_page(browser, size)
     requests: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))  # type: ignore[attr-defined]
-    page.goto(f"{live.url}/chat/")  # type: ignore[attr-defined]
-    page.wait_for_selector("#question textarea")  # type: ignore[attr-defined]
-    intro = page.locator("#intro").inner_text()  # type: ignore[attr-defined]
-    assert "Toward a Better Security Order" in intro
-    assert page.get_by_text("What are the seven variables").count() >= 1  # type: ignore[attr-defined]
-    page.wait_for_timeout(1500)  # type: ignore[attr-defined]  # Gradio keeps a stream open
+    page.on("request", lambda r: requests.append(r.url))
+    open_chat(page, live)
+    # Branding from the settings, a favicon, the examples in view.
+    assert page.title() == live.settings.server.title
+    assert "Quincy Institute" in page.locator("header .org").inner_text()
+    report = page.get_by_role("link", name="Read the report")
+    assert report.get_attribute("href") == live.settings.server.report_url
+    assert "Toward a Better Security Order" in page.locator("#intro").inner_text()
+    example = page.get_by_role("button", name=QUESTION)
+    assert example.is_visible() and example.bounding_box()["y"] < 780
+    assert_accessible(page)
+
+    example.click()  # an example sends at once, as in the widget
+    bot = page.locator(".msg.bot").first
+    bot.locator(".rate").wait_for()
+    assert "20 proposals" in bot.locator(".body").inner_text()
+    marker = bot.locator("a.cite").first
+    assert "underline" in marker.evaluate("m => getComputedStyle(m).textDecorationLine")
+    popover = bot.locator(".popover").first
+    assert popover.is_hidden()
+    if size == "phone":
+        marker.tap()
+    else:
+        marker.hover()
+    assert popover.is_visible()
+    assert "Twenty proposals" in popover.inner_text()  # the section
+    assert "Toward a Better Security Order" in popover.inner_text()  # the work
+    assert "20 proposals" in popover.locator(".pop-quote").inner_text()
+    box, view = popover.bounding_box(), page.viewport_size
+    assert box["x"] >= 0 and box["x"] + box["width"] <= view["width"]
+    shot(page, f"chat-{size}.png", docs=True)
+    popover.get_by_role("link", name="Show source [1]").click()
+    source = bot.locator(".source").first
+    assert source.locator("blockquote.passage").is_visible()
+    assert source.locator("summary").evaluate("s => s === document.activeElement")
+    # The sources read as the work they are, not "1. ▶ [1]".
+    assert source.locator("summary").inner_text().startswith("[1] Toward a Better Security Order")
+    page.keyboard.press("Escape")
+
+    # A footnoted source is labelled by the cited work and links to it.
+    footnoted = ask(page, FOOTNOTED)
+    summary = footnoted.locator(".source summary").first.inner_text()
+    assert summary.startswith("[1] Secretary Antony J. Blinken"), summary
+    link = footnoted.locator(".source a[href^='https://www.state.gov']").first
+    assert link.get_attribute("target") == "_blank"
+    assert_accessible(page)
     outside = [u for u in requests if not u.startswith((live.url, "data:", "blob:"))]
     assert outside == [], "the page fetched something from outside the server"
-
-    answer = ask_chat(page, QUESTION)
-    assert "20 proposals" in answer.inner_text()  # type: ignore[attr-defined]
-    marker = page.locator("#chat a.cite").first  # type: ignore[attr-defined]
-    assert "Twenty proposals" in marker.get_attribute("title")
-    sources = page.locator("#chat ol.sources details")  # type: ignore[attr-defined]
-    passage = sources.first.locator("blockquote.passage")
-    assert not passage.is_visible()
-    marker.click()  # the marker opens its source
-    assert passage.is_visible() and "20 proposals" in passage.inner_text()
-    second = sources.nth(1)
-    second.locator("summary").click()  # so does the source's own heading
-    assert second.locator("blockquote.passage").is_visible()
-    shot(page, "chat.png")
+    assert page.problems == []
+    page.context.close()
 
 
-def test_chat_links_a_footnoted_source_and_keeps_the_conversation(
-    page: object, live: LiveServer
+def test_keyboard_reaches_citations_and_previews_them(page: Page, live: LiveServer) -> None:
+    open_chat(page, live)
+    ask(page, QUESTION)
+    page.locator("#question").focus()
+    presses = 0
+    while presses < 8:
+        page.keyboard.press("Shift+Tab")
+        presses += 1
+        if page.evaluate("document.activeElement.classList.contains('cite')"):
+            break
+    sources = page.locator(".msg.bot .source").count()
+    assert presses <= sources + 3, f"{presses} presses from the input to a citation"
+    popover = page.locator(".popover:not([hidden])")
+    assert popover.count() == 1 and "Toward a Better Security Order" in popover.inner_text()
+    described = page.evaluate("document.activeElement.getAttribute('aria-describedby')")
+    assert page.locator(f"#{described}").count() == 1
+    page.keyboard.press("Escape")
+    assert popover.count() == 0
+
+
+def test_fields_are_labelled_and_controls_have_contrast(page: Page, live: LiveServer) -> None:
+    open_chat(page, live)
+    assert page.get_by_label("Your question").count() == 1
+    colours = page.evaluate(
+        """() => {
+            const rgb = c => '#' + c.match(/\\d+/g).slice(0, 3)
+              .map(n => Number(n).toString(16).padStart(2, '0')).join('');
+            const send = getComputedStyle(document.getElementById('send'));
+            const q = document.getElementById('question');
+            return { ask: [rgb(send.color), rgb(send.backgroundColor)],
+                     placeholder: [rgb(getComputedStyle(q, '::placeholder').color),
+                                   rgb(getComputedStyle(q).backgroundColor)] };
+        }"""
+    )
+    for name, (fore, back) in colours.items():
+        assert contrast(fore, back) >= 4.5, f"{name}: {fore} on {back}"
+    ask(page, QUESTION)
+    page.get_by_role("button", name="Yes, this answer helped").click()
+    comment = page.get_by_label("Add a comment (optional)")
+    comment.wait_for()
+    assert comment.evaluate("c => c === document.activeElement")
+
+
+class SlowPipeline(Pipeline):
+    """Streams slowly and records whether the server closed the stream early."""
+
+    def __init__(self, base: Pipeline) -> None:
+        super().__init__(base.settings, base.store, base.retriever, base.generator)
+        self.closed = threading.Event()
+        self.finished = threading.Event()
+
+    def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[StreamEvent]:
+        try:
+            for event in super().stream(question, history):
+                time.sleep(1.5)
+                yield event
+            self.finished.set()
+        finally:
+            self.closed.set()
+
+
+def test_stop_ends_the_answer_and_keeps_what_was_typed(
+    browser: Any, built: Settings, pipeline: Pipeline, tmp_path: Path
 ) -> None:
-    page.goto(f"{live.url}/chat/")  # type: ignore[attr-defined]
-    ask_chat(page, FOOTNOTED)
-    links = page.locator("#chat ol.sources a[href^='https://']")  # type: ignore[attr-defined]
-    assert links.count() >= 1 and links.first.get_attribute("target") == "_blank"
-    follow_up = ask_chat(page, "And in which year?")
-    assert "2021" in follow_up.inner_text()  # type: ignore[attr-defined]
-    page.click("#clear")  # type: ignore[attr-defined]
-    page.locator("#chat .answer").first.wait_for(state="detached")  # type: ignore[attr-defined]
+    slow = SlowPipeline(pipeline)
+    with LiveServer(server_settings(built, tmp_path), slow) as server:
+        page = new_page(browser)
+        open_chat(page, server)  # type: ignore[arg-type]
+        page.locator("#question").fill(QUESTION)
+        page.locator("#send").click()
+        stop = page.get_by_role("button", name="Stop")
+        stop.wait_for()
+        assert page.locator("#send").is_hidden()
+        # One question at a time: Enter now neither sends nor wipes the typed text.
+        page.locator("#question").fill("A second question")
+        page.locator("#question").press("Enter")
+        assert page.locator("#question").input_value() == "A second question"
+        assert page.locator(".msg.user").count() == 1
+        page.locator(".msg.bot .body").first.wait_for()
+        stop.click()
+        page.get_by_text("Stopped").wait_for()
+        assert slow.closed.wait(10), "the server kept writing the stopped answer"
+        assert not slow.finished.is_set()
+        assert page.locator("#question").input_value() == "A second question"
+        assert page.locator("#send").is_visible() and stop.is_hidden()
+        page.context.close()
 
 
-def test_chat_refuses_an_off_topic_question(page: object, live: LiveServer) -> None:
-    page.goto(f"{live.url}/chat/")  # type: ignore[attr-defined]
-    refusal = ask_chat(page, OFF_TOPIC)
-    assert "do not cover" in refusal.inner_text()  # type: ignore[attr-defined]
-    assert page.locator("#chat ol.sources").count() == 0  # type: ignore[attr-defined]
+def test_conversation_survives_a_reload_until_cleared(page: Page, live: LiveServer) -> None:
+    open_chat(page, live)
+    ask(page, FOOTNOTED)
+    page.reload()
+    page.locator(".msg.bot .source").first.wait_for()
+    assert page.locator(".msg.user").first.inner_text().endswith(FOOTNOTED)
+    follow_up = ask(page, "And in which year?")  # the restored turns are its history
+    assert "2021" in follow_up.inner_text()
+    page.get_by_role("button", name="Clear conversation").click()
+    assert page.locator(".msg").count() == 0
+    page.reload()
+    page.locator("#question").wait_for()
+    assert page.locator(".msg").count() == 0 and page.locator("#examples").is_visible()
 
 
-def test_thumbs_and_comment_are_stored(page: object, live: LiveServer) -> None:
+def test_rating_comes_first_then_a_comment(page: Page, live: LiveServer) -> None:
     store = FeedbackStore(live.settings.server.data_dir)
-    before = len(list(store.rows()))
-    page.goto(f"{live.url}/chat/")  # type: ignore[attr-defined]
-    ask_chat(page, QUESTION)
-    page.locator("#chat button[aria-label='Like']").last.click()  # type: ignore[attr-defined]
-    page.get_by_text("Add a comment").wait_for()  # type: ignore[attr-defined]
-    page.fill("#comment textarea", "Exactly what I needed")  # type: ignore[attr-defined]
-    page.click("#send-comment")  # type: ignore[attr-defined]
-    page.get_by_text("Comment saved").wait_for()  # type: ignore[attr-defined]
-    rows = [item for _, _, item in store.rows()]
-    assert len(rows) == before + 1
-    assert rows[-1].rating == "up" and rows[-1].comment == "Exactly what I needed"
-    assert rows[-1].question == QUESTION and rows[-1].citations
+    open_chat(page, live)
+    bot = ask(page, QUESTION)
+    assert bot.get_by_label("Add a comment (optional)").count() == 0
+    bot.get_by_role("button", name="No, this answer did not help").click()
+    bot.get_by_text("your rating is saved").wait_for()
+    bot.get_by_role("button", name="Send comment").click()
+    bot.get_by_text("Write a comment first").wait_for()
+    bot.get_by_label("Add a comment (optional)").fill("It missed the categories")
+    bot.get_by_role("button", name="Send comment").click()
+    bot.get_by_text("Comment saved. Thank you.").wait_for()
+    last = [item for _, _, item in store.rows()][-1]
+    assert last.rating == "down" and last.comment == "It missed the categories"
+    assert last.question == QUESTION and last.citations
 
 
-def test_markup_in_a_question_is_shown_as_text(page: object, live: LiveServer) -> None:
-    page.goto(f"{live.url}/chat/")  # type: ignore[attr-defined]
-    ask_chat(page, XSS)
-    text = page.locator("#chat").inner_text()  # type: ignore[attr-defined]
-    assert "<script>window.__xss=2</script>" in text and "<img src=x" in text
-    assert page.evaluate("window.__xss") is None  # type: ignore[attr-defined]
-    assert page.locator("#chat img[src='x']").count() == 0  # type: ignore[attr-defined]
+def test_markup_in_a_question_is_shown_as_text(page: Page, live: LiveServer) -> None:
+    open_chat(page, live)
+    for question in (XSS, MARKDOWN):
+        ask(page, question)
+    users = page.locator(".msg.user")
+    assert users.nth(0).inner_text().endswith(XSS)
+    assert users.nth(1).inner_text().endswith(MARKDOWN)
+    assert users.locator("a, img, strong, script").count() == 0
+    assert page.evaluate("window.__xss") is None
+
+
+def stream_pipeline(built: Settings, embedder: object) -> Pipeline:
+    """The pipeline with the backend under test (``STREAM_TEST_BACKEND``, default
+    extractive): the lead runs this test with the local model too."""
+    backend = os.environ.get("STREAM_TEST_BACKEND", "extractive")
+    generation = {**built.generation.model_dump(), "backend": backend}
+    if cache := os.environ.get("STREAM_TEST_MODEL_CACHE"):
+        generation["model_cache"] = cache
+    settings = load_settings(**built.model_dump(exclude={"generation"}), generation=generation)
+    return Pipeline.from_settings(settings, embedder=embedder)  # type: ignore[arg-type]
+
+
+WATCH = """() => {
+    window.__frames = [];
+    const record = () => {
+        const bodies = document.querySelectorAll('#messages .msg.bot .body');
+        if (bodies.length) window.__frames.push(bodies[bodies.length - 1].innerText);
+    };
+    new MutationObserver(record).observe(document.getElementById('messages'),
+        { subtree: true, childList: true, characterData: true, attributes: true });
+    const step = () => { record(); if (!window.__stopWatching) requestAnimationFrame(step); };
+    requestAnimationFrame(step);
+}"""
+
+
+@pytest.mark.parametrize("path", ["/chat/", "/embed/chat"])
+@pytest.mark.parametrize("question", [OFF_TOPIC, QUESTION])
+def test_a_streamed_answer_shows_only_checked_text(
+    browser: Any,
+    built: Settings,
+    embedder: object,
+    tmp_path: Path,
+    path: str,
+    question: str,
+) -> None:
+    """Every frame of the streamed answer (each DOM mutation and each animation frame)
+    holds only sentences of the final, checked answer."""
+    with LiveServer(server_settings(built, tmp_path), stream_pipeline(built, embedder)) as server:
+        page = new_page(browser)
+        page.goto(f"{server.url}{path}")
+        page.locator("#question").wait_for()
+        page.evaluate(WATCH)
+        bot = ask(page, question)
+        page.evaluate("window.__stopWatching = true")
+        final = " ".join(bot.locator(".body").inner_text().split())
+        frames = page.evaluate("window.__frames")
+        assert frames and " ".join(frames[-1].split()) == final
+        for frame in frames:
+            for sentence in re.split(r"(?<=[.!?…”])\s+", " ".join(frame.split())):
+                assert sentence in final, f"shown while streaming, not in the answer: {sentence!r}"
+        page.context.close()
+
+
+class CoveragePipeline(Pipeline):
+    """Refusals name the nearest sections, as the coverage decision will."""
+
+    def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[StreamEvent]:
+        for event in super().stream(question, history):
+            if event.answer is not None and event.answer.refused:
+                nearest = [
+                    NearestSection(
+                        document="Toward a Better Security Order",
+                        section="Twenty proposals along seven variables",
+                        chunk_id="x",
+                    ),
+                    NearestSection(
+                        document="Toward a Better Security Order",
+                        section="Footnote 1",
+                        chunk_id="y",
+                        url="https://www.state.gov/example",
+                    ),
+                ]
+                coverage = Coverage(verdict="not_covered", missing="recipes", nearest=nearest)
+                event = StreamEvent(
+                    kind="answer", answer=event.answer.model_copy(update={"coverage": coverage})
+                )
+            yield event
+
+
+def test_not_covered_names_the_nearest_sections(
+    browser: Any, built: Settings, pipeline: Pipeline, tmp_path: Path
+) -> None:
+    covered = CoveragePipeline(
+        pipeline.settings, pipeline.store, pipeline.retriever, pipeline.generator
+    )
+    with LiveServer(server_settings(built, tmp_path), covered) as server:
+        page = new_page(browser)
+        open_chat(page, server)  # type: ignore[arg-type]
+        refusal = ask(page, OFF_TOPIC)
+        text = refusal.inner_text()
+        assert text.startswith("orderbot: Not covered.") or "Not covered." in text
+        assert "Not in the documents: recipes" in text
+        external = refusal.get_by_role("link", name="Footnote 1 (Toward a Better Security Order)")
+        assert external.get_attribute("href") == "https://www.state.gov/example"
+        inside = refusal.get_by_role("link", name=re.compile("^Twenty proposals"))
+        inside.click()  # no address: it asks about the section
+        page.locator(".msg.bot .rate").nth(1).wait_for()
+        assert (
+            "Twenty proposals along seven variables"
+            in page.locator(".msg.user").nth(1).inner_text()
+        )
+        page.context.close()
 
 
 class MarkupGenerator:
@@ -162,110 +446,139 @@ class MarkupGenerator:
 
 
 def test_markup_in_a_passage_is_shown_as_text(
-    browser: object, built: Settings, pipeline: Pipeline, tmp_path: Path
+    browser: Any, built: Settings, pipeline: Pipeline, tmp_path: Path
 ) -> None:
     hostile = Pipeline(built, pipeline.store, pipeline.retriever, MarkupGenerator())
-    settings = server_settings(built, tmp_path)
-    with LiveServer(settings, hostile) as server:
-        page = browser.new_page()  # type: ignore[attr-defined]
-        page.set_default_timeout(TIMEOUT)
-        page.goto(f"{server.url}/chat/")
-        ask_chat(page, QUESTION)
-        page.locator("#chat ol.sources summary").first.click()
-        assert "<script>window.__xss=3</script>" in page.locator("#chat").inner_text()
-        assert page.locator("#chat a[href^='javascript']").count() == 0
-        page.goto(f"{server.url}/embed/chat")
-        page.fill("#question", QUESTION)
-        page.click("#send")
-        page.locator(".msg.bot details").first.wait_for(state="attached")
-        page.locator(".msg.bot summary").first.click()
-        assert "<img src=y" in page.locator("#log").inner_text()
-        assert page.locator("#log a[href^='javascript']").count() == 0
-        assert page.evaluate("window.__xss") is None
-        page.close()
+    with LiveServer(server_settings(built, tmp_path), hostile) as server:
+        page = new_page(browser)
+        for path in ("/chat/", "/embed/chat"):
+            page.goto(f"{server.url}{path}")
+            bot = ask(page, QUESTION)
+            bot.locator("summary").first.click()
+            assert "<img src=y" in bot.inner_text()
+            assert page.locator("a[href^='javascript']").count() == 0
+            assert page.evaluate("window.__xss") is None
+        page.context.close()
 
 
-def open_widget(page: object) -> object:
-    page.locator(".orderbot-widget .button").click()  # type: ignore[attr-defined]
-    frame = page.frame_locator(".orderbot-widget iframe")  # type: ignore[attr-defined]
+def open_widget(page: Page) -> Page:
+    launcher = page.locator(".orderbot-widget .button")
+    launcher.click()
+    frame = page.frame_locator(".orderbot-widget iframe")
     frame.locator("#question").wait_for()
     return frame
 
 
-def test_widget_on_the_demo_page_answers(page: object, live: LiveServer) -> None:
+def test_widget_on_the_demo_page(browser: Any, live: LiveServer, size: str) -> None:
+    page = new_page(browser, size)
     requests: list[str] = []
-    page.on("request", lambda r: requests.append(r.url))  # type: ignore[attr-defined]
-    page.goto(f"{live.url}/demo")  # type: ignore[attr-defined]
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(f"{live.url}/demo")
+    launcher = page.locator(".orderbot-widget .button")
+    assert launcher.inner_text() == "Ask about the report"
+    assert launcher.get_attribute("aria-expanded") == "false"
+    assert_accessible(page)
     frame = open_widget(page)
-    frame.locator("#intro").get_by_text("Toward a Better Security Order").wait_for()  # type: ignore[attr-defined]
+    assert launcher.get_attribute("aria-expanded") == "true"
+    if size == "desktop":
+        assert launcher.inner_text() == "Close chat"
+    else:  # the panel fills a phone's screen
+        panel = page.locator(".orderbot-widget .panel").bounding_box()
+        assert (panel["x"], panel["y"], panel["width"]) == (0, 0, 390)
+        assert panel["height"] == 780
+    assert frame.locator("#title").inner_text() == "Ask about the report"
+    frame.get_by_role("button", name="What are the seven variables?").click()
+    frame.locator(".msg.bot .rate").wait_for()
+    frame.get_by_role("button", name=QUESTION).count()  # examples hidden once asked
+    bot = ask(frame, QUESTION)
+    # The panel shows the new answer from its start: its question at the top.
+    question_box = bot.locator("xpath=preceding-sibling::div[1]").bounding_box()
+    log_box = frame.locator("#log").bounding_box()
+    assert abs(question_box["y"] - log_box["y"]) < 40, (question_box, log_box)
+    start = bot.locator("p.answer")
+    assert "20 proposals" in start.inner_text()
+    assert start.bounding_box()["y"] < log_box["y"] + log_box["height"] / 2
+    assert_accessible(page)
+    shot(page, f"widget-{size}.png", docs=True)
+
+    frame.get_by_role("button", name="Close chat").click()
+    page.locator(".orderbot-widget .panel").wait_for(state="hidden")
+    assert page.evaluate("document.activeElement.className") == "orderbot-widget"
+    assert launcher.evaluate("b => b.getRootNode().activeElement === b")
+    assert launcher.inner_text() == "Ask about the report"
+    launcher.click()
+    frame.locator("#question").press("Escape")
+    page.locator(".orderbot-widget .panel").wait_for(state="hidden")
+    assert launcher.evaluate("b => b.getRootNode().activeElement === b")
+    launcher.click()  # the conversation is still there
+    assert frame.locator(".msg.bot").count() == 2
     assert [u for u in requests if not u.startswith(live.url)] == []
-    assert frame.locator("#title").inner_text() == "Ask about the report"  # type: ignore[attr-defined]
-    frame.get_by_text("How many proposals are in the package?").click()  # type: ignore[attr-defined]
-    answer = frame.locator(".msg.bot .answer")  # type: ignore[attr-defined]
-    answer.wait_for()
-    assert "20 proposals" in answer.inner_text()
-    frame.locator(".msg.bot button.cite").first.click()  # type: ignore[attr-defined]
-    passage = frame.locator(".msg.bot details[open] blockquote").first  # type: ignore[attr-defined]
-    assert passage.is_visible() and "proposals" in passage.inner_text()
-    frame.locator("#question").fill(XSS)  # type: ignore[attr-defined]
-    frame.locator("#send").click()  # type: ignore[attr-defined]
-    frame.locator(".msg.bot .rate").nth(1).wait_for()  # type: ignore[attr-defined]
-    assert "<script>window.__xss=2</script>" in frame.locator("#log").inner_text()  # type: ignore[attr-defined]
-    iframe = page.frames[-1]  # type: ignore[attr-defined]
-    assert iframe.evaluate("window.__xss") is None
-    shot(page, "demo.png")
+    csp = [p for p in page.problems if "Content Security Policy" in p]
+    assert csp == [] and page.problems == []
+    page.context.close()
 
 
-def assert_frame_blocked(page: object, live: LiveServer) -> None:
+def assert_frame_blocked(page: Page) -> None:
     """The page's frame of the chat ends on Chromium's error page, not on the chat."""
-    import time
-
     deadline = time.monotonic() + TIMEOUT / 1000
     url = ""
     while time.monotonic() < deadline:
-        frames = [f for f in page.frames if f != page.main_frame]  # type: ignore[attr-defined]
+        frames = [f for f in page.frames if f != page.main_frame]
         url = frames[0].url if frames else ""
         if url.startswith("chrome-error://"):
             break
         assert not frames or frames[0].locator("#question, textarea").count() == 0
-        page.wait_for_timeout(100)  # type: ignore[attr-defined]
+        page.wait_for_timeout(100)
     assert url.startswith("chrome-error://"), f"the frame was not blocked (at {url!r})"
+
+
+STRICT = (
+    '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+    "script-src {origin}; frame-src {origin}; style-src 'self'\">"
+)
 
 
 def snippet(server: LiveServer) -> str:
     return (
-        "<!doctype html><html><body><h1>Outreach</h1>"
+        "<!doctype html><html lang=en><head><title>Outreach</title>"
+        + STRICT.format(origin=server.url)
+        + "</head><body><h1>Outreach</h1>"
         f'<script src="{server.url}/embed/widget.js" data-title="Ask orderbot" '
         'data-accent="#225522" data-questions="How many proposals are in the package?" '
         "defer></script></body></html>"
     )
 
 
-def test_widget_works_on_an_allowed_origin_and_not_elsewhere(
-    page: object, live: LiveServer
+def test_widget_works_on_an_allowed_origin_with_a_strict_csp_and_not_elsewhere(
+    page: Page, live: LiveServer
 ) -> None:
     page_html = {"/": snippet(live)}
     with StaticSite(page_html, port=live.outreach_port) as allowed, StaticSite(page_html) as other:
-        page.goto(f"{allowed.origin}/")  # type: ignore[attr-defined]
+        page.goto(f"{allowed.origin}/")
+        launcher = page.locator(".orderbot-widget .button")
+        colour = launcher.evaluate("b => getComputedStyle(b).backgroundColor")
+        assert colour == "rgb(34, 85, 34)"  # data-accent, set without inline styles
         frame = open_widget(page)
-        frame.get_by_text("How many proposals are in the package?").click()  # type: ignore[attr-defined]
-        frame.locator(".msg.bot .answer").wait_for()  # type: ignore[attr-defined]
-        frame.locator(".msg.bot .rate input").fill("from the outreach site")  # type: ignore[attr-defined]
-        frame.get_by_role("button", name="Helpful", exact=True).click()  # type: ignore[attr-defined]
-        frame.get_by_text("Thank you for the feedback.").wait_for()  # type: ignore[attr-defined]
+        frame.get_by_role("button", name=QUESTION).click()
+        frame.locator(".msg.bot .answer").wait_for()
+        frame.get_by_role("button", name="Yes, this answer helped").click()
+        frame.get_by_label("Add a comment (optional)").fill("from the outreach site")
+        frame.get_by_role("button", name="Send comment").click()
+        frame.get_by_text("Comment saved. Thank you.").wait_for()
         rows = [item for _, _, item in FeedbackStore(live.settings.server.data_dir).rows()]
         assert any(r.comment == "from the outreach site" and r.rating == "up" for r in rows)
+        assert [p for p in page.problems if "Content Security Policy" in p] == []
 
-        page.goto(f"{other.origin}/")  # type: ignore[attr-defined]
-        page.locator(".orderbot-widget .button").click()  # type: ignore[attr-defined]
-        assert_frame_blocked(page, live)
+        page.goto(f"{other.origin}/")
+        page.locator(".orderbot-widget .button").click()
+        assert_frame_blocked(page)
 
 
-def test_a_stranger_cannot_frame_the_chat_page(page: object, live: LiveServer) -> None:
+def test_a_stranger_cannot_frame_the_chat_page(page: Page, live: LiveServer) -> None:
     framing = f'<iframe id="f" src="{live.url}/chat/" width="800" height="600"></iframe>'
     with StaticSite({"/": framing}) as other:
-        page.goto(f"{other.origin}/")  # type: ignore[attr-defined]
-        assert_frame_blocked(page, live)
+        page.goto(f"{other.origin}/")
+        assert_frame_blocked(page)
 
 
 class BarrierPipeline(Pipeline):
@@ -281,40 +594,36 @@ class BarrierPipeline(Pipeline):
 
 
 def test_two_conversations_progress_together(
-    browser: object, built: Settings, pipeline: Pipeline, tmp_path: Path
+    browser: Any, built: Settings, pipeline: Pipeline, tmp_path: Path
 ) -> None:
     settings = server_settings(built, tmp_path, concurrency_limit=2)
     with LiveServer(settings, BarrierPipeline(pipeline)) as server:
-        pages = [browser.new_page() for _ in range(2)]  # type: ignore[attr-defined]
+        pages = [new_page(browser) for _ in range(2)]
         for p in pages:
-            p.set_default_timeout(TIMEOUT)
-            p.goto(f"{server.url}/chat/")
-            p.wait_for_selector("#question textarea")
+            open_chat(p, server)  # type: ignore[arg-type]
         for p in pages:
-            p.fill("#question textarea", QUESTION)
-            p.click("#send")
+            p.locator("#question").fill(QUESTION)
+            p.locator("#send").click()
         for p in pages:
-            p.locator("#chat .answer").wait_for()
-            assert "20 proposals" in p.locator("#chat .answer").inner_text()
-            p.close()
+            p.locator(".msg.bot .answer").wait_for()
+            assert "20 proposals" in p.locator(".msg.bot .answer").inner_text()
+            p.context.close()
 
 
-def test_content_policy_lets_the_chat_and_the_widget_work(page: object, live: LiveServer) -> None:
-    """The policy forbids foreign and inline scripts; nothing the pages need is blocked."""
+def test_content_policy_lets_the_chat_and_the_widget_work(page: Page, live: LiveServer) -> None:
+    """The server's policy forbids foreign and inline scripts; nothing the pages need is
+    blocked."""
     blocked: list[str] = []
-    page.on(  # type: ignore[attr-defined]
+    page.on(
         "console",
         lambda m: blocked.append(m.text) if "Content Security Policy" in m.text else None,
     )
-    page.goto(f"{live.url}/chat/")  # type: ignore[attr-defined]
-    page.wait_for_selector("#question textarea")  # type: ignore[attr-defined]
-    ask_chat(page, QUESTION)
-    marker = page.locator("#chat a.cite").first  # type: ignore[attr-defined]
-    marker.click()  # the chat's own script (Gradio runs it) opens the source
-    passage = page.locator("#chat ol.sources details blockquote.passage").first  # type: ignore[attr-defined]
-    assert passage.is_visible()
-    page.goto(f"{live.url}/demo")  # type: ignore[attr-defined]
+    open_chat(page, live)
+    bot = ask(page, QUESTION)
+    bot.locator("a.cite").first.click()
+    assert bot.locator(".popover").first.is_visible()
+    page.goto(f"{live.url}/demo")
     frame = open_widget(page)
-    frame.get_by_text("How many proposals are in the package?").click()  # type: ignore[attr-defined]
-    frame.locator(".msg.bot .answer").wait_for()  # type: ignore[attr-defined]
+    frame.get_by_role("button", name=QUESTION).click()
+    frame.locator(".msg.bot .answer").wait_for()
     assert blocked == []

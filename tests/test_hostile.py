@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+import gradio as gr
 import httpx
 import orjson
 import pytest
@@ -18,8 +19,7 @@ from orderbot.config import Settings
 from orderbot.errors import QuestionError
 from orderbot.pipeline import Pipeline
 from orderbot.question import check_question, shown
-from orderbot_web.chat_ui import ChatHandlers
-from orderbot_web.feedback import FeedbackStore
+from orderbot_web.chat_ui import ChatApi
 from tests.web import LiveServer, server_settings
 
 QUESTION = "How many proposals are in the package?"
@@ -76,16 +76,13 @@ def test_stream_failure_after_the_start_is_an_error_event(
 
 
 @pytest.mark.slow
-def test_chat_page_handler_answers_a_lone_surrogate_with_a_message(
-    pipeline: Pipeline, tmp_path: Path
-) -> None:
-    handlers = ChatHandlers(pipeline, FeedbackStore(tmp_path))
-    outputs = list(handlers.respond(SURROGATE, [], [], {}))
-    _, messages, history, _ = outputs[-1]
-    assert "not text" in messages[-1]["content"] and history == []
-    orjson.dumps(outputs)  # what Gradio sends back: a lone surrogate would fail here
-    _, messages, history, _ = list(handlers.respond(QUESTION, [], [], {}))[-1]
-    assert "20 proposals" in messages[-1]["content"] and len(history) == 2
+def test_gradio_endpoint_answers_a_lone_surrogate_with_a_message(pipeline: Pipeline) -> None:
+    chat = ChatApi(pipeline)
+    with pytest.raises(gr.Error, match="not text"):
+        chat.ask(SURROGATE, [])
+    answer = chat.ask(QUESTION, [])
+    orjson.dumps(answer)  # what Gradio sends back: a lone surrogate would fail here
+    assert "20 proposals" in answer["answer"]
 
 
 @pytest.mark.slow

@@ -8,13 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from orderbot.config import load_settings
+from orderbot.config import contrast, load_settings
 from orderbot.errors import ConfigError
 from orderbot.eval import load_qa
 from orderbot.models import Answer, Citation, Timings
 from orderbot_web.api import redact
 from orderbot_web.feedback import Feedback, FeedbackStore, export_qa
-from orderbot_web.render import answer_html, escape
+from orderbot_web.render import page_html, widget_js
 
 
 def make_answer(**changes: object) -> Answer:
@@ -55,27 +55,40 @@ def test_server_settings_defaults_and_validation(monkeypatch: pytest.MonkeyPatch
         load_settings(server={"rate_limit": "lots"})
 
 
-def test_answer_html_escapes_and_links() -> None:
-    page = answer_html(make_answer(unsupported=["Second sentence."]))
-    assert "<img" not in page and "&lt;img" in page and "Intro &lt;b&gt;" in page
-    assert 'class="cite" href="#source-1"' in page
-    assert '<mark class="unsupported"' in page and "Second sentence." in page
-    assert 'href="https://example.org/source"' in page and 'rel="noopener noreferrer"' in page
+def test_branding_settings_are_checked_at_load() -> None:
+    server = load_settings().server
+    assert server.accent == "#1f5f8b" and server.report_url.startswith("https://")
+    with pytest.raises(ConfigError, match=r"contrast of 2\.\d:1"):
+        load_settings(server={"accent": "#f97316"})  # white on orange: unreadable
+    with pytest.raises(ConfigError, match="is not like '#1f5f8b'"):
+        load_settings(server={"accent": "red; background: url(x)"})
+    with pytest.raises(ConfigError, match="not an http"):
+        load_settings(server={"report_url": "javascript:alert(1)"})
+    with pytest.raises(ConfigError, match="favicon"):
+        load_settings(server={"favicon": "icon.exe"})
+    assert contrast("#000000", "#ffffff") == pytest.approx(21.0)
 
 
-def test_answer_html_drops_links_that_are_not_web_addresses() -> None:
-    answer = make_answer()
-    answer.citations[0].url = "javascript:alert(1)"
-    assert "javascript:" not in answer_html(answer).split("</blockquote>")[1]
+def test_page_html_escapes_branding_and_needs_no_inline_code() -> None:
+    server = load_settings(
+        server={"title": 'Ask <script>"x"</script>', "organisation": "A & B", "accent": "#123456"}
+    ).server
+    page = page_html(server, mode="page", documents=["<b>Doc</b>"], chunks=3, max_chars=99)
+    assert '<script>"x"' not in page and "Ask &lt;script&gt;&quot;x&quot;" in page
+    assert "A &amp; B" in page and 'data-accent="#123456"' in page and "&lt;b&gt;Doc" in page
+    assert 'maxlength="99"' in page and 'data-mode="page"' in page
+    assert "<style" not in page and " style=" not in page
+    assert not re.search(r"\son[a-z]+=", page)  # no inline event handlers
+    assert re.findall(r"<script[^>]*>", page) == ['<script src="/embed/chat.js">']
+    widget = page_html(server, mode="widget", documents=[], chunks=0, max_chars=99)
+    assert 'data-mode="widget"' in widget and "no documents yet" in widget
 
 
-def test_refusal_is_plain() -> None:
-    page = answer_html(make_answer(refused=True, answer="The documents do not cover it."))
-    assert "Not covered." in page and "do not cover" in page and "sources" not in page
-
-
-def test_escape_neutralises_markdown_and_html() -> None:
-    assert escape("<script>a_b*</script>") == "&lt;script&gt;a\\_b\\*&lt;/script&gt;"
+def test_widget_script_carries_the_branding() -> None:
+    server = load_settings(server={"title": "Site </script>", "accent": "#123456"}).server
+    script = widget_js(server)
+    assert '{"title": "Site \\u003c/script>", "accent": "#123456"}' in script
+    assert "orderbot:defaults" not in script
 
 
 def test_redact_keeps_the_question_not_the_person() -> None:

@@ -9,8 +9,9 @@ import hmac
 import json
 import logging
 import secrets
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 
+import anyio
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, StreamingResponse
@@ -21,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from orderbot import __version__
 from orderbot.chat import Turn
 from orderbot.errors import OrderbotError, QuestionError
-from orderbot.models import Answer
+from orderbot.models import Answer, StreamEvent
 from orderbot.pipeline import Pipeline
 from orderbot_web.feedback import Feedback, FeedbackError, FeedbackStore
 from orderbot_web.security import RateLimiter
@@ -150,8 +151,10 @@ async def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
     question = _checked(pipeline, body)
 
     async def events() -> AsyncIterator[str]:
+        stream: Iterator[StreamEvent] | None = None
         try:
-            async for event in iterate_in_threadpool(pipeline.stream(question, body.history)):
+            stream = pipeline.stream(question, body.history)
+            async for event in iterate_in_threadpool(stream):
                 if event.kind == "sentence":
                     data = {
                         "text": event.text,
@@ -167,6 +170,13 @@ async def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
             errors.exception("streamed answer failed")
             detail = "the answer failed on the server; try again"
             yield _sse("error", ApiError(error="internal_error", detail=detail).model_dump_json())
+        finally:
+            # A visitor who stops the answer (or leaves) ends it: the generator is closed
+            # at once, so the model stops writing, instead of waiting for the collector.
+            close = getattr(stream, "close", None)
+            if close is not None:
+                with anyio.CancelScope(shield=True):
+                    await run_in_threadpool(close)
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(events(), media_type="text/event-stream", headers=headers)

@@ -24,7 +24,6 @@ from orderbot.errors import OrderbotError
 from orderbot.pipeline import Pipeline
 from orderbot_web.api import log_refusal
 from orderbot_web.render import Mode, page_html
-from orderbot_web.security import RateLimiter
 
 log = logging.getLogger(__name__)
 
@@ -34,26 +33,17 @@ _TURNS = TypeAdapter(list[Turn])
 class ChatApi:
     """The chat as one function, for Gradio: question and history in, answer out."""
 
-    def __init__(self, pipeline: Pipeline, limiter: RateLimiter) -> None:
+    def __init__(self, pipeline: Pipeline) -> None:
         self.pipeline = pipeline
-        self.limiter = limiter
 
     def ask(
         self,
         question: str,
         history: list[dict[str, str]] | None = None,
-        request: gr.Request | None = None,
     ) -> dict[str, Any]:
         """Answer a question about the documents with numbered citations. `history` is the
         earlier turns, oldest first ({"role": "user"|"assistant", "content"}). Returns
         the object `orderbot ask --json` prints."""
-        client = request.client.host if request is not None and request.client else "unknown"
-        if not self.limiter.hit(client):
-            raise gr.Error(
-                f"too many requests: the limit is {self.limiter.item}; try again in "
-                f"{self.limiter.retry_after(client)} s",
-                print_exception=False,
-            )
         try:
             text = self.pipeline.check_question(question)
             turns = _TURNS.validate_python(history or [])
@@ -68,9 +58,11 @@ class ChatApi:
         return answer.model_dump(mode="json")
 
 
-def build_api(pipeline: Pipeline, settings: Settings, limiter: RateLimiter) -> gr.Blocks:
-    """A Gradio app with no page of its own: the chat page is ``page_html``."""
-    chat = ChatApi(pipeline, limiter)
+def build_api(pipeline: Pipeline, settings: Settings) -> gr.Blocks:
+    """A Gradio app with no page of its own: the chat page is ``page_html``. The rate
+    limit is applied before Gradio sees a request (``security.Gatekeeper`` counts every
+    POST under the chat's path with the API's requests)."""
+    chat = ChatApi(pipeline)
     with gr.Blocks(title=settings.server.title, analytics_enabled=False) as blocks:
         gr.api(chat.ask, api_name="ask")  # type: ignore[attr-defined]
     # Gradio's default is one run per event at a time: every client would wait in line.
@@ -101,7 +93,7 @@ def mount_chat(app: FastAPI, pipeline: Pipeline, settings: Settings, *, path: st
 
     gr.mount_gradio_app(
         app,
-        build_api(pipeline, settings, app.state.limiter),
+        build_api(pipeline, settings),
         path=path,
         footer_links=[],
         show_error=True,

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from orderbot import __version__
@@ -101,15 +101,7 @@ def create_app(
 
     mount_chat(app, pipeline, settings, path=CHAT_PATH)
 
-    @app.middleware("http")
-    async def fresh_index(
-        request: Request, call_next: Callable[[Request], Awaitable[Response]]
-    ) -> Response:
-        """A finished `orderbot ingest` is picked up here, without a restart: the check is
-        one small file read; the switch happens once per new index."""
-        if request.url.path.startswith(("/api/", f"{OPENAI_PREFIX}/", CHAT_PATH)):
-            await run_in_threadpool(pipeline.reload_if_stale)
-        return await call_next(request)
+    app.add_middleware(FreshIndex, pipeline=pipeline)
 
     # Outermost last. The gate decides on path, method, body size and client address;
     # CORS answers preflights (and labels the gate's refusals); only a configured proxy's
@@ -131,6 +123,23 @@ def create_app(
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=server.trusted_proxies)
     app.add_middleware(SecurityHeaders, origins=server.allowed_origins, gradio_path=CHAT_PATH)
     return app
+
+
+class FreshIndex:
+    """A finished `orderbot ingest` is picked up here, without a restart: the check is one
+    small file read; the switch happens once per new index. Pure ASGI (not
+    ``@app.middleware``): a streamed answer must see its client disconnect, so that Stop
+    in the chat ends the answer on the server too."""
+
+    def __init__(self, app: ASGIApp, pipeline: Pipeline) -> None:
+        self.app = app
+        self.pipeline = pipeline
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        paths = ("/api/", f"{OPENAI_PREFIX}/", CHAT_PATH)
+        if scope["type"] == "http" and scope["path"].startswith(paths):
+            await run_in_threadpool(self.pipeline.reload_if_stale)
+        await self.app(scope, receive, send)
 
 
 def _asset(name: str, media_type: str, *, max_age: int = 0) -> FileResponse:

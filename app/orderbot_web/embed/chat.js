@@ -144,6 +144,9 @@
   // The newest answer is read from its start: its question goes to the top of the view.
   function scrollToTurn(turn) {
     if (!turn || !turn.node) return;
+    // Room below the newest turn, so that its start can reach the top of the view.
+    turns.forEach(function (t) { if (t.node) t.node.style.removeProperty("min-height"); });
+    turn.node.style.setProperty("min-height", Math.max(0, log.clientHeight - 24) + "px");
     log.scrollTop = Math.max(0, turn.node.offsetTop - log.offsetTop - 8);
   }
 
@@ -381,10 +384,11 @@
       if (!wrap.contains(e.relatedTarget)) later();
     });
     a.addEventListener("click", function (e) {
-      // A tap or Enter shows the preview; its "Show source" link goes to the list.
+      // A tap or Enter shows the preview (Escape or a tap elsewhere hides it); its
+      // "Show source" link goes to the source in the list.
       e.preventDefault();
       keep();
-      if (pop.hidden) show(pop, a); else hide(pop, a);
+      show(pop, a);
     });
     return wrap;
   }
