@@ -88,8 +88,8 @@ def size(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture
-def page(browser: Any) -> Iterator[Page]:
-    page = new_page(browser)
+def page(browser: Any, size: str) -> Iterator[Page]:
+    page = new_page(browser, size)
     yield page
     page.context.close()
 
@@ -176,6 +176,14 @@ def test_chat_page_answers_with_citation_previews(
     # The sources read as the work they are, not "1. ▶ [1]".
     assert source.locator("summary").inner_text().startswith("[1] Toward a Better Security Order")
     page.keyboard.press("Escape")
+    # Nothing floats over the messages: the log's top edge shows the message itself.
+    bot.evaluate("b => b.scrollIntoView({ block: 'start' })")
+    box = bot.bounding_box()
+    on_top = page.evaluate(
+        "([x, y]) => document.elementFromPoint(x, y).closest('.msg') !== null",
+        [box["x"] + 20, max(box["y"], page.locator("#log").bounding_box()["y"]) + 4],
+    )
+    assert on_top
 
     # A footnoted source is labelled by the cited work and links to it.
     footnoted = ask(page, FOOTNOTED)
@@ -252,11 +260,11 @@ class SlowPipeline(Pipeline):
 
 
 def test_stop_ends_the_answer_and_keeps_what_was_typed(
-    browser: Any, built: Settings, pipeline: Pipeline, tmp_path: Path
+    browser: Any, built: Settings, pipeline: Pipeline, tmp_path: Path, size: str
 ) -> None:
     slow = SlowPipeline(pipeline)
     with LiveServer(server_settings(built, tmp_path), slow) as server:
-        page = new_page(browser)
+        page = new_page(browser, size)
         open_chat(page, server)  # type: ignore[arg-type]
         page.locator("#question").fill(QUESTION)
         page.locator("#send").click()
@@ -400,13 +408,13 @@ class CoveragePipeline(Pipeline):
 
 
 def test_not_covered_names_the_nearest_sections(
-    browser: Any, built: Settings, pipeline: Pipeline, tmp_path: Path
+    browser: Any, built: Settings, pipeline: Pipeline, tmp_path: Path, size: str
 ) -> None:
     covered = CoveragePipeline(
         pipeline.settings, pipeline.store, pipeline.retriever, pipeline.generator
     )
     with LiveServer(server_settings(built, tmp_path), covered) as server:
-        page = new_page(browser)
+        page = new_page(browser, size)
         open_chat(page, server)  # type: ignore[arg-type]
         refusal = ask(page, OFF_TOPIC)
         text = refusal.inner_text()
@@ -500,6 +508,12 @@ def test_widget_on_the_demo_page(browser: Any, live: LiveServer, size: str) -> N
     assert start.bounding_box()["y"] < log_box["y"] + log_box["height"] / 2
     assert_accessible(page)
     shot(page, f"widget-{size}.png", docs=True)
+    bot.get_by_role("button", name="Yes, this answer helped").click()
+    field = bot.get_by_label("Add a comment (optional)")
+    field.wait_for()
+    field_box = field.bounding_box()  # the comment field fits the panel, on a phone too
+    assert log_box["x"] <= field_box["x"]
+    assert field_box["x"] + field_box["width"] <= log_box["x"] + log_box["width"]
 
     frame.get_by_role("button", name="Close chat").click()
     page.locator(".orderbot-widget .panel").wait_for(state="hidden")
