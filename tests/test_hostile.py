@@ -20,6 +20,7 @@ from orderbot.errors import QuestionError
 from orderbot.pipeline import Pipeline
 from orderbot.question import check_question, shown
 from orderbot_web.chat_ui import ChatApi
+from orderbot_web.feedback import FeedbackStore
 from tests.web import LiveServer, server_settings
 
 QUESTION = "How many proposals are in the package?"
