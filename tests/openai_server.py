@@ -1,5 +1,5 @@
 """A small OpenAI-compatible chat server on 127.0.0.1 for tests: a real HTTP server
-whose behaviour the test sets (answer, fail with 500, hang)."""
+whose behaviour the test sets (answer, fail with 500, 429 or 503, hang)."""
 
 from __future__ import annotations
 
@@ -15,6 +15,9 @@ from typing import Any
 class Behaviour:
     def __init__(self) -> None:
         self.mode = "ok"  # ok | error | hang | bad_request
+        self.status = 500  # what "error" answers
+        self.failures: int | None = None  # "error" only for this many requests, then ok
+        self.failed = 0
         self.reply = "The package contains 20 proposals [1]."
         self.hang_seconds = 5.0
         self.requests: list[dict[str, Any]] = []
@@ -33,8 +36,14 @@ def _handler(behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
             if self.path != "/v1/chat/completions":
                 self.send_error(404)
                 return
-            if behaviour.mode == "error":
-                self.send_error(500, "model crashed")
+            if behaviour.mode == "error" and (
+                behaviour.failures is None or behaviour.failed < behaviour.failures
+            ):
+                behaviour.failed += 1
+                self.send_response(behaviour.status)
+                self.send_header("Retry-After", "0")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
                 return
             if behaviour.mode == "bad_request":
                 self.send_error(400, "unknown model")
