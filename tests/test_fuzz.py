@@ -217,8 +217,6 @@ def cli_runner(built: Settings, pipeline: Pipeline) -> Iterator[Any]:
         patch.setattr("builtins.input", lambda prompt="": next(feed))
         patch.setattr(sys, "argv", ["orderbot", *args])
         out, err = io.StringIO(), io.StringIO()
-        patch.setattr(cli.out, "file", out)
-        patch.setattr(cli.err, "file", err)
         code = 0
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             try:

@@ -185,7 +185,10 @@ class Gatekeeper:
     def limited(self, method: str, path: str) -> bool:
         if method != "POST":
             return False
-        return path.rstrip("/") in _API_LIMITED or path.startswith(self.gradio_path + "/")
+        return (
+            path.rstrip("/") in _API_LIMITED
+            or path.startswith(("/api/feedback/", self.gradio_path + "/"))  # comments too
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
