@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import signal
 import subprocess
@@ -93,7 +94,7 @@ def test_running_pipeline_picks_up_a_new_index(
     build_index(settings, embedder=embedder)
     results: list[bool] = []
     threads = [
-        threading.Thread(target=lambda: results.append(pipeline.reload_if_stale()))
+        threading.Thread(target=lambda: results.append(pipeline.reload_if_stale(wait=True)))
         for _ in range(4)
     ]
     for thread in threads:
@@ -103,6 +104,58 @@ def test_running_pipeline_picks_up_a_new_index(
     assert sorted(results) == [False, False, False, True]  # one reload, however many ask
     assert "Vienna" in pipeline.ask("Where did the Better Order Project meet?").answer
     assert pipeline.reload_if_stale() is False
+
+
+def open_files(folder: Path) -> list[str]:
+    """This process's open files under ``folder`` (deleted ones included)."""
+    fds = Path("/proc/self/fd")
+    links = []
+    for fd in fds.iterdir():
+        try:
+            links.append(str(fd.readlink()))
+        except OSError:  # closed meanwhile
+            continue
+    return [link for link in links if link.startswith(str(folder))]
+
+
+def test_reload_loads_beside_the_old_index_and_closes_it(
+    corpus_copy: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    settings = make_settings(corpus_copy)
+    root = settings.index.index_path()
+    build_index(settings, embedder=embedder)
+    pipeline = Pipeline.from_settings(settings, embedder=embedder)
+    extra = corpus_copy / "corpus" / "extra.md"
+    question = "Where did the Better Order Project meet?"
+    counts: list[tuple[int, int, int]] = []
+    try:
+        for month in ["March", "April", "May", "June", "July", "August"]:
+            extra.write_text(VIENNA.replace("March", month), "utf-8")
+            build_index(settings, embedder=embedder)
+            before = pipeline.store.path
+            # The request that notices the new index does not wait for it: it is answered
+            # from the old one while the new one loads in the background.
+            assert pipeline.reload_if_stale() is False
+            running = pipeline.retriever  # a question in flight holds the old index
+            assert pipeline.store.path == before or month == "March"
+            pipeline.wait_for_reload()
+            assert pipeline.store.path != before
+            assert month in pipeline.ask(question).answer
+            assert running.retrieve(question).results  # still usable while held
+            assert any(p.startswith(str(before)) for p in open_files(root))
+            del running
+            gc.collect()
+            # Once no question uses it, the old version's files are closed.
+            assert not [p for p in open_files(root) if p.startswith(str(before))]
+            counts.append(
+                (len(open_files(Path("/"))), threading.active_count(), len(open_files(root)))
+            )
+    finally:
+        pipeline.close()
+    first, last = counts[1], counts[-1]  # after the first swap: steady state
+    assert last[0] <= first[0] * 1.1 and last[1] <= first[1] * 1.1, counts
+    assert last[2] <= first[2] * 1.25, counts  # Chroma opens some segment files lazily
+    assert not open_files(root)  # close() released the serving version too
 
 
 def test_killed_ingest_leaves_the_previous_index_serving(

@@ -25,7 +25,8 @@ from orderbot.errors import ConfigError
 
 # Bump when the chunk format or stored metadata changes: old indexes are then rebuilt.
 # v4: documents are scanned for prompt injections at ingest (quarantine).
-INDEX_SCHEMA_VERSION = 4
+# v5: sentence vectors stored with each version.
+INDEX_SCHEMA_VERSION = 5
 
 
 class IndexSettings(BaseModel):

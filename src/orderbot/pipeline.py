@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
+import weakref
 from collections.abc import Iterator, Sequence
 
 from orderbot.chat import Turn, standalone_question
@@ -12,11 +14,14 @@ from orderbot.config import Settings
 from orderbot.generate import Generator, check_backend, make_generator
 from orderbot.index import versions
 from orderbot.index.embedder import Embedder, load_embedder
+from orderbot.index.sentences import StoredSentenceEmbedder
 from orderbot.index.store import ChunkStore
 from orderbot.ingest.sentences import split_sentences
 from orderbot.models import Answer, Context, Generation, StreamEvent, Timings
 from orderbot.question import check_question
 from orderbot.retrieve import HybridRetriever
+
+log = logging.getLogger(__name__)
 
 
 class Pipeline:
@@ -32,9 +37,13 @@ class Pipeline:
         self.retriever = retriever
         self.generator = generator
         self.manifest = store.read_manifest()
-        stamp = versions.pointer_stamp(settings.index.index_path())
+        root = settings.index.index_path()
+        stamp = versions.pointer_stamp(root)
         # Only a stamp naming this very store: one published while it opened is stale.
-        self._stamp = stamp if stamp and versions.stamp_names(stamp, store.path.name) else None
+        current = versions.current_version(root) if stamp else None
+        self._stamp = stamp if current is not None and current.name == store.path.name else None
+        self._failed: versions.Stamp | None = None
+        # Held by whoever loads a new index (a background thread, or a waiting caller).
         self._reload_lock = threading.Lock()
 
     @classmethod
@@ -45,35 +54,90 @@ class Pipeline:
         embedder: Embedder | None = None,
         generator: Generator | None = None,
     ) -> Pipeline:
+        """The pipeline over the serving index. The retriever and the generator get a
+        ``StoredSentenceEmbedder``: the sentence vectors stored at ingest, the model
+        only for texts the index does not hold (the question)."""
         if generator is None:
             check_backend(settings.generation.backend)  # fail before loading any model
         store = ChunkStore.open(settings.index.index_path())
-        embedder = embedder or load_embedder(
-            settings.index.embedding_model, settings.index.embed_batch_size
-        )
-        retriever = HybridRetriever(store, embedder, settings.retrieval)
-        return cls(
-            settings, store, retriever, generator or make_generator(settings.generation, embedder)
-        )
+        try:
+            model = embedder or load_embedder(
+                settings.index.embedding_model, settings.index.embed_batch_size
+            )
+            if not isinstance(model, StoredSentenceEmbedder):
+                model = StoredSentenceEmbedder(model, store.sentences)
+            retriever = HybridRetriever(store, model, settings.retrieval)
+            generator = generator or make_generator(settings.generation, model)
+        except BaseException:
+            store.close()
+            raise
+        return cls(settings, store, retriever, generator)
 
-    def reload_if_stale(self) -> bool:
-        """Switch to a newer index if an ingest has published one; True if it did.
+    def reload_if_stale(self, *, wait: bool = False) -> bool:
+        """Pick up a newer index if an ingest has published one.
 
-        Cheap when nothing changed (one small file read), so a server calls it before
-        each request. Thread-safe: a request already running finishes on the store it
-        started with; later ones use the new one."""
-        root = self.settings.index.index_path()
-        if versions.pointer_stamp(root) == self._stamp:
+        The check is one ``stat`` of the pointer, so a server calls this before each
+        request. A new index is loaded beside the serving one in a background thread
+        (opening it and building BM25 take seconds at 10,000 chunks) and swapped in when
+        ready; requests meanwhile, and any request already running, answer from the old
+        one, which is closed once no request uses it. Returns at once (False) unless
+        ``wait``: then it loads the new index itself, or waits for the load under way,
+        and returns True if this call switched. Thread-safe: one load per new index."""
+        stamp = versions.pointer_stamp(self.settings.index.index_path())
+        if stamp == self._stamp or (stamp == self._failed and not wait):
             return False
+        if wait:
+            with self._reload_lock:
+                return self._reload()
+        if self._reload_lock.acquire(blocking=False):
+            threading.Thread(target=self._reload_in_background, name="orderbot-reload").start()
+        return False
+
+    def wait_for_reload(self) -> None:
+        """Wait until a background load, if one is running, has finished."""
         with self._reload_lock:
-            stamp = versions.pointer_stamp(root)
-            if stamp == self._stamp:
-                return False
-            store = ChunkStore.open(root)
-            retriever = HybridRetriever(store, self.retriever.embedder, self.settings.retrieval)
-            self.store, self.retriever, self.manifest = store, retriever, store.read_manifest()
+            pass
+
+    def close(self) -> None:
+        """Close the serving store (the pipeline is unusable afterwards)."""
+        self.wait_for_reload()
+        self.store.close()
+
+    def _reload_in_background(self) -> None:
+        try:
+            self._reload()
+        except Exception:  # keep serving the old index; retried when the pointer changes
+            log.exception("could not load the new index; still serving %s", self.store.path)
+        finally:
+            self._reload_lock.release()
+
+    def _reload(self) -> bool:
+        """Load the published index and swap it in (the caller holds ``_reload_lock``)."""
+        root = self.settings.index.index_path()
+        stamp = versions.pointer_stamp(root)  # before reading the pointer: never too new
+        if stamp == self._stamp:
+            return False
+        current = versions.current_version(root)
+        if current is not None and current.name == self.store.path.name:
             self._stamp = stamp
-            return True
+            return False
+        self._failed = stamp
+        store = ChunkStore.open(root)
+        try:
+            embedder = self.retriever.embedder
+            retriever = HybridRetriever(store, embedder, self.settings.retrieval)
+            manifest = store.read_manifest()
+        except BaseException:
+            store.close()
+            raise
+        old_store, old_retriever = self.store, self.retriever
+        if isinstance(embedder, StoredSentenceEmbedder):
+            embedder.table = store.sentences  # same vectors for the same text in any version
+        self.store, self.retriever, self.manifest = store, retriever, manifest
+        self._stamp, self._failed = stamp, None
+        # The old store is closed when the last question holding its retriever is done.
+        weakref.finalize(old_retriever, old_store.close)
+        return True
 
     @property
     def documents(self) -> list[str]:

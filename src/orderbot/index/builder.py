@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -23,6 +24,7 @@ from pydantic import BaseModel, Field
 from orderbot.config import Settings
 from orderbot.index import versions
 from orderbot.index.embedder import Embedder, load_embedder
+from orderbot.index.sentences import embed_sentences
 from orderbot.index.store import ChunkStore, DocumentEntry, Manifest, now_iso
 from orderbot.ingest import FileProblem, chunk_document, load_corpus
 from orderbot.ingest.corpus import corpus_files, doc_id_for, file_hash
@@ -120,12 +122,22 @@ def _build(
         manifest = old.read_manifest()
         return report(old.path.name, manifest.chunks, len(manifest.documents))
 
-    new = ChunkStore.create(versions.new_version(root))
+    # Load the model beside the file copy and the deletions, and only if it is needed.
+    model = _ModelLoader(settings, embedder) if todo else None
+    base = None
+    if old is not None:
+        base = old.path
+        old.close()  # only its files are copied; the serving version is never written to
+    new = ChunkStore.create(versions.new_version(root, copy_of=base))
     try:
-        if old is not None:
-            new.copy_from(old, keep + reuse)
-        _embed(settings, new, todo, embedder, on_progress)
-        entries = _entries(new.chunks(), loaded.documents, before, carried, hashes)
+        changed = {c.id for c in todo}
+        new.delete([i for i in stored if i not in fresh or i in changed])
+        new.sentences.keep_only(keep + reuse + list(changed))  # changed: replaced below
+        _embed(settings, new, todo, model, on_progress)
+        counts: dict[str, int] = {}
+        for doc_id in [stored[i][0] for i in keep + reuse] + [c.doc_id for c in todo]:
+            counts[doc_id] = counts.get(doc_id, 0) + 1
+        entries = _entries(counts, loaded.documents, before, carried, hashes)
         new.write_manifest(
             Manifest(
                 index_name=settings.index.index_name(),
@@ -135,46 +147,69 @@ def _build(
                 quarantined=loaded.quarantined,
             )
         )
-        count = new.count()
+        count = sum(counts.values())
     finally:
         new.close()
+        if model is not None:
+            model.close()
     versions.publish(root, new.path)
     versions.clean(root)
     return report(new.path.name, count, len(entries))
+
+
+class _ModelLoader:
+    """The embedding model, loading in a thread from the moment an ingest knows it has
+    something to embed (loading it takes seconds; copying the old version meanwhile)."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None) -> None:
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="orderbot-model")
+        self._future: Future[Embedder] | None = None
+        self._embedder = embedder
+        if embedder is None:
+            index = settings.index
+            self._future = self._pool.submit(
+                load_embedder, index.embedding_model, index.embed_batch_size
+            )
+
+    def get(self) -> Embedder:
+        if self._embedder is None and self._future is not None:
+            self._embedder = self._future.result()
+        assert self._embedder is not None
+        return self._embedder
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True)
 
 
 def _embed(
     settings: Settings,
     store: ChunkStore,
     todo: list[Chunk],
-    embedder: Embedder | None,
+    model: _ModelLoader | None,
     on_progress: Progress | None,
 ) -> None:
+    """Embed the new or changed chunks and their sentences into ``store``."""
     if on_progress:
         on_progress(0, len(todo))
-    if not todo:
+    if not todo or model is None:
         return
-    embedder = embedder or load_embedder(
-        settings.index.embedding_model, settings.index.embed_batch_size
-    )
+    embedder = model.get()
     batch = settings.index.embed_batch_size * 4
     for start in range(0, len(todo), batch):
         part = todo[start : start + batch]
         store.add(part, embedder.embed([c.embed_text for c in part]))
+        embed_sentences(store.sentences, part, embedder)
         if on_progress:
             on_progress(start + len(part), len(todo))
 
 
 def _entries(
-    chunks: list[Chunk],
+    counts: dict[str, int],
     parsed: list[ParsedDocument],
     before: dict[str, DocumentEntry],
     carried: set[str],
     hashes: dict[str, str],
 ) -> list[DocumentEntry]:
-    counts: dict[str, int] = {}
-    for c in chunks:
-        counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
     entries = {d: before[d] for d in carried if d in counts}
     now = now_iso()
     for doc in parsed:

@@ -23,11 +23,12 @@ from pydantic import BaseModel, Field
 from orderbot.errors import IndexNotFoundError, OrderbotError
 from orderbot.index import versions
 from orderbot.index.embedder import Vectors
+from orderbot.index.sentences import SentenceTable
 from orderbot.ingest.quarantine import Quarantined
 from orderbot.models import Chunk
 
 COLLECTION = "orderbot-chunks"
-MANIFEST = "manifest.json"
+MANIFEST = versions.MANIFEST
 
 
 class DocumentEntry(BaseModel):
@@ -62,8 +63,12 @@ class Manifest(BaseModel):
 
 
 class ChunkStore:
-    def __init__(self, path: Path, client: Any, collection: Any) -> None:
+    """One version of the index: its chunks and vectors (Chroma) and the sentence vectors
+    of its chunks (``sentences``). Whoever opens one closes it."""
+
+    def __init__(self, path: Path, client: Any, collection: Any, sentences: SentenceTable) -> None:
         self.path = path
+        self.sentences = sentences
         self._client = client
         self._collection = collection
         self._vectors = ChromaVectorStore.from_collection(collection)
@@ -78,11 +83,12 @@ class ChunkStore:
 
     @classmethod
     def create(cls, path: Path) -> ChunkStore:
-        """An empty store in the new version folder ``path``."""
-        return cls._connect(path)
+        """A writable store in the new, unpublished version folder ``path`` (empty, or a
+        file-level copy of the serving version that the ingest then edits)."""
+        return cls._connect(path, writable=True)
 
     @classmethod
-    def _connect(cls, path: Path) -> ChunkStore:
+    def _connect(cls, path: Path, *, writable: bool = False) -> ChunkStore:
         try:
             client = chromadb.PersistentClient(
                 path=str(path), settings=ChromaSettings(anonymized_telemetry=False)
@@ -95,28 +101,15 @@ class ChunkStore:
                 f"cannot open the index at {path}: {exc}",
                 hint="delete the folder and run `orderbot ingest`",
             ) from exc
-        return cls(path, client, collection)
+        return cls(path, client, collection, SentenceTable(path, writable=writable))
 
     def close(self) -> None:
-        """Release Chroma's handles on the folder (the store is unusable afterwards)."""
+        """Release Chroma's and the sentence table's handles on the folder (the store is
+        unusable afterwards). Idempotent."""
+        self.sentences.close()
         close = getattr(self._client, "close", None)
         if close is not None:
             close()
-
-    def copy_from(self, other: ChunkStore, ids: Sequence[str], batch: int = 1000) -> None:
-        """Copy chunks with their stored vectors and metadata as they are."""
-        for start in range(0, len(ids), batch):
-            got = other._collection.get(
-                ids=list(ids[start : start + batch]),
-                include=["embeddings", "documents", "metadatas"],
-            )
-            if got["ids"]:
-                self._collection.add(
-                    ids=got["ids"],
-                    embeddings=got["embeddings"],
-                    documents=got["documents"],
-                    metadatas=got["metadatas"],
-                )
 
     def count(self) -> int:
         return int(self._collection.count())

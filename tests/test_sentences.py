@@ -1,0 +1,112 @@
+"""Sentence vectors stored at ingest: the answer path embeds only the question."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from orderbot.config import Settings
+from orderbot.generate.extractive import ExtractiveGenerator, split_units
+from orderbot.index import build_index
+from orderbot.index.embedder import SentenceTransformerEmbedder, Vectors
+from orderbot.index.sentences import StoredSentenceEmbedder, sentence_texts, text_key
+from orderbot.index.store import ChunkStore
+from orderbot.pipeline import Pipeline
+from tests.conftest import make_settings
+
+pytestmark = pytest.mark.slow
+
+QUESTIONS = [
+    "How many proposals are in the package?",
+    "What did Blinken tell Chinese officials?",
+    "Which variable covers artificial intelligence?",
+    "What is a good recipe for banana bread?",
+]
+
+
+class Recording:
+    """The real embedder, remembering every text it was asked to embed."""
+
+    def __init__(self, model: SentenceTransformerEmbedder) -> None:
+        self.model = model
+        self.name = model.name
+        self.texts: list[str] = []
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        self.texts += texts
+        return self.model.embed(texts)
+
+
+def test_every_scored_sentence_is_stored_at_ingest(
+    built: Settings, embedder: SentenceTransformerEmbedder
+) -> None:
+    store = ChunkStore.open(built.index.index_path())
+    try:
+        chunks = store.chunks()
+        texts = [t for c in chunks for t in sentence_texts(c)]
+        stored = store.sentences.get(text_key(t) for t in texts)
+        assert len(texts) > len(chunks) and set(stored) == {text_key(t) for t in texts}
+        assert store.sentences.chunks() == {c.id for c in chunks}
+        sample = texts[:: max(1, len(texts) // 8)]
+        expected = embedder.embed(sample)
+        got = np.stack([stored[text_key(t)] for t in sample])
+        np.testing.assert_allclose(got, expected, atol=1e-5)
+    finally:
+        store.close()
+
+
+def test_an_answer_embeds_only_the_question(
+    built: Settings, embedder: SentenceTransformerEmbedder, pipeline: Pipeline
+) -> None:
+    recording = Recording(embedder)
+    stored = StoredSentenceEmbedder(recording, pipeline.store.sentences)
+    passages = pipeline.retriever.retrieve(QUESTIONS[0]).results
+    units = split_units(passages)
+    embedder._cache.clear()
+    vectors = stored.embed([QUESTIONS[0], *(u.text for u in units)])
+    assert recording.texts == [QUESTIONS[0]] and len(vectors) == len(units) + 1
+    expected = embedder.embed([QUESTIONS[0], *(u.text for u in units)])
+    np.testing.assert_allclose(vectors, expected, atol=1e-5)  # batch padding: ~1e-7
+
+    # The same answers as embedding every sentence per question.
+    plain = Pipeline(built, pipeline.store, pipeline.retriever, ExtractiveGenerator(embedder))
+    for question in QUESTIONS:
+        assert pipeline.ask(question).answer == plain.ask(question).answer
+
+
+def test_carried_over_chunks_keep_their_sentence_vectors(
+    corpus_copy: Path, embedder: SentenceTransformerEmbedder
+) -> None:
+    settings = make_settings(corpus_copy)
+    build_index(settings, embedder=embedder)
+    extra = corpus_copy / "corpus" / "extra.md"
+    extra.write_text("# Extra note\n\nThe project met in Vienna. It met again in May.\n", "utf-8")
+    embedder._cache.clear()
+    recording = Recording(embedder)
+    report = build_index(settings, embedder=recording)  # type: ignore[arg-type]
+    # One new chunk: its text and its two sentences, nothing of the carried-over file.
+    assert report.embedded == 1
+    assert sorted(recording.texts) == [
+        "Introduction. The project met in Vienna. It met again in May.",  # the chunk
+        "It met again in May.",
+        "The project met in Vienna.",
+    ]
+
+    extra.write_text("# Extra note\n\nThe project met in Vienna. It met again in June.\n", "utf-8")
+    recording.texts.clear()
+    build_index(settings, embedder=recording)  # type: ignore[arg-type]
+    assert "The project met in Vienna." not in recording.texts  # an unchanged sentence
+    assert "It met again in June." in recording.texts
+
+    store = ChunkStore.open(settings.index.index_path())
+    try:
+        chunks = store.chunks()
+        assert store.sentences.chunks() == {c.id for c in chunks}
+        texts = [t for c in chunks for t in sentence_texts(c)]
+        assert set(store.sentences.get(text_key(t) for t in texts)) == {text_key(t) for t in texts}
+        assert not store.sentences.get([text_key("It met again in May.")])  # removed with its chunk
+    finally:
+        store.close()
