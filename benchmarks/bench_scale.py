@@ -314,11 +314,11 @@ def publishes(large: Path, tmp: Path, args: argparse.Namespace, port: int) -> No
         f"slowest request {args.window:.0f} s after a publish",
         f"median {pct(worst, 0.5):.0f} ms  max {max(worst):.0f} ms",
     )
-    rss = [f[0] for f in figures]
+    rss, files = figures[-1][0] / figures[1][0], figures[-1][1] / figures[1][1]
     say(
         f"server over {args.publishes} publishes (RSS MB/files/threads)",
         " → ".join(f"{r:.0f}/{o}/{t}" for r, o, t in figures[:: max(1, len(figures) // 5)])
-        + f"  (RSS last/after-first {rss[-1] / rss[1]:.2f}x, files {figures[-1][1] / figures[1][1]:.2f}x)",
+        + f"  (last/after the first: RSS {rss:.2f}x, files {files:.2f}x)",
     )
     say(
         f"re-ingest, 1 file changed, {full['chunks']} chunks",
