@@ -155,18 +155,26 @@ def large_index(args: argparse.Namespace, model: SentenceTransformerEmbedder) ->
     meta = folder / "build.json"
     if meta.is_file():
         return folder
-    shutil.rmtree(folder, ignore_errors=True)
-    write_corpus(folder / "corpus", args.chunks)
+    staging = folder / "staging"
+    if not staging.is_dir():
+        shutil.rmtree(folder, ignore_errors=True)
+        write_corpus(staging, args.chunks)
+        (folder / "corpus").mkdir()
     print(f"building the large index in {folder} (once; tens of minutes)", flush=True)
     started = load()
-
-    def progress(done: int, total: int) -> None:
-        if done % 512 == 0 or done == total:
-            print(f"  {done}/{total} chunks  [{load()}]", flush=True)
-
-    report = build_index(settings_for(folder), embedder=model, on_progress=progress)
+    settings = settings_for(folder)
+    seconds = 0.0
+    # In steps of ~500 chunks, each one published: a run killed midway keeps what it built.
+    files = sorted(staging.iterdir())
+    for start in range(0, len(files), 25):
+        for path in files[start : start + 25]:
+            path.rename(folder / "corpus" / path.name)
+        report = build_index(settings, embedder=model)
+        seconds += report.seconds
+        print(f"  {report.chunks} chunks  [{load()}]", flush=True)
+    staging.rmdir()
     meta.write_text(
-        json.dumps({"chunks": report.chunks, "seconds": report.seconds, "load": started}),
+        json.dumps({"chunks": report.chunks, "seconds": seconds, "load": started}),
         "utf-8",
     )
     return folder
