@@ -304,6 +304,7 @@ def test_conversation_survives_a_reload_until_cleared(page: Page, live: LiveServ
 def test_rating_comes_first_then_a_comment(page: Page, live: LiveServer) -> None:
     store = FeedbackStore(live.settings.server.data_dir)
     open_chat(page, live)
+    ask(page, FOOTNOTED)
     bot = ask(page, QUESTION)
     assert bot.get_by_label("Add a comment (optional)").count() == 0
     bot.get_by_role("button", name="No, this answer did not help").click()
@@ -316,6 +317,7 @@ def test_rating_comes_first_then_a_comment(page: Page, live: LiveServer) -> None
     last = [item for _, _, item in store.rows()][-1]
     assert last.rating == "down" and last.comment == "It missed the categories"
     assert last.question == QUESTION and last.citations
+    assert [t.content for t in last.history][:1] == [FOOTNOTED]  # what came before it
 
 
 def test_markup_in_a_question_is_shown_as_text(page: Page, live: LiveServer) -> None:

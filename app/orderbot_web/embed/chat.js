@@ -108,9 +108,14 @@
     });
     if (turns.length) scrollToTurn(turns[turns.length - 1]);
   }
-  function history() {
+  function historyBefore(turn) {
+    var i = turns.indexOf(turn);
+    return historyOf(i < 0 ? turns : turns.slice(0, i));
+  }
+  function history() { return historyOf(turns); }
+  function historyOf(list) {
     var out = [];
-    turns.forEach(function (t) {
+    list.forEach(function (t) {
       if (t.answer) {
         out.push({ role: "user", content: t.question },
                  { role: "assistant", content: t.answer.answer });
@@ -407,6 +412,12 @@
     pop.style.setProperty("width", width + "px");
     pop.style.setProperty("left", left + "px");
     pop.style.setProperty("top", (at.bottom - frame.top + 2) + "px");
+    // Above the marker when there is no room below it in the visible part of the log.
+    var view = log.getBoundingClientRect();
+    var height = pop.offsetHeight;
+    if (at.bottom + height > view.bottom && at.top - height - 4 > view.top) {
+      pop.style.setProperty("top", (at.top - frame.top - height - 2) + "px");
+    }
   }
   function hide(pop, a) {
     pop.hidden = true;
@@ -475,7 +486,7 @@
       fetch("/api/feedback", {
         method: "POST", headers: { "Content-Type": "application/json" },
         body: JSON.stringify({ rating: value, question: answer.question, answer: answer.answer,
-          refused: answer.refused, citations: answer.citations, history: [] })
+          refused: answer.refused, citations: answer.citations, history: historyBefore(turn) })
       }).then(function (r) {
         if (!r.ok) throw new Error(String(r.status));
         return r.json();
@@ -515,6 +526,7 @@
       if (!text) {
         note.textContent = "Write a comment first; the rating is already saved.";
         field.focus();
+        note.scrollIntoView({ block: "nearest" });
         return;
       }
       sendNote.disabled = true;
