@@ -361,3 +361,68 @@ def test_feedback_the_evaluation_would_refuse_is_not_kept(live: LiveServer) -> N
         assert response.status_code == 400 and response.json()["error"] == "bad_question"
         response = client.post("/api/feedback", json={**payload, "question": "a\x00b"})
         assert response.status_code == 400
+
+
+# 7. The serving version is never written to ------------------------------------------------
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[str, int]]:
+    import hashlib
+
+    return {
+        str(p.relative_to(folder)): (
+            hashlib.sha256(p.read_bytes()).hexdigest(),
+            p.stat().st_mtime_ns,
+        )
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.slow
+def test_readers_and_an_ingest_never_write_to_the_serving_version(
+    corpus_copy: Path, embedder: object
+) -> None:
+    import tempfile
+    import threading
+
+    from orderbot.index import build_index, versions
+    from orderbot.index.store import ChunkStore
+    from tests.conftest import make_settings
+
+    settings = make_settings(corpus_copy)
+    build_index(settings, embedder=embedder)  # type: ignore[arg-type]
+    root = settings.index.index_path()
+    serving = versions.current_version(root)
+    assert serving is not None
+    before = _snapshot(serving)
+    scratch = {p.name for p in Path(tempfile.gettempdir()).glob("orderbot-index-*")}
+
+    pipeline = Pipeline.from_settings(settings, embedder=embedder)  # type: ignore[arg-type]
+    answers: list[str] = []
+
+    def ask() -> None:
+        for _ in range(3):
+            answers.append(pipeline.ask(QUESTION).answer)
+
+    readers = [threading.Thread(target=ask) for _ in range(2)]
+    for reader in readers:
+        reader.start()
+    (corpus_copy / "corpus" / "retreat.md").write_text(
+        "# Retreat notes\n\nThe 2025 retreat was hosted in Reykjavik.\n", "utf-8"
+    )
+    build_index(settings, embedder=embedder)  # type: ignore[arg-type]  # while they read
+    for reader in readers:
+        reader.join()
+    store = ChunkStore.open(root)  # the new version, by another reader
+    store.count()
+    store.close()
+    assert len(answers) == 6 and all("20 proposals" in a for a in answers)
+    assert _snapshot(serving) == before  # not a byte, not a timestamp
+    assert (
+        pipeline.reload_if_stale(wait=True)
+        and "Reykjavik" in pipeline.ask("Where was the 2025 retreat hosted?").answer
+    )
+    pipeline.close()
+    left = {p.name for p in Path(tempfile.gettempdir()).glob("orderbot-index-*")} - scratch
+    assert left == set()  # every private copy went with its store

@@ -8,6 +8,9 @@ the one the pointer names, ``ChunkStore.create`` a new one that an ingest fills.
 
 from __future__ import annotations
 
+import shutil
+import tempfile
+import weakref
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +24,7 @@ from pydantic import BaseModel, Field
 from orderbot.errors import IndexNotFoundError, OrderbotError
 from orderbot.index import versions
 from orderbot.index.embedder import Vectors
+from orderbot.index.sentences import FILE as SENTENCES_FILE
 from orderbot.index.sentences import SentenceTable
 from orderbot.ingest.quarantine import Quarantined
 from orderbot.models import Chunk
@@ -67,17 +71,39 @@ class ChunkStore:
     def __init__(self, path: Path, client: Any, collection: Any, sentences: SentenceTable) -> None:
         self.path = path
         self.sentences = sentences
+        self._scratch: weakref.finalize[Any, Any] | None = None
         self._client = client
         self._collection = collection
         self._count: int | None = None  # a serving version never changes: counted once
 
     @classmethod
     def open(cls, path: Path) -> ChunkStore:
-        """The serving version of the index folder ``path``."""
+        """The serving version of the index folder ``path``, read from a private copy.
+
+        Chroma writes to its folder whenever a client opens it (its SQLite database, and
+        the HNSW files as it applies its write-ahead log), and two processes doing so at
+        once could damage it. So the serving version is copied to a temporary folder
+        that only this store uses, and removed when the store is closed or collected:
+        the serving version itself is never written to."""
         current = versions.current_version(path)
         if current is None or not (current / MANIFEST).is_file():
             raise IndexNotFoundError(f"no index at {path}", hint="build it with `orderbot ingest`")
-        return cls._connect(current)
+        scratch = Path(tempfile.mkdtemp(prefix="orderbot-index-"))
+        try:
+            # Chroma's files only: the sentence table opens read-only where it is.
+            skip = shutil.ignore_patterns(SENTENCES_FILE, MANIFEST)
+            shutil.copytree(current, scratch, dirs_exist_ok=True, ignore=skip)
+            store = cls._connect(scratch)
+        except (OSError, OrderbotError) as exc:
+            shutil.rmtree(scratch, ignore_errors=True)
+            if isinstance(exc, OrderbotError):
+                raise
+            raise OrderbotError(f"cannot read the index at {current}: {exc}") from exc
+        store.sentences.close()
+        store.sentences = SentenceTable(current, writable=False)
+        store.path = current  # the manifest and the version's name are read from here
+        store._scratch = weakref.finalize(store, shutil.rmtree, scratch, ignore_errors=True)
+        return store
 
     @classmethod
     def create(cls, path: Path) -> ChunkStore:
@@ -108,6 +134,8 @@ class ChunkStore:
         close = getattr(self._client, "close", None)
         if close is not None:
             close()
+        if self._scratch is not None:
+            self._scratch()  # the private copy of a serving version
 
     def count(self) -> int:
         if self._count is None or self.sentences.writable:
