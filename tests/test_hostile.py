@@ -426,3 +426,13 @@ def test_readers_and_an_ingest_never_write_to_the_serving_version(
     pipeline.close()
     left = {p.name for p in Path(tempfile.gettempdir()).glob("orderbot-index-*")} - scratch
     assert left == set()  # every private copy went with its store
+
+
+def test_readme_security_section_names_what_is_not_trusted() -> None:
+    from tests.conftest import ROOT
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    section = readme.split("## Security\n")[1].split("\n## ")[0]
+    for subject in ("X-Forwarded-For", "Uploads", "Feedback", "Corpus files", "Questions"):
+        assert subject in section, subject
+    assert "trusted_proxies" in section and "quarantined" in section
