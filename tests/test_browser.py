@@ -339,7 +339,10 @@ def stream_pipeline(built: Settings, embedder: object) -> Pipeline:
     if cache := os.environ.get("STREAM_TEST_MODEL_CACHE"):
         generation["model_cache"] = cache
     settings = load_settings(**built.model_dump(exclude={"generation"}), generation=generation)
-    return Pipeline.from_settings(settings, embedder=embedder)  # type: ignore[arg-type]
+    pipeline = Pipeline.from_settings(settings, embedder=embedder)  # type: ignore[arg-type]
+    if backend != "extractive":  # a model that is not installed would fall back silently
+        assert pipeline.generator.name != "extractive", f"{backend} is not installed"
+    return pipeline
 
 
 WATCH = """() => {
