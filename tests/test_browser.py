@@ -47,6 +47,8 @@ DOCS = ROOT / "docs"
 QUESTION = "How many proposals are in the package?"
 FOOTNOTED = "What did Blinken tell Chinese officials?"
 OFF_TOPIC = "What is the best recipe for lasagna?"
+# Close to the report, but it gives no figure: a model is tempted to invent one.
+NEAR_MISS = "How many dollars does the report budget for its 20 proposals?"
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script> proposals?'
 MARKDOWN = "**bold** [link](javascript:alert(1)) proposals?"
 TIMEOUT = 30_000
@@ -359,7 +361,7 @@ WATCH = """() => {
 
 
 @pytest.mark.parametrize("path", ["/chat/", "/embed/chat"])
-@pytest.mark.parametrize("question", [OFF_TOPIC, QUESTION])
+@pytest.mark.parametrize("question", [OFF_TOPIC, NEAR_MISS, QUESTION])
 def test_a_streamed_answer_shows_only_checked_text(
     browser: Any,
     built: Settings,
