@@ -5,19 +5,31 @@ server that is down or hangs answering with a clear error in seconds, then recov
 from __future__ import annotations
 
 import os
+import secrets
 import signal
+import socket
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
+import httpx
 import pytest
 
-from orderbot.config import IndexSettings
+from orderbot.config import IndexSettings, Settings
 from orderbot.errors import IndexNotFoundError, OrderbotError
+from orderbot.index import build_index
 from orderbot.index.chroma_server import IndexUnavailableError, RemoteIndex
+from orderbot.index.embedder import SentenceTransformerEmbedder
 from orderbot.index.store import Manifest
 from orderbot.models import Chunk
+from orderbot.pipeline import Pipeline
+from tests.conftest import make_settings
 from tests.services import ChromaServer
+from tests.web import LiveServer, server_settings
+
+QUESTION = "How many proposals are in the package?"
+VIENNA = "# Extra note\n\nThe Better Order Project met in Vienna in March to agree a workplan.\n"
 
 pytestmark = pytest.mark.slow
 
@@ -127,3 +139,91 @@ def test_a_server_down_or_hanging_is_a_quick_clear_error_then_recovers(
     finally:
         chroma.start()
     assert index.open().count() == 3  # the same client object, once the server is back
+
+
+def test_a_lock_left_by_a_killed_ingest_is_taken_over(index: RemoteIndex) -> None:
+    # A pid above Linux's largest (2**22): no process has it.
+    index.client.create_collection(
+        f"{index.name}--lock",
+        embedding_function=None,
+        metadata={"since": time.time(), "host": socket.gethostname(), "pid": 2**22 + 1},
+    )
+    with index.lock():  # the holder is gone: taken over at once
+        pass
+
+
+# The whole server on a Chroma-server index: ingest, answers, outages, new versions.
+
+
+@pytest.fixture
+def remote_settings(
+    chroma: ChromaServer, corpus_copy: Path, embedder: SentenceTransformerEmbedder
+) -> Settings:
+    settings = make_settings(
+        corpus_copy,
+        index={
+            "chroma_host": "127.0.0.1",
+            "chroma_port": chroma.port,
+            "chroma_timeout": 2.0,
+            "chunk_size": 150 + secrets.randbelow(50),  # an index name of its own
+        },
+    )
+    build_index(settings, embedder=embedder)
+    return settings
+
+
+def test_replicas_answer_from_the_server_and_say_clearly_when_it_is_away(
+    remote_settings: Settings,
+    chroma: ChromaServer,
+    embedder: SentenceTransformerEmbedder,
+    tmp_path: Path,
+) -> None:
+    assert not remote_settings.index.index_path().exists()  # nothing on this disk
+    pipeline = Pipeline.from_settings(remote_settings, embedder=embedder)
+    settings = server_settings(remote_settings, tmp_path / "data")
+    with LiveServer(settings, pipeline) as server, httpx.Client(base_url=server.url) as http:
+        assert http.get("/api/health").json()["status"] == "ok"
+        answer = http.post("/api/ask", json={"question": QUESTION}, timeout=30).json()
+        assert answer["citations"] and not answer["refused"]
+
+        chroma.stop()
+        try:
+            time.sleep(1.1)  # the pointer is polled at most once a second
+            started = time.monotonic()
+            health = http.get("/api/health", timeout=30)
+            assert health.status_code == 503 and health.json()["status"] == "index_unavailable"
+            down = http.post("/api/ask", json={"question": QUESTION}, timeout=30)
+            assert down.status_code == 503 and down.json()["error"] == "index_unavailable"
+            assert "index server" in down.json()["detail"]
+            stream = http.post("/api/ask/stream", json={"question": QUESTION}, timeout=30)
+            assert "event: error" in stream.text and "index_unavailable" in stream.text
+            assert time.monotonic() - started < 15
+        finally:
+            chroma.start()
+        time.sleep(1.1)
+        assert http.get("/api/health").json()["status"] == "ok"  # back on its own
+        again = http.post("/api/ask", json={"question": QUESTION}, timeout=30)
+        assert again.status_code == 200 and again.json()["answer"] == answer["answer"]
+
+        assert chroma.process is not None
+        os.kill(chroma.process.pid, signal.SIGSTOP)  # slow: answers nothing
+        try:
+            started = time.monotonic()
+            hung = http.post("/api/ask", json={"question": QUESTION}, timeout=60)
+            assert hung.status_code == 503 and time.monotonic() - started < 10
+        finally:
+            os.kill(chroma.process.pid, signal.SIGCONT)
+        assert http.post("/api/ask", json={"question": QUESTION}, timeout=30).status_code == 200
+
+        # A new version, published by an ingest elsewhere, is picked up without a restart.
+        (remote_settings.corpus_dir / "extra.md").write_text(VIENNA, "utf-8")
+        report = build_index(remote_settings, embedder=embedder)
+        assert report.documents == 2
+        deadline = time.monotonic() + 30
+        while http.get("/api/health").json()["chunks"] != report.chunks:
+            assert time.monotonic() < deadline, "the new version was not picked up"
+            time.sleep(0.3)
+        met = http.post("/api/ask", json={"question": "Where did the project meet?"}).json()
+        assert any("Vienna" in c["quote"] for c in met["citations"])
+        assert len(RemoteIndex(remote_settings.index).versions()) == 2  # current, previous
+    pipeline.close()

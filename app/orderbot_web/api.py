@@ -14,14 +14,14 @@ from collections.abc import AsyncIterator, Iterator
 import anyio
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from orderbot import __version__
 from orderbot.chat import Turn
-from orderbot.errors import OrderbotError, QuestionError
+from orderbot.errors import IndexUnavailableError, OrderbotError, QuestionError
 from orderbot.models import Answer, StreamEvent
 from orderbot.pipeline import Pipeline
 from orderbot_web.feedback import Feedback, FeedbackError, FeedbackStore
@@ -132,6 +132,8 @@ async def ask(body: AskRequest, request: Request) -> Answer:
     question = _checked(pipeline, body)
     try:
         answer = await run_in_threadpool(pipeline.ask, question, body.history)
+    except IndexUnavailableError as exc:
+        raise _index_down(exc) from exc
     except OrderbotError as exc:
         raise ApiProblem(400, "bad_question", str(exc)) from exc
     log_refusal(answer)
@@ -165,7 +167,8 @@ async def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
                     log_refusal(event.answer)
                     yield _sse("answer", event.answer.model_dump_json())
         except OrderbotError as exc:
-            yield _sse("error", ApiError(error="failed", detail=str(exc)).model_dump_json())
+            code = "index_unavailable" if isinstance(exc, IndexUnavailableError) else "failed"
+            yield _sse("error", ApiError(error=code, detail=str(exc)).model_dump_json())
         except Exception:  # the 200 has been sent: the client still gets a clean ending
             errors.exception("streamed answer failed")
             detail = "the answer failed on the server; try again"
@@ -186,12 +189,27 @@ def _sse(event: str, data: str) -> str:
     return f"event: {event}\ndata: {data}\n\n"
 
 
-@router.get("/health", response_model=Health)
-async def health(request: Request) -> Health:
-    """The index (documents, chunks), the generator and the version."""
+def _index_down(exc: IndexUnavailableError) -> ApiProblem:
+    return ApiProblem(503, "index_unavailable", str(exc), {"Retry-After": "5"})
+
+
+@router.get(
+    "/health",
+    response_model=Health,
+    responses={503: {"model": Health, "description": "The index server is unavailable."}},
+)
+async def health(request: Request, response: Response) -> Health:
+    """The index (documents, chunks), the generator and the version; 503 with status
+    ``index_unavailable`` while the index server (Chroma) cannot be reached."""
     pipeline = _pipeline(request)
+    status = "ok"
+    try:
+        await run_in_threadpool(pipeline.location.stamp)
+    except IndexUnavailableError:
+        status = "index_unavailable"
+        response.status_code = 503
     return Health(
-        status="ok",
+        status=status,
         version=__version__,
         generator=pipeline.generator.name,
         documents=pipeline.documents,

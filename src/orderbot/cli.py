@@ -121,11 +121,11 @@ def corpus_list(
     """List the indexed documents (chunks, pages, source, dates) and the quarantined ones."""
     if ctx.invoked_subcommand is not None:
         return
-    from orderbot.index.store import ChunkStore
+    from orderbot.index.location import index_location
 
     settings = _settings()
     with _errors():
-        store = ChunkStore.open(settings.index.index_path())
+        store = index_location(settings.index).open()
         manifest = store.read_manifest()
     if json_:
         sys.stdout.write(manifest.model_dump_json() + "\n")

@@ -31,6 +31,10 @@ class IndexNotFoundError(OrderbotError):
     """No index has been built for the current settings."""
 
 
+class IndexUnavailableError(OrderbotError):
+    """The index server (Chroma) cannot be reached or does not answer in time."""
+
+
 class ModelError(OrderbotError):
     """A model that cannot be found or loaded."""
 

@@ -7,13 +7,14 @@ import re
 import threading
 import time
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Hashable, Iterator, Sequence
 
 from orderbot.chat import Turn, standalone_question
 from orderbot.config import Settings
+from orderbot.errors import IndexUnavailableError
 from orderbot.generate import Generator, check_backend, make_generator
-from orderbot.index import versions
 from orderbot.index.embedder import Embedder, load_embedder
+from orderbot.index.location import index_location
 from orderbot.index.sentences import StoredSentenceEmbedder
 from orderbot.index.store import ChunkStore
 from orderbot.ingest.sentences import split_sentences
@@ -37,12 +38,12 @@ class Pipeline:
         self.retriever = retriever
         self.generator = generator
         self.manifest = store.read_manifest()
-        root = settings.index.index_path()
-        stamp = versions.pointer_stamp(root)
+        self.location = index_location(settings.index)  # a folder, or a Chroma server
+        stamp = self.location.stamp()
         # Only a stamp naming this very store: one published while it opened is stale.
-        current = versions.current_version(root) if stamp else None
-        self._stamp = stamp if current is not None and current.name == store.path.name else None
-        self._failed: versions.Stamp | None = None
+        current = self.location.current_name() if stamp else None
+        self._stamp = stamp if current == store.path.name else None
+        self._failed: Hashable | None = None
         # Held by whoever loads a new index (a background thread, or a waiting caller).
         self._reload_lock = threading.Lock()
 
@@ -59,7 +60,7 @@ class Pipeline:
         only for texts the index does not hold (the question)."""
         if generator is None:
             check_backend(settings.generation.backend)  # fail before loading any model
-        store = ChunkStore.open(settings.index.index_path())
+        store = index_location(settings.index).open()
         try:
             model = embedder or load_embedder(
                 settings.index.embedding_model, settings.index.embed_batch_size
@@ -83,7 +84,11 @@ class Pipeline:
         one, which is closed once no request uses it. Returns at once (False) unless
         ``wait``: then it loads the new index itself, or waits for the load under way,
         and returns True if this call switched. Thread-safe: one load per new index."""
-        stamp = versions.pointer_stamp(self.settings.index.index_path())
+        try:
+            stamp = self.location.stamp()
+        except IndexUnavailableError as exc:  # the question in hand will say so (503)
+            log.warning("cannot check for a new index: %s", exc)
+            return False
         if stamp == self._stamp or (stamp == self._failed and not wait):
             return False
         if wait:
@@ -113,16 +118,14 @@ class Pipeline:
 
     def _reload(self) -> bool:
         """Load the published index and swap it in (the caller holds ``_reload_lock``)."""
-        root = self.settings.index.index_path()
-        stamp = versions.pointer_stamp(root)  # before reading the pointer: never too new
+        stamp = self.location.stamp()  # before reading the pointer: never too new
         if stamp == self._stamp:
             return False
-        current = versions.current_version(root)
-        if current is not None and current.name == self.store.path.name:
+        if self.location.current_name() == self.store.path.name:
             self._stamp = stamp
             return False
         self._failed = stamp
-        store = ChunkStore.open(root)
+        store = self.location.open()
         try:
             embedder = self.retriever.embedder
             retriever = HybridRetriever(store, embedder, self.settings.retrieval)

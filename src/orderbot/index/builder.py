@@ -22,8 +22,8 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from orderbot.config import Settings
-from orderbot.index import versions
 from orderbot.index.embedder import Embedder, load_embedder
+from orderbot.index.location import IndexLocation, index_location
 from orderbot.index.sentences import embed_sentences
 from orderbot.index.store import ChunkStore, DocumentEntry, Manifest, now_iso
 from orderbot.ingest import FileProblem, chunk_document, load_corpus
@@ -57,10 +57,10 @@ def build_index(
     on_progress: Progress | None = None,
 ) -> IngestReport:
     started = time.perf_counter()
-    root = settings.index.index_path()
-    with versions.ingest_lock(root):
-        versions.clean(root)  # what a killed ingest left behind
-        old = ChunkStore.open(root) if versions.current_version(root) else None
+    root = index_location(settings.index)  # a folder, or a Chroma server
+    with root.lock():
+        root.clean()  # what a killed ingest left behind
+        old = root.open() if root.current_name() else None
         try:
             return _build(settings, root, old, embedder, on_progress, started)
         finally:
@@ -70,7 +70,7 @@ def build_index(
 
 def _build(
     settings: Settings,
-    root: Path,
+    root: IndexLocation,
     old: ChunkStore | None,
     embedder: Embedder | None,
     on_progress: Progress | None,
@@ -124,11 +124,8 @@ def _build(
 
     # Load the model beside the file copy and the deletions, and only if it is needed.
     model = _ModelLoader(settings, embedder) if todo else None
-    base = None
-    if old is not None:
-        base = old.path
-        old.close()  # only its files are copied; the serving version is never written to
-    new = ChunkStore.create(versions.new_version(root, copy_of=base))
+    # A copy of the serving version, which is never written to (a folder copy closes it).
+    new = root.create(copy_of=old)
     try:
         changed = {c.id for c in todo}
         new.delete([i for i in stored if i not in fresh or i in changed])
@@ -152,8 +149,8 @@ def _build(
         new.close()
         if model is not None:
             model.close()
-    versions.publish(root, new.path)
-    versions.clean(root)
+    root.publish(new)
+    root.clean()
     return report(new.path.name, count, len(entries))
 
 

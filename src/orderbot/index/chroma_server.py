@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import socket
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
@@ -33,17 +34,17 @@ import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from orderbot.config import IndexSettings
-from orderbot.errors import IndexNotFoundError, OrderbotError
+from orderbot.errors import IndexNotFoundError, IndexUnavailableError, OrderbotError
 from orderbot.index.embedder import Vectors
 from orderbot.models import Chunk
 
 STALE_LOCK_S = 1800
+POLL_S = 1.0
 _MANIFEST_KEY = "orderbot_manifest"
 _BATCH = 1000
 
 
-class IndexUnavailableError(OrderbotError):
-    """The Chroma server cannot be reached or does not answer in time."""
+__all__ = ["IndexUnavailableError", "RemoteChunkStore", "RemoteIndex", "connect"]
 
 
 class Pointer(BaseModel):
@@ -93,6 +94,11 @@ class RemoteIndex:
         self.settings = settings
         self.name = settings.index_name()
         self._client = client
+        self._polled: tuple[float, tuple[str, str] | None] | None = None
+
+    def __str__(self) -> str:
+        scheme = "https" if self.settings.chroma_ssl else "http"
+        return f"{scheme}://{self.settings.chroma_host}:{self.settings.chroma_port} ({self.name})"
 
     @property
     def client(self) -> Any:
@@ -129,9 +135,19 @@ class RemoteIndex:
             raise OrderbotError(f"the index pointer on the server is damaged: {exc}") from exc
 
     def stamp(self) -> tuple[str, str] | None:
-        """What changes when a version is published: one small request."""
+        """What changes when a version is published: one small request, made at most
+        every ``POLL_S`` seconds (a server asks before every request)."""
+        now = time.monotonic()
+        if self._polled is not None and now - self._polled[0] < POLL_S:
+            return self._polled[1]
         pointer = self.read_pointer()
-        return (pointer.current, pointer.published_at) if pointer else None
+        stamp = (pointer.current, pointer.published_at) if pointer else None
+        self._polled = (now, stamp)
+        return stamp
+
+    def current_name(self) -> str | None:
+        pointer = self.read_pointer()
+        return pointer.current if pointer else None
 
     def publish(self, store: RemoteChunkStore) -> None:
         old = self.read_pointer()
@@ -145,6 +161,7 @@ class RemoteIndex:
                 f"{self.name}--pointer", embedding_function=None
             )
             collection.modify(metadata=pointer.model_dump(exclude_none=True))
+        self._polled = None
 
     # Versions.
 
@@ -202,26 +219,39 @@ class RemoteIndex:
         from chromadb.errors import ChromaError
 
         name = f"{self.name}--lock"
+        holder = {"since": time.time(), "host": socket.gethostname(), "pid": os.getpid()}
         with self._calls():
             try:
-                self.client.create_collection(
-                    name, embedding_function=None, metadata={"since": time.time()}
-                )
+                self.client.create_collection(name, embedding_function=None, metadata=holder)
             except ChromaError as exc:  # the server says so only in words
                 if "already exists" not in str(exc):
                     raise
-                since = float((self.client.get_collection(name).metadata or {}).get("since", 0))
-                if time.time() - since < STALE_LOCK_S:
+                held = self.client.get_collection(name).metadata or {}
+                if not _stale(held):
                     raise OrderbotError(
-                        f"another ingest is running on the index server ({self.name})",
+                        f"another ingest is running on the index server ({self.name}, "
+                        f"process {held.get('pid')} on {held.get('host')})",
                         hint="wait for it to finish",
                     ) from exc
-                self.client.get_collection(name).modify(metadata={"since": time.time()})
+                self.client.get_collection(name).modify(metadata=holder)
         try:
             yield
         finally:
             with self._calls():
                 self.client.delete_collection(name)
+
+
+def _stale(held: dict[str, Any]) -> bool:
+    """A lock left by a killed ingest: its process is gone (same machine) or it is old."""
+    if held.get("host") == socket.gethostname():
+        try:
+            os.kill(int(held.get("pid", 0)), 0)
+        except (ProcessLookupError, ValueError):
+            return True
+        except PermissionError:
+            return False
+        return int(held.get("pid", 0)) <= 0
+    return time.time() - float(held.get("since", 0)) > STALE_LOCK_S
 
 
 class RemoteChunkStore:
