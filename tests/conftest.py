@@ -15,7 +15,7 @@ from orderbot.config import Settings, load_settings
 from orderbot.index import build_index
 from orderbot.index.embedder import SentenceTransformerEmbedder, load_embedder
 from orderbot.pipeline import Pipeline
-from tests.services import PostgresServer, RedisServer
+from tests.services import ChromaServer, PostgresServer, RedisServer
 from tests.web import LiveServer, free_port, server_settings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -126,4 +126,11 @@ def redis_server() -> Iterator[RedisServer]:
     """A real Redis server on 127.0.0.1, one per session."""
     _service("redis-server")
     with RedisServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def chroma(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaServer]:
+    """A real Chroma server (``chroma run``) on 127.0.0.1, one per session."""
+    with ChromaServer(tmp_path_factory.mktemp("chroma")) as server:
         yield server

@@ -10,7 +10,6 @@ import signal
 import socket
 import time
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -32,13 +31,6 @@ QUESTION = "How many proposals are in the package?"
 VIENNA = "# Extra note\n\nThe Better Order Project met in Vienna in March to agree a workplan.\n"
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="session")
-def chroma(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ChromaServer]:
-    """One Chroma server for the session."""
-    with ChromaServer(tmp_path_factory.mktemp("chroma")) as server:
-        yield server
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """The whole topology on 127.0.0.1, every part a real server started the way the README
-says: PostgreSQL (feedback), Redis (rate counts), a model server (SmolLM2 through
-``orderbot model serve``) and two ``orderbot serve`` replicas on their own ports. One
+says: a Chroma server (the index), PostgreSQL (feedback), Redis (rate counts), a model
+server (SmolLM2 through ``orderbot model serve``) and two ``orderbot serve`` replicas on
+their own ports. One
 ingest, questions and feedback through both replicas, one export, a re-ingest both
 replicas pick up, and one rate limit counted across both."""
 
@@ -21,7 +22,13 @@ import pytest
 
 from orderbot.eval import load_qa
 from tests.conftest import CORPUS
-from tests.services import ModelServerProcess, PostgresServer, RedisServer, ServiceError
+from tests.services import (
+    ChromaServer,
+    ModelServerProcess,
+    PostgresServer,
+    RedisServer,
+    ServiceError,
+)
 from tests.web import free_port
 
 pytestmark = pytest.mark.slow
@@ -70,14 +77,17 @@ class Replica:
 
 @pytest.fixture
 def topology(
-    tmp_path: Path, postgres: PostgresServer, redis_server: RedisServer
+    tmp_path: Path, postgres: PostgresServer, redis_server: RedisServer, chroma: ChromaServer
 ) -> Iterator[tuple[dict[str, str], list[Replica], ModelServerProcess]]:
     shutil.copytree(CORPUS, tmp_path / "corpus")
     with ModelServerProcess("smollm2-135m", tmp_path / "models", parallel=2) as model:
         env = {
             **os.environ,
             "ORDERBOT_CORPUS_DIR": str(tmp_path / "corpus"),
-            "ORDERBOT_INDEX__ROOT": str(tmp_path / "index"),
+            "ORDERBOT_INDEX__ROOT": str(tmp_path / "index"),  # must stay unused
+            "ORDERBOT_INDEX__CHROMA_HOST": "127.0.0.1",
+            "ORDERBOT_INDEX__CHROMA_PORT": str(chroma.port),
+            "ORDERBOT_INDEX__CHUNK_SIZE": "161",  # an index of its own on the shared server
             "ORDERBOT_GENERATION__BACKEND": f"openai:smollm2-135m@{model.api_url}",
             "ORDERBOT_GENERATION__MAX_TOKENS": "48",
             "ORDERBOT_SERVER__DATABASE_URL": postgres.new_database(f"topo_{uuid.uuid4().hex[:8]}"),
@@ -140,14 +150,18 @@ def test_two_replicas_share_model_index_feedback_and_limits(
     assert export.returncode == 0, export.stderr
     assert sorted(item.type for item in load_qa(out)) == ["feedback-down", "feedback-up"]
     assert not (tmp_path / "nowhere").exists()  # no replica kept feedback of its own
+    assert not (tmp_path / "index").exists()  # nor an index
 
     before = [httpx.get(f"{r.url}/api/health", timeout=10).json()["chunks"] for r in replicas]
     (tmp_path / "corpus" / "extra.md").write_text(VIENNA, "utf-8")
     ingest = subprocess.run([ORDERBOT, "ingest"], env=env, capture_output=True, text=True)
     assert ingest.returncode == 0, ingest.stderr
     for replica, chunks_before in zip(replicas, before, strict=True):
-        health = httpx.get(f"{replica.url}/api/health", timeout=30).json()
-        assert health["chunks"] == chunks_before + 1
+        deadline = time.monotonic() + 60  # polled once a second, loaded in the background
+        while httpx.get(f"{replica.url}/api/health", timeout=30).json()["chunks"] == chunks_before:
+            assert time.monotonic() < deadline, "the new version was not picked up"
+            time.sleep(0.3)
+        assert httpx.get(f"{replica.url}/api/health").json()["chunks"] == chunks_before + 1
         response = httpx.post(
             f"{replica.url}/api/ask", json={"question": "Where did the project meet?"}, timeout=180
         )
