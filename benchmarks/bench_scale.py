@@ -423,7 +423,10 @@ def main() -> None:
     )
     parser.add_argument("--port", type=int, default=7911)
     parser.add_argument(
-        "--skip", nargs="*", default=[], choices=["latency", "publish", "cold", "locust", "rate"]
+        "--skip",
+        nargs="*",
+        default=[],
+        choices=["latency", "large", "publish", "cold", "locust", "rate"],
     )
     args = parser.parse_args()
 
@@ -433,12 +436,15 @@ def main() -> None:
         small = tmp / "small"
         shutil.copytree(ROOT / "corpus", small / "corpus")
         build_index(settings_for(small), embedder=model)
-        large = large_index(args, model)
         if "latency" not in args.skip:
             latency(settings_for(small), model, f"(n={args.repeat * len(QUESTIONS)})", args.repeat)
-            latency(settings_for(large), model, f"(n={args.repeat * len(QUESTIONS)})", args.repeat)
-        if "publish" not in args.skip:
-            publishes(large, tmp, args, args.port)
+        if "large" not in args.skip:
+            large = large_index(args, model)
+            if "latency" not in args.skip:
+                n = args.repeat * len(QUESTIONS)
+                latency(settings_for(large), model, f"(n={n})", args.repeat)
+            if "publish" not in args.skip:
+                publishes(large, tmp, args, args.port)
         if "cold" not in args.skip:
             cold_start(small, args.port + 1)
         if "locust" not in args.skip:

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
@@ -127,7 +126,8 @@ def create_app(
 
 class FreshIndex:
     """A finished `orderbot ingest` is picked up here, without a restart: the check is one
-    small file read; the switch happens once per new index. Pure ASGI (not
+    ``stat`` of the pointer, made on the event loop (no thread hop); a new index is loaded
+    in a background thread and swapped in when ready, so no request waits for it. Pure ASGI (not
     ``@app.middleware``): a streamed answer must see its client disconnect, so that Stop
     in the chat ends the answer on the server too."""
 
@@ -138,7 +138,7 @@ class FreshIndex:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         paths = ("/api/", f"{OPENAI_PREFIX}/", CHAT_PATH)
         if scope["type"] == "http" and scope["path"].startswith(paths):
-            await run_in_threadpool(self.pipeline.reload_if_stale)
+            self.pipeline.reload_if_stale()  # never blocks: one stat, a load in a thread
         await self.app(scope, receive, send)
 
 
