@@ -251,10 +251,8 @@ def test_content_policy_limits_scripts_everywhere(live: LiveServer) -> None:
             csp = client.get(path).headers["content-security-policy"]
             rules = dict(rule.split(" ", 1) for rule in csp.split("; "))
             assert rules["default-src"] == "'self'" and rules["object-src"] == "'none'", path
-            assert rules["script-src"].startswith("'self'"), path
+            assert rules["script-src"] == "'self'" and rules["style-src"] == "'self'", path
             assert "frame-ancestors" in rules, path
-            if not path.startswith("/chat"):
-                assert rules["script-src"] == "'self'", path
 
 
 # 2 and 6. Visitors' feedback in the evaluation ---------------------------------------------
@@ -436,3 +434,30 @@ def test_readme_security_section_names_what_is_not_trusted() -> None:
     for subject in ("X-Forwarded-For", "Uploads", "Feedback", "Corpus files", "Questions"):
         assert subject in section, subject
     assert "trusted_proxies" in section and "quarantined" in section
+
+
+@pytest.mark.slow
+def test_text_that_passes_the_check_reaches_the_local_models_tokenizer_safely(
+    built: Settings, embedder: object, tmp_path: Path
+) -> None:
+    """Noncharacters, private use, tag characters, bidi and zero-width marks, emoji
+    sequences pass the question check; the real SmolLM2 tokenizer takes them."""
+    from orderbot.config import load_settings
+
+    settings = load_settings(
+        corpus_dir=built.corpus_dir,
+        index=built.index.model_dump(),
+        generation={
+            "backend": "local:smollm2-135m",
+            "model_cache": str(tmp_path),
+            "max_tokens": 16,
+        },
+    )
+    pipeline = Pipeline.from_settings(settings, embedder=embedder)  # type: ignore[arg-type]
+    assert pipeline.generator.name == "local:smollm2-135m"
+    for question in (
+        "How many proposals \uffff\ufffe are in the package?",
+        "proposals \U0010ffff\U000e0001 \u202e\ue000?",
+        "How many proposals\u2028 are there \u200b\ufeff 🏳️\u200d🌈?",
+    ):
+        assert pipeline.ask(question).answer.strip()

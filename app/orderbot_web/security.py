@@ -69,21 +69,18 @@ def frame_ancestors(origins: list[str]) -> str:
     return " ".join(["'self'", *origins])
 
 
-def content_policy(origins: list[str], *, page: str = "") -> str:
-    """The Content-Security-Policy: everything from the server itself, no plug-ins, no
-    foreign form targets. Gradio's page (``page="gradio"``) runs inline and generated
-    scripts (its config and the chat's own ``js``); every other page only scripts
-    served as files."""
-    scripts = "'self' 'unsafe-inline' 'unsafe-eval'" if page == "gradio" else "'self'"
+def content_policy(origins: list[str]) -> str:
+    """The Content-Security-Policy of every response: everything from the server itself,
+    scripts and styles only as files (the chat page and the widget have no inline ones),
+    no plug-ins, no foreign form targets, framed only by the allowed origins."""
     return "; ".join(
         [
             "default-src 'self'",
-            f"script-src {scripts}",
-            "style-src 'self' 'unsafe-inline'",
-            "img-src 'self' data: blob:",
-            "font-src 'self' data:",
+            "script-src 'self'",
+            "style-src 'self'",
+            "img-src 'self' data:",
+            "font-src 'self'",
             "connect-src 'self'",
-            "media-src 'self' blob:",
             "object-src 'none'",
             "base-uri 'self'",
             "form-action 'self'",
@@ -107,17 +104,12 @@ class SecurityHeaders:
     """Only the server itself and the allowed origins may frame its pages; every response,
     an unexpected error's too, carries the content policy."""
 
-    def __init__(self, app: ASGIApp, origins: list[str], gradio_path: str = "/chat") -> None:
+    def __init__(self, app: ASGIApp, origins: list[str]) -> None:
         self.app = app
-        self.gradio_path = gradio_path
-        common = [
+        self.headers = [
+            (b"content-security-policy", content_policy(origins).encode()),
             (b"x-content-type-options", b"nosniff"),
             (b"referrer-policy", b"strict-origin-when-cross-origin"),
-        ]
-        self.headers = [(b"content-security-policy", content_policy(origins).encode()), *common]
-        self.gradio_headers = [
-            (b"content-security-policy", content_policy(origins, page="gradio").encode()),
-            *common,
         ]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -125,7 +117,7 @@ class SecurityHeaders:
             await self.app(scope, receive, send)
             return
         path: str = scope.get("path", "")
-        ours = self.gradio_headers if path.startswith(self.gradio_path) else self.headers
+        ours = self.headers
         started = False
 
         async def send_with_headers(message: Message) -> None:

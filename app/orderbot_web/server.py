@@ -120,7 +120,7 @@ def create_app(
     )
     if server.trusted_proxies:
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=server.trusted_proxies)
-    app.add_middleware(SecurityHeaders, origins=server.allowed_origins, gradio_path=CHAT_PATH)
+    app.add_middleware(SecurityHeaders, origins=server.allowed_origins)
     return app
 
 
