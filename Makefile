@@ -53,8 +53,8 @@ unit: install
 
 # The release gate: the evaluation set must not score worse than the committed baseline.
 gate: index
-	$(BIN)/orderbot eval --generator extractive --baseline eval/baseline/metrics.json \
-		--out eval/runs/latest
+	$(BIN)/orderbot eval --generator extractive --split test \
+		--baseline eval/baseline/metrics.json --out eval/runs/latest
 
 eval: index
 	$(BIN)/orderbot eval

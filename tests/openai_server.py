@@ -14,11 +14,11 @@ from typing import Any
 
 class Behaviour:
     def __init__(self) -> None:
-        self.mode = "ok"  # ok | error | hang | bad_request
+        self.mode = "ok"  # ok | error | hang | bad_request | break
         self.status = 500  # what "error" answers
         self.failures: int | None = None  # "error" only for this many requests, then ok
         self.failed = 0
-        self.reply = "The package contains 20 proposals [1]."
+        self.reply = json.dumps({"evidence": [1], "answer": "The package contains 20 proposals."})
         self.hang_seconds = 5.0
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
@@ -53,9 +53,13 @@ def _handler(behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.end_headers()
-            for word in behaviour.reply.split(" "):
+            for n, word in enumerate(behaviour.reply.split(" ")):
                 chunk = {"choices": [{"index": 0, "delta": {"content": word + " "}}]}
                 self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                if behaviour.mode == "break" and n == 1:
+                    self.wfile.flush()
+                    self.connection.shutdown(2)  # the server dies mid-answer
+                    return
             self.wfile.write(b"data: [DONE]\n\n")
 
     return Handler

@@ -17,14 +17,11 @@ import pytest
 
 from orderbot.chat import Turn
 from orderbot.config import Settings, contrast, load_settings
-from orderbot.models import (
-    Citation,
-    Coverage,
-    Generation,
-    NearestSection,
-    ScoredChunk,
-    StreamEvent,
-)
+from orderbot.generate import Written
+from orderbot.generate.chat_model import Stream
+from orderbot.generate.citations import CitationList
+from orderbot.generate.evidence import Evidence
+from orderbot.models import Coverage, NearestSection, StreamEvent
 from orderbot.pipeline import Pipeline
 from orderbot_web.feedback import FeedbackStore
 from tests.web import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer, StaticSite, server_settings
@@ -443,21 +440,15 @@ class MarkupGenerator:
     """Answers by quoting a passage full of markup, as a hostile corpus file would."""
 
     name = "markup"
-    PASSAGE = '<script>window.__xss=3</script><img src=y onerror="window.__xss=4"> says [1].'
+    PASSAGE = '<script>window.__xss=3</script><img src=y onerror="window.__xss=4"> says'
 
-    def generate(
-        self, question: str, passages: Sequence[ScoredChunk], on_token: object = None
-    ) -> Generation:
-        top = passages[0].chunk
-        cite = Citation(
-            n=1,
-            chunk_id=top.id,
-            document=top.document,
-            section=f"<b>{top.section}</b>",
-            quote=self.PASSAGE,
-            url="javascript:alert(1)",
+    def write(self, evidence: Evidence, cites: CitationList, written: Written) -> Stream:
+        top = evidence.passages[0].chunk
+        marked = top.model_copy(
+            update={"section": f"<b>{top.section}</b>", "url": "javascript:alert(1)"}
         )
-        return Generation(answer=self.PASSAGE, citations=[cite])
+        n = cites.cite(marked, self.PASSAGE)
+        yield f"{self.PASSAGE} [{n}]"
 
 
 def test_markup_in_a_passage_is_shown_as_text(

@@ -47,17 +47,40 @@ def test_cited_sentences_pairs_claims_with_markers() -> None:
     }
 
 
-def test_citation_precision_evidence_or_support() -> None:
+def test_citation_precision_evidence_or_a_shared_key_fact() -> None:
     answer = "The package has 20 proposals. [1] Cats purr loudly. [2]"
     cited = [[(1, "this package contains 20 proposals in all"), (2, "the RBIO is contested")]]
-    precision = m.citation_precision([answer], cited, [["contains 20 proposals"]])
+    facts = [[["20"]]]
+    precision = m.citation_precision([answer], cited, [["contains 20 proposals"]], facts)
     assert precision.score == 0.5
-    support = m.citation_precision(
-        ["The RBIO is contested. [1]"], [[(1, "the RBIO is contested widely")]], [["zzz"]]
+    key_fact = m.citation_precision(
+        ["There are 20 proposals. [1]"], [[(1, "twenty... 20 proposals")]], [["zzz"]], facts
     )
-    assert support.score == 1.0
-    none = m.citation_precision(["No citations."], [[]], [["x"]])
+    assert key_fact.score == 1.0
+    # A passage that merely says what the sentence says is not enough: a quote always
+    # "supports" itself. An answer to a question nothing answers cites wrongly.
+    quoted = m.citation_precision(
+        ["The RBIO is contested. [1]"], [[(1, "The RBIO is contested.")]], [[]], [[]]
+    )
+    assert quoted.score == 0.0
+    none = m.citation_precision(["No citations."], [[]], [["x"]], [[]])
     assert none.score is None and none.per_question == [None]
+
+
+def test_answer_precision_counts_sentences_that_carry_the_answer() -> None:
+    answers = [
+        "The package has 20 proposals. [1] Cats purr loudly. [2]",
+        "It quotes something unrelated. [1]",
+        "Refused.",
+    ]
+    score = m.answer_precision(
+        answers,
+        refused=[False, False, True],
+        evidence=[["contains 20 proposals"], [], []],
+        must_include=[[["20"]], [], []],
+        answerable=[True, False, False],
+    )
+    assert score.per_question == [0.5, 0.0, None]
 
 
 def test_citation_recall_needs_evidence_in_a_cited_passage() -> None:

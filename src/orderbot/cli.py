@@ -319,6 +319,14 @@ def evaluate(
     sample: Annotated[
         int | None, typer.Option(min=1, help="Only N questions, spread evenly over the file.")
     ] = None,
+    split: Annotated[
+        str,
+        typer.Option(
+            help="Which questions: 'test' (what the gate and the README report), 'tune' "
+            "(what thresholds may be fitted on) or 'all'. Items without a split count as "
+            "'test'."
+        ),
+    ] = "test",
 ) -> None:
     """Run the QA set through the pipeline; write results, metrics and a report."""
     from orderbot.eval import compare, load_qa
@@ -336,7 +344,12 @@ def evaluate(
             )
     out_dir = out_dir or Path("eval/runs") / datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     with _errors():
-        items = load_qa(qa, max_question_chars=settings.max_question_chars)
+        if split not in {"test", "tune", "all"}:
+            raise OrderbotError(f"--split must be test, tune or all, got {split!r}")
+        loaded = load_qa(qa, max_question_chars=settings.max_question_chars)
+        items = [i for i in loaded if split == "all" or (i.split or "test") == split]
+        if not items:
+            raise OrderbotError(f"{qa} has no questions in the {split!r} split")
         if sample and sample < len(items):
             items = [items[i * len(items) // sample] for i in range(sample)]
         base = load_metrics(baseline) if baseline else None
@@ -347,6 +360,7 @@ def evaluate(
                 pipeline,
                 items,
                 qa,
+                split=split,
                 references=references,
                 on_progress=lambda done, total: progress.update(task, completed=done),
             )

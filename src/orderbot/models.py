@@ -154,13 +154,26 @@ class Chunk(BaseModel):
         )
 
 
+def footnote_chunk(doc_id: str, document: str, note: Footnote, context: str = "") -> Chunk:
+    """Footnote ``note`` of a document as a chunk of its own (retrieved and cited alone)."""
+    return Chunk(
+        id=footnote_chunk_id(doc_id, note.n),
+        doc_id=doc_id,
+        document=document,
+        section=footnote_section(note.n),
+        kind="footnote",
+        text=note.text,
+        footnotes=[note],
+        url=note.url,
+        context=context,
+    )
+
+
 class ScoredChunk(BaseModel):
     """A retrieved chunk with its fused score and the signals behind it."""
 
     chunk: Chunk
     score: float = Field(description="Reciprocal-rank-fusion score; ranks the results.")
-    similarity: float | None = Field(None, description="Dense cosine similarity, if ranked.")
-    bm25: float | None = Field(None, description="BM25 score, if ranked.")
 
 
 class Retrieval(BaseModel):
@@ -168,8 +181,7 @@ class Retrieval(BaseModel):
 
     question: str
     results: list[ScoredChunk]
-    best_similarity: float
-    relevant: bool
+    relevant: bool = Field(description="Whether the best dense similarity reached the floor.")
 
 
 class Citation(BaseModel):
@@ -192,16 +204,6 @@ class Context(BaseModel):
     section: str
     text: str
     score: float
-
-
-class Generation(BaseModel):
-    """What a generator returns."""
-
-    answer: str
-    citations: list[Citation] = Field(default_factory=list)
-    refused: bool = False
-    unsupported: list[str] = Field(default_factory=list)
-    generator: str | None = Field(None, description="Set when another backend answered.")
 
 
 CoverageVerdict = Literal["covered", "partial", "not_covered"]
@@ -233,6 +235,9 @@ class Timings(BaseModel):
     retrieve: float
     generate: float
     total: float
+    first_sentence: float | None = Field(
+        None, description="Until the first checked sentence was ready (the refusal, if none)."
+    )
 
 
 class Answer(BaseModel):

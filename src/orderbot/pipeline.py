@@ -1,4 +1,5 @@
-"""Question in, grounded answer out: retrieval, relevance gate, generation, timings."""
+"""Question in, grounded answer out: retrieval, evidence, the coverage decision, checked
+sentences as they are written, timings."""
 
 from __future__ import annotations
 
@@ -8,17 +9,22 @@ import threading
 import time
 import weakref
 from collections.abc import Hashable, Iterator, Sequence
+from contextlib import closing
 
 from orderbot.chat import Turn, standalone_question
 from orderbot.config import Settings
 from orderbot.errors import IndexUnavailableError
 from orderbot.generate import Generator, check_backend, make_generator
+from orderbot.generate.base import Written
+from orderbot.generate.chat_model import Stream
+from orderbot.generate.citations import CitationList
+from orderbot.generate.coverage import CoverageJudge, Vocabulary
+from orderbot.generate.evidence import Evidence
 from orderbot.index.embedder import Embedder, load_embedder
 from orderbot.index.location import index_location
 from orderbot.index.sentences import StoredSentenceEmbedder
 from orderbot.index.store import ChunkStore
-from orderbot.ingest.sentences import split_sentences
-from orderbot.models import Answer, Context, Generation, StreamEvent, Timings
+from orderbot.models import Answer, Context, Coverage, StreamEvent, Timings
 from orderbot.question import check_question
 from orderbot.retrieve import HybridRetriever
 
@@ -46,6 +52,12 @@ class Pipeline:
         self._failed: Hashable | None = None
         # Held by whoever loads a new index (a background thread, or a waiting caller).
         self._reload_lock = threading.Lock()
+        # One judge per index version, dropped with its retriever (no strong reference).
+        self._judges: weakref.WeakKeyDictionary[HybridRetriever, CoverageJudge] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._judges_lock = threading.Lock()
+        self._judge(retriever)  # the vocabulary is read here, not in a visitor's request
 
     @classmethod
     def from_settings(
@@ -68,11 +80,13 @@ class Pipeline:
             if not isinstance(model, StoredSentenceEmbedder):
                 model = StoredSentenceEmbedder(model, store.sentences)
             retriever = HybridRetriever(store, model, settings.retrieval)
-            generator = generator or make_generator(settings.generation, model)
+            pipeline = cls(settings, store, retriever, generator or _PENDING)
+            if generator is None:  # the prompt names the indexed documents
+                pipeline.generator = make_generator(settings.generation, pipeline.subject)
         except BaseException:
             store.close()
             raise
-        return cls(settings, store, retriever, generator)
+        return pipeline
 
     def reload_if_stale(self, *, wait: bool = False) -> bool:
         """Pick up a newer index if an ingest has published one.
@@ -130,6 +144,7 @@ class Pipeline:
             embedder = self.retriever.embedder
             retriever = HybridRetriever(store, embedder, self.settings.retrieval)
             manifest = store.read_manifest()
+            self._judge(retriever)  # off the request path too
         except BaseException:
             store.close()
             raise
@@ -147,67 +162,131 @@ class Pipeline:
         """Titles of the indexed documents, fetched sources left out."""
         return [d.title for d in self.manifest.documents if not d.url]
 
-    def refusal(self) -> str:
+    @property
+    def subject(self) -> str:
+        """What the assistant is about: the settings' ``subject``, else the titles."""
+        if self.settings.subject:
+            return self.settings.subject
         titles = "; ".join(f"“{t}”" for t in self.documents) or "the indexed documents"
-        return (
-            "The documents do not cover this question, so I cannot answer it without "
-            f"guessing. I answer questions about {titles} and the sources its footnotes cite."
-        )
+        return f"{titles} and the sources its footnotes cite"
+
+    def refusal(self, coverage: Coverage | None = None) -> str:
+        text = "The documents do not cover this question, so I cannot answer it without guessing."
+        if coverage and coverage.missing:
+            text = (
+                f"The documents do not say {coverage.missing}: they do not cover this "
+                "question, so I cannot answer it without guessing."
+            )
+        if coverage and coverage.nearest:
+            near = "; ".join(f"“{n.section}”" for n in coverage.nearest)
+            return f"{text} The nearest parts of the documents: {near}."
+        return f"{text} I answer questions about {self.subject}."
 
     def check_question(self, question: str) -> str:
         return check_question(question, self.settings.max_question_chars)
 
     def ask(self, question: str, history: Sequence[Turn] = ()) -> Answer:
-        return self._answer(question, history)
+        events = self.stream(question, history)
+        for event in events:
+            if event.answer is not None:
+                return event.answer
+        raise AssertionError("a stream always ends with its answer")  # pragma: no cover
 
     def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[StreamEvent]:
-        """The answer as checked sentences (``sentence`` events), then the whole
-        ``answer``. Nothing that failed the citation check is ever sent."""
-        answer = self.ask(question, history)
-        cited = {c.n: c for c in answer.citations}
-        for sentence in split_sentences(answer.answer):
-            numbers = [int(n) for n in re.findall(r"\[(\d+)\]", sentence)]
-            yield StreamEvent(
-                kind="sentence",
-                text=sentence,
-                citations=[cited[n] for n in dict.fromkeys(numbers) if n in cited],
-            )
-        yield StreamEvent(kind="answer", answer=answer)
-
-    def _answer(self, question: str, history: Sequence[Turn]) -> Answer:
+        """The answer as checked sentences (``sentence`` events), each sent as soon as it
+        passed the citation check, then the whole ``answer``. Nothing that failed the
+        check is ever sent. Closing the stream stops the backend (and its model)."""
         text = self.check_question(question)
         t0 = time.perf_counter()
         query = standalone_question(text, history)
         retriever = self.retriever  # one index for the whole question, even mid-reload
         retrieval = retriever.retrieve(query)
+        coverage: Coverage | None = None
+        sentences: list[str] = []
+        cites = CitationList()
+        written = Written()
+        first: float | None = None
         t1 = time.perf_counter()
-        if retrieval.relevant:  # no model is called when nothing relevant was found
-            generation = self.generator.generate(query, retrieval.results)
+        if retrieval.relevant:  # else: off-topic, nothing to weigh
+            evidence = Evidence(
+                query,
+                retrieval.results,
+                retriever.embedder,
+                semantic_weight=self.settings.generation.semantic_weight,
+                next_chunk=retriever.next_chunk,
+            )
+            coverage = self._judge(retriever).decide(evidence).coverage
+            if coverage.verdict == "covered":
+                with closing(self.generator.write(evidence, cites, written)) as writing:
+                    for sentence in writing:
+                        first = first or time.perf_counter()
+                        sentences.append(sentence)
+                        numbers = [int(n) for n in _MARKER.findall(sentence)]
+                        by_n = {c.n: c for c in cites.citations}
+                        yield StreamEvent(
+                            kind="sentence",
+                            text=sentence,
+                            citations=[by_n[n] for n in dict.fromkeys(numbers) if n in by_n],
+                        )
         else:
-            generation = Generation(answer=self.refusal(), refused=True)
-        if generation.refused:
-            generation = generation.model_copy(update={"answer": self.refusal()})
+            coverage = Coverage(verdict="not_covered")
+        refused = not sentences
+        answer_text = " ".join(sentences) if sentences else self.refusal(coverage)
+        if refused and coverage is not None and coverage.verdict == "covered":
+            coverage = coverage.model_copy(update={"verdict": "not_covered"})
         t2 = time.perf_counter()
-        return Answer(
-            question=text,
-            answer=generation.answer,
-            refused=generation.refused,
-            citations=generation.citations,
-            contexts=[
-                Context(
-                    chunk_id=r.chunk.id,
-                    document=r.chunk.document,
-                    section=r.chunk.section,
-                    text=r.chunk.text,
-                    score=round(r.score, 6),
-                )
-                for r in retrieval.results
-            ],
-            generator=generation.generator or self.generator.name,
-            timings_ms=Timings(retrieve=_ms(t1 - t0), generate=_ms(t2 - t1), total=_ms(t2 - t0)),
-            rewritten_question=query if query != text else None,
-            unsupported=generation.unsupported,
+        yield StreamEvent(
+            kind="answer",
+            answer=Answer(
+                question=text,
+                answer=answer_text,
+                refused=refused,
+                citations=cites.citations if sentences else [],
+                contexts=[
+                    Context(
+                        chunk_id=r.chunk.id,
+                        document=r.chunk.document,
+                        section=r.chunk.section,
+                        text=r.chunk.text,
+                        score=round(r.score, 6),
+                    )
+                    for r in retrieval.results
+                ],
+                generator=written.generator or self.generator.name,
+                timings_ms=Timings(
+                    retrieve=_ms(t1 - t0),
+                    generate=_ms(t2 - t1),
+                    total=_ms(t2 - t0),
+                    first_sentence=_ms((first or t2) - t0),
+                ),
+                rewritten_question=query if query != text else None,
+                unsupported=written.unsupported,
+                coverage=coverage,
+            ),
         )
+
+    def _judge(self, retriever: HybridRetriever) -> CoverageJudge:
+        """The coverage judge for ``retriever``'s index (its vocabulary read once)."""
+        with self._judges_lock:
+            judge = self._judges.get(retriever)
+            if judge is None:
+                vocabulary = Vocabulary(f"{c.section} {c.text}" for c in retriever.chunks.values())
+                judge = self._judges[retriever] = CoverageJudge(self.settings.coverage, vocabulary)
+            return judge
+
+
+class _Pending:
+    """Stands for the generator until the index is open (its titles go in the prompt)."""
+
+    name = "pending"
+
+    def write(self, evidence: Evidence, cites: CitationList, written: Written) -> Stream:
+        raise AssertionError("the generator is made right after the pipeline")
+        yield ""  # pragma: no cover
+
+
+_PENDING = _Pending()
+_MARKER = re.compile(r"\[(\d+)\]")
 
 
 def _ms(seconds: float) -> float:

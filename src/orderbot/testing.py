@@ -7,11 +7,13 @@ words are similar. It is for testing logic, never for answering questions.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from orderbot.generate.chat_model import ChatRequest, Stream
 from orderbot.index.embedder import Vectors
 
 
@@ -39,23 +41,28 @@ class HashEmbedder:
 
 class FakeChatModel:
     """A chat model that answers from a script: ``reply(messages) -> str``. Records every
-    request; streams its reply word by word."""
+    request; streams its reply word by word; ``closed`` counts streams closed early."""
 
     def __init__(self, reply: str | Callable[[list[dict[str, str]]], str]) -> None:
         self.name = "fake"
         self._reply = reply
-        self.requests: list[list[dict[str, str]]] = []
+        self.requests: list[ChatRequest] = []
+        self.closed = 0
 
-    def chat(
-        self,
-        messages: list[dict[str, str]],
-        *,
-        max_tokens: int,
-        on_token: Callable[[str], None] | None = None,
-    ) -> str:
-        self.requests.append(messages)
-        text = self._reply(messages) if callable(self._reply) else self._reply
-        if on_token:
-            for piece in re.findall(r"\S+\s*", text):
-                on_token(piece)
-        return text
+    def stream(self, request: ChatRequest) -> Stream:
+        self.requests.append(request)
+        text = self._reply(request.messages) if callable(self._reply) else self._reply
+        pieces = re.findall(r"\S+\s*", text)
+        done = 0
+        try:
+            for piece in pieces:
+                yield piece
+                done += 1
+        finally:
+            if done < len(pieces):
+                self.closed += 1
+
+
+def model_answer(answer: str, evidence: list[int]) -> str:
+    """What a model says under the answer grammar (see ``generate.prompt``)."""
+    return json.dumps({"evidence": evidence, "answer": answer})

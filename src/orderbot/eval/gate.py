@@ -9,7 +9,12 @@ from orderbot.errors import OrderbotError
 
 # Latency depends on the machine, so it is reported but not gated unless asked for.
 # Metrics where lower is better; every other gated metric is better higher.
-TIMING = {"latency_p50_ms", "latency_p95_ms", "first_token_p50_ms", "first_token_p95_ms"}
+TIMING = {
+    "latency_p50_ms",
+    "latency_p95_ms",
+    "first_sentence_p50_ms",
+    "first_sentence_p95_ms",
+}
 LOWER_IS_BETTER = {"false_refusal_rate", *TIMING}
 # Descriptive figures, never gated.
 UNGATED = {"passage_words"}
@@ -46,6 +51,12 @@ def compare(
         failures.append(
             f"the baseline was measured on another QA file (sha256 {old_qa}, now {new_qa}): "
             "measure the baseline again with the new file"
+        )
+    old_split, new_split = baseline.get("split", "all"), current.get("split", "all")
+    if old_split != new_split:
+        failures.append(
+            f"the baseline was measured on the {old_split!r} questions, this run on "
+            f"{new_split!r}: compare like with like"
         )
     for name, old in before.items():
         new = now.get(name)

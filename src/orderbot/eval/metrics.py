@@ -1,5 +1,8 @@
 """Pure metric functions. Each returns the overall score and the per-question values it
-averaged (``None`` where a question does not count for that metric)."""
+averaged (``None`` where a question does not count for that metric).
+
+The judge never imports what it judges: these functions read answers and the QA file
+only, with their own (deliberately plain) word matching, not orderbot's scoring code."""
 
 from __future__ import annotations
 
@@ -8,8 +11,6 @@ import re
 from collections.abc import Sequence
 
 from pydantic import BaseModel
-
-from orderbot.generate.extractive import lexical_overlap
 
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "‚": "'"})
 _CLAIM = re.compile(r"(.*?)((?:\s*\[\d+\])+)", re.S)
@@ -78,41 +79,158 @@ def key_fact_recall(
     return Metric(score=_mean(per), per_question=per)
 
 
-def cited_sentences(answer: str) -> dict[int, list[str]]:
-    """Citation number -> the answer text segments that its marker follows."""
-    found: dict[int, list[str]] = {}
+_STOP = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "to",
+        "in",
+        "on",
+        "for",
+        "by",
+        "with",
+        "as",
+        "at",
+        "from",
+        "that",
+        "this",
+        "these",
+        "those",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "it",
+        "its",
+        "their",
+        "they",
+        "he",
+        "she",
+        "we",
+        "our",
+        "has",
+        "have",
+        "had",
+        "not",
+        "but",
+        "which",
+        "who",
+        "what",
+    ]
+)
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", normalize(text)) if w not in _STOP}
+
+
+def _segments(answer: str) -> list[tuple[str, list[int]]]:
+    """The answer's sentences with the citation numbers each ends with."""
+    found = []
     for m in _CLAIM.finditer(answer):
         claim = m.group(1).strip()
-        for n in re.findall(r"\d+", m.group(2)):
-            if claim:
-                found.setdefault(int(n), []).append(claim)
+        if claim:
+            found.append((claim, [int(n) for n in re.findall(r"\d+", m.group(2))]))
     return found
 
 
+def cited_sentences(answer: str) -> dict[int, list[str]]:
+    """Citation number -> the answer text segments that its marker follows."""
+    found: dict[int, list[str]] = {}
+    for claim, numbers in _segments(answer):
+        for n in numbers:
+            found.setdefault(n, []).append(claim)
+    return found
+
+
+def key_facts_in(text: str, must_include: Sequence[Sequence[str]]) -> bool:
+    norm = normalize(text)
+    return any(normalize(alt) in norm for group in must_include for alt in group)
+
+
+def carries_evidence(sentence: str, evidence: Sequence[str]) -> bool:
+    """The sentence quotes (part of) an evidence string: half of the evidence's words, or
+    the sentence is inside it."""
+    norm = normalize(sentence)
+    words = _words(sentence)
+    for e in evidence:
+        if not e.strip():
+            continue
+        if normalize(e) in norm or norm.rstrip(".") in normalize(e):
+            return True
+        wanted = _words(e)
+        if wanted and len(wanted & words) / len(wanted) >= 0.5:
+            return True
+    return False
+
+
 def citation_correct(
-    passage: str, evidence: Sequence[str], claims: Sequence[str], support: float
+    passage: str,
+    evidence: Sequence[str],
+    claims: Sequence[str],
+    must_include: Sequence[Sequence[str]],
 ) -> bool:
-    """A citation is correct when its passage holds evidence or supports what cites it."""
+    """A citation is correct when its passage holds the question's evidence, or when a
+    sentence citing it states a key fact that the passage also holds. A citation in an
+    answer to a question the documents do not answer (no evidence, no key facts) is never
+    correct: it presents a passage as an answer it is not."""
     if contains_evidence(passage, evidence):
         return True
-    return any(lexical_overlap(claim, passage) >= support for claim in claims)
+    for claim in claims:
+        for group in must_include:
+            for alt in group:
+                if normalize(alt) in normalize(claim) and normalize(alt) in normalize(passage):
+                    return True
+    return False
 
 
 def citation_precision(
     answers: Sequence[str],
     cited: Sequence[Sequence[tuple[int, str]]],
     evidence: Sequence[Sequence[str]],
-    support: float = 0.6,
+    must_include: Sequence[Sequence[Sequence[str]]],
 ) -> Metric:
     """Share of cited passages (``(n, passage text)``) that are correct; per question."""
     per: list[float | None] = []
-    for answer, cites, ev in zip(answers, cited, evidence, strict=True):
+    for answer, cites, ev, facts in zip(answers, cited, evidence, must_include, strict=True):
         if not cites:
             per.append(None)
             continue
         claims = cited_sentences(answer)
-        good = sum(citation_correct(text, ev, claims.get(n, []), support) for n, text in cites)
+        good = sum(citation_correct(text, ev, claims.get(n, []), facts) for n, text in cites)
         per.append(good / len(cites))
+    return Metric(score=_mean(per), per_question=per)
+
+
+def answer_precision(
+    answers: Sequence[str],
+    refused: Sequence[bool],
+    evidence: Sequence[Sequence[str]],
+    must_include: Sequence[Sequence[Sequence[str]]],
+    answerable: Sequence[bool],
+) -> Metric:
+    """Share of an answer's cited sentences that carry a key fact or quote evidence, so
+    padding an answer with unrelated quotes scores low; an answer to a question the
+    documents do not answer scores 0; refusals do not count."""
+    per: list[float | None] = []
+    for answer, r, ev, facts, a in zip(
+        answers, refused, evidence, must_include, answerable, strict=True
+    ):
+        if r:
+            per.append(None)
+            continue
+        sentences = [claim for claim, _ in _segments(answer)]
+        if not a or not sentences:
+            per.append(0.0 if not a else None)
+            continue
+        good = sum(key_facts_in(s, facts) or carries_evidence(s, ev) for s in sentences)
+        per.append(good / len(sentences))
     return Metric(score=_mean(per), per_question=per)
 
 

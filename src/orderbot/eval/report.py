@@ -17,9 +17,11 @@ SCORES = [
     "hit@5",
     "mrr",
     "key_fact_recall",
+    "answer_precision",
     "citation_precision",
     "citation_recall",
     "refusal_accuracy",
+    "refusal_accuracy_plausible",
     "false_refusal_rate",
 ]
 PLOTTED = ["hit@5", "key_fact_recall", "citation_recall", "refusal_accuracy"]
@@ -83,6 +85,7 @@ def render_markdown(run: EvalRun, worst: int) -> str:
         "# orderbot evaluation",
         "",
         f"Generator `{m['generator']}`, QA file `{m['qa_file']}` (sha256 {m['qa_sha256']}), "
+        f"split `{m.get('split', 'all')}`, "
         f"{m['n_questions']} questions ({m['n_answerable']} answerable), "
         f"orderbot {m['orderbot_version']}.",
         "",
@@ -91,7 +94,7 @@ def render_markdown(run: EvalRun, worst: int) -> str:
         "| metric | orderbot | " + " | ".join(refs) + " |",
         "| --- | ---: | " + " | ".join("---:" for _ in refs) + " |",
     ]
-    timing = ["first_token_p50_ms", "first_token_p95_ms", "latency_p50_ms", "latency_p95_ms"]
+    timing = ["first_sentence_p50_ms", "first_sentence_p95_ms", "latency_p50_ms", "latency_p95_ms"]
     for name in [*SCORES, "passage_words", *timing]:
         cells = [_fmt(r.get(name)) for r in refs.values()]
         lines.append(f"| {name} | {_fmt(overall.get(name))} | " + " | ".join(cells) + " |")

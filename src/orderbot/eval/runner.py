@@ -58,9 +58,17 @@ def score(
     per["key_fact_recall"] = m.key_fact_recall(
         [a.answer for a in answers], [i.must_include for i in items], answerable
     )
-    per["citation_precision"] = m.citation_precision([a.answer for a in answers], cited, evidence)
+    facts = [i.must_include for i in items]
+    per["citation_precision"] = m.citation_precision(
+        [a.answer for a in answers], cited, evidence, facts
+    )
+    per["answer_precision"] = m.answer_precision(
+        [a.answer for a in answers], refused, evidence, facts, answerable
+    )
     per["citation_recall"] = m.citation_recall(cited, evidence, answerable)
     per["refusal_accuracy"] = m.refusal_accuracy(refused, answerable)
+    plausible = [a or i.type == "off_topic" for i, a in zip(items, answerable, strict=True)]
+    per["refusal_accuracy_plausible"] = m.refusal_accuracy(refused, plausible)
     per["false_refusal_rate"] = m.false_refusal_rate(refused, answerable)
     latencies = [a.timings_ms.total for a in answers]
     passages = [[c.text for c in a.contexts] for a in answers]
@@ -87,11 +95,12 @@ def run_eval(
     items: Sequence[QAItem],
     qa_path: Path,
     *,
+    split: str = "all",
     references: bool = True,
     on_progress: Progress | None = None,
 ) -> EvalRun:
     answers: list[Answer] = []
-    first_token: list[float] = []
+    first_sentence: list[float] = []
     for done, item in enumerate(items, start=1):
         started = time.perf_counter()
         first: float | None = None
@@ -100,13 +109,13 @@ def run_eval(
                 first = (time.perf_counter() - started) * 1000
             elif event.answer is not None:
                 answers.append(event.answer)
-        first_token.append(first if first is not None else answers[-1].timings_ms.total)
+        first_sentence.append(first if first is not None else answers[-1].timings_ms.total)
         if on_progress:
             on_progress(done, len(items))
     cited = [cited_passages(pipeline, a) for a in answers]
     overall, per_question = score(items, answers, cited)
-    overall["first_token_p50_ms"] = _round(m.percentile(first_token, 0.5))
-    overall["first_token_p95_ms"] = _round(m.percentile(first_token, 0.95))
+    overall["first_sentence_p50_ms"] = _round(m.percentile(first_sentence, 0.5))
+    overall["first_sentence_p95_ms"] = _round(m.percentile(first_sentence, 0.95))
 
     by_type: dict[str, dict[str, float | None]] = {}
     for kind in sorted({i.type for i in items}):
@@ -121,6 +130,7 @@ def run_eval(
         "generator": pipeline.generator.name,
         "qa_file": qa_path.name,
         "qa_sha256": file_digest(qa_path),
+        "split": split,
         "n_questions": len(items),
         "n_answerable": sum(i.answerable for i in items),
         "overall": overall,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from orderbot.models import Chunk, Citation, footnote_chunk_id, footnote_section
+from orderbot.models import Chunk, Citation, footnote_chunk
 
 
 class CitationList:
@@ -34,16 +34,7 @@ class CitationList:
         note = chunk.footnote(n)
         if note is None:
             return None
-        target = Chunk(
-            id=footnote_chunk_id(chunk.doc_id, n),
-            doc_id=chunk.doc_id,
-            document=chunk.document,
-            section=footnote_section(n),
-            kind="footnote",
-            text=note.text,
-            footnotes=[note],
-            url=note.url,
-        )
+        target = footnote_chunk(chunk.doc_id, chunk.document, note)
         return self.cite(target, note.text)
 
     @property

@@ -11,57 +11,66 @@ from pathlib import Path
 from orderbot.config import GenerationSettings
 from orderbot.errors import ConfigError
 from orderbot.generate.base import Generator
-from orderbot.generate.chat_models import ChatModel, LocalChatModel, OpenAIChatModel
+from orderbot.generate.chat_model import ChatModel
 from orderbot.generate.extractive import ExtractiveGenerator
 from orderbot.generate.llm import LLMGenerator
 from orderbot.generate.local_models import ModelNotInstalled, resolve_model
-from orderbot.generate.prompt import prefix_messages
-from orderbot.index.embedder import Embedder
+from orderbot.generate.prompt import Prompts
 
 log = logging.getLogger("orderbot")
-Factory = Callable[[str, GenerationSettings, Embedder], Generator]
+Factory = Callable[[str, GenerationSettings, str], Generator]
 
 
-def _extractive(_arg: str, settings: GenerationSettings, embedder: Embedder) -> Generator:
+def quoting(settings: GenerationSettings) -> ExtractiveGenerator:
     return ExtractiveGenerator(
-        embedder, max_sentences=settings.max_sentences, min_score=settings.min_sentence_score
+        max_sentences=settings.max_sentences,
+        min_score=settings.min_sentence_score,
+        margin=settings.quote_margin,
     )
 
 
-def _llm(
-    model: ChatModel, label: str, settings: GenerationSettings, embedder: Embedder
-) -> Generator:
+def _extractive(_arg: str, settings: GenerationSettings, _subject: str) -> Generator:
+    return quoting(settings)
+
+
+def _llm(model: ChatModel, label: str, settings: GenerationSettings, prompts: Prompts) -> Generator:
     return LLMGenerator(
         model,
-        embedder,
         label=label,
-        fallback=_extractive("", settings, embedder),
+        quotes=quoting(settings),
+        prompts=prompts,
         max_tokens=settings.max_tokens,
-        passages=settings.context_passages,
+        max_chars=settings.max_answer_chars,
         sentences=settings.context_sentences,
         support_threshold=settings.support_threshold,
-        drop_unsupported=settings.unsupported == "drop",
+        novelty=settings.novelty,
     )
 
 
 @lru_cache(maxsize=2)
-def _local_model(path: Path, n_ctx: int, threads: int) -> LocalChatModel:
-    return LocalChatModel(path, n_ctx=n_ctx, threads=threads, prefix=prefix_messages())
+def _local_model(path: Path, n_ctx: int, threads: int, system: str) -> ChatModel:
+    from orderbot.generate.local_model import LocalChatModel
+
+    prefix = [{"role": "system", "content": system}]
+    return LocalChatModel(path, n_ctx=n_ctx, threads=threads, prefix=prefix)
 
 
-def _local(arg: str, settings: GenerationSettings, embedder: Embedder) -> Generator:
+def _local(arg: str, settings: GenerationSettings, subject: str) -> Generator:
     if not arg:
         raise ConfigError("give the model: local:NAME or local:/path/model.gguf")
     try:
         path = resolve_model(arg, Path(settings.model_cache).expanduser())
     except ModelNotInstalled as exc:
         log.warning("%s; answering with the extractive backend", exc)
-        return _extractive("", settings, embedder)
-    model = _local_model(path, settings.n_ctx, settings.threads)
-    return _llm(model, f"local:{arg}", settings, embedder)
+        return quoting(settings)
+    prompts = Prompts(settings.prompts, subject)
+    model = _local_model(path, settings.n_ctx, settings.threads, prompts.system)
+    return _llm(model, f"local:{arg}", settings, prompts)
 
 
-def _openai(arg: str, settings: GenerationSettings, embedder: Embedder) -> Generator:
+def _openai(arg: str, settings: GenerationSettings, subject: str) -> Generator:
+    from orderbot.generate.openai_model import OpenAIChatModel
+
     model, sep, url = arg.partition("@")
     if not model or not sep or not url:
         raise ConfigError(f"openai backend needs openai:MODEL@URL, got 'openai:{arg}'")
@@ -72,7 +81,7 @@ def _openai(arg: str, settings: GenerationSettings, embedder: Embedder) -> Gener
         timeout=settings.timeout,
         retries=settings.retries,
     )
-    return _llm(chat, f"openai:{model}", settings, embedder)
+    return _llm(chat, f"openai:{model}", settings, Prompts(settings.prompts, subject))
 
 
 _FACTORIES: dict[str, Factory] = {"extractive": _extractive, "local": _local, "openai": _openai}
@@ -93,6 +102,8 @@ def check_backend(backend: str) -> tuple[Factory, str]:
     return factory, arg
 
 
-def make_generator(settings: GenerationSettings, embedder: Embedder) -> Generator:
+def make_generator(settings: GenerationSettings, subject: str) -> Generator:
+    """The backend ``settings.backend`` names; ``subject`` is what the prompt says the
+    assistant is about."""
     factory, arg = check_backend(settings.backend)
-    return factory(arg, settings, embedder)
+    return factory(arg, settings, subject)

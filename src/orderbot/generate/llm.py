@@ -1,26 +1,32 @@
-"""Answers written by a language model, every citation verified against the passages."""
+"""Answers led by a language model's sentence, checked, with the quoted evidence under it.
+
+The model reads the best evidence sentences, numbered, and must answer in JSON under a
+grammar: the numbers of the sentences it used, then one sentence. That sentence is shown
+only if the citation check (``verify``) passes; then the quotes follow, so the model can
+only add to what quoting gives. If the model fails or is unreachable, the quotes answer
+alone and say so.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
-from collections.abc import Sequence
+from contextlib import closing
 
 from orderbot.errors import ModelError
-from orderbot.generate.base import Generator, OnToken
-from orderbot.generate.chat_models import ChatModel
-from orderbot.generate.extractive import focus
-from orderbot.generate.prompt import NOT_FOUND, build_messages
-from orderbot.generate.verify import check_answer
-from orderbot.index.embedder import Embedder
-from orderbot.models import Generation, ScoredChunk
+from orderbot.generate.base import Written
+from orderbot.generate.chat_model import ChatModel, Stream
+from orderbot.generate.citations import CitationList
+from orderbot.generate.evidence import Evidence, term_overlap
+from orderbot.generate.extractive import ExtractiveGenerator
+from orderbot.generate.prompt import Prompts
+from orderbot.generate.quotes import asks_about_sources
+from orderbot.generate.verify import check_claim
 
 log = logging.getLogger("orderbot")
 
 FALLBACK_NOTE = (
-    "(The language model is unavailable right now, so this answer quotes the documents directly.)"
-)
-NOT_SUPPORTED = (
-    "The documents do not state an answer to this question, so I cannot answer it without guessing."
+    "(The language model is unavailable right now, so this answer quotes the documents only.)"
 )
 
 
@@ -28,65 +34,76 @@ class LLMGenerator:
     def __init__(
         self,
         model: ChatModel,
-        embedder: Embedder,
         *,
         label: str,
-        fallback: Generator,
-        max_tokens: int = 256,
-        passages: int = 4,
+        quotes: ExtractiveGenerator,
+        prompts: Prompts,
+        max_tokens: int = 96,
+        max_chars: int = 240,
         sentences: int = 4,
-        support_threshold: float = 0.45,
-        drop_unsupported: bool = False,
+        support_threshold: float = 0.5,
+        novelty: float = 0.25,
     ) -> None:
-        if passages < 1:
-            raise ValueError(f"passages must be >= 1, got {passages}")
+        if sentences < 1:
+            raise ValueError(f"sentences must be >= 1, got {sentences}")
         self.model = model
-        self.embedder = embedder
         self.name = label
-        self.fallback = fallback
+        self.quotes = quotes
+        self.prompts = prompts
         self.max_tokens = max_tokens
-        self.passages = passages
+        self.max_chars = max_chars
         self.sentences = sentences
         self.support_threshold = support_threshold
-        self.drop_unsupported = drop_unsupported
+        self.novelty = novelty
 
-    def generate(
-        self, question: str, passages: Sequence[ScoredChunk], on_token: OnToken | None = None
-    ) -> Generation:
-        given = list(passages[: self.passages])
-        if self.sentences:
-            given = focus(question, given, self.embedder, self.sentences)
+    def write(self, evidence: Evidence, cites: CitationList, written: Written) -> Stream:
+        sources_ok = asks_about_sources(evidence.question)
+        picked = [
+            i for i in evidence.ranked() if evidence.units[i].kind != "bibliography" or sources_ok
+        ][: self.sentences]
+        quotes = self.quotes.choose(evidence)
+        lead = None
+        if picked:
+            try:
+                lead = self._lead(evidence, picked, cites, written)
+            except ModelError as exc:
+                log.warning("%s; answering with quotes only", exc)
+                written.generator = f"{self.quotes.name} (fallback from {self.name})"
+        if lead is not None and not any(term_overlap(lead, q.unit.text) >= 0.95 for q in quotes):
+            yield lead
+        yield from self.quotes.render(quotes, cites)
+        if written.generator:
+            yield FALLBACK_NOTE
+
+    def _lead(
+        self, evidence: Evidence, picked: list[int], cites: CitationList, written: Written
+    ) -> str | None:
+        """The model's sentence with its markers if it passes the check, else None."""
+        request = self.prompts.request(
+            evidence.question,
+            [evidence.units[i].text for i in picked],
+            max_tokens=self.max_tokens,
+            max_chars=self.max_chars,
+        )
+        with closing(self.model.stream(request)) as stream:
+            raw = "".join(stream)
         try:
-            raw = self.model.chat(
-                build_messages(question, given), max_tokens=self.max_tokens, on_token=on_token
-            )
-        except ModelError as exc:
-            log.warning("%s; answering with the extractive backend", exc)
-            fallback = self.fallback.generate(question, passages)
-            return fallback.model_copy(
-                update={
-                    "answer": f"{fallback.answer} {FALLBACK_NOTE}",
-                    "generator": f"{self.fallback.name} (fallback from {self.name})",
-                }
-            )
-        if NOT_FOUND.lower() in raw.lower() or not raw.strip():
-            return Generation(answer=NOT_SUPPORTED, refused=True)
-        checked = check_answer(
-            raw,
-            given,
-            self.embedder,
+            data = json.loads(raw)
+            claim = str(data["answer"]).strip()
+            numbers = [int(n) for n in data["evidence"]]
+        except (ValueError, KeyError, TypeError) as exc:
+            log.info("model answer is not the JSON asked for: %r", raw[:200])
+            raise ModelError(f"model answer is not the JSON asked for ({exc})") from exc
+        chosen = [picked[n - 1] for n in numbers if 1 <= n <= len(picked)]
+        checked = check_claim(
+            claim,
+            chosen,
+            evidence,
+            cites,
             threshold=self.support_threshold,
-            drop_unsupported=self.drop_unsupported,
-            question=question,
+            novelty=self.novelty,
         )
-        if checked.supported == 0:
-            # Nothing the model wrote is backed by a passage, yet retrieval found relevant
-            # ones: show what the documents say (quoted, verifiable) rather than the model.
-            log.info("no sentence of the model's answer is supported; quoting instead")
-            quoted = self.fallback.generate(question, passages)
-            return quoted.model_copy(
-                update={"generator": f"{self.fallback.name} (model answer unsupported)"}
-            )
-        return Generation(
-            answer=checked.answer, citations=checked.citations, unsupported=checked.unsupported
-        )
+        if checked is None:
+            log.info("the model's sentence is not supported: %s", claim)
+            written.unsupported.append(claim)
+        return checked

@@ -10,8 +10,7 @@ from orderbot.models import (
     Paragraph,
     ParsedDocument,
     chunk_id,
-    footnote_chunk_id,
-    footnote_section,
+    footnote_chunk,
 )
 
 _SEP = "\n\n"
@@ -43,19 +42,7 @@ def chunk_document(doc: ParsedDocument, chunk_size: int) -> list[Chunk]:
                 )
     contexts = _citing_sentences(doc)
     for note in doc.footnotes:
-        chunks.append(
-            Chunk(
-                id=footnote_chunk_id(doc.doc_id, note.n),
-                doc_id=doc.doc_id,
-                document=doc.title,
-                section=footnote_section(note.n),
-                kind="footnote",
-                text=note.text,
-                footnotes=[note],
-                url=note.url,
-                context=contexts.get(note.n, ""),
-            )
-        )
+        chunks.append(footnote_chunk(doc.doc_id, doc.title, note, contexts.get(note.n, "")))
     return chunks
 
 

@@ -1,7 +1,9 @@
 """The retriever the pipeline uses: BM25 and dense candidates fused by RRF, and a
-relevance decision from the best dense similarity."""
+relevance floor on the best dense similarity (off-topic questions stop here)."""
 
 from __future__ import annotations
+
+import itertools
 
 from orderbot.config import RetrievalSettings
 from orderbot.index.embedder import Embedder
@@ -18,6 +20,14 @@ class HybridRetriever:
         self.settings = settings
         self.chunks: dict[str, Chunk] = {c.id: c for c in store.chunks()}
         self.bm25 = BM25Index(list(self.chunks.values()))
+        self._next: dict[str, Chunk] = {}
+        by_doc: dict[str, list[Chunk]] = {}
+        for chunk in self.chunks.values():
+            if chunk.kind != "footnote":
+                by_doc.setdefault(chunk.doc_id, []).append(chunk)
+        for chunks in by_doc.values():
+            chunks.sort(key=lambda c: (c.paragraph_start, c.paragraph_end))
+            self._next.update({a.id: b for a, b in itertools.pairwise(chunks)})
 
     def retrieve(self, query: str, top_k: int | None = None) -> Retrieval:
         k = top_k or self.settings.top_k
@@ -30,18 +40,14 @@ class HybridRetriever:
             k=self.settings.rrf_k,
             weights=[self.settings.dense_weight, self.settings.bm25_weight],
         )
-        similarity = dict(dense)
-        bm25 = dict(lexical)
-        results = [
-            ScoredChunk(
-                chunk=self.chunks[i], score=score, similarity=similarity.get(i), bm25=bm25.get(i)
-            )
-            for i, score in fused[:k]
-        ]
+        results = [ScoredChunk(chunk=self.chunks[i], score=score) for i, score in fused[:k]]
         best = max((s for _, s in dense), default=-1.0)
         return Retrieval(
             question=query,
             results=results,
-            best_similarity=best,
             relevant=bool(results) and best >= self.settings.min_similarity,
         )
+
+    def next_chunk(self, chunk: Chunk) -> Chunk | None:
+        """The body or list chunk that follows ``chunk`` in its document, if any."""
+        return self._next.get(chunk.id)

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 import httpx
 from tenacity import (
     Retrying,
-    retry_if_exception_type,
+    retry_if_exception,
     stop_after_attempt,
     wait_exponential,
 )
 
 from orderbot.config import SourcesSettings
 from orderbot.errors import FetchError
+from orderbot.retrying import Passing, is_passing
 
 # Content types a source may have, and the extension it is stored under.
 EXTENSIONS = {
@@ -32,11 +33,7 @@ class Unreachable(FetchError):
     """The host could not be connected to (after the retries)."""
 
 
-class _Passing(Exception):
-    """A failure worth retrying: a timeout or a server-side HTTP status."""
-
-
-class _TimedOut(_Passing):
+class _TimedOut(Passing):
     """The whole download took longer than the timeout (a trickling body)."""
 
 
@@ -78,7 +75,7 @@ def download(
     retrying = Retrying(
         stop=stop_after_attempt(settings.retries + 1),
         wait=wait_exponential(multiplier=settings.backoff_s, max=60),
-        retry=retry_if_exception_type((_Passing, httpx.TransportError)),
+        retry=retry_if_exception(is_passing),
         reraise=True,
     )
     try:
@@ -87,7 +84,7 @@ def download(
         raise Unreachable(f"cannot connect ({exc})") from exc
     except (httpx.TimeoutException, _TimedOut) as exc:
         raise FetchError(f"timed out after {settings.timeout_s:g}s") from exc
-    except _Passing as exc:
+    except Passing as exc:
         raise FetchError(str(exc)) from exc
     except httpx.HTTPError as exc:
         raise FetchError(f"{type(exc).__name__}: {exc}") from exc
@@ -102,7 +99,7 @@ def _once(
         if status == 304:
             return Download(url, str(response.url), "", b"", not_modified=True)
         if status == 429 or status >= 500:
-            raise _Passing(f"HTTP {status} {response.reason_phrase}")
+            raise Passing(f"HTTP {status} {response.reason_phrase}")
         if status >= 400:
             raise FetchError(f"HTTP {status} {response.reason_phrase}")
         content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()

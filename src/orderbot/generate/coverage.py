@@ -1,0 +1,320 @@
+"""Coverage: before any answer is written, decide whether the documents answer the question.
+
+Three verdicts: ``covered``; ``partial`` (the documents discuss the question's subject,
+but not the detail it asks for, and say something useful about it); ``not_covered``.
+
+The decision reads signals that cost nothing beyond retrieval, each a number in 0..1:
+
+- ``best``: the best unit's score (similarity and word overlap with the question);
+- ``similarity``: the best unit's embedding similarity alone;
+- ``overlap``: the largest share of the question's content words that one unit holds;
+- ``passage_overlap``: the same for a whole passage (with its section title);
+- ``rare_overlap``: like ``passage_overlap`` but each word weighted by its rarity in the
+  index (IDF), so "Taiwan" counts for more than "order";
+- ``unknown``: the share of the question's content words that occur nowhere in the
+  indexed documents (a budget, seats, a founding year: the thing asked for is often a
+  word the documents never use);
+- ``unknown_name``: 1 when the question names something (a capitalised word or an
+  acronym: NATO, Gaza, SWIFT) that the documents never mention;
+- ``slot``: whether the kind of thing asked for is there: a number counting the asked-for
+  noun for "how many", a year or date in a unit on the subject for "when", a name for
+  "who" (1 found, 0 missing, 0.5 when the question asks for no such thing);
+- ``focus``: whether the word naming the asked-for thing (the "budget" of "what is the
+  project's budget", the "directs" of "who directs", the "founded" of "when was it
+  founded") is in one of the best units (1 yes, 0 no, 0.5 when no such word was found).
+
+A logistic model over these (weights in ``CoverageSettings``, fitted by
+``benchmarks/calibrate_coverage.py`` on the tuning questions only) gives the probability
+that the documents answer; under ``threshold`` the answer is "not covered" (or "partial"
+when the subject is found but the asked-for slot is not).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from orderbot.config import CoverageSettings
+from orderbot.errors import ConfigError
+from orderbot.generate.evidence import STOP, Evidence, content_terms, counted, names, words
+from orderbot.models import Coverage, NearestSection
+
+FEATURES = (
+    "best",
+    "similarity",
+    "overlap",
+    "passage_overlap",
+    "rare_overlap",
+    "unknown",
+    "unknown_name",
+    "slot",
+    "focus",
+)
+
+
+class Vocabulary:
+    """How many passages of the index use each stem (read once per index version)."""
+
+    def __init__(self, texts: Iterable[str]) -> None:
+        self.df: Counter[str] = Counter()
+        self.n = 0
+        for text in texts:
+            self.n += 1
+            self.df.update(content_terms(text))
+
+    def knows(self, stem: str) -> bool:
+        return stem in self.df
+
+    def idf(self, stem: str) -> float:
+        return math.log((self.n + 1) / (self.df.get(stem, 0) + 1)) + 1.0
+
+
+_HOW_MANY = re.compile(r"\bhow\s+(many|much)\s+((?:[\w.-]+\s+){0,3}?)([a-z]+)\b", re.I)
+_WHEN = re.compile(
+    r"^\s*(when|what year|which year|in what year|by what year|what date|on what date|"
+    r"since when)\b",
+    re.I,
+)
+_WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
+_WHERE = re.compile(r"^\s*(where|in which city|in what city|which city)\b", re.I)
+_DATE = re.compile(
+    r"\b(1[89]\d{2}|20\d{2})\b|\b(january|february|march|april|may|june|july|august|"
+    r"september|october|november|december)\b",
+    re.I,
+)
+# Adjectives that sit between "how many" and the counted noun ("how many new permanent seats").
+_SKIP = frozenset(
+    [
+        "new",
+        "old",
+        "more",
+        "other",
+        "different",
+        "separate",
+        "individual",
+        "permanent",
+        "total",
+        "big",
+        "large",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Slot:
+    kind: str  # "number", "date", "person", "place" or "" (asks for no typed thing)
+    noun: str = ""  # for "number": the stem of the counted noun
+
+    def describe(self, question: str) -> str:
+        if self.kind == "number" and self.noun:
+            return f"how many {self.noun_text(question)}"
+        return {
+            "date": "when",
+            "person": "who",
+            "place": "where",
+        }.get(self.kind, "")
+
+    def noun_text(self, question: str) -> str:
+        found = _HOW_MANY.search(question)
+        return found.group(3) if found else self.noun
+
+
+def slot_of(question: str) -> Slot:
+    """The typed thing a question asks for, if any."""
+    if found := _HOW_MANY.search(question):
+        noun_words = [w for w in words(found.group(2) + " " + found.group(3)) if w not in _SKIP]
+        noun = noun_words[-1] if noun_words else found.group(3).lower()
+        if found.group(1).lower() == "much":
+            return Slot("amount")
+        return Slot("number", next(iter(content_terms(noun)), ""))
+    if _WHEN.match(question):
+        return Slot("date")
+    if _WHO.match(question):
+        return Slot("person")
+    if _WHERE.match(question):
+        return Slot("place")
+    return Slot("")
+
+
+def slot_found(slot: Slot, evidence: Evidence, top: list[int]) -> float:
+    """1 when a top unit holds the asked-for kind of thing, 0 when none does, 0.5 for a
+    question that asks for no typed thing."""
+    if not slot.kind:
+        return 0.5
+    subject = content_terms(evidence.question)
+    for i in top:
+        text = evidence.units[i].text
+        if slot.kind == "number":
+            if any(not slot.noun or slot.noun in things for _, things in counted(text, span=4)):
+                return 1.0
+        elif slot.kind == "amount":
+            if re.search(
+                r"[$€£]\s?\d|\b(dollars|euros|billion|million|percent|per cent)\b", text, re.I
+            ):
+                return 1.0
+        elif slot.kind == "date":
+            if _DATE.search(text) and content_terms(text) & subject:
+                return 1.0
+        elif slot.kind == "person":
+            if names(text) - {t.lower() for t in words(evidence.question)}:
+                return 1.0
+            if re.search(
+                r"\b(officials?|participants|scholars|experts|states|actors|"
+                r"countries|coalition|secretary|president)\b",
+                text,
+                re.I,
+            ):
+                return 1.0
+        elif slot.kind == "place" and names(text):
+            return 1.0
+    return 0.0
+
+
+_CAPITALISED = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][A-Za-z]+|[A-Z]{2,})\b")
+_COPULA = frozenset(
+    "is are was were be been does did do has have had can could will would".split()  # noqa: SIM905
+)
+_AMOUNT = re.compile(r"[$€£]\s?\d|\b(dollars|euros|billion|million|percent|per cent)\b", re.I)
+_WHAT_IS = re.compile(
+    r"^\s*(?:what|which|who)\s+(?:is|are|was|were)\s+(?:the\s+|a\s+|an\s+)?(.+?)"
+    r"(?:\s+(?:of|for|in|on|at|about|behind|that|which|to|from|by|with)\b|\?|$)",
+    re.I,
+)
+_WHO_VERB = re.compile(r"^\s*(?:who|whom)\s+(\w+)\s+(?:the\s+|a\s+)?(\w+)?", re.I)
+_LAST_WORD = re.compile(r"(\w+)\W*$")
+
+
+def focus_of(question: str) -> set[str]:
+    """Stems of the word that names what is asked for (see the module's text)."""
+    if found := _HOW_MANY.search(question):
+        return content_terms(found.group(3))
+    if (found := _WHO_VERB.match(question)) and found.group(1).lower() not in _COPULA:
+        return content_terms(found.group(1))
+    if _WHEN.match(question) or _WHERE.match(question):
+        last = _LAST_WORD.search(question)
+        return content_terms(last.group(1)) if last else set()
+    if found := _WHAT_IS.match(question):
+        phrase = words(found.group(1).replace("’s", " ").replace("'s", " "))
+        return content_terms(phrase[-1]) if phrase else set()
+    return set()
+
+
+def focus_found(evidence: Evidence, top: list[int]) -> float:
+    wanted = focus_of(evidence.question)
+    if not wanted:
+        return 0.5
+    have: set[str] = set()
+    for i in top:
+        have |= content_terms(evidence.units[i].text)
+    return 1.0 if wanted <= have else 0.0
+
+
+def unknown_name(evidence: Evidence, named: set[str], vocabulary: Vocabulary) -> float:
+    """1 when a name of the question is not a word of the documents, nor an acronym whose
+    letters start consecutive words of the passages ("AI": "Artificial Intelligence")."""
+    text = " ".join(p.chunk.text for p in evidence.passages)
+    for name in named:
+        if all(vocabulary.knows(s) for s in content_terms(name)):
+            continue
+        if 2 <= len(name) <= 6 and name.isalpha():
+            spelt = r"\W+".join(rf"{c}[\w’'-]*" for c in name.upper())
+            if re.search(rf"\b{spelt}", text):
+                continue  # capitalised words whose initials spell the acronym
+        return 1.0
+    return 0.0
+
+
+@dataclass(frozen=True)
+class Decision:
+    coverage: Coverage
+    features: dict[str, float]
+
+    @property
+    def answers(self) -> bool:
+        return self.coverage.verdict != "not_covered"
+
+
+class CoverageJudge:
+    """Decides coverage from an ``Evidence`` (see the module's text)."""
+
+    def __init__(self, settings: CoverageSettings, vocabulary: Vocabulary) -> None:
+        unknown = set(settings.weights) - set(FEATURES)
+        if unknown:
+            raise ConfigError(
+                f"coverage.weights has unknown signal(s) {sorted(unknown)}; known: "
+                f"{', '.join(FEATURES)}"
+            )
+        self.settings = settings
+        self.vocabulary = vocabulary
+
+    def features(self, evidence: Evidence) -> dict[str, float]:
+        ranked = evidence.ranked()
+        top = ranked[: self.settings.top_units]
+        question = evidence.question
+        terms = content_terms(question)
+        vocabulary = self.vocabulary
+        weight = {t: vocabulary.idf(t) for t in terms}
+        total = sum(weight.values()) or 1.0
+        passage_overlap = rare_overlap = 0.0
+        for passage in evidence.passages:
+            chunk = passage.chunk
+            have = content_terms(f"{chunk.section} {chunk.text}")
+            if terms:
+                passage_overlap = max(passage_overlap, len(terms & have) / len(terms))
+                rare_overlap = max(rare_overlap, sum(weight[t] for t in terms & have) / total)
+        named = {w.lower() for w in _CAPITALISED.findall(question) if w.lower() not in STOP}
+        return {
+            "best": evidence.best(),
+            "similarity": max(evidence.similarity, default=0.0),
+            "overlap": max(evidence.overlap, default=0.0),
+            "passage_overlap": passage_overlap,
+            "rare_overlap": rare_overlap,
+            "unknown": (sum(not vocabulary.knows(t) for t in terms) / len(terms)) if terms else 0.0,
+            "unknown_name": unknown_name(evidence, named, vocabulary),
+            "slot": slot_found(slot_of(evidence.question), evidence, top),
+            "focus": focus_found(evidence, top),
+        }
+
+    def probability(self, features: dict[str, float]) -> float:
+        weights = self.settings.weights
+        z = self.settings.bias + sum(weights.get(k, 0.0) * v for k, v in features.items())
+        return 1.0 / (1.0 + math.exp(-z))
+
+    def decide(self, evidence: Evidence) -> Decision:
+        features = self.features(evidence)
+        p = self.probability(features)
+        nearest = self.nearest(evidence)
+        slot = slot_of(evidence.question)
+        if p >= self.settings.threshold and features["slot"] > 0:
+            verdict = "covered"
+        elif features["slot"] == 0 and p >= self.settings.partial_threshold:
+            verdict = "partial"  # the subject is there, the asked-for thing is not
+        else:
+            verdict = "not_covered"
+        missing = None
+        if verdict != "covered":
+            missing = slot.describe(evidence.question) or None
+        coverage = Coverage(verdict=verdict, missing=missing, nearest=nearest, score=round(p, 4))
+        return Decision(coverage=coverage, features=features)
+
+    def nearest(self, evidence: Evidence) -> list[NearestSection]:
+        """The sections of the best passages, one entry per section, footnotes left out."""
+        out: list[NearestSection] = []
+        seen: set[tuple[str, str]] = set()
+        for passage in evidence.passages:
+            chunk = passage.chunk
+            key = (chunk.doc_id, chunk.section)
+            if chunk.kind == "footnote" or key in seen:
+                continue
+            seen.add(key)
+            out.append(
+                NearestSection(
+                    document=chunk.document, section=chunk.section, chunk_id=chunk.id, url=chunk.url
+                )
+            )
+            if len(out) == self.settings.nearest:
+                break
+        return out

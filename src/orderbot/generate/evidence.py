@@ -1,0 +1,291 @@
+"""Evidence: the one home of the tools that read passages sentence by sentence.
+
+The passages a question retrieved are cut once into *units* (a sentence; a list passage
+as a whole; a footnote's bibliographic line), each embedded once and scored once against
+the question. Coverage, the quoting backend, the model backend and the citation check all
+read the same ``Evidence``: nothing re-splits or re-embeds a passage for every claim.
+
+Term tools (stemmed content words, numbers, names) live here too; the evaluation code does
+not use them, so a bug here cannot grade itself.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN
+
+from orderbot.generate.guard import is_instruction
+from orderbot.index.embedder import Embedder, Vectors
+from orderbot.ingest.sentences import sentence_spans
+from orderbot.models import Chunk, ScoredChunk
+from orderbot.per_thread import per_thread
+
+UnitKind = Literal["sentence", "list", "bibliography"]
+# The chunk after a given one in its document, if any (the index knows them all).
+NextChunk = Callable[[Chunk], Chunk | None]
+
+_WORD = re.compile(r"\w+")
+# Question words and talk about the text itself say nothing about where the answer is.
+STOP = frozenset(STOPWORDS_EN) | frozenset(
+    [
+        "how",
+        "many",
+        "much",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "what",
+        "which",
+        "when",
+        "where",
+        "does",
+        "did",
+        "do",
+        "say",
+        "says",
+        "said",
+        "tell",
+        "give",
+        "me",
+        "you",
+        "your",
+        "please",
+        "list",
+        "describe",
+        "explain",
+        "according",
+        "report",
+        "author",
+        "authors",
+        "document",
+        "documents",
+        "text",
+        "has",
+        "have",
+        "had",
+        "having",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "would",
+        "could",
+        "should",
+        "will",
+        "shall",
+        "can",
+        "may",
+        "might",
+        "must",
+    ]
+)
+_NUMBER_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+    "twenty",
+]
+NUMBER_VALUES = {w: str(n) for n, w in enumerate(_NUMBER_WORDS)} | {
+    "thirty": "30",
+    "forty": "40",
+    "fifty": "50",
+    "hundred": "100",
+}
+_NUMBER = re.compile(r"\b\d+(?:[.,]\d+)*\b|\b[a-z]+\b", re.IGNORECASE)
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
+# A bibliographic line: a quoted title, alone or after a short author or publisher and a
+# comma ("John Dugard, “The choice…”"); or a publisher, a year and pages. Prose that
+# quotes someone ("Blinken told officials: “…”") is not one.
+_BIBLIOGRAPHY = re.compile(
+    r"^(?:[^“\"]{0,90},\s*)?[“\"][^”\"]{3,}[”\"]|^[^.]{0,60}\(\d{4}\)(?::\s*[\d\-–]+)?\.?$"
+)
+
+
+@per_thread  # PyStemmer's stemmers are not thread-safe
+def _stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("english")
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(text.lower())
+
+
+def content_terms(text: str) -> set[str]:
+    """Stemmed words of ``text`` that carry meaning (no stop or question words)."""
+    return set(_stemmer().stemWords([w for w in words(text) if w not in STOP]))
+
+
+def term_overlap(question: str, sentence: str) -> float:
+    """Share of the question's content terms found in the sentence (0..1)."""
+    wanted = content_terms(question)
+    return len(wanted & content_terms(sentence)) / len(wanted) if wanted else 0.0
+
+
+def numbers(text: str) -> set[str]:
+    """The numbers a text states, in digits ("twelve" and "12" are the same)."""
+    found = set()
+    for token in _NUMBER.findall(text.lower()):
+        if token[0].isdigit():
+            found.add(token.replace(",", ""))
+        elif token in NUMBER_VALUES:
+            found.add(NUMBER_VALUES[token])
+    return found
+
+
+def counted(text: str, span: int = 4) -> list[tuple[str, list[str]]]:
+    """Each number in ``text`` with the stems of the content words just after it."""
+    tokens = _NUMBER.findall(text.lower())
+    out = []
+    for i, word in enumerate(tokens):
+        number = word.replace(",", "") if word[0].isdigit() else NUMBER_VALUES.get(word)
+        if number is not None:
+            after = [t for w in tokens[i + 1 : i + 1 + span] for t in content_terms(w)]
+            out.append((number, after))
+    return out
+
+
+def gives_figures(claim: str, sentence: str) -> bool:
+    """Each figure of ``claim`` is in ``sentence`` with what it counts close after it:
+    "130 proposals" is not backed by "130 leading scholars … a package of proposals"."""
+    given = counted(sentence)
+    for number, after in counted(claim, span=2):
+        if number in {"0", "1"} or not after:
+            continue
+        if not any(n == number and after[0] in things for n, things in given):
+            return False
+    return True
+
+
+def names(text: str) -> set[str]:
+    """Capitalised words inside a sentence (not its first word): mostly proper names."""
+    return {m.lower() for m in _NAME.findall(text.strip())}
+
+
+def is_bibliographic(text: str) -> bool:
+    """A citation of a work (author, "Title," publisher, date, pages), not prose."""
+    return bool(_BIBLIOGRAPHY.search(text.strip()))
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One quotable piece of a passage."""
+
+    chunk: Chunk
+    text: str
+    rank: int = field(compare=False)  # the passage's rank, 0 = best
+    position: int  # the sentence's place in its chunk
+    kind: UnitKind = "sentence"
+    footnotes: tuple[int, ...] = ()
+
+
+def split_units(passages: Sequence[ScoredChunk]) -> list[Unit]:
+    """The units of ``passages``; sentences that read as instructions are left out."""
+    units: list[Unit] = []
+    for rank, passage in enumerate(passages):
+        units += chunk_units(passage.chunk, rank)
+    return units
+
+
+def chunk_units(chunk: Chunk, rank: int = 0) -> list[Unit]:
+    if chunk.kind == "list":
+        return [] if is_instruction(chunk.text) else [Unit(chunk, chunk.text, rank, 0, "list")]
+    out = []
+    for position, (start, end) in enumerate(sentence_spans(chunk.text)):
+        text = chunk.text[start:end]
+        if is_instruction(text):
+            continue
+        if chunk.kind == "footnote":
+            kind: UnitKind = "bibliography" if is_bibliographic(text) else "sentence"
+            out.append(Unit(chunk, text, rank, position, kind))
+        else:
+            notes = tuple(r.n for r in chunk.refs if start < r.offset <= end)
+            out.append(Unit(chunk, text, rank, position, "sentence", notes))
+    return out
+
+
+class Evidence:
+    """The units of a question's passages, embedded and scored once.
+
+    ``scores[i]`` is how well unit ``i`` answers the question: embedding similarity and
+    the share of the question's content words it holds, with a small bonus for units of
+    better-ranked passages."""
+
+    def __init__(
+        self,
+        question: str,
+        passages: Sequence[ScoredChunk],
+        embedder: Embedder,
+        *,
+        semantic_weight: float = 0.65,
+        next_chunk: NextChunk | None = None,
+    ) -> None:
+        if not 0.0 <= semantic_weight <= 1.0:
+            raise ValueError(f"semantic_weight must be in [0, 1], got {semantic_weight}")
+        self.question = question
+        self.passages = list(passages)
+        self.embedder = embedder
+        self.next_chunk = next_chunk
+        self.units = split_units(self.passages)
+        vectors = embedder.embed([question, *(u.text for u in self.units)])
+        self.question_vector: Vectors = vectors[0]
+        self.vectors: Vectors = vectors[1:]
+        self.similarity = [float(s) for s in self.vectors @ self.question_vector]
+        self.overlap = [term_overlap(question, u.text) for u in self.units]
+        n_ranks = max(len(self.passages), 1)
+        self.scores = [
+            semantic_weight * sim + (1 - semantic_weight) * lex + 0.03 * (1 - u.rank / n_ranks)
+            for u, sim, lex in zip(self.units, self.similarity, self.overlap, strict=True)
+        ]
+
+    def ranked(self) -> list[int]:
+        """Unit indexes, best-scoring first."""
+        return [int(i) for i in np.argsort(self.scores, kind="stable")[::-1]]
+
+    def best(self) -> float:
+        return max(self.scores, default=0.0)
+
+    def claim_support(self, claim: str) -> list[float]:
+        """How well each unit supports ``claim`` (embedding similarity plus word
+        overlap), 0 for a unit that lacks a figure or a name the claim states."""
+        if not self.units:
+            return []
+        vector = self.embedder.embed([claim])[0]
+        sims = self.vectors @ vector
+        stated = numbers(claim) - {"1", "0"}  # "one of the ..." is rarely a figure
+        named = names(claim)
+        out = []
+        for unit, sim in zip(self.units, sims, strict=True):
+            if not stated <= numbers(unit.text) or not gives_figures(claim, unit.text):
+                out.append(0.0)  # a figure the unit does not give, or gives for another thing
+            elif named and not all(n in unit.chunk.text.lower() for n in named):
+                out.append(0.0)  # a name the passage never mentions
+            else:
+                out.append(0.5 * float(sim) + 0.5 * term_overlap(claim, unit.text))
+        return out

@@ -1,0 +1,97 @@
+"""A GGUF model in this process: llama.cpp through xllamacpp, with the model's own chat
+template. The fixed system prompt's prefix stays in the KV cache between questions
+(``cache_prompt``); ``prefix``, the messages every prompt starts with, is read once at load
+so the first question waits no longer than the next ones.
+
+xllamacpp calls back with each chunk from inside a blocking call. ``stream`` runs that call
+in a worker thread it owns and hands the chunks over; when the consumer closes the stream
+the callback answers "stop", llama.cpp stops decoding, and the worker ends.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+from pathlib import Path
+from typing import Any
+
+from orderbot.errors import ModelError
+from orderbot.generate.chat_model import ChatRequest, Message, Stream, StreamInfo, delta_text
+
+_DONE = object()
+
+
+class LocalChatModel:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        n_ctx: int = 4096,
+        threads: int = 0,
+        prefix: list[Message] | None = None,
+    ) -> None:
+        try:
+            import xllamacpp
+        except ImportError as exc:
+            raise ModelError(
+                "local models need xllamacpp", hint="pip install 'orderbot[llm]'"
+            ) from exc
+        params = xllamacpp.CommonParams()
+        params.model.path = str(path)
+        params.n_ctx = n_ctx
+        params.n_parallel = 1
+        params.cache_prompt = True
+        params.warmup = False
+        params.verbosity = -1
+        n = threads or max(1, os.cpu_count() or 1)
+        params.cpuparams.n_threads = n
+        params.cpuparams_batch.n_threads = n
+        try:
+            self._server = xllamacpp.Server(params)
+        except Exception as exc:  # the binding raises plain exceptions
+            raise ModelError(f"cannot load local model {path}: {exc}") from exc
+        self.name = path.stem
+        self._lock = threading.Lock()  # one generation at a time on this CPU
+        self.info = StreamInfo()  # about the last answer (cache_n, prompt_n, … in timings)
+        if prefix:
+            for _ in self.stream(ChatRequest(messages=prefix, max_tokens=1)):
+                pass
+
+    def stream(self, request: ChatRequest) -> Stream:
+        body = request.body() | {"cache_prompt": True}
+        pieces: queue.Queue[Any] = queue.Queue()
+        stop = threading.Event()
+        info = StreamInfo()
+
+        def callback(chunk: dict[str, Any]) -> bool:
+            if "error" in chunk:
+                pieces.put(ModelError(f"local model failed: {chunk['error']}"))
+                return True
+            text = delta_text(chunk, info)
+            if text:
+                pieces.put(text)
+            return stop.is_set()
+
+        def work() -> None:
+            try:
+                with self._lock:
+                    result = self._server.handle_chat_completions(body, callback)
+                if isinstance(result, dict) and "error" in result:
+                    pieces.put(ModelError(f"local model failed: {result['error']}"))
+            except Exception as exc:  # the binding raises plain exceptions
+                pieces.put(ModelError(f"local model failed: {exc}"))
+            finally:
+                pieces.put(_DONE)
+
+        worker = threading.Thread(target=work, name="orderbot-local-model", daemon=True)
+        worker.start()
+        try:
+            while (item := pieces.get()) is not _DONE:
+                if isinstance(item, ModelError):
+                    raise item
+                yield item
+        finally:
+            stop.set()  # the consumer stopped (or the answer ended): llama.cpp stops
+            worker.join(timeout=30)
+            self.info = info

@@ -1,0 +1,146 @@
+"""Choosing what to quote: the units that answer, completed to the unit that answers.
+
+The best-scoring units are taken (within ``margin`` of the best, at most ``limit``), then
+completed: a sentence that announces items ("two major crises", "three categories …
+seven variables") brings the sentences that name them ("First, …", "Second, …") or the
+list that follows it, and a sentence that continues one ("Second, …") brings the one it
+continues. Bibliographic lines are quoted only for questions about a source.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from orderbot.generate.evidence import NUMBER_VALUES, Evidence, NextChunk, Unit, chunk_units
+from orderbot.models import Chunk
+
+_ANNOUNCES = re.compile(
+    r"\b(two|three|four|five|six|seven|eight|nine|ten|[2-9])\s+(?:[\w-]+\s+){0,2}?"
+    r"([a-z]+(?:ies|es|s))\b",
+    re.IGNORECASE,
+)
+_ORDINAL = re.compile(
+    r"^(first|second|third|fourth|fifth|sixth|seventh|finally|lastly)\b", re.IGNORECASE
+)
+_OTHER_ITEM = re.compile(
+    r"^(another|one such|a rival|a potential|a second|a third|the other|under|"
+    r"the [a-z]+ category)\b",
+    re.IGNORECASE,
+)
+_CONTINUES = re.compile(r"^(second|third|fourth|finally|lastly|another)\b", re.IGNORECASE)
+_SOURCE_WORDS = re.compile(
+    r"\b(journal|article|title[sd]?|publish\w*|cite[sd]?|citation|source|footnote|notes?|"
+    r"pages?|speech|remarks|event|conference|meeting|when|date|year|volume|issue|wrote|"
+    r"written|author)\b",
+    re.IGNORECASE,
+)
+_LIST_QUESTION = re.compile(
+    r"^\s*(what|which|list|name|who)\b.*\b(are|were|include|includes|make up|groupings?|"
+    r"categories|variables|crises|domains|areas|ways|items|proposals|elements)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Quote:
+    unit: Unit
+    score: float
+
+
+def asks_about_sources(question: str) -> bool:
+    return bool(_SOURCE_WORDS.search(question))
+
+
+def announced_count(text: str) -> int:
+    """How many items a sentence announces ("two major crises": 2; "two or more
+    groupings": up to 9), 0 if none."""
+    found = _ANNOUNCES.search(text)
+    if not found:
+        return 0
+    word = found.group(1).lower()
+    if re.search(r"\bor more\b", found.group(0), re.IGNORECASE):
+        return 9
+    return int(NUMBER_VALUES.get(word, word))
+
+
+def choose(
+    evidence: Evidence,
+    *,
+    min_score: float,
+    limit: int = 3,
+    margin: float = 0.12,
+) -> list[Quote]:
+    """The quotes that answer ``evidence.question``, in reading order within a passage."""
+    scores = evidence.scores
+    sources_ok = asks_about_sources(evidence.question)
+    order = [i for i in evidence.ranked() if evidence.units[i].kind != "bibliography" or sources_ok]
+    if not order or scores[order[0]] < min_score:
+        return []
+    floor = max(min_score, scores[order[0]] - margin)
+    chosen: list[Quote] = []
+    for i in order:
+        unit = evidence.units[i]
+        if scores[i] < floor or len(chosen) >= limit:
+            break
+        if any(_same(unit, q.unit) for q in chosen):
+            continue
+        chosen.append(Quote(unit, scores[i]))
+    listy = bool(_LIST_QUESTION.search(evidence.question))
+    completed: list[Quote] = []
+    for quote in chosen:
+        for extra in _complete(quote, evidence, listy, evidence.next_chunk):
+            if not any(_same(extra.unit, q.unit) for q in completed):
+                completed.append(extra)
+    return completed
+
+
+def _same(a: Unit, b: Unit) -> bool:
+    return a.chunk.id == b.chunk.id and (a.text in b.text or b.text in a.text)
+
+
+def _complete(
+    quote: Quote, evidence: Evidence, listy: bool, next_chunk: NextChunk | None
+) -> list[Quote]:
+    """``quote`` with the units that complete it, in reading order."""
+    unit = quote.unit
+    if unit.kind != "sentence":
+        return [quote]
+    siblings = chunk_units(unit.chunk, unit.rank)
+    here = next((k for k, s in enumerate(siblings) if s.position == unit.position), None)
+    if here is None:
+        return [quote]
+    out = [quote]
+    if _CONTINUES.match(unit.text) and here > 0:  # "Second, …": bring what it continues
+        out.insert(0, Quote(siblings[here - 1], quote.score))
+    count = announced_count(unit.text)
+    if not count or not listy:
+        return out
+    following = siblings[here + 1 :]
+    chunk: Chunk | None = unit.chunk
+    items = 0
+    family: re.Pattern[str] | None = None  # items are all ordinals, or all of the other kind
+    while items < count and chunk is not None:
+        for sibling in following:
+            if sibling.kind == "list":
+                out.append(Quote(sibling, quote.score))
+                return out
+            if family is None:
+                family = next((f for f in (_ORDINAL, _OTHER_ITEM) if f.match(sibling.text)), None)
+            if family is not None and family.match(sibling.text):
+                out.append(Quote(sibling, quote.score))
+                items += 1
+                if items >= count:
+                    break
+        if items >= count or next_chunk is None:
+            break
+        chunk = next_chunk(chunk)
+        if chunk is None or chunk.kind == "footnote":
+            break
+        following = chunk_units(chunk, unit.rank)
+        starts_item = (
+            family is not None and bool(following) and bool(family.match(following[0].text))
+        )
+        if following and following[0].kind != "list" and not starts_item:
+            break
+    return out
