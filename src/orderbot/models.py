@@ -194,6 +194,9 @@ class Citation(BaseModel):
     quote: str
     url: str | None = None
     page: int | None = Field(None, description="Page of the cited passage, for a PDF.")
+    work: str | None = Field(
+        None, description="For a footnote: the whole note, with the cited work's reference."
+    )
 
 
 class Context(BaseModel):

@@ -68,7 +68,7 @@
   // (its title in quotation marks); a passage of the report is the report itself.
   function work(c) {
     if (/^footnote\b/i.test(c.section || "")) {
-      var titles = (c.quote || "").match(/“([^”]{6,300}?)[,.]?”/g) || [];
+      var titles = (c.work || c.quote || "").match(/“([^”]{6,300}?)[,.]?”/g) || [];
       // The reference follows the quoted sentence: its title is the last quoted phrase.
       var last = titles.length ? titles[titles.length - 1] : "";
       var title = last.replace(/^“/, "").replace(/[,.]?”$/, "");

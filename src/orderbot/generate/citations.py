@@ -23,6 +23,7 @@ class CitationList:
                 quote=quote,
                 url=chunk.url,
                 page=chunk.page,
+                work=chunk.text if chunk.kind == "footnote" else None,
             )
             self._by_chunk[chunk.id] = found
         elif quote not in found.quote:
