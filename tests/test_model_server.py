@@ -15,7 +15,8 @@ import httpx
 import pytest
 
 from orderbot.errors import ModelError
-from orderbot.generate.chat_models import OpenAIChatModel
+from orderbot.generate.chat_model import ChatRequest
+from orderbot.generate.openai_model import OpenAIChatModel
 from tests.openai_server import openai_server
 from tests.services import ModelServerProcess
 
@@ -37,29 +38,8 @@ def backend(url: str, **options: float) -> OpenAIChatModel:
 
 
 def stream(model: OpenAIChatModel, max_tokens: int) -> Iterator[str]:
-    """The backend's text pieces as they arrive (the one place that knows its interface)."""
-    pieces: list[str] = []
-    done = threading.Event()
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            model.chat(HELLO, max_tokens=max_tokens, on_token=pieces.append)
-        except BaseException as exc:
-            failure.append(exc)
-        finally:
-            done.set()
-
-    threading.Thread(target=run, daemon=True).start()
-    sent = 0
-    while not done.is_set() or sent < len(pieces):
-        if sent < len(pieces):
-            sent += 1
-            yield pieces[sent - 1]
-        else:
-            done.wait(0.01)
-    if failure:
-        raise failure[0]
+    """The backend's text pieces as they arrive."""
+    yield from model.stream(ChatRequest(messages=HELLO, max_tokens=max_tokens))
 
 
 def test_serve_prints_the_backend_to_use_and_lists_the_model(
@@ -75,6 +55,9 @@ def test_backend_streams_from_the_model_server(model_server: ModelServerProcess)
     model = backend(model_server.api_url)
     pieces = list(stream(model, 6))
     assert len(pieces) >= 2 and "".join(pieces).strip()
+    # The server's own finish reason and token counts reach the backend.
+    assert model.info.finish_reason == "length"
+    assert model.info.usage.get("completion_tokens") == 6
     metrics = httpx.get(model_server.api_url.removesuffix("/v1") + "/metrics", timeout=10).text
     assert "llamacpp:tokens_predicted_total" in metrics
 

@@ -31,6 +31,7 @@ class ChatRequest:
             "max_tokens": self.max_tokens,
             "temperature": self.temperature,
             "stream": True,
+            "stream_options": {"include_usage": True},  # token counts in the last chunk
         }
         if self.json_schema is not None:
             body["response_format"] = {
