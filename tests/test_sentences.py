@@ -9,12 +9,13 @@ import numpy as np
 import pytest
 
 from orderbot.config import Settings
-from orderbot.generate.extractive import ExtractiveGenerator, split_units
+from orderbot.generate.evidence import split_units
 from orderbot.index import build_index
 from orderbot.index.embedder import SentenceTransformerEmbedder, Vectors
 from orderbot.index.sentences import StoredSentenceEmbedder, sentence_texts, text_key
 from orderbot.index.store import ChunkStore
 from orderbot.pipeline import Pipeline
+from orderbot.retrieve import HybridRetriever
 from tests.conftest import make_settings
 
 pytestmark = pytest.mark.slow
@@ -72,7 +73,8 @@ def test_an_answer_embeds_only_the_question(
     np.testing.assert_allclose(vectors, expected, atol=1e-5)  # batch padding: ~1e-7
 
     # The same answers as embedding every sentence per question.
-    plain = Pipeline(built, pipeline.store, pipeline.retriever, ExtractiveGenerator(embedder))
+    retriever = HybridRetriever(pipeline.store, embedder, built.retrieval)
+    plain = Pipeline(built, pipeline.store, retriever, pipeline.generator)
     for question in QUESTIONS:
         assert pipeline.ask(question).answer == plain.ask(question).answer
 

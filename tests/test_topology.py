@@ -92,7 +92,7 @@ def topology(
             "ORDERBOT_GENERATION__MAX_TOKENS": "48",
             "ORDERBOT_SERVER__DATABASE_URL": postgres.new_database(f"topo_{uuid.uuid4().hex[:8]}"),
             "ORDERBOT_SERVER__RATE_LIMIT_STORAGE": f"{redis_server.url}/1",
-            "ORDERBOT_SERVER__RATE_LIMIT": f"{LIMIT}/minute",
+            "ORDERBOT_SERVER__RATE_LIMIT": f"{LIMIT}/hour",  # a slow run outlives a minute
             "ORDERBOT_SERVER__DATA_DIR": str(tmp_path / "nowhere"),  # must stay unused
             "GRADIO_ANALYTICS_ENABLED": "False",
         }

@@ -27,7 +27,7 @@ from orderbot.errors import ConfigError
 # Bump when the chunk format or stored metadata changes: old indexes are then rebuilt.
 # v4: documents are scanned for prompt injections at ingest (quarantine).
 # v5: sentence vectors stored with each version.
-INDEX_SCHEMA_VERSION = 5
+INDEX_SCHEMA_VERSION = 6
 
 
 class IndexSettings(BaseModel):
@@ -523,8 +523,8 @@ def settings_table() -> str:
                 walk(annotation, f"{prefix}{name.upper()}__")
                 continue
             default = str(field.get_default(call_default_factory=True))
-            if len(default) > 60:  # a prompt template, the fitted weights: see config.py
-                default = default[:57].replace("\n", " ") + "…"
+            if len(default) > 120:  # a prompt template, the fitted weights: see config.py
+                default = default[:117].replace("\n", " ") + "…"
             rows.append(f"| `{prefix}{name.upper()}` | `{default}` | {field.description} |")
 
     walk(Settings, "ORDERBOT_")

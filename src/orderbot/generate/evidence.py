@@ -22,7 +22,7 @@ from bm25s.stopwords import STOPWORDS_EN
 
 from orderbot.generate.guard import is_instruction
 from orderbot.index.embedder import Embedder, Vectors
-from orderbot.ingest.sentences import sentence_spans
+from orderbot.ingest.sentences import unit_spans
 from orderbot.models import Chunk, ScoredChunk
 from orderbot.per_thread import per_thread
 
@@ -214,14 +214,14 @@ def split_units(passages: Sequence[ScoredChunk]) -> list[Unit]:
 
 
 def chunk_units(chunk: Chunk, rank: int = 0) -> list[Unit]:
-    if chunk.kind == "list":
-        return [] if is_instruction(chunk.text) else [Unit(chunk, chunk.text, rank, 0, "list")]
     out = []
-    for position, (start, end) in enumerate(sentence_spans(chunk.text)):
+    for position, (start, end) in enumerate(unit_spans(chunk.kind, chunk.text)):
         text = chunk.text[start:end]
         if is_instruction(text):
             continue
-        if chunk.kind == "footnote":
+        if chunk.kind == "list":
+            out.append(Unit(chunk, text, rank, position, "list"))
+        elif chunk.kind == "footnote":
             kind: UnitKind = "bibliography" if is_bibliographic(text) else "sentence"
             out.append(Unit(chunk, text, rank, position, kind))
         else:

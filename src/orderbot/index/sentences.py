@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from orderbot.index.embedder import Embedder, Vectors
-from orderbot.ingest.sentences import sentence_spans
+from orderbot.ingest.sentences import unit_spans
 from orderbot.models import Chunk
 
 FILE = "sentences.sqlite"
@@ -36,10 +36,8 @@ _BATCH = 500  # sqlite's host-parameter limit is well above this
 
 
 def sentence_texts(chunk: Chunk) -> list[str]:
-    """The texts an answer scores for ``chunk``: its sentences, a footnote whole."""
-    if chunk.kind == "footnote":
-        return [chunk.text]
-    return [chunk.text[start:end] for start, end in sentence_spans(chunk.text)]
+    """The texts an answer scores for ``chunk``: its units (``unit_spans``)."""
+    return [chunk.text[start:end] for start, end in unit_spans(chunk.kind, chunk.text)]
 
 
 def text_key(text: str) -> bytes:

@@ -38,3 +38,12 @@ def _spans(text: str) -> tuple[tuple[int, int], ...]:
 
 def split_sentences(text: str) -> list[str]:
     return [text[s:e] for s, e in sentence_spans(text)]
+
+
+def unit_spans(kind: str, text: str) -> list[tuple[int, int]]:
+    """The spans of a chunk's text that an answer weighs one by one (its *units*): each
+    sentence, but a list passage whole (the seven variables are one answer). The index
+    stores a vector for each at ingest; ``generate.evidence`` reads the same spans."""
+    if kind == "list":
+        return [(0, len(text))] if text.strip() else []
+    return sentence_spans(text)
