@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 QUESTION ?= How many proposals are in the package?
 
-.PHONY: run install index ask serve demo test lint unit gate eval bench bench-ingest clean
+.PHONY: run install index ask serve demo test lint unit gate eval bench bench-ingest bench-replicas clean
 
 run: index serve
 
@@ -64,6 +64,10 @@ bench: index
 
 bench-ingest: install
 	$(BIN)/python benchmarks/bench_ingest.py
+
+# 50 Locust visitors against one and two replicas, extractive and model server (~15 min).
+bench-replicas: install
+	$(BIN)/python benchmarks/bench_replicas.py
 
 clean:
 	rm -rf $(VENV) index/*/ .pytest_cache .mypy_cache .ruff_cache

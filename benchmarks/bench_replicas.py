@@ -5,9 +5,11 @@ per second for each.
 
 Everything runs on 127.0.0.1 from a copy of the corpus in a temporary folder. The rate
 limit is raised for the run (every visitor comes from 127.0.0.1) and the model timeout
-lengthened (questions queue at the model server rather than fall back). Visitors read
-each answer for 2-8 s before the next question; after ``--seconds`` no new visitor
-question starts, and those in flight are waited for (``--stop-timeout``).
+lengthened (questions queue at the model server rather than fall back). With the
+extractive backend visitors read each answer for 2-8 s before the next question, for
+``--seconds``; with the model server each of the 50 visitors asks one question at once
+(the model writes at most ``--max-tokens``), and every answer is waited for
+(``--stop-timeout``).
 
     python benchmarks/bench_replicas.py [--users 50] [--seconds 60] [--model smollm2-135m]
         [--only extractive|model] [--replicas 1,2]
@@ -70,9 +72,11 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 
 
 def run_locust(
-    replicas: list[str], users: int, seconds: int, stop_timeout: int, out: Path
+    replicas: list[str], users: int, seconds: int, stop_timeout: int, out: Path, *, once: bool
 ) -> dict[str, dict[str, str]]:
     env = {**os.environ, "ORDERBOT_BENCH_REPLICAS": ",".join(replicas)}
+    if once:
+        env["ORDERBOT_BENCH_ONCE"] = "1"
     command = [
         str(BIN / "locust"), "-f", str(LOCUSTFILE), "--headless", "-u", str(users),
         "-r", str(users), "-t", f"{seconds}s", "--stop-timeout", str(stop_timeout),
@@ -107,7 +111,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--stop-timeout", type=int, default=900)
     parser.add_argument("--model", default="smollm2-135m")
-    parser.add_argument("--parallel", type=int, default=1, help="model server slots")
+    parser.add_argument("--parallel", type=int, default=2, help="model server slots")
+    parser.add_argument("--max-tokens", type=int, default=64, help="most tokens an answer")
     parser.add_argument("--only", choices=["extractive", "model"])
     parser.add_argument("--replicas", default="1,2")
     args = parser.parse_args()
@@ -142,6 +147,7 @@ def main() -> None:
                 backend_env["ORDERBOT_GENERATION__BACKEND"] = (
                     f"openai:{args.model}@http://127.0.0.1:{port}/v1"
                 )
+                backend_env["ORDERBOT_GENERATION__MAX_TOKENS"] = str(args.max_tokens)
             for count in [int(n) for n in args.replicas.split(",")]:
                 replicas, urls = [], []
                 try:
@@ -162,7 +168,7 @@ def main() -> None:
                     started = time.monotonic()
                     stats = run_locust(
                         urls, args.users, args.seconds, args.stop_timeout,
-                        base / f"locust-{backend}-{count}",
+                        base / f"locust-{backend}-{count}", once=backend == "model",
                     )  # fmt: skip
                     elapsed = time.monotonic() - started
                     name = f"model server {args.model}" if backend == "model" else backend

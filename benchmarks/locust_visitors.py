@@ -1,5 +1,6 @@
 """Locust visitors for ``bench_replicas.py``: each asks a question through the streamed
-API, reads the answer, waits like a reader (2-8 s) and asks again. Visitors are spread
+API, reads the answer, waits like a reader (2-8 s) and asks again (with
+``ORDERBOT_BENCH_ONCE`` set, each visitor asks once). Visitors are spread
 over the replicas in ``ORDERBOT_BENCH_REPLICAS`` (comma-separated base URLs) as a proxy
 in front would spread them. Two figures per question: ``first sentence`` (time to the
 first checked sentence, the visitor's first token) and ``whole answer``.
@@ -17,6 +18,7 @@ import random
 import time
 
 from locust import HttpUser, between, task
+from locust.exception import StopUser
 
 QUESTIONS = [
     "How many proposals are in the package?",
@@ -28,6 +30,7 @@ QUESTIONS = [
     "What is a good recipe for banana bread?",  # not covered: a refusal
 ]
 REPLICAS = [u for u in os.environ.get("ORDERBOT_BENCH_REPLICAS", "").split(",") if u]
+ONCE = bool(os.environ.get("ORDERBOT_BENCH_ONCE"))  # each visitor asks one question
 _ids = itertools.count()
 
 
@@ -53,6 +56,11 @@ class Visitor(HttpUser):
 
     @task
     def ask(self) -> None:
+        self._ask()
+        if ONCE:
+            raise StopUser
+
+    def _ask(self) -> None:
         started = time.perf_counter()
         first = False
         try:
