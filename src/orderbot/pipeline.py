@@ -3,6 +3,8 @@ sentences as they are written, timings."""
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
 import logging
 import re
 import threading
@@ -154,7 +156,7 @@ class Pipeline:
         self.store, self.retriever, self.manifest = store, retriever, manifest
         self._stamp, self._failed = stamp, None
         # The old store is closed when the last question holding its retriever is done.
-        weakref.finalize(old_retriever, old_store.close)
+        weakref.finalize(old_retriever, _release, old_store)
         return True
 
     @property
@@ -287,6 +289,15 @@ class _Pending:
 
 _PENDING = _Pending()
 _MARKER = re.compile(r"\[(\d+)\]")
+
+
+def _release(store: ChunkStore) -> None:
+    """Close a store nobody uses any more and give its memory back to the system: glibc
+    keeps freed memory in its arenas, and a server's RSS grew by the size of an index
+    with every publish although nothing leaked."""
+    store.close()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def _ms(seconds: float) -> float:

@@ -8,10 +8,12 @@ the one the pointer names, ``ChunkStore.create`` a new one that an ingest fills.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import tempfile
+import time
 import weakref
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,6 +33,7 @@ from orderbot.models import Chunk
 
 COLLECTION = "orderbot-chunks"
 MANIFEST = versions.MANIFEST
+PAGE = 250  # chunks read per call when reading them all
 
 
 class DocumentEntry(BaseModel):
@@ -144,18 +147,27 @@ class ChunkStore:
 
     def hashes(self) -> dict[str, tuple[str, str]]:
         """chunk id -> (document id, content hash) for every stored chunk."""
-        got = self._collection.get(include=["metadatas"])
         return {
-            i: (str(m["doc"]), str(m["content_hash"]))
-            for i, m in zip(got["ids"], got["metadatas"], strict=True)
+            i: (str(m["doc"]), str(m["content_hash"])) for i, _, m in self._pages(["metadatas"])
         }
 
     def chunks(self) -> list[Chunk]:
-        got = self._collection.get(include=["documents", "metadatas"])
-        return [
-            Chunk.from_metadata(i, text, meta)
-            for i, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
-        ]
+        return [Chunk.from_metadata(i, text, m) for i, text, m in self._pages()]
+
+    def _pages(
+        self, include: list[str] | None = None, size: int = PAGE
+    ) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        """Every stored (id, text, metadata), read a page at a time: a server loading a new
+        version in the background then holds the interpreter for one page at a time, not
+        for the whole read, and the questions it answers meanwhile are not held up."""
+        include = include or ["documents", "metadatas"]
+        for offset in itertools.count(0, size):
+            got = self._collection.get(include=include, limit=size, offset=offset)
+            texts = got["documents"] or [""] * len(got["ids"])
+            yield from zip(got["ids"], texts, got["metadatas"], strict=True)
+            if len(got["ids"]) < size:
+                return
+            time.sleep(0)  # let a waiting request thread run
 
     def add(self, chunks: Sequence[Chunk], vectors: Vectors) -> None:
         if len(chunks) != len(vectors):
