@@ -37,7 +37,7 @@ def main() -> None:
 
     settings = load_settings(generation={"backend": "extractive"})
     pipeline = Pipeline.from_settings(settings)
-    judge = pipeline._judge(pipeline.retriever)
+    judge = pipeline.judge(pipeline.retriever)
     rows = []
     for item in load_qa(args.qa):
         query = standalone_question(item.question, item.history)

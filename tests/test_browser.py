@@ -330,10 +330,9 @@ def test_markup_in_a_question_is_shown_as_text(page: Page, live: LiveServer) -> 
     assert page.evaluate("window.__xss") is None
 
 
-def stream_pipeline(built: Settings, embedder: object) -> Pipeline:
-    """The pipeline with the backend under test (``STREAM_TEST_BACKEND``, default
-    extractive): the lead runs this test with the local model too."""
-    backend = os.environ.get("STREAM_TEST_BACKEND", "extractive")
+def stream_pipeline(built: Settings, embedder: object, backend: str) -> Pipeline:
+    """The pipeline with the backend under test (``STREAM_TEST_BACKEND`` overrides it)."""
+    backend = os.environ.get("STREAM_TEST_BACKEND", backend)
     generation = {**built.generation.model_dump(), "backend": backend}
     if cache := os.environ.get("STREAM_TEST_MODEL_CACHE"):
         generation["model_cache"] = cache
@@ -359,6 +358,7 @@ WATCH = """() => {
 
 @pytest.mark.parametrize("path", ["/chat/", "/embed/chat"])
 @pytest.mark.parametrize("question", [OFF_TOPIC, NEAR_MISS, QUESTION])
+@pytest.mark.parametrize("backend", ["extractive", "local:qwen2.5-coder-0.5b"])
 def test_a_streamed_answer_shows_only_checked_text(
     browser: Any,
     built: Settings,
@@ -366,10 +366,13 @@ def test_a_streamed_answer_shows_only_checked_text(
     tmp_path: Path,
     path: str,
     question: str,
+    backend: str,
 ) -> None:
     """Every frame of the streamed answer (each DOM mutation and each animation frame)
-    holds only sentences of the final, checked answer."""
-    with LiveServer(server_settings(built, tmp_path), stream_pipeline(built, embedder)) as server:
+    holds only sentences of the final, checked answer, with the quoting backend and
+    with the real default model (its sentence shown only once it passed the check)."""
+    pipeline = stream_pipeline(built, embedder, backend)
+    with LiveServer(server_settings(built, tmp_path), pipeline) as server:
         page = new_page(browser)
         page.goto(f"{server.url}{path}")
         page.locator("#question").wait_for()

@@ -1,8 +1,8 @@
 """Conversation: chat history and follow-up questions made stand-alone for retrieval.
 
-Without a language model, a follow-up ("and the second one?", "what did he say?") is
-made stand-alone by putting the previous question in front of it: retrieval then sees
-the topic the follow-up refers to. Model backends can rewrite properly.
+A follow-up ("and the second one?", "what did he say?") is made stand-alone by putting
+the previous question in front of it: retrieval then sees the topic the follow-up refers
+to. Every backend uses this rule; none rewrites the question with a model.
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The ``orderbot`` command. Errors become one-line messages here and nowhere else."""
+"""The ``orderbot`` command. Library errors become one-line messages here (and, for the web,
+in ``orderbot_web``): the two edges, nowhere else."""
 
 from __future__ import annotations
 

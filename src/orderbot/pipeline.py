@@ -59,7 +59,7 @@ class Pipeline:
             weakref.WeakKeyDictionary()
         )
         self._judges_lock = threading.Lock()
-        self._judge(retriever)  # the vocabulary is read here, not in a visitor's request
+        self.judge(retriever)  # the vocabulary is read here, not in a visitor's request
 
     @classmethod
     def from_settings(
@@ -146,7 +146,7 @@ class Pipeline:
             embedder = self.retriever.embedder
             retriever = HybridRetriever(store, embedder, self.settings.retrieval)
             manifest = store.read_manifest()
-            self._judge(retriever)  # off the request path too
+            self.judge(retriever)  # off the request path too
         except BaseException:
             store.close()
             raise
@@ -217,7 +217,7 @@ class Pipeline:
                 semantic_weight=self.settings.generation.semantic_weight,
                 next_chunk=retriever.next_chunk,
             )
-            coverage = self._judge(retriever).decide(evidence).coverage
+            coverage = self.judge(retriever).decide(evidence).coverage
             if coverage.verdict == "covered":
                 with closing(self.generator.write(evidence, cites, written)) as writing:
                     for sentence in writing:
@@ -267,7 +267,7 @@ class Pipeline:
             ),
         )
 
-    def _judge(self, retriever: HybridRetriever) -> CoverageJudge:
+    def judge(self, retriever: HybridRetriever) -> CoverageJudge:
         """The coverage judge for ``retriever``'s index (its vocabulary read once)."""
         with self._judges_lock:
             judge = self._judges.get(retriever)
