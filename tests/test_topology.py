@@ -94,6 +94,7 @@ def topology(
             "ORDERBOT_SERVER__RATE_LIMIT_STORAGE": f"{redis_server.url}/1",
             "ORDERBOT_SERVER__RATE_LIMIT": f"{LIMIT}/hour",  # a slow run outlives a minute
             "ORDERBOT_SERVER__DATA_DIR": str(tmp_path / "nowhere"),  # must stay unused
+            "ORDERBOT_FEEDBACK_KEY": "shared by the replicas",
             "GRADIO_ANALYTICS_ENABLED": "False",
         }
         ingest = subprocess.run([ORDERBOT, "ingest"], env=env, capture_output=True, text=True)
@@ -138,11 +139,22 @@ def test_two_replicas_share_model_index_feedback_and_limits(
     counted += 1
     assert "Sources:" in "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
 
+    receipts = []
     for replica, answer, rating in zip(replicas, answers, ("up", "down"), strict=True):
         payload = {"rating": rating, "question": answer["question"], "answer": answer["answer"]}
         response = httpx.post(f"{replica.url}/api/feedback", json=payload, timeout=30)
         counted += 1
         assert response.status_code == 200, response.text
+        receipts.append(response.json())
+    # A comment reaches the other replica than its rating: the receipt key is shared.
+    first = receipts[0]
+    comment = httpx.post(
+        f"{replicas[1].url}/api/feedback/{first['id']}/comment",
+        json={"comment": "clear", "token": first["token"]},
+        timeout=30,
+    )
+    counted += 1
+    assert comment.status_code == 200, comment.text
     out = tmp_path / "feedback.jsonl"
     export = subprocess.run(
         [ORDERBOT, "feedback", "export", "--out", str(out)], env=env, capture_output=True, text=True

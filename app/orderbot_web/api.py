@@ -8,6 +8,7 @@ import hashlib
 import hmac
 import json
 import logging
+import os
 import secrets
 from collections.abc import AsyncIterator, Iterator
 
@@ -21,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from orderbot import __version__
 from orderbot.chat import Turn
+from orderbot.config import Settings
 from orderbot.errors import IndexUnavailableError, OrderbotError, QuestionError
 from orderbot.models import Answer, StreamEvent
 from orderbot.pipeline import Pipeline
@@ -255,8 +257,14 @@ def _feedback_token(request: Request, fid: int) -> str:
 def install(app: FastAPI) -> None:
     """Mount the router and turn every error into ``{"error", "detail"}`` JSON."""
     app.include_router(router)
-    # Signs feedback receipts; a restart only ends the chance to comment on older ratings.
-    app.state.feedback_key = secrets.token_bytes(32)
+    # Signs feedback receipts. Replicas share the key from the environment (a comment may
+    # reach another replica than its rating); without one, a key per process, and a
+    # restart only ends the chance to comment on older ratings.
+    settings: Settings = app.state.settings
+    shared = os.environ.get(settings.server.feedback_key_env, "")
+    app.state.feedback_key = (
+        hashlib.sha256(shared.encode()).digest() if shared else secrets.token_bytes(32)
+    )
 
     @app.exception_handler(ApiProblem)
     async def _problem(_request: Request, exc: ApiProblem) -> JSONResponse:

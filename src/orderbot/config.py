@@ -326,6 +326,12 @@ class ServerSettings(BaseModel):
         "`postgresql+psycopg://user:password@host/orderbot` for replicas sharing one; "
         "empty: SQLite `feedback.sqlite3` in `data_dir`.",
     )
+    feedback_key_env: str = Field(
+        "ORDERBOT_FEEDBACK_KEY",
+        description="Environment variable holding the key that signs feedback receipts; "
+        "replicas must share one so a comment may reach any of them (unset: a random key "
+        "per process).",
+    )
     rate_limit_storage: str = Field(
         "memory://",
         description="Where rate-limit counters live (a `limits` storage URI): `memory://` "
