@@ -67,11 +67,10 @@ class FolderIndex:
         return versions.clean(self.root)
 
     def create(self, copy_of: ChunkStore | None) -> ChunkStore:
-        base = None
-        if copy_of is not None:
-            base = copy_of.path
-            copy_of.close()  # only its files are copied; the serving version is never written
-        return ChunkStore.create(versions.new_version(self.root, copy_of=base))
+        path = versions.new_version(self.root)
+        if copy_of is not None:  # its files, never the serving version, become the new one
+            copy_of.hand_over(path)
+        return ChunkStore.create(path)
 
     def publish(self, store: ChunkStore) -> None:
         versions.publish(self.root, store.path)

@@ -75,6 +75,7 @@ class ChunkStore:
         self.path = path
         self.sentences = sentences
         self._scratch: weakref.finalize[Any, Any] | None = None
+        self._scratch_dir: Path | None = None  # the private copy a serving store reads
         self._client = client
         self._collection = collection
         self._count: int | None = None  # a serving version never changes: counted once
@@ -106,6 +107,7 @@ class ChunkStore:
         store.sentences = SentenceTable(current, writable=False)
         store.path = current  # the manifest and the version's name are read from here
         store._scratch = weakref.finalize(store, shutil.rmtree, scratch, ignore_errors=True)
+        store._scratch_dir = scratch
         return store
 
     @classmethod
@@ -139,6 +141,28 @@ class ChunkStore:
             close()
         if self._scratch is not None:
             self._scratch()  # the private copy of a serving version
+
+    def hand_over(self, dest: Path) -> None:
+        """Close the store and leave its files in the new version folder ``dest``, which
+        an ingest then edits. A store read from a private copy of the serving version
+        hands that copy over (a rename) and only the sentence table is copied, so an
+        ingest copies the serving version once, not twice; otherwise ``dest`` gets a
+        file-level copy of ``path``."""
+        scratch = self._scratch_dir
+        if self._scratch is not None:
+            self._scratch.detach()
+            self._scratch = None
+        self.close()
+        skip = shutil.ignore_patterns(MANIFEST, "*.tmp")
+        if scratch is None:
+            shutil.copytree(self.path, dest, ignore=skip, dirs_exist_ok=True)
+            return
+        self._scratch_dir = None
+        for item in scratch.iterdir():
+            item.rename(dest / item.name)
+        scratch.rmdir()
+        if (self.path / SENTENCES_FILE).is_file():
+            shutil.copy2(self.path / SENTENCES_FILE, dest / SENTENCES_FILE)
 
     def count(self) -> int:
         if self._count is None or self.sentences.writable:
