@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 from pydantic import TypeAdapter, ValidationError
 
+from orderbot.about import load_about
 from orderbot.chat import Turn
 from orderbot.config import Settings
 from orderbot.errors import OrderbotError
@@ -81,6 +82,7 @@ def chat_page(app: FastAPI, mode: Mode) -> str:
         documents=pipeline.documents,
         chunks=pipeline.manifest.chunks,
         max_chars=settings.max_question_chars,
+        examples=load_about(settings.corpus_dir).examples,
     )
 
 

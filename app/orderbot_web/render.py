@@ -19,12 +19,6 @@ from orderbot_web import EMBED_DIR
 
 Mode = Literal["page", "widget"]
 
-EXAMPLES = (
-    "How many proposals are in the package?",
-    "What are the seven variables of a security order?",
-    "What did Blinken tell Chinese officials?",
-)
-
 _WIDGET_DEFAULTS = "/*orderbot:defaults*/{}"
 
 
@@ -55,15 +49,17 @@ def page_html(
     documents: Sequence[str],
     chunks: int,
     max_chars: int,
+    examples: Sequence[str] = (),
 ) -> str:
-    """The chat page (``mode="page"``) or the compact chat the widget frames."""
+    """The chat page (``mode="page"``) or the compact chat the widget frames; ``examples``
+    are the questions offered to a new visitor (from the corpus's ``about.json``)."""
     organisation = escape(server.organisation)
     if server.report_url:
         url = escape(server.report_url)
         link = f'<a href="{url}" rel="noopener noreferrer">Read the report</a>'
         organisation = f"{organisation} · {link}" if organisation else link
     examples = "".join(
-        f'<button type="button" class="example">{escape(q)}</button>' for q in EXAMPLES
+        f'<button type="button" class="example">{escape(q)}</button>' for q in examples
     )
     return Template(_template("chat.html")).substitute(
         title=escape(server.title),

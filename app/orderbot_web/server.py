@@ -50,7 +50,7 @@ def create_app(
     app = FastAPI(
         title="orderbot",
         version=__version__,
-        description="Grounded, cited answers about “Toward a Better Security Order”.",
+        description="Grounded, cited answers about the indexed documents.",
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/api/openapi.json",

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from orderbot_web.feedback import FeedbackStore
 
 app = typer.Typer(
-    help="Grounded, cited answers about the Better Order Project report.",
+    help="Grounded, cited answers about the documents in the corpus.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
