@@ -168,6 +168,8 @@ def test_chat_page_answers_with_citation_previews(
     box, view = popover.bounding_box(), page.viewport_size
     assert box["x"] >= 0 and box["x"] + box["width"] <= view["width"]
     shot(page, f"chat-{size}.png", docs=True)
+    if popover.is_hidden():  # a screenshot may scroll the page, which closes a popover
+        marker.tap() if size == "phone" else marker.hover()
     popover.get_by_role("link", name="Show source [1]").click()
     source = bot.locator(".source").first
     assert source.locator("blockquote.passage").is_visible()
