@@ -8,14 +8,13 @@ further requests wait in its queue rather than fail.
 
 from __future__ import annotations
 
-import os
 import threading
 from pathlib import Path
 from typing import Any
 
 from orderbot.config import GenerationSettings
 from orderbot.errors import ConfigError, ModelError
-from orderbot.generate.local_models import resolve_model
+from orderbot.generate.local_models import llama_params, resolve_model
 
 
 class ModelServer:
@@ -38,28 +37,15 @@ class ModelServer:
             raise ConfigError(f"port must be 1..65535, got {port}")
         if not 1 <= parallel <= 64:
             raise ConfigError(f"parallel must be 1..64, got {parallel}")
-        try:
-            import xllamacpp
-        except ImportError as exc:
-            raise ModelError(
-                "serving a model needs xllamacpp", hint="pip install 'orderbot[llm]'"
-            ) from exc
-        params = xllamacpp.CommonParams()
-        params.model.path = str(path)
+        import xllamacpp  # llama_params has checked it is installed
+
+        params = llama_params(path, n_ctx=n_ctx, threads=threads, parallel=parallel)
         params.model_alias = {name}
         params.hostnames = [host]
         params.port = port
-        params.n_parallel = parallel
-        params.n_ctx = n_ctx * parallel  # every slot gets n_ctx tokens
         params.cont_batching = True
-        params.cache_prompt = True
-        params.warmup = False
         params.endpoint_metrics = True  # Prometheus figures at /metrics
-        params.verbosity = -1
         params.timeout_read = params.timeout_write = int(timeout)
-        n = threads or max(1, os.cpu_count() or 1)
-        params.cpuparams.n_threads = n
-        params.cpuparams_batch.n_threads = n
         try:
             self._server: Any = xllamacpp.Server(params)
         except Exception as exc:  # the binding raises plain exceptions

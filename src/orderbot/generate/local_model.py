@@ -10,7 +10,6 @@ the callback answers "stop", llama.cpp stops decoding, and the worker ends.
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 from pathlib import Path
@@ -18,6 +17,7 @@ from typing import Any
 
 from orderbot.errors import ModelError
 from orderbot.generate.chat_model import ChatRequest, Message, Stream, StreamInfo, delta_text
+from orderbot.generate.local_models import llama_params
 
 _DONE = object()
 
@@ -31,22 +31,9 @@ class LocalChatModel:
         threads: int = 0,
         prefix: list[Message] | None = None,
     ) -> None:
-        try:
-            import xllamacpp
-        except ImportError as exc:
-            raise ModelError(
-                "local models need xllamacpp", hint="pip install 'orderbot[llm]'"
-            ) from exc
-        params = xllamacpp.CommonParams()
-        params.model.path = str(path)
-        params.n_ctx = n_ctx
-        params.n_parallel = 1
-        params.cache_prompt = True
-        params.warmup = False
-        params.verbosity = -1
-        n = threads or max(1, os.cpu_count() or 1)
-        params.cpuparams.n_threads = n
-        params.cpuparams_batch.n_threads = n
+        import xllamacpp  # llama_params has checked it is installed
+
+        params = llama_params(path, n_ctx=n_ctx, threads=threads)
         try:
             self._server = xllamacpp.Server(params)
         except Exception as exc:  # the binding raises plain exceptions

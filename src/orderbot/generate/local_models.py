@@ -13,6 +13,7 @@ import importlib.util
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from pydantic import BaseModel
 
@@ -181,3 +182,24 @@ def _stamp_ok(stamp: Path, target: Path, sha: str) -> bool:
         return False
     stat = target.stat()
     return want == sha and int(size) == stat.st_size and int(mtime) == stat.st_mtime_ns
+
+
+def llama_params(path: Path, *, n_ctx: int, threads: int, parallel: int = 1) -> Any:
+    """llama.cpp's parameters for the GGUF model at ``path``, as both an in-process model
+    and ``orderbot model serve`` start it: ``parallel`` slots of ``n_ctx`` tokens each, the
+    prompt cache on, quiet, on ``threads`` CPU threads (0: all)."""
+    try:
+        import xllamacpp
+    except ImportError as exc:
+        raise ModelError("local models need xllamacpp", hint="pip install 'orderbot[llm]'") from exc
+    params = xllamacpp.CommonParams()
+    params.model.path = str(path)
+    params.n_parallel = parallel
+    params.n_ctx = n_ctx * parallel  # every slot gets n_ctx tokens
+    params.cache_prompt = True
+    params.warmup = False
+    params.verbosity = -1
+    n = threads or max(1, os.cpu_count() or 1)
+    params.cpuparams.n_threads = n
+    params.cpuparams_batch.n_threads = n
+    return params
