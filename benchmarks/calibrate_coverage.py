@@ -20,8 +20,8 @@ import numpy as np
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
-from orderbot.chat import standalone_question
 from orderbot.config import load_settings
+from orderbot.conversation import standalone_question
 from orderbot.eval.qa import load_qa
 from orderbot.generate.coverage import FEATURES
 from orderbot.generate.evidence import Evidence

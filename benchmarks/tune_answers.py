@@ -76,7 +76,7 @@ def main() -> None:
 
 
 def _query(item: object) -> str:
-    from orderbot.chat import standalone_question
+    from orderbot.conversation import standalone_question
 
     return standalone_question(item.question, item.history)  # type: ignore[attr-defined]
 

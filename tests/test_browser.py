@@ -15,12 +15,12 @@ from typing import Any
 
 import pytest
 
-from orderbot.chat import Turn
 from orderbot.config import Settings, contrast, load_settings
+from orderbot.conversation import Turn
 from orderbot.generate import Written
-from orderbot.generate.chat_model import Stream
 from orderbot.generate.citations import CitationList
 from orderbot.generate.evidence import Evidence
+from orderbot.generate.model_api import Stream
 from orderbot.models import Coverage, NearestSection, StreamEvent
 from orderbot.pipeline import Pipeline
 from orderbot_web.feedback import FeedbackStore

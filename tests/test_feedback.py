@@ -16,8 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from orderbot.chat import Turn
 from orderbot.config import Settings, load_settings
+from orderbot.conversation import Turn
 from orderbot.errors import ConfigError
 from orderbot.models import Citation
 from orderbot.pipeline import Pipeline

@@ -14,8 +14,8 @@ import orjson
 import pytest
 
 from orderbot import cli
-from orderbot.chat import Turn
 from orderbot.config import Settings
+from orderbot.conversation import Turn
 from orderbot.errors import QuestionError
 from orderbot.pipeline import Pipeline
 from orderbot.question import check_question, shown

@@ -391,7 +391,7 @@ def test_real_local_model_answers_only_with_checked_sentences(smollm: Pipeline) 
 
 
 def test_closing_a_local_model_stream_stops_the_model(smollm: Pipeline) -> None:
-    from orderbot.generate.chat_model import ChatRequest
+    from orderbot.generate.model_api import ChatRequest
 
     model = smollm.generator.model  # type: ignore[attr-defined]
     request = ChatRequest(

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from orderbot.errors import ModelError
-from orderbot.generate.chat_model import ChatRequest
+from orderbot.generate.model_api import ChatRequest
 from orderbot.generate.openai_model import OpenAIChatModel
 from tests.openai_server import openai_server
 from tests.services import ModelServerProcess

@@ -106,7 +106,7 @@ def test_stream_yields_checked_sentences_then_the_answer(pipeline: Pipeline) -> 
 
 
 def test_follow_up_records_the_rewritten_question(pipeline: Pipeline) -> None:
-    from orderbot.chat import Turn
+    from orderbot.conversation import Turn
 
     history = [Turn(role="user", content="What are the seven variables?")]
     answer = pipeline.ask("And which one covers AI?", history)

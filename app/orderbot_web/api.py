@@ -21,8 +21,8 @@ from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from orderbot import __version__
-from orderbot.chat import Turn
 from orderbot.config import Settings
+from orderbot.conversation import Turn
 from orderbot.errors import IndexUnavailableError, OrderbotError, QuestionError
 from orderbot.models import Answer, StreamEvent
 from orderbot.pipeline import Pipeline

@@ -19,8 +19,8 @@ from fastapi.responses import HTMLResponse
 from pydantic import TypeAdapter, ValidationError
 
 from orderbot.about import load_about
-from orderbot.chat import Turn
 from orderbot.config import Settings
+from orderbot.conversation import Turn
 from orderbot.errors import OrderbotError
 from orderbot.pipeline import Pipeline
 from orderbot_web.api import log_refusal

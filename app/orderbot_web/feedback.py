@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
-from orderbot.chat import Turn
+from orderbot.conversation import Turn
 from orderbot.errors import OrderbotError
 from orderbot.models import Citation
 

@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.concurrency import iterate_in_threadpool, run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from orderbot.chat import Turn
+from orderbot.conversation import Turn
 from orderbot.errors import OrderbotError, QuestionError
 from orderbot.models import Answer, Citation
 from orderbot.pipeline import Pipeline

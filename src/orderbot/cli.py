@@ -237,7 +237,7 @@ def ask(
 def chat() -> None:
     """Talk in the terminal: answers stream as they are written; follow-ups keep the
     conversation. An empty line, `exit` or Ctrl-D ends it."""
-    from orderbot.chat import Turn
+    from orderbot.conversation import Turn
     from orderbot.pipeline import Pipeline
     from orderbot.question import shown
 

@@ -13,15 +13,15 @@ import weakref
 from collections.abc import Hashable, Iterator, Sequence
 from contextlib import closing
 
-from orderbot.chat import Turn, standalone_question
 from orderbot.config import Settings
+from orderbot.conversation import Turn, standalone_question
 from orderbot.errors import IndexUnavailableError
 from orderbot.generate import Generator, check_backend, make_generator
 from orderbot.generate.base import Written
-from orderbot.generate.chat_model import Stream
 from orderbot.generate.citations import CitationList
 from orderbot.generate.coverage import CoverageJudge, Vocabulary
 from orderbot.generate.evidence import Evidence
+from orderbot.generate.model_api import Stream
 from orderbot.index.embedder import Embedder, load_embedder
 from orderbot.index.location import index_location
 from orderbot.index.sentences import StoredSentenceEmbedder

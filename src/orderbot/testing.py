@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
-from orderbot.generate.chat_model import ChatRequest, Stream
+from orderbot.generate.model_api import ChatRequest, Stream
 from orderbot.index.embedder import Vectors
 
 

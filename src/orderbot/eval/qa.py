@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from orderbot.chat import Turn
+from orderbot.conversation import Turn
 from orderbot.errors import OrderbotError, QuestionError
 from orderbot.question import check_question
 

@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from orderbot import __version__
-from orderbot.chat import standalone_question
+from orderbot.conversation import standalone_question
 from orderbot.eval import metrics as m
 from orderbot.eval.qa import QAItem, file_digest
 from orderbot.eval.references import reference_passages

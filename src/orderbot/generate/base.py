@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from orderbot.generate.chat_model import Stream
 from orderbot.generate.citations import CitationList
 from orderbot.generate.evidence import Evidence
+from orderbot.generate.model_api import Stream
 
 
 @dataclass

@@ -7,9 +7,9 @@ own sentence, so it passes the citation check by construction.
 from __future__ import annotations
 
 from orderbot.generate.base import Written
-from orderbot.generate.chat_model import Stream
 from orderbot.generate.citations import CitationList, markers
 from orderbot.generate.evidence import Evidence
+from orderbot.generate.model_api import Stream
 from orderbot.generate.quotes import Quote, choose
 
 

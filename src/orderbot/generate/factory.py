@@ -11,10 +11,10 @@ from pathlib import Path
 from orderbot.config import GenerationSettings
 from orderbot.errors import ConfigError
 from orderbot.generate.base import Generator
-from orderbot.generate.chat_model import ChatModel
 from orderbot.generate.extractive import ExtractiveGenerator
 from orderbot.generate.llm import LLMGenerator
 from orderbot.generate.local_models import ModelNotInstalled, resolve_model
+from orderbot.generate.model_api import ChatModel
 from orderbot.generate.prompt import Prompts
 
 log = logging.getLogger("orderbot")

@@ -15,10 +15,10 @@ from contextlib import closing
 
 from orderbot.errors import ModelError
 from orderbot.generate.base import Written
-from orderbot.generate.chat_model import ChatModel, Stream
 from orderbot.generate.citations import CitationList
 from orderbot.generate.evidence import Evidence, term_overlap
 from orderbot.generate.extractive import ExtractiveGenerator
+from orderbot.generate.model_api import ChatModel, Stream
 from orderbot.generate.prompt import Prompts
 from orderbot.generate.quotes import asks_about_sources
 from orderbot.generate.verify import check_claim

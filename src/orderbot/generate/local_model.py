@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from orderbot.errors import ModelError
-from orderbot.generate.chat_model import ChatRequest, Message, Stream, StreamInfo, delta_text
 from orderbot.generate.local_models import llama_params
+from orderbot.generate.model_api import ChatRequest, Message, Stream, StreamInfo, delta_text
 
 _DONE = object()
 

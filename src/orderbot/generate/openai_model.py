@@ -16,7 +16,7 @@ import httpx
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from orderbot.errors import ModelError
-from orderbot.generate.chat_model import ChatRequest, Stream, StreamInfo, delta_text
+from orderbot.generate.model_api import ChatRequest, Stream, StreamInfo, delta_text
 from orderbot.retrying import Passing, is_passing
 
 

@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from orderbot.config import PromptSettings
-from orderbot.generate.chat_model import ChatRequest, Message
 from orderbot.generate.guard import neutralize
+from orderbot.generate.model_api import ChatRequest, Message
 
 
 def answer_schema(count: int, max_chars: int) -> dict[str, Any]:

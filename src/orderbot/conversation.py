@@ -1,4 +1,4 @@
-"""Conversation: chat history and follow-up questions made stand-alone for retrieval.
+"""The conversation: earlier turns, and follow-up questions made stand-alone for retrieval.
 
 A follow-up ("and the second one?", "what did he say?") is made stand-alone by putting
 the previous question in front of it: retrieval then sees the topic the follow-up refers
