@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 from orderbot.config import load_settings
+from orderbot.eval.metrics import percentile
 from orderbot.index import build_index
 from orderbot.index.embedder import load_embedder
 from orderbot.index.sentences import sentence_texts
@@ -37,8 +38,8 @@ QUESTIONS = [
 
 
 def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+    """The evaluation's own percentile (nearest rank), so both report the same thing."""
+    return percentile(values, q) or 0.0
 
 
 def main() -> None:
@@ -49,7 +50,11 @@ def main() -> None:
 
     embedder = load_embedder("all-MiniLM-L6-v2")
     with tempfile.TemporaryDirectory() as tmp:
-        settings = load_settings(corpus_dir=args.corpus, index={"root": Path(tmp)})
+        settings = load_settings(
+            corpus_dir=args.corpus,
+            index={"root": Path(tmp)},
+            generation={"backend": "extractive"},  # the quoting path, not the default model
+        )
         chunks = [
             c
             for d in load_corpus(settings.corpus_dir).documents
