@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 QUESTION ?= How many proposals are in the package?
 
-.PHONY: run install index ask serve demo test lint unit gate eval bench bench-ingest bench-replicas clean
+.PHONY: run install system index ask serve demo test lint unit gate eval bench bench-ingest bench-replicas clean
 
 run: index serve
 
@@ -17,7 +17,12 @@ $(AXE): tests/js/package.json tests/js/package-lock.json
 		npm ci --prefix tests/js --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: the browser tests' accessibility check will be skipped"; fi
 
-install: $(VENV)/.installed $(AXE)
+install: system $(VENV)/.installed $(AXE)
+
+# Debian packages the tests run for real (Chromium, PostgreSQL, Redis, npm), where missing.
+# Without root or sudo the install goes on and the tests that need them skip, with a note.
+system:
+	@bash .ci/system-deps || echo "note: system packages not installed; their tests will be skipped"
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
