@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from orderbot import cli
 from orderbot.config import Settings
+from tests.cli import run_cli as run
+from tests.cli import use
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow
@@ -29,24 +30,6 @@ ANSWER_KEYS = {
     "generator",
     "timings_ms",
 }
-
-
-def run(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str
-) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["orderbot", *args])
-    try:
-        cli.main()
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
-def use(monkeypatch: pytest.MonkeyPatch, settings: Settings) -> None:
-    monkeypatch.setenv("ORDERBOT_CORPUS_DIR", str(settings.corpus_dir))
-    monkeypatch.setenv("ORDERBOT_INDEX__ROOT", str(settings.index.root))
 
 
 def test_ask_json_is_one_stable_object(

@@ -10,8 +10,9 @@ import pytest
 
 from orderbot.config import Settings
 from orderbot.eval.qa import QAError, load_qa
+from tests.cli import run_cli as run
+from tests.cli import use
 from tests.conftest import CORPUS, ROOT
-from tests.test_cli import run, use
 
 QA_SET = ROOT / "eval" / "qa.jsonl"
 

@@ -23,8 +23,8 @@ from orderbot.models import Citation
 from orderbot.pipeline import Pipeline
 from orderbot_web.feedback import Feedback, FeedbackError, FeedbackStore, export_qa
 from orderbot_web.security import RateLimiter
+from tests.cli import run_cli as run
 from tests.services import PostgresServer, RedisServer
-from tests.test_cli import run
 from tests.web import LiveServer, free_port, server_settings
 
 CITE = Citation(

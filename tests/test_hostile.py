@@ -5,7 +5,6 @@ chat's queue, security headers on a 500, unreadable bodies."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import gradio as gr
@@ -13,7 +12,6 @@ import httpx
 import orjson
 import pytest
 
-from orderbot import cli
 from orderbot.config import Settings
 from orderbot.conversation import Turn
 from orderbot.errors import QuestionError
@@ -21,6 +19,7 @@ from orderbot.pipeline import Pipeline
 from orderbot.question import check_question, shown
 from orderbot_web.chat_ui import ChatApi
 from orderbot_web.feedback import FeedbackStore
+from tests.cli import run_cli
 from tests.web import LiveServer, server_settings
 
 QUESTION = "How many proposals are in the package?"
@@ -94,14 +93,7 @@ def test_cli_ask_and_chat_refuse_a_lone_surrogate(
     monkeypatch.setenv("ORDERBOT_INDEX__ROOT", str(built.index.root))
 
     def run(*args: str) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["orderbot", *args])
-        try:
-            cli.main()
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
+        return run_cli(capsys, monkeypatch, *args)
 
     # Bytes that are not UTF-8 in argv arrive as lone surrogates (surrogateescape).
     code, out, err = run("ask", "How many \udcff proposals?")
@@ -260,19 +252,6 @@ def test_content_policy_limits_scripts_everywhere(live: LiveServer) -> None:
 XSS = "<img src=x onerror=alert(1)> What does RBIO stand for?"
 
 
-def run_cli(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
-) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["orderbot", *args])
-    try:
-        cli.main()
-        code = 0
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
-
-
 def test_export_writes_what_the_loader_reads(tmp_path: Path) -> None:
     from orderbot.eval import load_qa
     from orderbot_web.feedback import Feedback, export_qa
@@ -337,11 +316,11 @@ def test_visitor_text_cannot_script_the_eval_report(
     store.add(Feedback(rating="down", question="Which\u2028variable covers AI?", answer="?"))
     store.add(Feedback(rating="down", question="y" * 2100, answer="?"))
     qa = tmp_path / "feedback.jsonl"
-    code, _, err = run_cli(monkeypatch, capsys, "feedback", "export", "--out", str(qa))
+    code, _, err = run_cli(capsys, monkeypatch, "feedback", "export", "--out", str(qa))
     assert code == 0 and "wrote 2 rated answers" in err and "skipped feedback-3" in err
     out = tmp_path / "run"
     args = ["eval", "--qa", str(qa), "--out", str(out), "--no-references"]
-    code, _, err = run_cli(monkeypatch, capsys, *args, "--generator", "extractive")
+    code, _, err = run_cli(capsys, monkeypatch, *args, "--generator", "extractive")
     assert code == 0, err
     html = (out / "report.html").read_text("utf-8")
     assert "<img src=x" not in html and "<script>" not in html

@@ -5,12 +5,10 @@ the detector catches disguised attempts and leaves the real report alone."""
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
 
-from orderbot import cli
 from orderbot.config import Settings, load_settings
 from orderbot.index import build_index
 from orderbot.index.embedder import SentenceTransformerEmbedder
@@ -20,6 +18,7 @@ from orderbot.ingest.injection import is_instruction, normalize, scan_document
 from orderbot.ingest.quarantine import cleared
 from orderbot.ingest.sentences import split_sentences
 from orderbot.pipeline import Pipeline
+from tests.cli import run_cli
 from tests.conftest import CORPUS, make_settings
 
 POISON = (
@@ -152,14 +151,7 @@ def test_cli_reports_lists_and_clears_a_quarantined_document(
     (corpus_copy / "corpus" / "notes" / "budget.md").write_text(POISON, "utf-8")
 
     def run(*args: str) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["orderbot", *args])
-        try:
-            cli.main()
-            code = 0
-        except SystemExit as exc:
-            code = int(exc.code or 0)
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
+        return run_cli(capsys, monkeypatch, *args)
 
     code, _, err = run("ingest")
     assert code == 1  # like an unreadable file: the others are indexed, the exit says so

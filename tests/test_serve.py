@@ -14,7 +14,8 @@ import pytest
 from orderbot.config import Settings
 from orderbot.eval import load_qa
 from orderbot_web.feedback import Feedback, FeedbackStore
-from tests.test_cli import run, use
+from tests.cli import run_cli as run
+from tests.cli import use
 from tests.web import free_port
 
 pytestmark = pytest.mark.slow

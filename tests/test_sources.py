@@ -15,10 +15,10 @@ from orderbot.config import Settings
 from orderbot.errors import NetworkError
 from orderbot.ingest import load_document
 from orderbot.sources import FetchReport, fetch_sources
+from tests.cli import run_cli
 from tests.conftest import make_settings
 from tests.documents import write_report_pdf
 from tests.http_server import Server, serve
-from tests.test_cli import run as run_cli
 
 CASES = [
     ("page", "/source.html"),
