@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import subprocess
 import tempfile
 import time
 from pathlib import Path
+from typing import Any, Self
 
 from tests.web import free_port
 
@@ -34,6 +36,48 @@ def available(*names: str) -> bool:
 
 class ServiceError(RuntimeError):
     pass
+
+
+class Service:
+    """A server in a process of its own: ``start`` it, ``stop`` it (politely, then not),
+    or use it as a context manager."""
+
+    process: subprocess.Popen[Any] | None = None
+
+    def start(self) -> None:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=20)
+            self.process = None
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.stop()
+
+
+def wait_for_port(port: int, seconds: float, process: subprocess.Popen[Any] | None = None) -> bool:
+    """Whether something listens on 127.0.0.1:``port`` within ``seconds`` (False at once if
+    ``process`` has exited)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            return False
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return True
+        except OSError:
+            time.sleep(0.05)
+    return False
 
 
 class PostgresServer:
@@ -107,7 +151,7 @@ class PostgresServer:
         return self.url(name)
 
 
-class RedisServer:
+class RedisServer(Service):
     """``redis-server`` on a free port, nothing saved to disk."""
 
     def __init__(self) -> None:
@@ -125,32 +169,12 @@ class RedisServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )  # fmt: skip
-        deadline = time.monotonic() + 20
-        import socket
-
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.05)
-        raise ServiceError(f"redis-server did not listen on port {self.port}")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            self.process.wait(timeout=10)
-            self.process = None
-
-    def __enter__(self) -> RedisServer:
-        self.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()
+        if not wait_for_port(self.port, 20, self.process):
+            self.stop()
+            raise ServiceError(f"redis-server did not listen on port {self.port}")
 
 
-class ModelServerProcess:
+class ModelServerProcess(Service):
     """``orderbot model serve MODEL --port P`` as a site owner runs it, in its own process
     (so a test can kill it mid-answer)."""
 
@@ -191,25 +215,8 @@ class ModelServerProcess:
             self.process.wait(timeout=20)
             self.process = None
 
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=20)
-            self.process = None
 
-    def __enter__(self) -> ModelServerProcess:
-        self.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()
-
-
-class ChromaServer:
+class ChromaServer(Service):
     """``chroma run --path FOLDER --port P`` (the command the chromadb package installs)
     on 127.0.0.1; ``stop``/``start`` keep the folder, so the data survives a restart."""
 
@@ -225,36 +232,14 @@ class ChromaServer:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
-        import socket
-
         self.process = subprocess.Popen(
             self.command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise ServiceError(f"chroma run exited with {self.process.returncode}")
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise ServiceError(f"chroma run did not listen on port {self.port}")
-
-    def stop(self) -> None:
-        if self.process is not None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=20)
-            self.process = None
-
-    def __enter__(self) -> ChromaServer:
-        self.start()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        self.stop()
+        if not wait_for_port(self.port, 60, self.process):
+            code = self.process.poll()
+            self.stop()
+            raise ServiceError(
+                f"chroma run exited with {code}"
+                if code is not None
+                else f"chroma run did not listen on port {self.port}"
+            )
