@@ -17,6 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from questions import QUESTIONS  # benchmarks/questions.py, beside this script
+
 from orderbot.config import load_settings
 from orderbot.eval.metrics import percentile
 from orderbot.index import build_index
@@ -24,17 +26,6 @@ from orderbot.index.embedder import load_embedder
 from orderbot.index.sentences import sentence_texts
 from orderbot.ingest import chunk_document, load_corpus
 from orderbot.pipeline import Pipeline
-
-QUESTIONS = [
-    "How many proposals are in the package?",
-    "What did Blinken say about the rules-based order?",
-    "Why is a multi-order world more dangerous than the Cold War?",
-    "Which variable covers artificial intelligence?",
-    "What are the three categories of proposals?",
-    "When did Guterres speak in Munich?",
-    "What is the RBIO accused of?",
-    "What is a good recipe for banana bread?",
-]
 
 
 def pct(values: list[float], q: float) -> float:

@@ -39,6 +39,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
+from questions import QUESTIONS  # benchmarks/questions.py, beside this script
 
 from orderbot.config import Settings, load_settings
 from orderbot.index import build_index
@@ -51,16 +52,6 @@ ROOT = Path(__file__).resolve().parents[1]
 REPORT = ROOT / "corpus" / "toward-a-better-security-order.txt"
 GENERATOR_VERSION = 1  # change when the generated corpus changes
 BIN = Path(sys.executable).parent
-QUESTIONS = [
-    "How many proposals are in the package?",
-    "What did Blinken say about the rules-based order?",
-    "Why is a multi-order world more dangerous than the Cold War?",
-    "Which variable covers artificial intelligence?",
-    "What are the three categories of proposals?",
-    "When did Guterres speak in Munich?",
-    "What is the RBIO accused of?",
-    "What is a good recipe for banana bread?",
-]
 LINES: list[str] = []
 
 

@@ -9,17 +9,7 @@ from __future__ import annotations
 import itertools
 
 from locust import HttpUser, constant, task
-
-QUESTIONS = [
-    "How many proposals are in the package?",
-    "What did Blinken say about the rules-based order?",
-    "Why is a multi-order world more dangerous than the Cold War?",
-    "Which variable covers artificial intelligence?",
-    "What are the three categories of proposals?",
-    "When did Guterres speak in Munich?",
-    "What is the RBIO accused of?",
-    "What is a good recipe for banana bread?",
-]
+from questions import QUESTIONS  # benchmarks/questions.py, beside this script
 
 
 class Visitor(HttpUser):
