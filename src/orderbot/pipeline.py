@@ -21,11 +21,10 @@ from orderbot.generate.base import Written
 from orderbot.generate.citations import CitationList
 from orderbot.generate.coverage import CoverageJudge, Vocabulary
 from orderbot.generate.evidence import Evidence
-from orderbot.generate.model_api import Stream
 from orderbot.index.embedder import Embedder, load_embedder
 from orderbot.index.location import index_location
 from orderbot.index.sentences import StoredSentenceEmbedder
-from orderbot.index.store import ChunkStore
+from orderbot.index.store import ChunkStore, Manifest
 from orderbot.models import Answer, Context, Coverage, StreamEvent, Timings
 from orderbot.question import check_question
 from orderbot.retrieve import HybridRetriever
@@ -82,9 +81,10 @@ class Pipeline:
             if not isinstance(model, StoredSentenceEmbedder):
                 model = StoredSentenceEmbedder(model, store.sentences)
             retriever = HybridRetriever(store, model, settings.retrieval)
-            pipeline = cls(settings, store, retriever, generator or _PENDING)
             if generator is None:  # the prompt names the indexed documents
-                pipeline.generator = make_generator(settings.generation, pipeline.subject)
+                titles = main_titles(store.read_manifest())
+                generator = make_generator(settings.generation, subject(settings, titles))
+            pipeline = cls(settings, store, retriever, generator)
         except BaseException:
             store.close()
             raise
@@ -162,15 +162,12 @@ class Pipeline:
     @property
     def documents(self) -> list[str]:
         """Titles of the indexed documents, fetched sources left out."""
-        return [d.title for d in self.manifest.documents if not d.url]
+        return main_titles(self.manifest)
 
     @property
     def subject(self) -> str:
-        """What the assistant is about: the settings' ``subject``, else the titles."""
-        if self.settings.subject:
-            return self.settings.subject
-        titles = "; ".join(f"“{t}”" for t in self.documents) or "the indexed documents"
-        return f"{titles} and the sources its footnotes cite"
+        """What the assistant is about (see ``subject``)."""
+        return subject(self.settings, self.documents)
 
     def refusal(self, coverage: Coverage | None = None) -> str:
         text = "The documents do not cover this question, so I cannot answer it without guessing."
@@ -277,17 +274,19 @@ class Pipeline:
             return judge
 
 
-class _Pending:
-    """Stands for the generator until the index is open (its titles go in the prompt)."""
-
-    name = "pending"
-
-    def write(self, evidence: Evidence, cites: CitationList, written: Written) -> Stream:
-        raise AssertionError("the generator is made right after the pipeline")
-        yield ""  # pragma: no cover
+def main_titles(manifest: Manifest) -> list[str]:
+    """Titles of the indexed documents, fetched sources left out."""
+    return [d.title for d in manifest.documents if not d.url]
 
 
-_PENDING = _Pending()
+def subject(settings: Settings, titles: list[str]) -> str:
+    """What the assistant is about: the settings' ``subject``, else the documents' titles."""
+    if settings.subject:
+        return settings.subject
+    named = "; ".join(f"“{t}”" for t in titles) or "the indexed documents"
+    return f"{named} and the sources its footnotes cite"
+
+
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
