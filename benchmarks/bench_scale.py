@@ -43,7 +43,7 @@ from questions import QUESTIONS  # benchmarks/questions.py, beside this script
 
 from orderbot.config import Settings, load_settings
 from orderbot.index import build_index
-from orderbot.index.embedder import SentenceTransformerEmbedder, load_embedder
+from orderbot.index.embedder import OnnxEmbedder, load_embedder
 from orderbot.index.sentences import sentence_texts
 from orderbot.ingest import chunk_document, load_corpus
 from orderbot.pipeline import Pipeline
@@ -139,7 +139,7 @@ def settings_for(base: Path) -> Settings:
     )
 
 
-def large_index(args: argparse.Namespace, model: SentenceTransformerEmbedder) -> Path:
+def large_index(args: argparse.Namespace, model: OnnxEmbedder) -> Path:
     """The generated corpus and its index, built once and kept under the cache folder."""
     name = settings_for(Path("x")).index.index_name()
     folder = args.cache / f"{args.chunks}-g{GENERATOR_VERSION}-{name}"
@@ -174,9 +174,7 @@ def large_index(args: argparse.Namespace, model: SentenceTransformerEmbedder) ->
 # --- in-process latency ---------------------------------------------------------------
 
 
-def latency(
-    settings: Settings, model: SentenceTransformerEmbedder, label: str, repeat: int
-) -> None:
+def latency(settings: Settings, model: OnnxEmbedder, label: str, repeat: int) -> None:
     pipeline = Pipeline.from_settings(settings, embedder=model)
     retrieve_ms: list[float] = []
     answer_ms: list[float] = []
@@ -368,7 +366,7 @@ def locust(small: Path, tmp: Path, args: argparse.Namespace, port: int) -> None:
     )
 
 
-def ingest_rate(tmp: Path, model: SentenceTransformerEmbedder, files: int) -> None:
+def ingest_rate(tmp: Path, model: OnnxEmbedder, files: int) -> None:
     """Ingest throughput against the model's rate on the very texts it embeds."""
     base = tmp / "rate"
     write_corpus(base / "corpus", files * 20 + 24, seed=11)
@@ -421,7 +419,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    model = load_embedder("all-MiniLM-L6-v2")
+    model = load_embedder("all-MiniLM-L6-v2", load_settings().index.model_cache())
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         small = tmp / "small"

@@ -13,7 +13,7 @@ import pytest
 
 from orderbot.config import Settings, load_settings
 from orderbot.index import build_index
-from orderbot.index.embedder import SentenceTransformerEmbedder, load_embedder
+from orderbot.index.embedder import OnnxEmbedder, load_embedder
 from orderbot.pipeline import Pipeline
 from tests.services import ChromaServer, PostgresServer, RedisServer
 from tests.web import LiveServer, free_port, server_settings
@@ -51,8 +51,8 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def embedder() -> SentenceTransformerEmbedder:
-    return load_embedder("all-MiniLM-L6-v2")
+def embedder(tmp_path_factory: pytest.TempPathFactory) -> OnnxEmbedder:
+    return load_embedder("all-MiniLM-L6-v2", tmp_path_factory.mktemp("models"))
 
 
 def make_settings(base: Path, **overrides: object) -> Settings:
@@ -63,9 +63,7 @@ def make_settings(base: Path, **overrides: object) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def built(
-    tmp_path_factory: pytest.TempPathFactory, embedder: SentenceTransformerEmbedder
-) -> Settings:
+def built(tmp_path_factory: pytest.TempPathFactory, embedder: OnnxEmbedder) -> Settings:
     """The real corpus, indexed once for the session with the real model."""
     base = tmp_path_factory.mktemp("built")
     shutil.copytree(CORPUS, base / "corpus")
@@ -75,7 +73,7 @@ def built(
 
 
 @pytest.fixture(scope="session")
-def pipeline(built: Settings, embedder: SentenceTransformerEmbedder) -> Pipeline:
+def pipeline(built: Settings, embedder: OnnxEmbedder) -> Pipeline:
     return Pipeline.from_settings(built, embedder=embedder)
 
 

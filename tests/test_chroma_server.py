@@ -19,7 +19,7 @@ from orderbot.config import IndexSettings, Settings
 from orderbot.errors import IndexNotFoundError, OrderbotError
 from orderbot.index import build_index
 from orderbot.index.chroma_server import IndexUnavailableError, RemoteIndex
-from orderbot.index.embedder import SentenceTransformerEmbedder
+from orderbot.index.embedder import OnnxEmbedder
 from orderbot.index.store import Manifest
 from orderbot.models import Chunk
 from orderbot.pipeline import Pipeline
@@ -148,9 +148,7 @@ def test_a_lock_left_by_a_killed_ingest_is_taken_over(index: RemoteIndex) -> Non
 
 
 @pytest.fixture
-def remote_settings(
-    chroma: ChromaServer, corpus_copy: Path, embedder: SentenceTransformerEmbedder
-) -> Settings:
+def remote_settings(chroma: ChromaServer, corpus_copy: Path, embedder: OnnxEmbedder) -> Settings:
     settings = make_settings(
         corpus_copy,
         index={
@@ -167,7 +165,7 @@ def remote_settings(
 def test_replicas_answer_from_the_server_and_say_clearly_when_it_is_away(
     remote_settings: Settings,
     chroma: ChromaServer,
-    embedder: SentenceTransformerEmbedder,
+    embedder: OnnxEmbedder,
     tmp_path: Path,
 ) -> None:
     assert not remote_settings.index.index_path().exists()  # nothing on this disk

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from orderbot.index import build_index
-from orderbot.index.embedder import SentenceTransformerEmbedder
+from orderbot.index.embedder import OnnxEmbedder
 from orderbot.ingest import chunk_document, load_corpus, load_document
 from orderbot.pipeline import Pipeline
 from tests.conftest import make_settings
@@ -89,9 +89,7 @@ def test_damaged_files_named_others_loaded(tmp_path: Path, report_pdf: Path) -> 
 
 
 @pytest.mark.slow
-def test_answer_from_a_pdf_names_the_page(
-    tmp_path: Path, embedder: SentenceTransformerEmbedder
-) -> None:
+def test_answer_from_a_pdf_names_the_page(tmp_path: Path, embedder: OnnxEmbedder) -> None:
     (tmp_path / "corpus").mkdir()
     write_report_pdf(tmp_path / "corpus" / "report.pdf")
     (tmp_path / "corpus" / "talks.html").write_text(HTML_PAGE, encoding="utf-8")

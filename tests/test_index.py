@@ -7,16 +7,14 @@ from pathlib import Path
 import pytest
 
 from orderbot.index import build_index
-from orderbot.index.embedder import SentenceTransformerEmbedder
+from orderbot.index.embedder import OnnxEmbedder
 from orderbot.index.store import ChunkStore
 from tests.conftest import make_settings
 
 pytestmark = pytest.mark.slow
 
 
-def test_refresh_embeds_only_what_changed(
-    corpus_copy: Path, embedder: SentenceTransformerEmbedder
-) -> None:
+def test_refresh_embeds_only_what_changed(corpus_copy: Path, embedder: OnnxEmbedder) -> None:
     settings = make_settings(corpus_copy)
     first = build_index(settings, embedder=embedder)
     assert first.embedded == first.chunks > 0 and first.problems == []
@@ -39,9 +37,7 @@ def test_refresh_embeds_only_what_changed(
     assert removed.removed == 1 and removed.chunks == first.chunks
 
 
-def test_other_settings_never_reuse_an_index(
-    corpus_copy: Path, embedder: SentenceTransformerEmbedder
-) -> None:
+def test_other_settings_never_reuse_an_index(corpus_copy: Path, embedder: OnnxEmbedder) -> None:
     small = make_settings(corpus_copy, index={"chunk_size": 60})
     large = make_settings(corpus_copy)
     build_index(small, embedder=embedder)

@@ -25,7 +25,7 @@ from orderbot.generate.local_models import MODELS, ModelNotInstalled, resolve_mo
 from orderbot.generate.prompt import Prompts
 from orderbot.generate.verify import check_claim
 from orderbot.index import build_index
-from orderbot.index.embedder import SentenceTransformerEmbedder
+from orderbot.index.embedder import OnnxEmbedder
 from orderbot.ingest.corpus import file_hash
 from orderbot.ingest.quarantine import clear
 from orderbot.pipeline import Pipeline
@@ -203,7 +203,7 @@ def test_no_model_call_when_the_documents_do_not_cover_it(pipeline: Pipeline) ->
 
 
 def test_instruction_in_a_passage_does_not_steer_the_answer(
-    tmp_path: Path, embedder: SentenceTransformerEmbedder
+    tmp_path: Path, embedder: OnnxEmbedder
 ) -> None:
     shutil.copytree(CORPUS, tmp_path / "corpus")
     (tmp_path / "corpus" / "planted.txt").write_text(
@@ -255,7 +255,7 @@ def test_prompt_templates_are_checked_when_settings_load() -> None:
 
 
 def openai_pipeline(
-    built: Settings, embedder: SentenceTransformerEmbedder, url: str, **generation: object
+    built: Settings, embedder: OnnxEmbedder, url: str, **generation: object
 ) -> Pipeline:
     settings = load_settings(
         corpus_dir=built.corpus_dir,
@@ -271,7 +271,7 @@ def openai_pipeline(
 
 
 def test_openai_backend_answers_with_citations(
-    built: Settings, embedder: SentenceTransformerEmbedder, monkeypatch: pytest.MonkeyPatch
+    built: Settings, embedder: OnnxEmbedder, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test")
     with openai_server() as (url, server):
@@ -288,7 +288,7 @@ def test_openai_backend_answers_with_citations(
 @pytest.mark.parametrize(("mode", "requests"), [("error", 2), ("hang", 2), ("break", 1)])
 def test_openai_failure_falls_back_to_quotes(
     built: Settings,
-    embedder: SentenceTransformerEmbedder,
+    embedder: OnnxEmbedder,
     mode: str,
     requests: int,
     caplog: pytest.LogCaptureFixture,
@@ -308,9 +308,7 @@ def test_openai_failure_falls_back_to_quotes(
     assert "failed" in caplog.text or "broke off" in caplog.text
 
 
-def test_openai_bad_request_is_not_retried(
-    built: Settings, embedder: SentenceTransformerEmbedder
-) -> None:
+def test_openai_bad_request_is_not_retried(built: Settings, embedder: OnnxEmbedder) -> None:
     with openai_server() as (url, server):
         server.mode = "bad_request"
         answer = openai_pipeline(built, embedder, url).ask("How many proposals are there?")
@@ -364,7 +362,7 @@ def test_missing_model_named_with_install_hint(
 
 
 @pytest.fixture(scope="module")
-def smollm(built: Settings, embedder: SentenceTransformerEmbedder) -> Pipeline:
+def smollm(built: Settings, embedder: OnnxEmbedder) -> Pipeline:
     settings = load_settings(
         corpus_dir=built.corpus_dir,
         index=built.index.model_dump(),

@@ -11,7 +11,7 @@ import pytest
 
 from orderbot.config import Settings, load_settings
 from orderbot.index import build_index
-from orderbot.index.embedder import SentenceTransformerEmbedder
+from orderbot.index.embedder import OnnxEmbedder
 from orderbot.index.store import ChunkStore
 from orderbot.ingest import load_corpus
 from orderbot.ingest.injection import is_instruction, normalize, scan_document
@@ -84,14 +84,14 @@ def test_normalize_folds_what_hides_a_match() -> None:
     assert normalize("Ｓｙｓｔｅｍ\u200b NOTE\u00ad:  x") == "system note: x"
 
 
-def _ingest(settings: Settings, embedder: SentenceTransformerEmbedder) -> Pipeline:
+def _ingest(settings: Settings, embedder: OnnxEmbedder) -> Pipeline:
     build_index(settings, embedder=embedder)
     return Pipeline.from_settings(settings, embedder=embedder)
 
 
 @pytest.mark.slow
 def test_poisoned_document_is_quarantined_until_cleared(
-    corpus_copy: Path, embedder: SentenceTransformerEmbedder
+    corpus_copy: Path, embedder: OnnxEmbedder
 ) -> None:
     from orderbot.ingest.corpus import file_hash
     from orderbot.ingest.quarantine import clear
@@ -173,7 +173,7 @@ def test_cli_reports_lists_and_clears_a_quarantined_document(
 
 @pytest.mark.slow
 def test_planted_claim_never_reaches_the_real_local_models_answer(
-    corpus_copy: Path, embedder: SentenceTransformerEmbedder
+    corpus_copy: Path, embedder: OnnxEmbedder
 ) -> None:
     """The issue's probe, with the real SmolLM2 through xllamacpp: before, the model
     repeated "The budget of the Better Order Project is 5 billion dollars. [1]"."""

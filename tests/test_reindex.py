@@ -16,7 +16,7 @@ import pytest
 
 from orderbot.errors import OrderbotError
 from orderbot.index import build_index, versions
-from orderbot.index.embedder import SentenceTransformerEmbedder
+from orderbot.index.embedder import OnnxEmbedder
 from orderbot.index.store import ChunkStore
 from orderbot.pipeline import Pipeline
 from tests.conftest import make_settings
@@ -39,9 +39,7 @@ def big_document(sections: int) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def test_only_new_or_changed_files_are_parsed(
-    corpus_copy: Path, embedder: SentenceTransformerEmbedder
-) -> None:
+def test_only_new_or_changed_files_are_parsed(corpus_copy: Path, embedder: OnnxEmbedder) -> None:
     settings = make_settings(corpus_copy)
     root = settings.index.index_path()
     first = build_index(settings, embedder=embedder)
@@ -72,7 +70,7 @@ def test_only_new_or_changed_files_are_parsed(
     assert entry.sha256 and entry.ingested_at
 
 
-def test_one_ingest_at_a_time(corpus_copy: Path, embedder: SentenceTransformerEmbedder) -> None:
+def test_one_ingest_at_a_time(corpus_copy: Path, embedder: OnnxEmbedder) -> None:
     settings = make_settings(corpus_copy)
     with (
         versions.ingest_lock(settings.index.index_path()),
@@ -81,9 +79,7 @@ def test_one_ingest_at_a_time(corpus_copy: Path, embedder: SentenceTransformerEm
         build_index(settings, embedder=embedder)
 
 
-def test_running_pipeline_picks_up_a_new_index(
-    corpus_copy: Path, embedder: SentenceTransformerEmbedder
-) -> None:
+def test_running_pipeline_picks_up_a_new_index(corpus_copy: Path, embedder: OnnxEmbedder) -> None:
     settings = make_settings(corpus_copy)
     build_index(settings, embedder=embedder)
     pipeline = Pipeline.from_settings(settings, embedder=embedder)
@@ -128,7 +124,7 @@ def closed(folder: Path, within: float = 10.0) -> bool:
 
 
 def test_reload_loads_beside_the_old_index_and_closes_it(
-    corpus_copy: Path, embedder: SentenceTransformerEmbedder
+    corpus_copy: Path, embedder: OnnxEmbedder
 ) -> None:
     settings = make_settings(corpus_copy)
     root = settings.index.index_path()
@@ -167,7 +163,7 @@ def test_reload_loads_beside_the_old_index_and_closes_it(
 
 
 def test_killed_ingest_leaves_the_previous_index_serving(
-    corpus_copy: Path, embedder: SentenceTransformerEmbedder
+    corpus_copy: Path, embedder: OnnxEmbedder
 ) -> None:
     settings = make_settings(corpus_copy)
     root = settings.index.index_path()

@@ -11,7 +11,7 @@ import pytest
 from orderbot.config import Settings
 from orderbot.generate.evidence import split_units
 from orderbot.index import build_index
-from orderbot.index.embedder import SentenceTransformerEmbedder, Vectors
+from orderbot.index.embedder import OnnxEmbedder, Vectors
 from orderbot.index.sentences import StoredSentenceEmbedder, sentence_texts, text_key
 from orderbot.index.store import ChunkStore
 from orderbot.pipeline import Pipeline
@@ -31,7 +31,7 @@ QUESTIONS = [
 class Recording:
     """The real embedder, remembering every text it was asked to embed."""
 
-    def __init__(self, model: SentenceTransformerEmbedder) -> None:
+    def __init__(self, model: OnnxEmbedder) -> None:
         self.model = model
         self.name = model.name
         self.texts: list[str] = []
@@ -41,9 +41,7 @@ class Recording:
         return self.model.embed(texts)
 
 
-def test_every_scored_sentence_is_stored_at_ingest(
-    built: Settings, embedder: SentenceTransformerEmbedder
-) -> None:
+def test_every_scored_sentence_is_stored_at_ingest(built: Settings, embedder: OnnxEmbedder) -> None:
     store = ChunkStore.open(built.index.index_path())
     try:
         chunks = store.chunks()
@@ -60,7 +58,7 @@ def test_every_scored_sentence_is_stored_at_ingest(
 
 
 def test_an_answer_embeds_only_the_question(
-    built: Settings, embedder: SentenceTransformerEmbedder, pipeline: Pipeline
+    built: Settings, embedder: OnnxEmbedder, pipeline: Pipeline
 ) -> None:
     recording = Recording(embedder)
     stored = StoredSentenceEmbedder(recording, pipeline.store.sentences)
@@ -80,7 +78,7 @@ def test_an_answer_embeds_only_the_question(
 
 
 def test_carried_over_chunks_keep_their_sentence_vectors(
-    corpus_copy: Path, embedder: SentenceTransformerEmbedder
+    corpus_copy: Path, embedder: OnnxEmbedder
 ) -> None:
     settings = make_settings(corpus_copy)
     build_index(settings, embedder=embedder)

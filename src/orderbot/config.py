@@ -81,6 +81,10 @@ class IndexSettings(BaseModel):
     def index_path(self) -> Path:
         return self.root / self.index_name()
 
+    def model_cache(self) -> Path:
+        """Where the embedding model's ONNX export is kept (made once, from the model's files)."""
+        return self.root / "models"
+
 
 class RetrievalSettings(BaseModel):
     """Hybrid retrieval: BM25 and dense vectors fused by reciprocal rank."""

@@ -75,8 +75,9 @@ class Pipeline:
             check_backend(settings.generation.backend)  # fail before loading any model
         store = index_location(settings.index).open()
         try:
+            index = settings.index
             model = embedder or load_embedder(
-                settings.index.embedding_model, settings.index.embed_batch_size
+                index.embedding_model, index.model_cache(), index.embed_batch_size
             )
             if not isinstance(model, StoredSentenceEmbedder):
                 model = StoredSentenceEmbedder(model, store.sentences)
