@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from orderbot.errors import OrderbotError
+from orderbot.foreground import Foreground
 from orderbot.index import build_index, versions
 from orderbot.index.embedder import OnnxEmbedder
 from orderbot.index.store import ChunkStore
@@ -209,3 +210,45 @@ def test_killed_ingest_leaves_the_previous_index_serving(
     assert done.documents == 2 and done.problems == []
     names = {p.name for p in (root / versions.VERSIONS).iterdir()}
     assert names == {serving.path.name, str(done.version)}
+
+
+def test_a_background_load_waits_while_requests_are_in_flight(
+    corpus_copy: Path, embedder: OnnxEmbedder
+) -> None:
+    settings = make_settings(corpus_copy)
+    build_index(settings, embedder=embedder)
+    pipeline = Pipeline.from_settings(settings, embedder=embedder)
+    pipeline.foreground = Foreground(patience=30)
+    try:
+        (corpus_copy / "corpus" / "extra.md").write_text(VIENNA, "utf-8")
+        build_index(settings, embedder=embedder)
+        before = pipeline.store.path
+        with pipeline.foreground.request():  # a visitor's question in flight
+            assert pipeline.reload_if_stale() is False
+            time.sleep(1.0)
+            assert pipeline.store.path == before  # the load has not started its work
+        pipeline.wait_for_reload()  # the question is done: the load goes ahead
+        assert pipeline.store.path != before
+    finally:
+        pipeline.close()
+
+
+def test_foreground_pause_waits_for_requests_and_no_longer_than_its_patience() -> None:
+    foreground = Foreground(patience=0.3)
+    started = time.monotonic()
+    foreground.pause()  # nothing in flight: at once
+    assert time.monotonic() - started < 0.1
+    with foreground.request():
+        started = time.monotonic()
+        foreground.pause()  # a request that outlasts the patience
+        assert 0.25 <= time.monotonic() - started < 1.0
+    with foreground.request():
+        done = threading.Event()
+        waiter = threading.Thread(target=lambda: (Foreground.pause(foreground), done.set()))
+        waiter.start()
+        assert not done.wait(0.1)  # waiting while the request runs
+    assert done.wait(1.0)  # released as soon as it ended
+    waiter.join()
+    assert foreground.busy == 0
+    with pytest.raises(ValueError, match="patience"):
+        Foreground(patience=-1)

@@ -127,7 +127,8 @@ def create_app(
 class FreshIndex:
     """A finished `orderbot ingest` is picked up here, without a restart: the check is one
     ``stat`` of the pointer, made on the event loop (no thread hop); a new index is loaded
-    in a background thread and swapped in when ready, so no request waits for it. Pure ASGI (not
+    in a background thread and swapped in when ready, so no request waits for it, and that
+    load steps aside while requests are in flight (``Foreground``). Pure ASGI (not
     ``@app.middleware``): a streamed answer must see its client disconnect, so that Stop
     in the chat ends the answer on the server too."""
 
@@ -137,9 +138,13 @@ class FreshIndex:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         paths = ("/api/", f"{OPENAI_PREFIX}/", CHAT_PATH)
-        if scope["type"] == "http" and scope["path"].startswith(paths):
+        if scope["type"] != "http" or not scope["path"].startswith(paths):
+            await self.app(scope, receive, send)
+            return
+        # In flight until its last byte is sent: a background load steps aside meanwhile.
+        with self.pipeline.foreground.request():
             self.pipeline.reload_if_stale()  # never blocks: one stat, a load in a thread
-        await self.app(scope, receive, send)
+            await self.app(scope, receive, send)
 
 
 def _asset(name: str, media_type: str, *, max_age: int = 0) -> FileResponse:

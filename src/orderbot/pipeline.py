@@ -10,12 +10,13 @@ import re
 import threading
 import time
 import weakref
-from collections.abc import Hashable, Iterator, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import closing
 
 from orderbot.config import Settings
 from orderbot.conversation import Turn, standalone_question
 from orderbot.errors import IndexUnavailableError
+from orderbot.foreground import Foreground, paced
 from orderbot.generate import Generator, check_backend, make_generator
 from orderbot.generate.base import Written
 from orderbot.generate.citations import CitationList
@@ -59,6 +60,8 @@ class Pipeline:
         )
         self._judges_lock = threading.Lock()
         self.judge(retriever)  # the vocabulary is read here, not in a visitor's request
+        # Requests in flight (a server marks them): a background load steps aside for them.
+        self.foreground = Foreground()
 
     @classmethod
     def from_settings(
@@ -142,12 +145,14 @@ class Pipeline:
             self._stamp = stamp
             return False
         self._failed = stamp
+        pause = self.foreground.pause
+        pause()
         store = self.location.open()
         try:
             embedder = self.retriever.embedder
-            retriever = HybridRetriever(store, embedder, self.settings.retrieval)
+            retriever = HybridRetriever(store, embedder, self.settings.retrieval, pause)
             manifest = store.read_manifest()
-            self.judge(retriever)  # off the request path too
+            self.judge(retriever, pause)  # off the request path too
         except BaseException:
             store.close()
             raise
@@ -265,12 +270,16 @@ class Pipeline:
             ),
         )
 
-    def judge(self, retriever: HybridRetriever) -> CoverageJudge:
-        """The coverage judge for ``retriever``'s index (its vocabulary read once)."""
+    def judge(
+        self, retriever: HybridRetriever, pause: Callable[[], None] | None = None
+    ) -> CoverageJudge:
+        """The coverage judge for ``retriever``'s index (its vocabulary read once, with
+        ``pause()`` between runs of chunks when a background load reads it)."""
         with self._judges_lock:
             judge = self._judges.get(retriever)
             if judge is None:
-                vocabulary = Vocabulary(f"{c.section} {c.text}" for c in retriever.chunks.values())
+                chunks = paced(retriever.chunks.values(), pause, every=200)
+                vocabulary = Vocabulary(f"{c.section} {c.text}" for c in chunks)
                 judge = self._judges[retriever] = CoverageJudge(self.settings.coverage, vocabulary)
             return judge
 
@@ -292,9 +301,16 @@ _MARKER = re.compile(r"\[(\d+)\]")
 
 
 def _release(store: ChunkStore) -> None:
-    """Close a store nobody uses any more and give its memory back to the system: glibc
-    keeps freed memory in its arenas, and a server's RSS grew by the size of an index
-    with every publish although nothing leaked."""
+    """Close a store nobody uses any more, in a thread of its own: this runs where the
+    last question holding the old index let go of it, and that question's reader should
+    not wait for files to close and memory to be trimmed."""
+    threading.Thread(target=_close_and_trim, args=(store,), name="orderbot-release").start()
+
+
+def _close_and_trim(store: ChunkStore) -> None:
+    """Close ``store`` and give its memory back to the system: glibc keeps freed memory
+    in its arenas, and a server's RSS grew by the size of an index with every publish
+    although nothing leaked."""
     store.close()
     with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
         ctypes.CDLL("libc.so.6").malloc_trim(0)

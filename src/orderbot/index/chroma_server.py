@@ -24,7 +24,7 @@ import os
 import secrets
 import socket
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -285,9 +285,13 @@ class RemoteChunkStore:
                 self._count = int(self._collection.count())
         return self._count
 
-    def _all(self, include: list[str]) -> Iterator[dict[str, Any]]:
+    def _all(
+        self, include: list[str], pause: Callable[[], None] | None = None
+    ) -> Iterator[dict[str, Any]]:
         total = self.count()
         for offset in range(0, total, _BATCH):
+            if pause is not None:  # a server loading this version steps aside for requests
+                pause()
             with self.index._calls():
                 yield self._collection.get(include=include, limit=_BATCH, offset=offset)
 
@@ -298,10 +302,10 @@ class RemoteChunkStore:
                 found[i] = (str(m["doc"]), str(m["content_hash"]))
         return found
 
-    def chunks(self) -> list[Chunk]:
+    def chunks(self, pause: Callable[[], None] | None = None) -> list[Chunk]:
         return [
             Chunk.from_metadata(i, text, meta)
-            for got in self._all(["documents", "metadatas"])
+            for got in self._all(["documents", "metadatas"], pause)
             for i, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
         ]
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 import itertools
 import shutil
 import tempfile
-import time
 import weakref
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -33,7 +32,7 @@ from orderbot.models import Chunk
 
 COLLECTION = "orderbot-chunks"
 MANIFEST = versions.MANIFEST
-PAGE = 250  # chunks read per call when reading them all
+PAGE = 100  # chunks read per call when reading them all
 
 
 class DocumentEntry(BaseModel):
@@ -175,23 +174,29 @@ class ChunkStore:
             i: (str(m["doc"]), str(m["content_hash"])) for i, _, m in self._pages(["metadatas"])
         }
 
-    def chunks(self) -> list[Chunk]:
-        return [Chunk.from_metadata(i, text, m) for i, text, m in self._pages()]
+    def chunks(self, pause: Callable[[], None] | None = None) -> list[Chunk]:
+        """Every stored chunk; ``pause()`` is called before each page (see ``_pages``)."""
+        return [Chunk.from_metadata(i, text, m) for i, text, m in self._pages(pause=pause)]
 
     def _pages(
-        self, include: list[str] | None = None, size: int = PAGE
+        self,
+        include: list[str] | None = None,
+        size: int = PAGE,
+        pause: Callable[[], None] | None = None,
     ) -> Iterator[tuple[str, str, dict[str, Any]]]:
         """Every stored (id, text, metadata), read a page at a time: a server loading a new
         version in the background then holds the interpreter for one page at a time, not
-        for the whole read, and the questions it answers meanwhile are not held up."""
+        for the whole read, and steps aside between pages (``pause``) for the questions
+        it answers meanwhile."""
         include = include or ["documents", "metadatas"]
         for offset in itertools.count(0, size):
+            if pause is not None:
+                pause()
             got = self._collection.get(include=include, limit=size, offset=offset)
             texts = got["documents"] or [""] * len(got["ids"])
             yield from zip(got["ids"], texts, got["metadatas"], strict=True)
             if len(got["ids"]) < size:
                 return
-            time.sleep(0)  # let a waiting request thread run
 
     def add(self, chunks: Sequence[Chunk], vectors: Vectors) -> None:
         if len(chunks) != len(vectors):

@@ -6,7 +6,7 @@ wrapping every hit in a node a share of each search."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import bm25s
 import Stemmer
@@ -15,6 +15,7 @@ from orderbot.models import Chunk
 from orderbot.per_thread import per_thread
 
 _TOKENS = r"(?u)\b\w\w+\b"
+_BATCH = 200  # chunks tokenized between two pauses
 
 
 @per_thread  # PyStemmer's stemmers are not thread-safe
@@ -23,18 +24,27 @@ def _stemmer() -> Stemmer.Stemmer:
 
 
 class BM25Index:
-    def __init__(self, chunks: Sequence[Chunk]) -> None:
+    def __init__(self, chunks: Sequence[Chunk], pause: Callable[[], None] | None = None) -> None:
+        """The index of ``chunks``, tokenized in batches with ``pause()`` before each (a
+        server loading a new version steps aside for the requests it answers meanwhile)."""
         self._ids = [c.id for c in chunks]
         self._bm25: bm25s.BM25 | None = None
         if chunks:
             logging.getLogger("bm25s").setLevel(logging.WARNING)
-            tokens = bm25s.tokenize(
-                [c.embed_text for c in chunks],
-                stopwords="en",
-                stemmer=_stemmer(),
-                token_pattern=_TOKENS,
-                show_progress=False,
-            )
+            tokens: list[list[str]] = []
+            for start in range(0, len(chunks), _BATCH):
+                if pause is not None:
+                    pause()
+                tokens += bm25s.tokenize(
+                    [c.embed_text for c in chunks[start : start + _BATCH]],
+                    stopwords="en",
+                    stemmer=_stemmer(),
+                    token_pattern=_TOKENS,
+                    show_progress=False,
+                    return_ids=False,
+                )
+            if pause is not None:
+                pause()
             self._bm25 = bm25s.BM25()
             self._bm25.index(tokens, show_progress=False)
 

@@ -4,6 +4,7 @@ relevance floor on the best dense similarity (off-topic questions stop here)."""
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 
 from orderbot.config import RetrievalSettings
 from orderbot.index.embedder import Embedder
@@ -14,12 +15,20 @@ from orderbot.retrieve.fusion import reciprocal_rank_fusion
 
 
 class HybridRetriever:
-    def __init__(self, store: ChunkStore, embedder: Embedder, settings: RetrievalSettings) -> None:
+    def __init__(
+        self,
+        store: ChunkStore,
+        embedder: Embedder,
+        settings: RetrievalSettings,
+        pause: Callable[[], None] | None = None,
+    ) -> None:
+        """Reads every chunk and indexes them for BM25; a server loading a new version in
+        the background passes ``pause`` to step aside for requests between steps."""
         self.store = store
         self.embedder = embedder
         self.settings = settings
-        self.chunks: dict[str, Chunk] = {c.id: c for c in store.chunks()}
-        self.bm25 = BM25Index(list(self.chunks.values()))
+        self.chunks: dict[str, Chunk] = {c.id: c for c in store.chunks(pause)}
+        self.bm25 = BM25Index(list(self.chunks.values()), pause)
         self._next: dict[str, Chunk] = {}
         by_doc: dict[str, list[Chunk]] = {}
         for chunk in self.chunks.values():
