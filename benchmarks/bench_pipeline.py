@@ -39,7 +39,7 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=Path("corpus"))
     args = parser.parse_args()
 
-    embedder = load_embedder("all-MiniLM-L6-v2", load_settings().index.model_cache())
+    embedder = load_embedder("all-MiniLM-L6-v2", load_settings().model_cache())
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(
             corpus_dir=args.corpus,

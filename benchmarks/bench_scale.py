@@ -419,7 +419,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    model = load_embedder("all-MiniLM-L6-v2", load_settings().index.model_cache())
+    model = load_embedder("all-MiniLM-L6-v2", load_settings().model_cache())
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         small = tmp / "small"

@@ -39,20 +39,27 @@ def _block_network(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, model_cache: Path) -> None:
     for key in list(os.environ):
         if key.startswith("ORDERBOT_"):
             monkeypatch.delenv(key)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     # Tests answer extractively unless they choose a model backend themselves.
     monkeypatch.setenv("ORDERBOT_GENERATION__BACKEND", "extractive")
-    monkeypatch.setenv("ORDERBOT_GENERATION__MODEL_CACHE", str(tmp_path / "models"))
+    # One model cache for the session: packaged models are assembled and the embedding
+    # model exported once, not in every test that loads them.
+    monkeypatch.setenv("ORDERBOT_GENERATION__MODEL_CACHE", str(model_cache))
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf-home"))
 
 
 @pytest.fixture(scope="session")
-def embedder(tmp_path_factory: pytest.TempPathFactory) -> OnnxEmbedder:
-    return load_embedder("all-MiniLM-L6-v2", tmp_path_factory.mktemp("models"))
+def model_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("models")
+
+
+@pytest.fixture(scope="session")
+def embedder(model_cache: Path) -> OnnxEmbedder:
+    return load_embedder("all-MiniLM-L6-v2", model_cache)
 
 
 def make_settings(base: Path, **overrides: object) -> Settings:

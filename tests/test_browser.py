@@ -279,7 +279,7 @@ def test_stop_ends_the_answer_and_keeps_what_was_typed(
         assert page.locator(".msg.user").count() == 1
         page.locator(".msg.bot .body").first.wait_for()
         stop.click()
-        page.get_by_text("Stopped").wait_for()
+        page.locator(".state", has_text="Stopped").wait_for()
         assert slow.closed.wait(10), "the server kept writing the stopped answer"
         assert not slow.finished.is_set()
         assert page.locator("#question").input_value() == "A second question"

@@ -81,10 +81,6 @@ class IndexSettings(BaseModel):
     def index_path(self) -> Path:
         return self.root / self.index_name()
 
-    def model_cache(self) -> Path:
-        """Where the embedding model's ONNX export is kept (made once, from the model's files)."""
-        return self.root / "models"
-
 
 class RetrievalSettings(BaseModel):
     """Hybrid retrieval: BM25 and dense vectors fused by reciprocal rank."""
@@ -214,7 +210,9 @@ class GenerationSettings(BaseModel):
         default_factory=PromptSettings, description="The model's prompt templates."
     )
     model_cache: str = Field(
-        "~/.cache/orderbot/models", description="Where packaged models are assembled."
+        "~/.cache/orderbot/models",
+        description="Where packaged models are assembled, and where the embedding model's "
+        "ONNX export is kept (made once from its files).",
     )
     n_ctx: int = Field(4096, ge=512, le=131072, description="Local model context, tokens.")
     threads: int = Field(0, ge=0, le=256, description="Local model CPU threads (0: all).")
@@ -499,6 +497,10 @@ class Settings(BaseSettings):
     server: ServerSettings = Field(
         default_factory=ServerSettings, description="Web server settings."
     )
+
+    def model_cache(self) -> Path:
+        """The folder of assembled models and of the embedding model's ONNX export."""
+        return Path(self.generation.model_cache).expanduser()
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

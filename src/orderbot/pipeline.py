@@ -80,7 +80,7 @@ class Pipeline:
         try:
             index = settings.index
             model = embedder or load_embedder(
-                index.embedding_model, index.model_cache(), index.embed_batch_size
+                index.embedding_model, settings.model_cache(), index.embed_batch_size
             )
             if not isinstance(model, StoredSentenceEmbedder):
                 model = StoredSentenceEmbedder(model, store.sentences)
