@@ -13,6 +13,7 @@ import uuid
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
 
 from orderbot.config import IndexSettings, Settings
@@ -20,6 +21,8 @@ from orderbot.errors import IndexNotFoundError, OrderbotError
 from orderbot.index import build_index
 from orderbot.index.chroma_server import IndexUnavailableError, RemoteIndex
 from orderbot.index.embedder import OnnxEmbedder
+from orderbot.index.location import index_location
+from orderbot.index.sentences import sentence_texts
 from orderbot.index.store import Manifest
 from orderbot.models import Chunk
 from orderbot.pipeline import Pipeline
@@ -217,3 +220,23 @@ def test_replicas_answer_from_the_server_and_say_clearly_when_it_is_away(
         assert any("Vienna" in c["quote"] for c in met["citations"])
         assert len(RemoteIndex(remote_settings.index).versions()) == 2  # current, previous
     pipeline.close()
+
+
+def test_the_server_ranks_chunks_by_their_best_sentence_as_the_folder_does(
+    remote_settings: Settings, embedder: OnnxEmbedder
+) -> None:
+    store = index_location(remote_settings.index).open()
+    try:
+        vector = embedder.embed(["Which variable covers artificial intelligence?"])[0]
+        found = store.sentences.search(vector, 5)
+        expected = sorted(
+            (
+                (c.id, float(np.max(embedder.embed(sentence_texts(c)) @ vector)))
+                for c in store.chunks()
+            ),
+            key=lambda pair: -pair[1],
+        )[:5]
+        assert [i for i, _ in found] == [i for i, _ in expected]
+        np.testing.assert_allclose([s for _, s in found], [s for _, s in expected], atol=1e-4)
+    finally:
+        store.close()

@@ -12,7 +12,12 @@ from orderbot.config import Settings
 from orderbot.generate.evidence import split_units
 from orderbot.index import build_index
 from orderbot.index.embedder import OnnxEmbedder, Vectors
-from orderbot.index.sentences import StoredSentenceEmbedder, sentence_texts, text_key
+from orderbot.index.sentences import (
+    SentenceMatrix,
+    StoredSentenceEmbedder,
+    sentence_texts,
+    text_key,
+)
 from orderbot.index.store import ChunkStore
 from orderbot.pipeline import Pipeline
 from orderbot.retrieve import HybridRetriever
@@ -108,5 +113,64 @@ def test_carried_over_chunks_keep_their_sentence_vectors(
         texts = [t for c in chunks for t in sentence_texts(c)]
         assert set(store.sentences.get(text_key(t) for t in texts)) == {text_key(t) for t in texts}
         assert not store.sentences.get([text_key("It met again in May.")])  # removed with its chunk
+    finally:
+        store.close()
+
+
+def test_sentence_search_ranks_chunks_by_their_best_sentence(
+    built: Settings, embedder: OnnxEmbedder
+) -> None:
+    store = ChunkStore.open(built.index.index_path())
+    try:
+        chunks = {c.id: c for c in store.chunks() if c.kind != "footnote"}
+        query = "Which variable covers artificial intelligence?"
+        vector = embedder.embed([query])[0]
+        # By hand: every chunk's best sentence, every sentence embedded afresh.
+        expected = sorted(
+            (
+                (i, float(np.max(embedder.embed(sentence_texts(c)) @ vector)))
+                for i, c in chunks.items()
+            ),
+            key=lambda pair: -pair[1],
+        )[:5]
+        found = [(i, s) for i, s in store.sentences.search(vector, 50) if i in chunks][:5]
+        assert [i for i, _ in found] == [i for i, _ in expected]
+        np.testing.assert_allclose([s for _, s in found], [s for _, s in expected], atol=1e-5)
+        assert store.sentences.search(vector, 0) == []
+    finally:
+        store.close()
+
+
+def test_sentence_matrix_takes_the_best_row_of_each_chunk() -> None:
+    rows = np.eye(3, dtype=np.float32)
+    matrix = SentenceMatrix.of(["a", "a", "b"], [row.tobytes() for row in rows])
+    assert matrix is not None and matrix.chunk_ids == ["a", "b"]
+    assert matrix.search(np.array([0.1, 0.2, 0.9], dtype=np.float32), 5) == [
+        ("b", pytest.approx(0.9)),
+        ("a", pytest.approx(0.2)),
+    ]
+    assert matrix.search(np.array([0.0, 0.0, 1.0], dtype=np.float32), 1)[0][0] == "b"
+    assert SentenceMatrix.of([], []) is None
+
+
+def test_a_paraphrase_of_one_sentence_is_retrieved_through_it(
+    built: Settings, embedder: OnnxEmbedder
+) -> None:
+    """With the sentence ranking the chunk holding the paraphrased sentence ranks higher
+    than with chunk vectors and BM25 alone (or as high, never lower)."""
+    store = ChunkStore.open(built.index.index_path())
+    try:
+        question = "Which worry about big-power rivalry does the text voice about two crises?"
+        ranks = []
+        for weight in (0.0, 1.0):
+            retrieval_settings = built.retrieval.model_copy(update={"sentence_weight": weight})
+            retriever = HybridRetriever(store, embedder, retrieval_settings)
+            ids = [r.chunk.id for r in retriever.retrieve(question, top_k=10).results]
+            target = next(
+                i for i, c in retriever.chunks.items() if "two major crises" in c.text.lower()
+            )
+            ranks.append(ids.index(target) if target in ids else 99)
+        assert ranks[1] <= ranks[0]
+        assert ranks[1] < 5
     finally:
         store.close()

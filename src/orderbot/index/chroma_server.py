@@ -451,6 +451,29 @@ class RemoteSentenceTable:
                         ids=got["ids"], embeddings=got["embeddings"], metadatas=got["metadatas"]
                     )
 
+    def load_vectors(self, pause: Callable[[], None] | None = None) -> None:
+        """Nothing to load: the server searches its own index of the sentences."""
+
+    def search(self, vector: Vectors, n: int) -> list[tuple[str, float]]:
+        """(chunk id, similarity of its best sentence), best ``n`` first: the server's
+        nearest sentences, a few per chunk asked for, kept once per chunk."""
+        if n <= 0:
+            return []
+        with self.index._calls():
+            total = int(self._collection.count())
+            if not total:
+                return []
+            got = self._collection.query(
+                query_embeddings=[np.asarray(vector, dtype=np.float32)],
+                n_results=min(total, n * 4),
+                include=["metadatas", "distances"],
+            )
+        best: dict[str, float] = {}
+        for meta, distance in zip(got["metadatas"][0], got["distances"][0], strict=True):
+            # squared L2 between unit vectors: 2 - 2 cos
+            best.setdefault(str(meta["chunk"]), 1.0 - float(distance) / 2.0)
+        return list(best.items())[:n]
+
     def close(self) -> None:
         """Nothing to release on the client side."""
 

@@ -29,6 +29,8 @@ class HybridRetriever:
         self.settings = settings
         self.chunks: dict[str, Chunk] = {c.id: c for c in store.chunks(pause)}
         self.bm25 = BM25Index(list(self.chunks.values()), pause)
+        if settings.sentence_weight > 0:
+            store.sentences.load_vectors(pause)
         self._next: dict[str, Chunk] = {}
         by_doc: dict[str, list[Chunk]] = {}
         for chunk in self.chunks.values():
@@ -44,10 +46,21 @@ class HybridRetriever:
         vector = self.embedder.embed([query])[0]
         dense = [(i, s) for i, s in self.store.query(vector, n) if i in self.chunks]
         lexical = [(i, s) for i, s in self.bm25.search(query, n) if i in self.chunks]
+        # The chunks whose best sentence is nearest: a paraphrase of one sentence is found
+        # even when the rest of its chunk is about other things.
+        sentences = (
+            [(i, s) for i, s in self.store.sentences.search(vector, n) if i in self.chunks]
+            if self.settings.sentence_weight > 0
+            else []
+        )
         fused = reciprocal_rank_fusion(
-            [[i for i, _ in dense], [i for i, _ in lexical]],
+            [[i for i, _ in dense], [i for i, _ in lexical], [i for i, _ in sentences]],
             k=self.settings.rrf_k,
-            weights=[self.settings.dense_weight, self.settings.bm25_weight],
+            weights=[
+                self.settings.dense_weight,
+                self.settings.bm25_weight,
+                self.settings.sentence_weight,
+            ],
         )
         results = [ScoredChunk(chunk=self.chunks[i], score=score) for i, score in fused[:k]]
         best = max((s for _, s in dense), default=-1.0)
