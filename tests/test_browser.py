@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from orderbot.config import Settings, contrast, load_settings
 from orderbot.conversation import Turn
@@ -497,7 +498,8 @@ def test_widget_on_the_demo_page(browser: Any, live: LiveServer, size: str) -> N
         panel = page.locator(".orderbot-widget .panel").bounding_box()
         assert (panel["x"], panel["y"], panel["width"]) == (0, 0, 390)
         assert panel["height"] == 780
-    assert frame.locator("#title").inner_text() == "Ask about the report"
+    # chat.js names the frame from its URL once it runs, a moment after the page is drawn.
+    expect(frame.locator("#title")).to_have_text("Ask about the report")
     frame.get_by_role("button", name="What are the seven variables?").click()
     frame.locator(".msg.bot .rate").wait_for()
     frame.get_by_role("button", name=QUESTION).count()  # examples hidden once asked
