@@ -20,6 +20,8 @@ class Behaviour:
         self.failed = 0
         self.reply = json.dumps({"evidence": [1], "answer": "The package contains 20 proposals."})
         self.hang_seconds = 5.0
+        # A non-streamed request (a yes/no judge's) gets one token with these alternatives.
+        self.top_logprobs: dict[str, float] = {"Yes": -0.1, "No": -2.4}
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
 
@@ -50,6 +52,9 @@ def _handler(behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
                 return
             if behaviour.mode == "hang":
                 time.sleep(behaviour.hang_seconds)
+            if body.get("stream") is False:
+                self._one_token(body)
+                return
             self.send_response(200)
             self.send_header("Content-Type", "text/event-stream")
             self.end_headers()
@@ -61,6 +66,28 @@ def _handler(behaviour: Behaviour) -> type[BaseHTTPRequestHandler]:
                     self.connection.shutdown(2)  # the server dies mid-answer
                     return
             self.wfile.write(b"data: [DONE]\n\n")
+
+        def _one_token(self, body: dict[str, Any]) -> None:
+            top = sorted(behaviour.top_logprobs.items(), key=lambda kv: -kv[1])
+            top = top[: int(body.get("top_logprobs") or 1)]
+            alternatives = [{"token": t, "logprob": lp} for t, lp in top]
+            first = {**alternatives[0], "top_logprobs": alternatives}
+            answer = {
+                "choices": [
+                    {
+                        "index": 0,
+                        "message": {"role": "assistant", "content": top[0][0]},
+                        "logprobs": {"content": [first]},
+                        "finish_reason": "length",
+                    }
+                ]
+            }
+            data = json.dumps(answer).encode()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
 
     return Handler
 

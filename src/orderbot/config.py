@@ -245,6 +245,39 @@ COVERAGE_WEIGHTS = {
 }
 COVERAGE_BIAS = -1.274
 
+# The second coverage stage: a local model's yes/no (see generate/yesno.py).
+_JUDGE_SYSTEM_PROMPT = (
+    "You check whether text passages contain the answer to a question. "
+    "You answer only from the passages."
+)
+_JUDGE_USER_PROMPT = (
+    "Passages:\n{evidence}\n\nQuestion: {question}\n"
+    "Do these passages state the answer to the question? Answer Yes or No."
+)
+
+
+class JudgePromptSettings(BaseModel):
+    """The yes/no judge's prompt templates."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    system: str = Field(_JUDGE_SYSTEM_PROMPT, description="The judge's system prompt.")
+    user: str = Field(
+        _JUDGE_USER_PROMPT,
+        description="The judge's user message: `{evidence}` (numbered sentences), `{question}`; "
+        "it must ask for Yes or No.",
+    )
+
+    @field_validator("system")
+    @classmethod
+    def _system(cls, value: str) -> str:
+        return _check_template(value, set())
+
+    @field_validator("user")
+    @classmethod
+    def _user(cls, value: str) -> str:
+        return _check_template(value, {"evidence", "question"})
+
 
 class CoverageSettings(BaseModel):
     """Deciding, before answering, whether the documents answer the question (fitted by
@@ -273,6 +306,48 @@ class CoverageSettings(BaseModel):
     nearest: int = Field(
         3, ge=0, le=10, description="Sections named as nearest when a question is not covered."
     )
+    judge: str = Field(
+        "off",
+        description="Second stage for questions the first is unsure of: 'off', 'local:MODEL' "
+        "(a packaged model or a .gguf path) or 'openai:MODEL@URL'; the model is asked whether "
+        "the best sentences state the answer and its P(Yes) decides.",
+    )
+    judge_band: tuple[float, float] = Field(
+        (0.0, 1.0),
+        description="First-stage probabilities [low, high) for which the judge is asked; "
+        "outside it the first stage decides alone.",
+    )
+    judge_threshold: float = Field(
+        0.5, ge=0.0, le=1.0, description="The judge's P(Yes) from which a question is covered."
+    )
+    judge_sentences: int = Field(
+        6,
+        ge=1,
+        le=30,
+        description="Best sentences the judge reads (bibliographic lines only "
+        "for questions about sources).",
+    )
+    judge_prompts: JudgePromptSettings = Field(
+        default_factory=JudgePromptSettings, description="The judge's prompt templates."
+    )
+
+    @field_validator("judge")
+    @classmethod
+    def _judge(cls, value: str) -> str:
+        name, _, arg = value.partition(":")
+        if value != "off" and (name not in {"local", "openai"} or not arg):
+            raise ValueError(
+                f"coverage.judge must be 'off', 'local:MODEL' or 'openai:MODEL@URL', got {value!r}"
+            )
+        return value
+
+    @field_validator("judge_band")
+    @classmethod
+    def _band(cls, value: tuple[float, float]) -> tuple[float, float]:
+        low, high = value
+        if not 0.0 <= low <= high <= 1.0:
+            raise ValueError(f"coverage.judge_band must be 0 <= low <= high <= 1, got {value}")
+        return value
 
 
 class SourcesSettings(BaseModel):

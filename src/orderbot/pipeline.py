@@ -22,6 +22,8 @@ from orderbot.generate.base import Written
 from orderbot.generate.citations import CitationList
 from orderbot.generate.coverage import CoverageJudge, Vocabulary
 from orderbot.generate.evidence import Evidence
+from orderbot.generate.factory import make_yes_no_judge
+from orderbot.generate.yesno import YesNoJudge
 from orderbot.index.embedder import Embedder, load_embedder
 from orderbot.index.location import index_location
 from orderbot.index.sentences import StoredSentenceEmbedder
@@ -40,8 +42,10 @@ class Pipeline:
         store: ChunkStore,
         retriever: HybridRetriever,
         generator: Generator,
+        yes_no: YesNoJudge | None = None,
     ) -> None:
         self.settings = settings
+        self.yes_no = yes_no  # coverage's second stage (coverage.judge), if on
         self.store = store
         self.retriever = retriever
         self.generator = generator
@@ -70,10 +74,12 @@ class Pipeline:
         *,
         embedder: Embedder | None = None,
         generator: Generator | None = None,
+        yes_no: YesNoJudge | None = None,
     ) -> Pipeline:
         """The pipeline over the serving index. The retriever and the generator get a
         ``StoredSentenceEmbedder``: the sentence vectors stored at ingest, the model
-        only for texts the index does not hold (the question)."""
+        only for texts the index does not hold (the question). The coverage judge's
+        second stage is made from ``coverage.judge`` unless ``yes_no`` is given."""
         if generator is None:
             check_backend(settings.generation.backend)  # fail before loading any model
         store = index_location(settings.index).open()
@@ -88,7 +94,9 @@ class Pipeline:
             if generator is None:  # the prompt names the indexed documents
                 titles = main_titles(store.read_manifest())
                 generator = make_generator(settings.generation, subject(settings, titles))
-            pipeline = cls(settings, store, retriever, generator)
+            if yes_no is None:
+                yes_no = make_yes_no_judge(settings.coverage, settings.generation)
+            pipeline = cls(settings, store, retriever, generator, yes_no)
         except BaseException:
             store.close()
             raise
@@ -280,7 +288,9 @@ class Pipeline:
             if judge is None:
                 chunks = paced(retriever.chunks.values(), pause, every=200)
                 vocabulary = Vocabulary(f"{c.section} {c.text}" for c in chunks)
-                judge = self._judges[retriever] = CoverageJudge(self.settings.coverage, vocabulary)
+                judge = self._judges[retriever] = CoverageJudge(
+                    self.settings.coverage, vocabulary, self.yes_no
+                )
             return judge
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import re
 from collections.abc import Callable, Sequence
 
@@ -41,13 +42,28 @@ class HashEmbedder:
 
 class FakeChatModel:
     """A chat model that answers from a script: ``reply(messages) -> str``. Records every
-    request; streams its reply word by word; ``closed`` counts streams closed early."""
+    request; streams its reply word by word; ``closed`` counts streams closed early.
 
-    def __init__(self, reply: str | Callable[[list[dict[str, str]]], str]) -> None:
+    ``top_logprobs`` (a yes/no judge's view) gives log(p_yes) for "Yes" and log(1 - p_yes)
+    for "No", where ``p_yes`` is a number or ``p_yes(messages) -> float``."""
+
+    def __init__(
+        self,
+        reply: str | Callable[[list[dict[str, str]]], str] = "",
+        *,
+        p_yes: float | Callable[[list[dict[str, str]]], float] = 0.5,
+    ) -> None:
         self.name = "fake"
         self._reply = reply
+        self._p_yes = p_yes
         self.requests: list[ChatRequest] = []
         self.closed = 0
+
+    def top_logprobs(self, request: ChatRequest) -> dict[str, float]:
+        self.requests.append(request)
+        p = self._p_yes(request.messages) if callable(self._p_yes) else self._p_yes
+        p = min(max(p, 1e-9), 1 - 1e-9)
+        return {"Yes": math.log(p), "No": math.log(1 - p)}
 
     def stream(self, request: ChatRequest) -> Stream:
         self.requests.append(request)

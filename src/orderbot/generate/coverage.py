@@ -27,10 +27,17 @@ A logistic model over these (weights in ``CoverageSettings``, fitted by
 ``benchmarks/calibrate_coverage.py`` on the tuning questions only) gives the probability
 that the documents answer; under ``threshold`` the answer is "not covered" (or "partial"
 when the subject is found but the asked-for slot is not).
+
+A second stage (``coverage.judge``, off by default) is asked only where the first is
+unsure: a question whose probability lies in ``judge_band`` (and whose asked-for kind of
+thing is there) is covered when a local model's P(Yes) to "do these passages state the
+answer?" reaches ``judge_threshold`` (``yesno.py``). Questions outside the band never
+wait for a model. If the model fails, the first stage decides.
 """
 
 from __future__ import annotations
 
+import logging
 import math
 import re
 from collections import Counter
@@ -38,9 +45,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from orderbot.config import CoverageSettings
-from orderbot.errors import ConfigError
+from orderbot.errors import ConfigError, ModelError
 from orderbot.generate.evidence import STOP, Evidence, content_terms, counted, names, words
+from orderbot.generate.yesno import YesNoJudge
 from orderbot.models import Coverage, NearestSection
+
+log = logging.getLogger("orderbot")
 
 FEATURES = (
     "best",
@@ -231,6 +241,7 @@ def unknown_name(evidence: Evidence, named: set[str], vocabulary: Vocabulary) ->
 class Decision:
     coverage: Coverage
     features: dict[str, float]
+    p_yes: float | None = None  # the second stage's P(Yes), when it was asked
 
     @property
     def answers(self) -> bool:
@@ -240,7 +251,12 @@ class Decision:
 class CoverageJudge:
     """Decides coverage from an ``Evidence`` (see the module's text)."""
 
-    def __init__(self, settings: CoverageSettings, vocabulary: Vocabulary) -> None:
+    def __init__(
+        self,
+        settings: CoverageSettings,
+        vocabulary: Vocabulary,
+        second: YesNoJudge | None = None,
+    ) -> None:
         unknown = set(settings.weights) - set(FEATURES)
         if unknown:
             raise ConfigError(
@@ -249,6 +265,7 @@ class CoverageJudge:
             )
         self.settings = settings
         self.vocabulary = vocabulary
+        self.second = second
 
     def features(self, evidence: Evidence) -> dict[str, float]:
         ranked = evidence.ranked()
@@ -283,12 +300,28 @@ class CoverageJudge:
         z = self.settings.bias + sum(weights.get(k, 0.0) * v for k, v in features.items())
         return 1.0 / (1.0 + math.exp(-z))
 
+    def unsure(self, p: float, features: dict[str, float]) -> bool:
+        """Whether the second stage is asked: ``p`` in the band and the slot not missing."""
+        low, high = self.settings.judge_band
+        return self.second is not None and low <= p < high and features["slot"] > 0
+
     def decide(self, evidence: Evidence) -> Decision:
         features = self.features(evidence)
         p = self.probability(features)
         nearest = self.nearest(evidence)
         slot = slot_of(evidence.question)
-        if p >= self.settings.threshold and features["slot"] > 0:
+        covers = p >= self.settings.threshold
+        p_yes = None
+        if self.second is not None and self.unsure(p, features):
+            try:
+                p_yes = self.second.p_yes(evidence)
+            except ModelError as exc:
+                log.warning(
+                    "coverage judge %s failed (%s); the first stage decides", self.second.name, exc
+                )
+            else:
+                covers = p_yes >= self.settings.judge_threshold
+        if covers and features["slot"] > 0:
             verdict = "covered"
         elif features["slot"] == 0 and p >= self.settings.partial_threshold:
             verdict = "partial"  # the subject is there, the asked-for thing is not
@@ -297,8 +330,11 @@ class CoverageJudge:
         missing = None
         if verdict != "covered":
             missing = slot.describe(evidence.question) or None
-        coverage = Coverage(verdict=verdict, missing=missing, nearest=nearest, score=round(p, 4))
-        return Decision(coverage=coverage, features=features)
+        score = p if p_yes is None else p_yes
+        coverage = Coverage(
+            verdict=verdict, missing=missing, nearest=nearest, score=round(score, 4)
+        )
+        return Decision(coverage=coverage, features=features, p_yes=p_yes)
 
     def nearest(self, evidence: Evidence) -> list[NearestSection]:
         """The sections of the best passages, one entry per section, footnotes left out."""

@@ -1,4 +1,5 @@
-"""Answer backends by name: ``extractive``, ``local:MODEL``, ``openai:MODEL@URL``."""
+"""Answer backends by name: ``extractive``, ``local:MODEL``, ``openai:MODEL@URL``; and the
+coverage decision's yes/no judge by the same names (``make_yes_no_judge``)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,20 @@ import os
 from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from orderbot.config import GenerationSettings
+from orderbot.config import CoverageSettings, GenerationSettings
 from orderbot.errors import ConfigError
 from orderbot.generate.base import Generator
 from orderbot.generate.extractive import ExtractiveGenerator
 from orderbot.generate.llm import LLMGenerator
 from orderbot.generate.local_models import ModelNotInstalled, resolve_model
-from orderbot.generate.model_api import ChatModel
+from orderbot.generate.model_api import ChatModel, ScoringModel
 from orderbot.generate.prompt import Prompts
+from orderbot.generate.yesno import YesNoJudge
+
+if TYPE_CHECKING:
+    from orderbot.generate.local_model import LocalChatModel
 
 log = logging.getLogger("orderbot")
 Factory = Callable[[str, GenerationSettings, str], Generator]
@@ -47,8 +53,8 @@ def _llm(model: ChatModel, label: str, settings: GenerationSettings, prompts: Pr
     )
 
 
-@lru_cache(maxsize=2)
-def _local_model(path: Path, n_ctx: int, threads: int, system: str) -> ChatModel:
+@lru_cache(maxsize=3)
+def _local_model(path: Path, n_ctx: int, threads: int, system: str) -> LocalChatModel:
     from orderbot.generate.local_model import LocalChatModel
 
     prefix = [{"role": "system", "content": system}]
@@ -107,3 +113,36 @@ def make_generator(settings: GenerationSettings, subject: str) -> Generator:
     assistant is about."""
     factory, arg = check_backend(settings.backend)
     return factory(arg, settings, subject)
+
+
+def make_yes_no_judge(
+    coverage: CoverageSettings, generation: GenerationSettings
+) -> YesNoJudge | None:
+    """The second coverage stage ``coverage.judge`` names, or None when it is off or its
+    local model is not installed (said once; the first stage then decides alone)."""
+    if coverage.judge == "off":
+        return None
+    name, _, arg = coverage.judge.partition(":")
+    model: ScoringModel
+    if name == "local":
+        try:
+            path = resolve_model(arg, Path(generation.model_cache).expanduser())
+        except ModelNotInstalled as exc:
+            log.warning("%s; the coverage judge is off", exc)
+            return None
+        system = coverage.judge_prompts.system.format()
+        model = _local_model(path, generation.n_ctx, generation.threads, system)
+    else:
+        from orderbot.generate.openai_model import OpenAIChatModel
+
+        model_name, sep, url = arg.partition("@")
+        if not model_name or not sep or not url:
+            raise ConfigError(f"coverage.judge needs openai:MODEL@URL, got {coverage.judge!r}")
+        model = OpenAIChatModel(
+            model_name,
+            url,
+            api_key=os.environ.get(generation.api_key_env),
+            timeout=generation.timeout,
+            retries=generation.retries,
+        )
+    return YesNoJudge(model, coverage.judge_prompts, sentences=coverage.judge_sentences)

@@ -6,6 +6,9 @@ so the first question waits no longer than the next ones.
 xllamacpp calls back with each chunk from inside a blocking call. ``stream`` runs that call
 in a worker thread it owns and hands the chunks over; when the consumer closes the stream
 the callback answers "stop", llama.cpp stops decoding, and the worker ends.
+
+``top_logprobs`` is one non-streamed token: the log probabilities of the answer's first
+token (the coverage check's yes/no judge reads them).
 """
 
 from __future__ import annotations
@@ -17,7 +20,14 @@ from typing import Any
 
 from orderbot.errors import ModelError
 from orderbot.generate.local_models import llama_params
-from orderbot.generate.model_api import ChatRequest, Message, Stream, StreamInfo, delta_text
+from orderbot.generate.model_api import (
+    ChatRequest,
+    Message,
+    Stream,
+    StreamInfo,
+    delta_text,
+    first_token_logprobs,
+)
 
 _DONE = object()
 
@@ -44,6 +54,24 @@ class LocalChatModel:
         if prefix:
             for _ in self.stream(ChatRequest(messages=prefix, max_tokens=1)):
                 pass
+
+    def top_logprobs(self, request: ChatRequest) -> dict[str, float]:
+        body = request.body() | {"cache_prompt": True}
+        try:
+            with self._lock:
+                result = self._server.handle_chat_completions(body)
+        except Exception as exc:  # the binding raises plain exceptions
+            raise ModelError(f"local model failed: {exc}") from exc
+        if not isinstance(result, dict) or "error" in result:
+            error = result.get("error") if isinstance(result, dict) else result
+            raise ModelError(f"local model failed: {error}")
+        info = StreamInfo()
+        if isinstance(result.get("timings"), dict):
+            info.timings = {
+                k: float(v) for k, v in result["timings"].items() if isinstance(v, int | float)
+            }
+        self.info = info
+        return first_token_logprobs(result)
 
     def stream(self, request: ChatRequest) -> Stream:
         body = request.body() | {"cache_prompt": True}

@@ -4,6 +4,10 @@ place where an OpenAI-style stream chunk is read.
 A backend's ``stream`` is an iterator of text pieces. The caller pulls; when it stops
 pulling and closes the iterator (a visitor closed the page), the backend stops the model:
 the local model's callback says stop, the HTTP stream is closed.
+
+A backend that can also say how likely each first token of its answer is
+(``ScoringModel.top_logprobs``: llama.cpp's ``logprobs``/``top_logprobs`` on a
+non-streamed completion) can serve as the coverage check's yes/no judge.
 """
 
 from __future__ import annotations
@@ -23,9 +27,20 @@ class ChatRequest:
     max_tokens: int
     json_schema: dict[str, Any] | None = None  # constrains the output (llama.cpp grammar)
     temperature: float = 0.0
+    top_logprobs: int = 0  # >0: one non-streamed token, with this many alternatives
 
     def body(self) -> dict[str, Any]:
-        """The OpenAI-compatible request body (``stream`` on)."""
+        """The OpenAI-compatible request body (``stream`` on, unless ``top_logprobs`` asks
+        for the first token's log probabilities)."""
+        if self.top_logprobs > 0:
+            return {
+                "messages": self.messages,
+                "max_tokens": 1,
+                "temperature": self.temperature,
+                "stream": False,
+                "logprobs": True,
+                "top_logprobs": self.top_logprobs,
+            }
         body: dict[str, Any] = {
             "messages": self.messages,
             "max_tokens": self.max_tokens,
@@ -57,6 +72,32 @@ class ChatModel(Protocol):
     def stream(self, request: ChatRequest) -> Stream:
         """The answer's text as it is written; closing the iterator stops the model."""
         ...
+
+
+class ScoringModel(Protocol):
+    name: str
+
+    def top_logprobs(self, request: ChatRequest) -> dict[str, float]:
+        """The most likely first tokens of the answer with their log probabilities
+        (``request.top_logprobs`` of them)."""
+        ...
+
+
+def first_token_logprobs(response: dict[str, Any]) -> dict[str, float]:
+    """The top log probabilities of the first token of an OpenAI-style (non-streamed)
+    chat completion: ``{token: logprob}``; empty when the server sent none."""
+    out: dict[str, float] = {}
+    for choice in response.get("choices") or []:
+        content = (choice.get("logprobs") or {}).get("content") or []
+        if not content:
+            continue
+        first = content[0]
+        for entry in first.get("top_logprobs") or [first]:
+            token, logprob = entry.get("token"), entry.get("logprob")
+            if isinstance(token, str) and isinstance(logprob, int | float):
+                out[token] = max(float(logprob), out.get(token, float("-inf")))
+        break
+    return out
 
 
 def delta_text(chunk: dict[str, Any], info: StreamInfo | None = None) -> str:

@@ -16,7 +16,13 @@ import httpx
 from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential
 
 from orderbot.errors import ModelError
-from orderbot.generate.model_api import ChatRequest, Stream, StreamInfo, delta_text
+from orderbot.generate.model_api import (
+    ChatRequest,
+    Stream,
+    StreamInfo,
+    delta_text,
+    first_token_logprobs,
+)
 from orderbot.retrying import Passing, is_passing
 
 
@@ -44,6 +50,35 @@ class OpenAIChatModel:
             headers=headers,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
         )
+
+    def top_logprobs(self, request: ChatRequest) -> dict[str, float]:
+        """One non-streamed token's log probabilities (retried like a stream that sent
+        nothing yet)."""
+        body = request.body() | {"model": self.name}
+        data: Any = None
+        try:
+            for attempt in Retrying(
+                stop=stop_after_attempt(self.retries + 1),
+                wait=wait_exponential(multiplier=self.backoff, max=8),
+                retry=retry_if_exception(is_passing),
+                reraise=True,
+            ):
+                with attempt:
+                    response = self._client.post("/chat/completions", json=body)
+                    if response.status_code == 429 or response.status_code >= 500:
+                        raise Passing(f"HTTP {response.status_code}")
+                    if response.status_code >= 400:
+                        raise ModelError(
+                            f"model server refused the request: HTTP {response.status_code} "
+                            f"{response.text[:200]}"
+                        )
+                    try:
+                        data = response.json()
+                    except ValueError as exc:
+                        raise Passing(f"malformed response: {response.text[:80]}") from exc
+        except (Passing, httpx.HTTPError) as exc:
+            raise ModelError(f"model server {self.base_url} failed: {exc}") from exc
+        return first_token_logprobs(data) if isinstance(data, dict) else {}
 
     def stream(self, request: ChatRequest) -> Stream:
         body = request.body() | {"model": self.name}
