@@ -110,6 +110,8 @@ def collect(args: argparse.Namespace) -> list[dict[str, Any]]:
         hit = cached.get(item.id)
         if hit is not None:
             row["p_yes"], row["seconds"] = hit["p_yes"], hit["seconds"]
+        elif retrieval.relevant and args.cached_only:
+            continue
         elif retrieval.relevant:
             t0 = time.perf_counter()
             row["p_yes"] = yes_no.p_yes(evidence)
@@ -245,12 +247,18 @@ def main() -> None:
     parser.add_argument("--cache", type=Path, default=Path("eval/runs/judge.jsonl"))
     parser.add_argument("--judge", default="local:qwen2.5-coder-1.5b")
     parser.add_argument("--max-false", type=float, default=0.03)
+    parser.add_argument("--out", type=Path, help="write the rows (signals, P(Yes)) as JSON lines")
+    parser.add_argument(
+        "--cached-only", action="store_true", help="leave out questions not in the cache"
+    )
     args = parser.parse_args()
     args.cache.parent.mkdir(parents=True, exist_ok=True)
     try:
         rows = collect(args)
     except OrderbotError as exc:
         raise SystemExit(f"error: {exc}") from exc
+    if args.out:
+        args.out.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
     threshold = load_settings().coverage.threshold
     tune = [r for r in rows if r["split"] == "tune"]
     test = [r for r in rows if r["split"] == "test"]

@@ -313,8 +313,9 @@ class CoverageSettings(BaseModel):
         "the best sentences state the answer and its P(Yes) decides.",
     )
     judge_band: tuple[float, float] = Field(
-        (0.0, 1.0),
-        description="First-stage probabilities [low, high) for which the judge is asked; "
+        (0.2, 0.58),
+        description="First-stage probabilities [low, high) for which the judge is asked "
+        "(JSON, e.g. `[0.2, 0.58]`; fitted on tune by `benchmarks/calibrate_judge.py`); "
         "outside it the first stage decides alone.",
     )
     judge_threshold: float = Field(
@@ -619,7 +620,8 @@ def settings_table() -> str:
                 continue
             default = str(field.get_default(call_default_factory=True))
             if len(default) > 120:  # a prompt template, the fitted weights: see config.py
-                default = default[:117].replace("\n", " ") + "…"
+                default = default[:117] + "…"
+            default = default.replace("\n", "\\n")  # one table row per setting
             rows.append(f"| `{prefix}{name.upper()}` | `{default}` | {field.description} |")
 
     walk(Settings, "ORDERBOT_")
