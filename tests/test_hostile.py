@@ -5,6 +5,11 @@ chat's queue, security headers on a 500, unreadable bodies."""
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 from pathlib import Path
 
 import gradio as gr
@@ -15,6 +20,7 @@ import pytest
 from orderbot.config import Settings
 from orderbot.conversation import Turn
 from orderbot.errors import QuestionError
+from orderbot.index.store import ChunkStore
 from orderbot.pipeline import Pipeline
 from orderbot.question import check_question, shown
 from orderbot_web.chat_ui import ChatApi
@@ -440,3 +446,25 @@ def test_text_that_passes_the_check_reaches_the_local_models_tokenizer_safely(
         "How many proposals\u2028 are there \u200b\ufeff 🏳️\u200d🌈?",
     ):
         assert pipeline.ask(question).answer.strip()
+
+
+def test_private_copies_left_by_dead_processes_are_swept(built: Settings) -> None:
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    tmp = Path(tempfile.gettempdir())
+    orphan = tmp / f"orderbot-index-{dead.stdout.strip()}-x1"
+    mine = tmp / f"orderbot-index-{os.getpid()}-x2"
+    for folder in (orphan, mine):
+        folder.mkdir()
+        (folder / "chroma.sqlite3").write_bytes(b"left behind")
+    try:
+        ChunkStore.open(built.index.index_path()).close()
+        assert not orphan.exists()  # its process is gone
+        assert mine.exists()  # a running process's copy is never touched
+    finally:
+        shutil.rmtree(orphan, ignore_errors=True)
+        shutil.rmtree(mine, ignore_errors=True)

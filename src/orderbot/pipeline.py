@@ -132,9 +132,13 @@ class Pipeline:
             pass
 
     def close(self) -> None:
-        """Close the serving store (the pipeline is unusable afterwards)."""
+        """Close the serving store (the pipeline is unusable afterwards), and wait for
+        released ones to finish closing."""
         self.wait_for_reload()
         self.store.close()
+        for thread in threading.enumerate():
+            if thread.name == _RELEASE_THREAD:
+                thread.join(timeout=10)
 
     def _reload_in_background(self) -> None:
         try:
@@ -310,11 +314,14 @@ def subject(settings: Settings, titles: list[str]) -> str:
 _MARKER = re.compile(r"\[(\d+)\]")
 
 
+_RELEASE_THREAD = "orderbot-release"
+
+
 def _release(store: ChunkStore) -> None:
     """Close a store nobody uses any more, in a thread of its own: this runs where the
     last question holding the old index let go of it, and that question's reader should
     not wait for files to close and memory to be trimmed."""
-    threading.Thread(target=_close_and_trim, args=(store,), name="orderbot-release").start()
+    threading.Thread(target=_close_and_trim, args=(store,), name=_RELEASE_THREAD).start()
 
 
 def _close_and_trim(store: ChunkStore) -> None:

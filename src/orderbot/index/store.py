@@ -9,6 +9,7 @@ the one the pointer names, ``ChunkStore.create`` a new one that an ingest fills.
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 import tempfile
 import weakref
@@ -91,7 +92,8 @@ class ChunkStore:
         current = versions.current_version(path)
         if current is None or not (current / MANIFEST).is_file():
             raise IndexNotFoundError(f"no index at {path}", hint="build it with `orderbot ingest`")
-        scratch = Path(tempfile.mkdtemp(prefix="orderbot-index-"))
+        _sweep_private_copies()
+        scratch = Path(tempfile.mkdtemp(prefix=f"{_SCRATCH}{os.getpid()}-"))
         try:
             # Chroma's files only: the sentence table opens read-only where it is.
             skip = shutil.ignore_patterns(SENTENCES_FILE, MANIFEST)
@@ -245,3 +247,26 @@ def now_iso() -> str:
 
 
 __all__ = ["ChunkStore", "DocumentEntry", "Manifest", "now_iso"]
+
+
+_SCRATCH = "orderbot-index-"  # + the pid of the process reading it + a random part
+
+
+def _sweep_private_copies() -> None:
+    """Remove the private copies that processes no longer running left behind (a server
+    that was killed cannot remove its own: at 10,000 chunks each is ~100 MB)."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{_SCRATCH}*-*"):
+        pid = folder.name[len(_SCRATCH) :].split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
+
