@@ -289,13 +289,16 @@ class Pipeline:
         ``pause()`` between runs of chunks when a background load reads it)."""
         with self._judges_lock:
             judge = self._judges.get(retriever)
-            if judge is None:
-                chunks = paced(retriever.chunks.values(), pause, every=200)
-                vocabulary = Vocabulary(f"{c.section} {c.text}" for c in chunks)
-                judge = self._judges[retriever] = CoverageJudge(
-                    self.settings.coverage, vocabulary, self.yes_no
-                )
+        if judge is not None:
             return judge
+        # Counted outside the lock: the questions asking for the serving index's judge
+        # meanwhile must not wait for a new version's vocabulary (nor it for them).
+        chunks = paced(retriever.chunks.values(), pause, every=200)
+        vocabulary = Vocabulary(f"{c.section} {c.text}" for c in chunks)
+        with self._judges_lock:
+            return self._judges.setdefault(
+                retriever, CoverageJudge(self.settings.coverage, vocabulary, self.yes_no)
+            )
 
 
 def main_titles(manifest: Manifest) -> list[str]:

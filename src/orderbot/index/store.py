@@ -269,4 +269,3 @@ def _running(pid: int) -> bool:
     except PermissionError:  # another user's process
         return True
     return True
-
