@@ -305,3 +305,37 @@ def test_the_packaged_1_5b_model_tells_a_stated_answer_from_a_missing_one(
     finally:
         pipeline.close()
     assert stated > 0.5 > missing, (stated, missing)
+
+
+@pytest.mark.slow
+def test_the_installed_local_model_answers_the_judge_through_llama_cpp_logprobs(
+    built: Settings, embedder: OnnxEmbedder, model_cache: Path
+) -> None:
+    """The real path CI always has: the packaged 0.5B model (installed by `make install`)
+    asked the judge's question through xllamacpp, its first token's log probabilities
+    read. Too weak to judge well (the research note: at chance), so this checks the
+    plumbing: a probability is read, for a stated answer and a missing one alike."""
+    settings = load_settings(
+        **built.model_dump(exclude={"coverage", "generation"}),
+        generation={"backend": "extractive", "model_cache": str(model_cache)},
+        coverage={"judge": "local:qwen2.5-coder-0.5b"},
+    )
+    judge = make_yes_no_judge(settings.coverage, settings.generation)
+    assert judge is not None, "the 0.5B model is installed by make install"
+    pipeline = Pipeline.from_settings(settings, embedder=embedder, yes_no=judge)
+    try:
+        retriever = pipeline.retriever
+        for question in ("How many proposals are in the package?", "What is the budget?"):
+            found = retriever.retrieve(question).results
+            evidence = Evidence(question, found, retriever.embedder)
+            sentences = judge.evidence_sentences(evidence)
+            request = ChatRequest(
+                messages=judge.messages(question, sentences),
+                max_tokens=1,
+                top_logprobs=judge.top_logprobs,
+            )
+            assert sentences and judge.model.top_logprobs(request)  # tokens with log probs
+            p = judge.p_yes(evidence)
+            assert 0.0 <= p <= 1.0 and not math.isnan(p)
+    finally:
+        pipeline.close()
