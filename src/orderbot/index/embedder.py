@@ -75,7 +75,7 @@ class OnnxEmbedder:
             raise ValueError(f"batch_size must be >= 1, got {batch_size}")
         self.name = name
         self.batch_size = batch_size
-        self._export = exported(resolve_model_path(name), cache_dir)
+        self._export = exported(resolve_model_path(name), cache_dir, name)
         self._tokenizer = _tokenizer(self._export)
         self._sessions: dict[bool, InferenceSession] = {True: _session(self._export, 1)}
         self._cache: dict[str, Vectors] = {}

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 import tempfile
 import warnings
@@ -51,9 +52,11 @@ def fingerprint(model_path: Path) -> str:
     return digest.hexdigest()[:12]
 
 
-def exported(model_path: Path, cache_dir: Path) -> ExportedModel:
-    """The export of ``model_path`` under ``cache_dir``, made now if it is not there yet."""
-    folder = cache_dir / f"{model_path.name}-{fingerprint(model_path)}"
+def exported(model_path: Path, cache_dir: Path, name: str = "") -> ExportedModel:
+    """The export of ``model_path`` under ``cache_dir`` (in a folder named after ``name``,
+    the model's own name, and its fingerprint), made now if it is not there yet."""
+    label = re.sub(r"[^A-Za-z0-9.]+", "-", Path(name or model_path.name).name).strip("-").lower()
+    folder = cache_dir / f"onnx-{label}-{fingerprint(model_path)}"
     meta = folder / "export.json"
     if meta.is_file():
         return ExportedModel(folder=folder, **json.loads(meta.read_text("utf-8")))
