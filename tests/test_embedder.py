@@ -45,7 +45,7 @@ def test_the_export_is_made_once_and_reused(tmp_path: Path) -> None:
 def test_serving_never_imports_torch(tmp_path: Path) -> None:
     """With the export there, a new process embeds without torch or sentence-transformers
     (the seconds of a cold start they would cost)."""
-    exported(resolve_model_path("all-MiniLM-L6-v2"), tmp_path)
+    exported(resolve_model_path("all-MiniLM-L6-v2"), tmp_path, "all-MiniLM-L6-v2")
     code = (
         "import sys; from pathlib import Path; from orderbot.index.embedder import load_embedder\n"
         f"e = load_embedder('all-MiniLM-L6-v2', Path({str(tmp_path)!r}))\n"
@@ -59,7 +59,7 @@ def test_serving_never_imports_torch(tmp_path: Path) -> None:
 
 def test_a_damaged_export_says_what_to_delete(tmp_path: Path) -> None:
     model = resolve_model_path("all-MiniLM-L6-v2")
-    export = exported(model, tmp_path)
+    export = exported(model, tmp_path, "all-MiniLM-L6-v2")
     export.graph.write_bytes(b"not a model")
     with pytest.raises(ModelError, match="delete"):
         load_embedder("all-MiniLM-L6-v2", tmp_path)

@@ -152,6 +152,9 @@ def test_reload_loads_beside_the_old_index_and_closes_it(
             gc.collect()
             # Once no question uses it, the old version's files are closed.
             assert closed(before)
+            for thread in threading.enumerate():  # the old store is closed in its own thread
+                if thread.name == "orderbot-release":
+                    thread.join(timeout=10)
             counts.append(
                 (len(open_files(Path("/"))), threading.active_count(), len(open_files(root)))
             )
