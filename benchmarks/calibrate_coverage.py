@@ -24,7 +24,6 @@ from orderbot.config import load_settings
 from orderbot.conversation import standalone_question
 from orderbot.eval.qa import load_qa
 from orderbot.generate.coverage import FEATURES
-from orderbot.generate.evidence import Evidence
 from orderbot.pipeline import Pipeline
 
 
@@ -42,13 +41,7 @@ def main() -> None:
     for item in load_qa(args.qa):
         query = standalone_question(item.question, item.history)
         retrieval = pipeline.retriever.retrieve(query)
-        evidence = Evidence(
-            query,
-            retrieval.results,
-            pipeline.retriever.embedder,
-            semantic_weight=settings.generation.semantic_weight,
-            next_chunk=pipeline.retriever.next_chunk,
-        )
+        evidence = pipeline.evidence(pipeline.retriever, retrieval)
         features = judge.features(evidence)
         rows.append(
             {

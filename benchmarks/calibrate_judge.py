@@ -45,7 +45,6 @@ from orderbot.conversation import standalone_question
 from orderbot.errors import OrderbotError
 from orderbot.eval.qa import load_qa
 from orderbot.generate.coverage import FEATURES
-from orderbot.generate.evidence import Evidence
 from orderbot.generate.factory import make_yes_no_judge, quoting
 from orderbot.pipeline import Pipeline
 
@@ -89,13 +88,7 @@ def collect(args: argparse.Namespace) -> list[dict[str, Any]]:
     for n, item in enumerate(items, 1):
         query = standalone_question(item.question, item.history)
         retrieval = pipeline.retriever.retrieve(query)
-        evidence = Evidence(
-            query,
-            retrieval.results,
-            pipeline.retriever.embedder,
-            semantic_weight=settings.generation.semantic_weight,
-            next_chunk=pipeline.retriever.next_chunk,
-        )
+        evidence = pipeline.evidence(pipeline.retriever, retrieval)
         features = first.features(evidence)
         row: dict[str, Any] = {
             "id": item.id,

@@ -28,7 +28,7 @@ from orderbot.index.embedder import Embedder, load_embedder
 from orderbot.index.location import index_location
 from orderbot.index.sentences import StoredSentenceEmbedder
 from orderbot.index.store import ChunkStore, Manifest
-from orderbot.models import Answer, Context, Coverage, StreamEvent, Timings
+from orderbot.models import Answer, Context, Coverage, Retrieval, StreamEvent, Timings
 from orderbot.question import check_question
 from orderbot.retrieve import HybridRetriever
 
@@ -225,13 +225,7 @@ class Pipeline:
         first: float | None = None
         t1 = time.perf_counter()
         if retrieval.relevant:  # else: off-topic, nothing to weigh
-            evidence = Evidence(
-                query,
-                retrieval.results,
-                retriever.embedder,
-                semantic_weight=self.settings.generation.semantic_weight,
-                next_chunk=retriever.next_chunk,
-            )
+            evidence = self.evidence(retriever, retrieval)
             coverage = self.judge(retriever).decide(evidence).coverage
             if coverage.verdict == "covered":
                 with closing(self.generator.write(evidence, cites, written)) as writing:
@@ -280,6 +274,16 @@ class Pipeline:
                 unsupported=written.unsupported,
                 coverage=coverage,
             ),
+        )
+
+    def evidence(self, retriever: HybridRetriever, retrieval: Retrieval) -> Evidence:
+        """The evidence an answer weighs: ``retrieval``'s passages cut into scored units."""
+        return Evidence(
+            retrieval.question,
+            retrieval.results,
+            retriever.embedder,
+            semantic_weight=self.settings.generation.semantic_weight,
+            next_chunk=retriever.next_chunk,
         )
 
     def judge(

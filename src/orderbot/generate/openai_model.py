@@ -57,12 +57,7 @@ class OpenAIChatModel:
         body = request.body() | {"model": self.name}
         data: Any = None
         try:
-            for attempt in Retrying(
-                stop=stop_after_attempt(self.retries + 1),
-                wait=wait_exponential(multiplier=self.backoff, max=8),
-                retry=retry_if_exception(is_passing),
-                reraise=True,
-            ):
+            for attempt in self._retrying():
                 with attempt:
                     response = self._client.post("/chat/completions", json=body)
                     if response.status_code == 429 or response.status_code >= 500:
@@ -80,16 +75,20 @@ class OpenAIChatModel:
             raise ModelError(f"model server {self.base_url} failed: {exc}") from exc
         return first_token_logprobs(data) if isinstance(data, dict) else {}
 
+    def _retrying(self) -> Retrying:
+        """Retries of a passing failure (a 429, a 5xx, a dropped connection), with backoff."""
+        return Retrying(
+            stop=stop_after_attempt(self.retries + 1),
+            wait=wait_exponential(multiplier=self.backoff, max=8),
+            retry=retry_if_exception(is_passing),
+            reraise=True,
+        )
+
     def stream(self, request: ChatRequest) -> Stream:
         body = request.body() | {"model": self.name}
         sent = False
         try:
-            for attempt in Retrying(
-                stop=stop_after_attempt(self.retries + 1),
-                wait=wait_exponential(multiplier=self.backoff, max=8),
-                retry=retry_if_exception(is_passing),
-                reraise=True,
-            ):
+            for attempt in self._retrying():
                 with attempt:
                     try:
                         for text in self._stream(body):
