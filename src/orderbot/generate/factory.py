@@ -22,6 +22,7 @@ from orderbot.generate.yesno import YesNoJudge
 
 if TYPE_CHECKING:
     from orderbot.generate.local_model import LocalChatModel
+    from orderbot.generate.openai_model import OpenAIChatModel
 
 log = logging.getLogger("orderbot")
 Factory = Callable[[str, GenerationSettings, str], Generator]
@@ -75,19 +76,24 @@ def _local(arg: str, settings: GenerationSettings, subject: str) -> Generator:
 
 
 def _openai(arg: str, settings: GenerationSettings, subject: str) -> Generator:
+    chat = _openai_model(arg, settings, "openai backend")
+    return _llm(chat, f"openai:{chat.name}", settings, Prompts(settings.prompts, subject))
+
+
+def _openai_model(arg: str, settings: GenerationSettings, what: str) -> OpenAIChatModel:
+    """The model of an ``openai:MODEL@URL`` spec (``arg`` is ``MODEL@URL``)."""
     from orderbot.generate.openai_model import OpenAIChatModel
 
     model, sep, url = arg.partition("@")
     if not model or not sep or not url:
-        raise ConfigError(f"openai backend needs openai:MODEL@URL, got 'openai:{arg}'")
-    chat = OpenAIChatModel(
+        raise ConfigError(f"{what} needs openai:MODEL@URL, got 'openai:{arg}'")
+    return OpenAIChatModel(
         model,
         url,
         api_key=os.environ.get(settings.api_key_env),
         timeout=settings.timeout,
         retries=settings.retries,
     )
-    return _llm(chat, f"openai:{model}", settings, Prompts(settings.prompts, subject))
 
 
 _FACTORIES: dict[str, Factory] = {"extractive": _extractive, "local": _local, "openai": _openai}
@@ -133,16 +139,5 @@ def make_yes_no_judge(
         system = coverage.judge_prompts.system.format()
         model = _local_model(path, generation.n_ctx, generation.threads, system)
     else:
-        from orderbot.generate.openai_model import OpenAIChatModel
-
-        model_name, sep, url = arg.partition("@")
-        if not model_name or not sep or not url:
-            raise ConfigError(f"coverage.judge needs openai:MODEL@URL, got {coverage.judge!r}")
-        model = OpenAIChatModel(
-            model_name,
-            url,
-            api_key=os.environ.get(generation.api_key_env),
-            timeout=generation.timeout,
-            retries=generation.retries,
-        )
+        model = _openai_model(arg, generation, "coverage.judge")
     return YesNoJudge(model, coverage.judge_prompts, sentences=coverage.judge_sentences)
