@@ -156,11 +156,12 @@ def test_sentence_matrix_takes_the_best_row_of_each_chunk() -> None:
 def test_a_paraphrase_of_one_sentence_is_retrieved_through_it(
     built: Settings, embedder: OnnxEmbedder
 ) -> None:
-    """With the sentence ranking the chunk holding the paraphrased sentence ranks higher
-    than with chunk vectors and BM25 alone (or as high, never lower)."""
+    """With the sentence ranking, the chunk holding the paraphrased sentence ranks higher
+    than with chunk vectors and BM25 alone."""
     store = ChunkStore.open(built.index.index_path())
     try:
-        question = "Which worry about big-power rivalry does the text voice about two crises?"
+        # Its words are not the passage's: chunk vectors and BM25 leave it out of the ten best.
+        question = "What do the authors fear the world is heading into?"
         ranks = []
         for weight in (0.0, 1.0):
             retrieval_settings = built.retrieval.model_copy(update={"sentence_weight": weight})
@@ -171,6 +172,6 @@ def test_a_paraphrase_of_one_sentence_is_retrieved_through_it(
             )
             ranks.append(ids.index(target) if target in ids else 99)
         assert ranks[1] <= ranks[0]
-        assert ranks[1] < 5
+        assert ranks[1] < ranks[0] and ranks[1] < 10, ranks  # found through its sentence
     finally:
         store.close()
