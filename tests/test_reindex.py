@@ -19,7 +19,7 @@ from orderbot.foreground import Foreground
 from orderbot.index import build_index, versions
 from orderbot.index.embedder import OnnxEmbedder
 from orderbot.index.store import ChunkStore
-from orderbot.pipeline import Pipeline
+from orderbot.pipeline import Pipeline, wait_for_released
 from tests.conftest import make_settings
 
 pytestmark = pytest.mark.slow
@@ -152,9 +152,7 @@ def test_reload_loads_beside_the_old_index_and_closes_it(
             gc.collect()
             # Once no question uses it, the old version's files are closed.
             assert closed(before)
-            for thread in threading.enumerate():  # the old store is closed in its own thread
-                if thread.name == "orderbot-release":
-                    thread.join(timeout=10)
+            wait_for_released()  # the old store is closed in a thread of its own
             counts.append(
                 (len(open_files(Path("/"))), threading.active_count(), len(open_files(root)))
             )

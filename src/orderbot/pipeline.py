@@ -136,9 +136,7 @@ class Pipeline:
         released ones to finish closing."""
         self.wait_for_reload()
         self.store.close()
-        for thread in threading.enumerate():
-            if thread.name == _RELEASE_THREAD:
-                thread.join(timeout=10)
+        wait_for_released()
 
     def _reload_in_background(self) -> None:
         try:
@@ -329,6 +327,13 @@ def _release(store: ChunkStore) -> None:
     last question holding the old index let go of it, and that question's reader should
     not wait for files to close and memory to be trimmed."""
     threading.Thread(target=_close_and_trim, args=(store,), name=_RELEASE_THREAD).start()
+
+
+def wait_for_released(timeout: float = 10.0) -> None:
+    """Wait until the stores released so far (``_release``) have finished closing."""
+    for thread in threading.enumerate():
+        if thread.name == _RELEASE_THREAD:
+            thread.join(timeout=timeout)
 
 
 def _close_and_trim(store: ChunkStore) -> None:
