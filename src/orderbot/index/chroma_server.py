@@ -386,6 +386,13 @@ class RemoteSentenceTable:
         name = index.collection_name(version, "sentences")
         with index._calls():
             self._collection = index.client.get_or_create_collection(name, embedding_function=None)
+        self._count: int | None = None  # a serving version never changes: counted once
+
+    def count(self) -> int:
+        if self._count is None or self.writable:
+            with self.index._calls():
+                self._count = int(self._collection.count())
+        return self._count
 
     def get(self, keys: Iterable[bytes]) -> dict[bytes, Vectors]:
         wanted = list(dict.fromkeys(k.hex() for k in keys))
@@ -430,8 +437,7 @@ class RemoteSentenceTable:
 
     def chunks(self) -> set[str]:
         found: set[str] = set()
-        with self.index._calls():
-            total = int(self._collection.count())
+        total = self.count()
         for offset in range(0, total, _BATCH):
             with self.index._calls():
                 got = self._collection.get(include=["metadatas"], limit=_BATCH, offset=offset)
@@ -459,10 +465,10 @@ class RemoteSentenceTable:
         nearest sentences, a few per chunk asked for, kept once per chunk."""
         if n <= 0:
             return []
+        total = self.count()  # one request a question, not two
+        if not total:
+            return []
         with self.index._calls():
-            total = int(self._collection.count())
-            if not total:
-                return []
             got = self._collection.query(
                 query_embeddings=[np.asarray(vector, dtype=np.float32)],
                 n_results=min(total, n * 4),
