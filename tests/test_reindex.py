@@ -175,7 +175,10 @@ def test_killed_ingest_leaves_the_previous_index_serving(
     count, manifest = serving.count(), serving.read_manifest()
     before = Pipeline.from_settings(settings, embedder=embedder).ask(QUESTION)
 
-    (corpus_copy / "corpus" / "appendix.md").write_text(big_document(400), "utf-8")
+    # Thousands of chunks, so the ingest is still embedding when it is killed on any machine;
+    # it is killed half a second in, long before it could finish.
+    appendix = corpus_copy / "corpus" / "appendix.md"
+    appendix.write_text(big_document(3000), "utf-8")
     env = {
         **os.environ,
         "ORDERBOT_CORPUS_DIR": str(settings.corpus_dir),
@@ -191,8 +194,9 @@ def test_killed_ingest_leaves_the_previous_index_serving(
             line = proc.stderr.readline()
             assert line or proc.poll() is None, "ingest ended before it embedded"
         assert "embedding" in line and "new or changed chunks" in line
-        time.sleep(3)  # well into the embedding of ~400 chunks
+        time.sleep(0.5)  # into the embedding
         assert proc.poll() is None, "ingest finished before it could be killed"
+        assert (root / versions.POINTER).read_bytes() == pointer, "ingest published before the kill"
     finally:
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -206,7 +210,9 @@ def test_killed_ingest_leaves_the_previous_index_serving(
     after = Pipeline.from_settings(settings, embedder=embedder).ask(QUESTION)
     assert after.answer == before.answer and after.citations == before.citations
 
-    # The next ingest removes the unfinished folder and completes.
+    # The next ingest removes the unfinished folder and completes (on a smaller appendix,
+    # to keep the test short).
+    appendix.write_text(big_document(20), "utf-8")
     done = build_index(settings, embedder=embedder)
     assert done.documents == 2 and done.problems == []
     names = {p.name for p in (root / versions.VERSIONS).iterdir()}
