@@ -193,6 +193,18 @@ def test_a_rejected_model_sentence_is_never_shown(pipeline: Pipeline) -> None:
     assert all("130 proposals" not in e.text for e in events)
 
 
+def test_a_model_sentence_cut_off_by_the_grammar_is_never_shown(pipeline: Pipeline) -> None:
+    # The grammar ends the string at max_chars: a sentence that long was cut off, and what
+    # it said need not be what the whole sentence said ("... rules and", "... centered on differ").
+    claim = "The package contains 20 proposals."
+    model = FakeChatModel(model_answer(claim, [1]))
+    cut = with_generator(pipeline, llm(model, max_chars=len(claim))).ask(PROPOSALS)
+    assert cut.unsupported == [claim] and claim not in cut.answer
+    assert "this package of reforms contains 20 proposals" in cut.answer  # the quotes answer
+    whole = with_generator(pipeline, llm(model, max_chars=len(claim) + 1)).ask(PROPOSALS)
+    assert whole.answer.startswith(f"{claim} [1]") and not whole.unsupported
+
+
 def test_no_model_call_when_the_documents_do_not_cover_it(pipeline: Pipeline) -> None:
     model = FakeChatModel("should not be asked")
     for question in ("Best banana bread recipe?", "What does the report propose for Taiwan?"):

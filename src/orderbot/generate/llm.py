@@ -2,7 +2,9 @@
 
 The model reads the best evidence sentences, numbered, and must answer in JSON under a
 grammar: the numbers of the sentences it used, then one sentence. That sentence is shown
-only if the citation check (``verify``) passes; then the quotes follow, so the model can
+only if it is whole (the grammar ends the string at ``max_chars``: a sentence that reaches
+it was cut off, often mid-word) and the citation check (``verify``) passes; then the
+quotes follow, so the model can
 only add to what quoting gives. If the model fails or is unreachable, the quotes answer
 alone and say so.
 """
@@ -94,6 +96,10 @@ class LLMGenerator:
         except (ValueError, KeyError, TypeError) as exc:
             log.info("model answer is not the JSON asked for: %r", raw[:200])
             raise ModelError(f"model answer is not the JSON asked for ({exc})") from exc
+        if len(claim) >= self.max_chars:
+            log.info("the model's sentence was cut off at %d characters: %s", len(claim), claim)
+            written.unsupported.append(claim)
+            return None
         chosen = [picked[n - 1] for n in numbers if 1 <= n <= len(picked)]
         checked = check_claim(
             claim,
