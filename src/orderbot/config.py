@@ -199,7 +199,11 @@ class GenerationSettings(BaseModel):
     )
     max_tokens: int = Field(96, ge=16, le=4096, description="Most tokens a model writes.")
     max_answer_chars: int = Field(
-        240, ge=40, le=2000, description="Longest sentence a model may write."
+        240,
+        ge=40,
+        le=2000,
+        description="Longest sentence a model may write; one that reaches it was cut off "
+        "and is not shown.",
     )
     context_sentences: int = Field(
         4, ge=1, le=50, description="Evidence sentences a model reads (the best ones)."
