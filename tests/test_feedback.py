@@ -211,15 +211,36 @@ def test_two_replicas_count_one_client_once_in_redis(redis_server: RedisServer) 
     assert all(alone.hit(key) for _ in range(3))
 
 
-def test_rate_limit_store_down_lets_requests_through_quickly(
+def test_rate_limit_store_down_counts_in_the_process_quickly(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    limiter = RateLimiter("1/minute", f"redis://127.0.0.1:{free_port()}")
+    limiter = RateLimiter("2/minute", f"redis://127.0.0.1:{free_port()}")
     started = time.monotonic()
     with caplog.at_level(logging.WARNING):
-        assert limiter.hit("someone") and limiter.hit("someone")
+        # Still limited while the shared store is down: counted in this process.
+        assert [limiter.hit("someone") for _ in range(3)] == [True, True, False]
+        assert 1 <= limiter.retry_after("someone") <= 61
+        assert limiter.hit("someone else")
     assert time.monotonic() - started < 5
-    assert "rate-limit storage unavailable" in caplog.text
+    assert caplog.text.count("rate-limit storage unavailable") == 1  # said once
+
+
+def test_rate_limit_goes_back_to_the_shared_store_when_it_returns(
+    redis_server: RedisServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    key = f"client-{uuid.uuid4().hex}"
+    limiter = RateLimiter("5/minute", f"{redis_server.url}/0", retry_shared=0.2)
+    real = limiter._limiter
+    limiter._limiter = RateLimiter("5/minute", f"redis://127.0.0.1:{free_port()}")._limiter
+    with caplog.at_level(logging.WARNING):
+        assert limiter.hit(key)  # the store is "down": counted locally
+        limiter._limiter = real  # it is back
+        assert limiter.hit(key)  # still resting: local again
+        time.sleep(0.3)
+        assert limiter.hit(key)  # retried: counted in Redis
+    other = RateLimiter("5/minute", f"{redis_server.url}/0")
+    assert [other.hit(key) for _ in range(5)] == [True, True, True, True, False]
+    assert "reachable again" in caplog.text
 
 
 def test_shared_state_settings_are_checked_at_load() -> None:

@@ -20,7 +20,7 @@ import time
 
 from limits import RateLimitItem, parse
 from limits.errors import ConfigurationError, StorageError
-from limits.storage import storage_from_string
+from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -32,10 +32,16 @@ log = logging.getLogger("orderbot.web")
 class RateLimiter:
     """A moving-window limit per client address (``limits``). The counters live in
     ``storage``: ``memory://`` (this process) or a shared ``redis://`` server, so several
-    replicas count one client once. When the shared store cannot be reached the request is
-    let through and a warning logged (the site stays up; the limit resumes with the store)."""
+    replicas count one client once.
 
-    def __init__(self, rate: str, storage: str = "memory://") -> None:
+    When the shared store cannot be reached, each replica counts in its own memory (a
+    client then gets at most the limit once per replica, never an unlimited one), says so
+    once, and tries the shared store again after ``retry_shared`` seconds, so requests do
+    not each wait for a store that is down."""
+
+    def __init__(
+        self, rate: str, storage: str = "memory://", *, retry_shared: float = 10.0
+    ) -> None:
         try:
             self.item: RateLimitItem = parse(rate)
         except ValueError as exc:
@@ -48,21 +54,49 @@ class RateLimiter:
             self._limiter = MovingWindowRateLimiter(storage_from_string(storage, **options))
         except (ConfigurationError, ValueError) as exc:
             raise ConfigError(f"cannot use the rate-limit storage {storage!r}: {exc}") from exc
+        self._local = MovingWindowRateLimiter(MemoryStorage())
+        self._retry_shared = retry_shared
+        self._shared_down_until = 0.0  # monotonic time; 0: the shared store is in use
+
+    def _limiters(self) -> list[MovingWindowRateLimiter]:
+        """The limiters to try in order: the shared one unless it is resting, then local."""
+        if time.monotonic() >= self._shared_down_until:
+            return [self._limiter, self._local]
+        return [self._local]
+
+    def _shared_failed(self, exc: StorageError) -> None:
+        if self._shared_down_until == 0.0:
+            log.warning(
+                "rate-limit storage unavailable (%s); counting in this process, retrying "
+                "it every %g s",
+                exc,
+                self._retry_shared,
+            )
+        self._shared_down_until = time.monotonic() + self._retry_shared
 
     def hit(self, client: str) -> bool:
         """Count one request from ``client``; False when it is over the limit."""
-        try:
-            return self._limiter.hit(self.item, "api", client)
-        except StorageError as exc:  # the shared store is down: fail open, say so
-            log.warning("rate-limit storage unavailable, request not counted: %s", exc)
-            return True
+        for limiter in self._limiters():
+            try:
+                allowed = limiter.hit(self.item, "api", client)
+            except StorageError as exc:
+                self._shared_failed(exc)
+                continue
+            if limiter is self._limiter and self._shared_down_until:
+                log.warning("rate-limit storage reachable again")
+                self._shared_down_until = 0.0
+            return allowed
+        raise AssertionError("the local limiter never fails")  # pragma: no cover
 
     def retry_after(self, client: str) -> int:
-        try:
-            reset, _ = self._limiter.get_window_stats(self.item, "api", client)
-        except StorageError:  # the shared store went down between two calls
-            return 1
-        return max(1, int(reset - time.time()) + 1)
+        for limiter in self._limiters():
+            try:
+                reset, _ = limiter.get_window_stats(self.item, "api", client)
+            except StorageError as exc:  # the shared store went down between two calls
+                self._shared_failed(exc)
+                continue
+            return max(1, int(reset - time.time()) + 1)
+        raise AssertionError("the local limiter never fails")  # pragma: no cover
 
 
 def frame_ancestors(origins: list[str]) -> str:
