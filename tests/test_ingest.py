@@ -133,6 +133,30 @@ def test_unreadable_file_named_others_loaded(tmp_path: Path) -> None:
     assert "no text" in reasons["empty.txt"]
 
 
+def test_a_published_document_links_its_citations_to_its_page(report: ParsedDocument) -> None:
+    # corpus/toward-a-better-security-order.txt.json says where the report is published.
+    assert report.url == "https://betterorderproject.org/beyond-the-rules-based-order/introduction"
+    assert {c.url for c in chunk_document(report, 160) if c.kind != "footnote"} == {report.url}
+
+
+def test_a_bad_sidecar_is_named_and_the_other_files_load(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for name in ("good.txt", "typo.txt", "notjson.txt"):
+        (corpus / name).write_text("Good\n\nSome text that is fine.\n", "utf-8")
+    (corpus / "good.txt.json").write_text('{"url": "https://example.org/good"}', "utf-8")
+    (corpus / "typo.txt.json").write_text('{"link": "https://example.org/typo"}', "utf-8")
+    (corpus / "notjson.txt.json").write_text("url: https://example.org", "utf-8")
+    loaded = load_corpus(corpus)
+    assert [(d.doc_id, d.url) for d in loaded.documents] == [("good", "https://example.org/good")]
+    reasons = {Path(p.path).name: p.reason for p in loaded.problems}
+    assert set(reasons) == {"typo.txt", "notjson.txt"}
+    assert all("typo.txt.json" in r or "notjson.txt.json" in r for r in reasons.values())
+    assert "link" in reasons["typo.txt"] and '{"url": "https://…"}' in reasons["typo.txt"]
+    (corpus / "typo.txt.json").write_text('{"url": "ftp://example.org/x"}', "utf-8")
+    assert "http(s) URL" in str(load_corpus(corpus).problems)
+
+
 def test_missing_corpus_folder(tmp_path: Path) -> None:
     with pytest.raises(CorpusError, match="does not exist"):
         load_corpus(tmp_path / "nope")

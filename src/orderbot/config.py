@@ -439,7 +439,7 @@ class ServerSettings(BaseModel):
         description="Organisation named under the title (empty: none).",
     )
     report_url: str = Field(
-        "https://quincyinst.org/research/toward-a-better-security-order/",
+        "https://betterorderproject.org/beyond-the-rules-based-order/introduction",
         description="Link to the report, shown in the header (empty: none).",
     )
     accent: str = Field(

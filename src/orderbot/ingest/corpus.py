@@ -18,7 +18,7 @@ from orderbot.errors import CorpusError
 from orderbot.ingest.html import parse_html
 from orderbot.ingest.injection import scan_document
 from orderbot.ingest.pdf import parse_pdf
-from orderbot.ingest.provenance import Provenance, read_provenance
+from orderbot.ingest.provenance import Provenance, Published, read_sidecar
 from orderbot.ingest.quarantine import Quarantined, cleared
 from orderbot.ingest.text import parse_text
 from orderbot.models import ParsedDocument
@@ -75,7 +75,7 @@ def doc_id_for(corpus_dir: Path, path: Path) -> str:
 
 
 def file_hash(path: Path) -> str:
-    """Hash of a file and of its provenance sidecar, if any: what decides re-parsing."""
+    """Hash of a file and of its sidecar, if any: what decides re-parsing."""
     digest = hashlib.sha256()
     for part in (path, path.with_name(path.name + ".json")):
         if part.is_file():
@@ -99,8 +99,12 @@ def load_document(path: Path, doc_id: str | None = None) -> ParsedDocument:
         raise CorpusError(f"{path}: cannot be parsed ({type(exc).__name__}: {exc})") from exc
     if not document.sections:
         raise CorpusError(f"{path}: no text found")
-    provenance = read_provenance(path)
-    return _as_source(document, provenance) if provenance else document
+    sidecar = read_sidecar(path)
+    if isinstance(sidecar, Provenance):
+        return _as_source(document, sidecar)
+    if isinstance(sidecar, Published):
+        return document.model_copy(update={"url": sidecar.url})
+    return document
 
 
 def _as_source(document: ParsedDocument, provenance: Provenance) -> ParsedDocument:

@@ -1,11 +1,14 @@
-"""Provenance of a fetched source: the sidecar ``NAME.EXT.json`` beside the file."""
+"""What the sidecar ``NAME.EXT.json`` beside a corpus file says about it: a fetched
+source's provenance (written by ``orderbot sources fetch``), or, for a document of the
+corpus's own, where it is published (``{"url": "https://…"}``), so its citations link
+to the page a reader can open."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from orderbot.errors import CorpusError
 
@@ -26,18 +29,45 @@ class Provenance(BaseModel):
     last_modified: str | None = None
 
 
+class Published(BaseModel):
+    """Where a document of the corpus's own can be read online."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    url: str = Field(description="The page that publishes the document (http or https).")
+
+    @field_validator("url")
+    @classmethod
+    def _web(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")) or len(value.split("/")[2]) < 3:
+            raise ValueError(f"must be an http(s) URL, got {value!r}")
+        return value
+
+
 def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name + ".json")
 
 
-def read_provenance(path: Path) -> Provenance | None:
+def read_sidecar(path: Path) -> Provenance | Published | None:
+    """The sidecar of ``path``, if it has one: a provenance record has ``cited_by``."""
     sidecar = sidecar_path(path)
     if not sidecar.is_file():
         return None
     try:
-        return Provenance.model_validate_json(sidecar.read_text(encoding="utf-8"))
-    except (ValidationError, json.JSONDecodeError, OSError) as exc:
-        raise CorpusError(f"{sidecar}: not a valid provenance record ({exc})") from exc
+        data = json.loads(sidecar.read_text(encoding="utf-8"))
+        if isinstance(data, dict) and "cited_by" in data:
+            return Provenance.model_validate(data)
+        return Published.model_validate(data)
+    except (ValidationError, json.JSONDecodeError, OSError, UnicodeDecodeError) as exc:
+        raise CorpusError(
+            f"{sidecar}: neither a fetched source's provenance record nor "
+            f'{{"url": "https://…"}} for a published document ({exc})'
+        ) from exc
+
+
+def read_provenance(path: Path) -> Provenance | None:
+    found = read_sidecar(path)
+    return found if isinstance(found, Provenance) else None
 
 
 def write_provenance(path: Path, provenance: Provenance) -> None:
