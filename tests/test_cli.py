@@ -130,7 +130,12 @@ def test_ingest_names_unreadable_file_and_keeps_others(
     assert "broken.txt" in err and "not UTF-8" in err
     assert "1 documents" in err
     code, out, _ = run(capsys, monkeypatch, "ask", "--json", "How many variables are there?")
-    assert code == 0 and json.loads(out)["citations"]
+    citations = json.loads(out)["citations"]
+    assert code == 0 and citations
+    published = "https://betterorderproject.org/beyond-the-rules-based-order/introduction"
+    assert {c["url"] for c in citations} == {published}  # the report's sidecar
+    code, out, _ = run(capsys, monkeypatch, "corpus")
+    assert code == 0 and f"published at {published}" in out and "retrieved" not in out
 
 
 def test_console_script_end_to_end(built: Settings) -> None:

@@ -133,7 +133,10 @@ def corpus_list(
         return
     for d in manifest.documents:
         facts = [f"{d.chunks} chunks"] + ([f"{d.pages} pages"] if d.pages else [])
-        facts.append(f"from {d.url}, retrieved {d.retrieved_at}" if d.url else d.path)
+        if d.retrieved_at:
+            facts.append(f"from {d.url}, retrieved {d.retrieved_at}")
+        else:
+            facts.append(f"{d.path}, published at {d.url}" if d.url else d.path)
         facts.append(f"ingested {d.ingested_at}")
         out.print(f"{d.doc_id}: {d.title}", highlight=False, markup=False, style="bold")
         out.print("    " + "; ".join(facts), highlight=False, markup=False)

@@ -304,8 +304,9 @@ class Pipeline:
 
 
 def main_titles(manifest: Manifest) -> list[str]:
-    """Titles of the indexed documents, fetched sources left out."""
-    return [d.title for d in manifest.documents if not d.url]
+    """Titles of the indexed documents, fetched sources (retrieved from a footnote's URL)
+    left out; a document of the corpus's own may have a URL too, where it is published."""
+    return [d.title for d in manifest.documents if d.retrieved_at is None]
 
 
 def subject(settings: Settings, titles: list[str]) -> str:
