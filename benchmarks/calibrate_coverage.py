@@ -41,7 +41,7 @@ def main() -> None:
     for item in load_qa(args.qa):
         query = standalone_question(item.question, item.history)
         retrieval = pipeline.retriever.retrieve(query)
-        evidence = pipeline.evidence(pipeline.retriever, retrieval)
+        evidence = pipeline.evidence(pipeline.retriever, retrieval, judged=True)
         features = judge.features(evidence)
         rows.append(
             {

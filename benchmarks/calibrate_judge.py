@@ -88,7 +88,7 @@ def collect(args: argparse.Namespace) -> list[dict[str, Any]]:
     for n, item in enumerate(items, 1):
         query = standalone_question(item.question, item.history)
         retrieval = pipeline.retriever.retrieve(query)
-        evidence = pipeline.evidence(pipeline.retriever, retrieval)
+        evidence = pipeline.evidence(pipeline.retriever, retrieval, judged=True)
         features = first.features(evidence)
         row: dict[str, Any] = {
             "id": item.id,

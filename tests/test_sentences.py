@@ -175,3 +175,40 @@ def test_a_paraphrase_of_one_sentence_is_retrieved_through_it(
         assert ranks[1] < ranks[0] and ranks[1] < 10, ranks  # found through its sentence
     finally:
         store.close()
+
+
+def test_coverage_weighs_the_ranking_it_was_fitted_on(
+    built: Settings, embedder: OnnxEmbedder
+) -> None:
+    """The answer's passages come from the fusion with the sentence ranking; the coverage
+    decision's from the fusion without it, so better passages do not make a question the
+    documents do not answer look covered."""
+    store = ChunkStore.open(built.index.index_path())
+    try:
+        question = "What do the authors fear the world is heading into?"
+        plain = HybridRetriever(
+            store, embedder, built.retrieval.model_copy(update={"sentence_weight": 0.0})
+        ).retrieve(question)
+        both = HybridRetriever(
+            store, embedder, built.retrieval.model_copy(update={"sentence_weight": 1.0})
+        ).retrieve(question)
+        assert plain.judged == []  # the same as its results
+        assert [r.chunk.id for r in both.judged] == [r.chunk.id for r in plain.results]
+        assert [r.chunk.id for r in both.results] != [r.chunk.id for r in plain.results]
+        pipeline = Pipeline.from_settings(built, embedder=embedder)
+        retriever = pipeline.retriever
+        retrieval = retriever.retrieve(question)
+        judged = pipeline.evidence(retriever, retrieval, judged=True)
+        answered = pipeline.evidence(retriever, retrieval)
+        assert [p.chunk.id for p in judged.passages] == [r.chunk.id for r in retrieval.judged]
+        assert [p.chunk.id for p in answered.passages] == [r.chunk.id for r in retrieval.results]
+        # And the answer path hands the coverage decision those passages.
+        judge = pipeline.judge(retriever)
+        weighed: list[list[str]] = []
+        decide = judge.decide
+        judge.decide = lambda e: weighed.append([p.chunk.id for p in e.passages]) or decide(e)  # type: ignore[method-assign]
+        pipeline.ask(question)
+        assert weighed == [[r.chunk.id for r in retrieval.judged]]
+        pipeline.close()
+    finally:
+        store.close()

@@ -99,12 +99,12 @@ class RetrievalSettings(BaseModel):
         1.0, ge=0.0, le=10.0, description="Weight of the BM25 ranking in the fusion."
     )
     sentence_weight: float = Field(
-        0.0,
+        1.0,
         ge=0.0,
         le=10.0,
         description="Weight of the chunks ranked by their best sentence's similarity "
-        "(stored sentence vectors) in the fusion; finds paraphrases of one sentence. 0: off "
-        "(1 raises MRR but, with coverage as calibrated, lowers refusals: see the README).",
+        "(stored sentence vectors) in the fusion; finds paraphrases of one sentence. The "
+        "coverage decision still weighs the ranking without it, as it was fitted. 0: off.",
     )
     min_similarity: float = Field(
         0.2,

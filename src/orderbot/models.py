@@ -182,6 +182,11 @@ class Retrieval(BaseModel):
     question: str
     results: list[ScoredChunk]
     relevant: bool = Field(description="Whether the best dense similarity reached the floor.")
+    judged: list[ScoredChunk] = Field(
+        default_factory=list,
+        description="The passages the coverage decision weighs when they differ from "
+        "`results`: ranked without the sentence ranking, as its weights were fitted.",
+    )
 
 
 class Citation(BaseModel):

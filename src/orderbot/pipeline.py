@@ -224,7 +224,10 @@ class Pipeline:
         t1 = time.perf_counter()
         if retrieval.relevant:  # else: off-topic, nothing to weigh
             evidence = self.evidence(retriever, retrieval)
-            coverage = self.judge(retriever).decide(evidence).coverage
+            judged = (
+                self.evidence(retriever, retrieval, judged=True) if retrieval.judged else evidence
+            )
+            coverage = self.judge(retriever).decide(judged).coverage
             if coverage.verdict == "covered":
                 with closing(self.generator.write(evidence, cites, written)) as writing:
                     for sentence in writing:
@@ -274,11 +277,14 @@ class Pipeline:
             ),
         )
 
-    def evidence(self, retriever: HybridRetriever, retrieval: Retrieval) -> Evidence:
-        """The evidence an answer weighs: ``retrieval``'s passages cut into scored units."""
+    def evidence(
+        self, retriever: HybridRetriever, retrieval: Retrieval, *, judged: bool = False
+    ) -> Evidence:
+        """The evidence an answer weighs: ``retrieval``'s passages cut into scored units;
+        with ``judged``, the passages the coverage decision weighs."""
         return Evidence(
             retrieval.question,
-            retrieval.results,
+            (retrieval.judged or retrieval.results) if judged else retrieval.results,
             retriever.embedder,
             semantic_weight=self.settings.generation.semantic_weight,
             next_chunk=retriever.next_chunk,

@@ -53,21 +53,24 @@ class HybridRetriever:
             if self.settings.sentence_weight > 0
             else []
         )
+        weights = [self.settings.dense_weight, self.settings.bm25_weight]
+        rankings = [[i for i, _ in dense], [i for i, _ in lexical]]
         fused = reciprocal_rank_fusion(
-            [[i for i, _ in dense], [i for i, _ in lexical], [i for i, _ in sentences]],
+            [*rankings, [i for i, _ in sentences]],
             k=self.settings.rrf_k,
-            weights=[
-                self.settings.dense_weight,
-                self.settings.bm25_weight,
-                self.settings.sentence_weight,
-            ],
+            weights=[*weights, self.settings.sentence_weight],
         )
         results = [ScoredChunk(chunk=self.chunks[i], score=score) for i, score in fused[:k]]
+        judged: list[ScoredChunk] = []
+        if sentences:  # coverage weighs the ranking its weights were fitted on
+            plain = reciprocal_rank_fusion(rankings, k=self.settings.rrf_k, weights=weights)
+            judged = [ScoredChunk(chunk=self.chunks[i], score=score) for i, score in plain[:k]]
         best = max((s for _, s in dense), default=-1.0)
         return Retrieval(
             question=query,
             results=results,
             relevant=bool(results) and best >= self.settings.min_similarity,
+            judged=judged,
         )
 
     def next_chunk(self, chunk: Chunk) -> Chunk | None:
