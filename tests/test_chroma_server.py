@@ -238,5 +238,9 @@ def test_the_server_ranks_chunks_by_their_best_sentence_as_the_folder_does(
         )[:5]
         assert [i for i, _ in found] == [i for i, _ in expected]
         np.testing.assert_allclose([s for _, s in found], [s for _, s in expected], atol=1e-4)
+        # Among given chunks: the server filters, the best of those come back.
+        among = [i for i, _ in expected[2:]] + ["no-such-chunk"]
+        assert [i for i, _ in store.sentences.search(vector, 2, among)] == among[:2]
+        assert store.sentences.search(vector, 2, []) == []
     finally:
         store.close()

@@ -150,6 +150,11 @@ def test_sentence_matrix_takes_the_best_row_of_each_chunk() -> None:
         ("a", pytest.approx(0.2)),
     ]
     assert matrix.search(np.array([0.0, 0.0, 1.0], dtype=np.float32), 1)[0][0] == "b"
+    # Among given chunks only (unknown ids and repeats ignored), each still by its best row.
+    query = np.array([0.1, 0.2, 0.9], dtype=np.float32)
+    assert matrix.search(query, 5, among=["a", "x", "a"]) == [("a", pytest.approx(0.2))]
+    assert matrix.search(query, 5, among=["b", "a"]) == matrix.search(query, 5)
+    assert matrix.search(query, 5, among=[]) == []
     assert SentenceMatrix.of([], []) is None
 
 
@@ -210,5 +215,34 @@ def test_coverage_weighs_the_ranking_it_was_fitted_on(
         pipeline.ask(question)
         assert weighed == [[r.chunk.id for r in retrieval.judged]]
         pipeline.close()
+    finally:
+        store.close()
+
+
+def test_the_sentence_ranking_weighs_the_dense_pool_and_the_bm25_candidates(
+    built: Settings, embedder: OnnxEmbedder
+) -> None:
+    """Not every sentence of the index: the chunks of the dense search's best
+    ``sentence_pool`` and BM25's candidates (cheap at any size, the same at 24 chunks)."""
+    store = ChunkStore.open(built.index.index_path())
+    try:
+        settings = built.retrieval.model_copy(
+            update={"sentence_weight": 1.0, "sentence_pool": 5, "candidates": 3, "top_k": 3}
+        )
+        retriever = HybridRetriever(store, embedder, settings)
+        asked: list[list[str]] = []
+        search = store.sentences.search
+
+        def recording(vector: Vectors, n: int, among: Sequence[str] | None = None) -> object:
+            asked.append(list(among or []))
+            return search(vector, n, among)
+
+        store.sentences.search = recording  # type: ignore[method-assign,assignment]
+        question = "What do the authors fear the world is heading into?"
+        retriever.retrieve(question)
+        vector = embedder.embed([question])[0]
+        dense = [i for i, _ in store.query(vector, 5)]
+        lexical = [i for i, _ in retriever.bm25.search(question, 3)]
+        assert len(asked) == 1 and set(asked[0]) == set(dense) | set(lexical)
     finally:
         store.close()

@@ -106,6 +106,13 @@ class RetrievalSettings(BaseModel):
         "(stored sentence vectors) in the fusion; finds paraphrases of one sentence. The "
         "coverage decision still weighs the ranking without it, as it was fitted. 0: off.",
     )
+    sentence_pool: int = Field(
+        100,
+        ge=1,
+        le=10000,
+        description="Chunks the sentence ranking weighs: the dense search's best this many "
+        "and BM25's candidates (a search over every sentence costs ~5 ms at 10k chunks).",
+    )
     min_similarity: float = Field(
         0.2,
         ge=-1.0,

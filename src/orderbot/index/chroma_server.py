@@ -24,7 +24,7 @@ import os
 import secrets
 import socket
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -460,10 +460,13 @@ class RemoteSentenceTable:
     def load_vectors(self, pause: Callable[[], None] | None = None) -> None:
         """Nothing to load: the server searches its own index of the sentences."""
 
-    def search(self, vector: Vectors, n: int) -> list[tuple[str, float]]:
+    def search(
+        self, vector: Vectors, n: int, among: Collection[str] | None = None
+    ) -> list[tuple[str, float]]:
         """(chunk id, similarity of its best sentence), best ``n`` first: the server's
-        nearest sentences, a few per chunk asked for, kept once per chunk."""
-        if n <= 0:
+        nearest sentences, a few per chunk asked for, kept once per chunk; with
+        ``among``, only sentences of those chunks (a filter on the server)."""
+        if n <= 0 or (among is not None and not among):
             return []
         total = self.count()  # one request a question, not two
         if not total:
@@ -472,6 +475,7 @@ class RemoteSentenceTable:
             got = self._collection.query(
                 query_embeddings=[np.asarray(vector, dtype=np.float32)],
                 n_results=min(total, n * 4),
+                where={"chunk": {"$in": sorted(set(among))}} if among is not None else None,
                 include=["metadatas", "distances"],
             )
         best: dict[str, float] = {}

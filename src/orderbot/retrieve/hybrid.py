@@ -44,13 +44,17 @@ class HybridRetriever:
         k = top_k or self.settings.top_k
         n = max(self.settings.candidates, k)
         vector = self.embedder.embed([query])[0]
-        dense = [(i, s) for i, s in self.store.query(vector, n) if i in self.chunks]
+        ranking = self.settings.sentence_weight > 0
+        pool = max(n, self.settings.sentence_pool) if ranking else n
+        near = [(i, s) for i, s in self.store.query(vector, pool) if i in self.chunks]
+        dense = near[:n]
         lexical = [(i, s) for i, s in self.bm25.search(query, n) if i in self.chunks]
-        # The chunks whose best sentence is nearest: a paraphrase of one sentence is found
-        # even when the rest of its chunk is about other things.
+        # The chunks whose best sentence is nearest, among the pool: a paraphrase of one
+        # sentence is found even when the rest of its chunk is about other things.
+        among = [i for i, _ in near] + [i for i, _ in lexical]
         sentences = (
-            [(i, s) for i, s in self.store.sentences.search(vector, n) if i in self.chunks]
-            if self.settings.sentence_weight > 0
+            [(i, s) for i, s in self.store.sentences.search(vector, n, among) if i in self.chunks]
+            if ranking
             else []
         )
         weights = [self.settings.dense_weight, self.settings.bm25_weight]
