@@ -11,6 +11,7 @@ not use them, so a bug here cannot grade itself.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -213,20 +214,35 @@ def split_units(passages: Sequence[ScoredChunk]) -> list[Unit]:
     return units
 
 
+@functools.lru_cache(maxsize=16384)
+def _unit_parts(kind: str, text: str) -> tuple[tuple[int, int, int, UnitKind], ...]:
+    """(position, start, end, unit kind) of the units of a chunk's text, instructions left
+    out. Remembered: the same passages come back question after question, and the
+    instruction check (Unicode normalization) cost a third of an answer's CPU."""
+    out: list[tuple[int, int, int, UnitKind]] = []
+    for position, (start, end) in enumerate(unit_spans(kind, text)):
+        piece = text[start:end]
+        if is_instruction(piece):
+            continue
+        if kind == "list":
+            out.append((position, start, end, "list"))
+        elif kind == "footnote" and is_bibliographic(piece):
+            out.append((position, start, end, "bibliography"))
+        else:
+            out.append((position, start, end, "sentence"))
+    return tuple(out)
+
+
 def chunk_units(chunk: Chunk, rank: int = 0) -> list[Unit]:
     out = []
-    for position, (start, end) in enumerate(unit_spans(chunk.kind, chunk.text)):
+    for position, start, end, kind in _unit_parts(chunk.kind, chunk.text):
         text = chunk.text[start:end]
-        if is_instruction(text):
-            continue
-        if chunk.kind == "list":
-            out.append(Unit(chunk, text, rank, position, "list"))
-        elif chunk.kind == "footnote":
-            kind: UnitKind = "bibliography" if is_bibliographic(text) else "sentence"
-            out.append(Unit(chunk, text, rank, position, kind))
-        else:
-            notes = tuple(r.n for r in chunk.refs if start < r.offset <= end)
-            out.append(Unit(chunk, text, rank, position, "sentence", notes))
+        notes = (
+            tuple(r.n for r in chunk.refs if start < r.offset <= end)
+            if chunk.kind not in ("list", "footnote")
+            else ()
+        )
+        out.append(Unit(chunk, text, rank, position, kind, notes))
     return out
 
 
