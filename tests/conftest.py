@@ -85,7 +85,7 @@ def pipeline(built: Settings, embedder: OnnxEmbedder) -> Pipeline:
 
 
 @pytest.fixture
-def corpus_copy(tmp_path: Path) -> Iterator[Path]:
+def corpus_copy(tmp_path: Path) -> Path:
     shutil.copytree(CORPUS, tmp_path / "corpus")
     return tmp_path
 

@@ -27,6 +27,7 @@ from tests.services import (
     ModelServerProcess,
     PostgresServer,
     RedisServer,
+    Service,
     ServiceError,
 )
 from tests.web import free_port
@@ -39,21 +40,26 @@ VIENNA = "# Extra note\n\nThe Better Order Project met in Vienna in March to agr
 LIMIT = 40
 
 
-class Replica:
+class Replica(Service):
     """``orderbot serve --port P`` in its own process."""
 
     def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[str] | None = None
+
+    def start(self) -> None:
         self.process = subprocess.Popen(
             [ORDERBOT, "serve", "--port", str(self.port)],
-            env=env,
+            env=self.env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
             text=True,
         )
 
     def wait(self) -> None:
+        assert self.process is not None, "start() it first"
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -65,14 +71,6 @@ class Replica:
             except httpx.TransportError:
                 time.sleep(0.3)
         raise ServiceError(f"replica on {self.port} did not start")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=30)
 
 
 @pytest.fixture
@@ -101,6 +99,8 @@ def topology(
         assert ingest.returncode == 0, ingest.stderr
         replicas = [Replica(env), Replica(env)]
         try:
+            for replica in replicas:
+                replica.start()
             for replica in replicas:
                 replica.wait()
             yield env, replicas, model
