@@ -228,19 +228,24 @@ def test_rate_limit_store_down_counts_in_the_process_quickly(
 def test_rate_limit_goes_back_to_the_shared_store_when_it_returns(
     redis_server: RedisServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    key = f"client-{uuid.uuid4().hex}"
-    limiter = RateLimiter("5/minute", f"{redis_server.url}/0", retry_shared=0.2)
-    real = limiter._limiter
-    limiter._limiter = RateLimiter("5/minute", f"redis://127.0.0.1:{free_port()}")._limiter
-    with caplog.at_level(logging.WARNING):
-        assert limiter.hit(key)  # the store is "down": counted locally
-        limiter._limiter = real  # it is back
-        assert limiter.hit(key)  # still resting: local again
-        time.sleep(0.3)
-        assert limiter.hit(key)  # retried: counted in Redis
-    other = RateLimiter("5/minute", f"{redis_server.url}/0")
-    assert [other.hit(key) for _ in range(5)] == [True, True, True, True, False]
-    assert "reachable again" in caplog.text
+    # A Redis of its own (the session's is shared), stopped and started on the same port.
+    own = RedisServer()
+    own.start()
+    try:
+        key = f"client-{uuid.uuid4().hex}"
+        limiter = RateLimiter("5/minute", f"{own.url}/0", retry_shared=0.2)
+        own.stop()
+        with caplog.at_level(logging.WARNING):
+            assert limiter.hit(key)  # the store is down: counted locally
+            own.start()  # it is back
+            assert limiter.hit(key)  # still resting: local again
+            time.sleep(0.3)
+            assert limiter.hit(key)  # retried: counted in Redis
+        other = RateLimiter("5/minute", f"{own.url}/0")
+        assert [other.hit(key) for _ in range(5)] == [True, True, True, True, False]
+        assert "reachable again" in caplog.text
+    finally:
+        own.stop()
 
 
 def test_shared_state_settings_are_checked_at_load() -> None:
