@@ -240,6 +240,15 @@ def test_openai_backend_reads_the_first_tokens_logprobs() -> None:
             model.top_logprobs(ChatRequest(messages=[], max_tokens=1, top_logprobs=5))
 
 
+def test_a_logprobs_request_cannot_also_ask_for_more_tokens_or_a_grammar() -> None:
+    # body() sends one unconstrained token for it: anything else would be dropped unsaid.
+    with pytest.raises(ValueError, match="max_tokens must be 1"):
+        ChatRequest(messages=[], max_tokens=5, top_logprobs=5)
+    with pytest.raises(ValueError, match="json_schema None"):
+        ChatRequest(messages=[], max_tokens=1, json_schema={"type": "object"}, top_logprobs=5)
+    assert ChatRequest(messages=[], max_tokens=1, top_logprobs=5).body()["max_tokens"] == 1
+
+
 # --- in the pipeline -------------------------------------------------------------------------
 
 

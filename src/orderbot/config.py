@@ -241,6 +241,10 @@ class GenerationSettings(BaseModel):
     timeout: float = Field(60.0, gt=0, le=3600, description="Model server timeout, seconds.")
     retries: int = Field(2, ge=0, le=10, description="Retries of a failed server request.")
 
+    def cache_dir(self) -> Path:
+        """The folder of assembled models and of the embedding model's ONNX export."""
+        return Path(self.model_cache).expanduser()
+
 
 # Fitted on the tuning split by benchmarks/calibrate_coverage.py (see the README).
 COVERAGE_WEIGHTS = {
@@ -595,7 +599,7 @@ class Settings(BaseSettings):
 
     def model_cache(self) -> Path:
         """The folder of assembled models and of the embedding model's ONNX export."""
-        return Path(self.generation.model_cache).expanduser()
+        return self.generation.cache_dir()
 
     @model_validator(mode="after")
     def _check(self) -> Settings:

@@ -82,7 +82,7 @@ def start_model_server(
 ) -> ModelServer:
     """Serve the packaged model ``spec`` (a name or a .gguf path). llama.cpp keeps each
     slot's last prompt cached, so the fixed system prompt is read once per slot."""
-    path = resolve_model(spec, Path(settings.model_cache).expanduser())
+    path = resolve_model(spec, settings.cache_dir())
     name = path.stem if spec.endswith(".gguf") else spec
     return ModelServer(
         path,

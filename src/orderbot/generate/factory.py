@@ -66,7 +66,7 @@ def _local(arg: str, settings: GenerationSettings, subject: str) -> Generator:
     if not arg:
         raise ConfigError("give the model: local:NAME or local:/path/model.gguf")
     try:
-        path = resolve_model(arg, Path(settings.model_cache).expanduser())
+        path = resolve_model(arg, settings.cache_dir())
     except ModelNotInstalled as exc:
         log.warning("%s; answering with the extractive backend", exc)
         return quoting(settings)
@@ -132,7 +132,7 @@ def make_yes_no_judge(
     model: ScoringModel
     if name == "local":
         try:
-            path = resolve_model(arg, Path(generation.model_cache).expanduser())
+            path = resolve_model(arg, generation.cache_dir())
         except ModelNotInstalled as exc:
             log.warning("%s; the coverage judge is off", exc)
             return None

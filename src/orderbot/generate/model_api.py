@@ -29,6 +29,13 @@ class ChatRequest:
     temperature: float = 0.0
     top_logprobs: int = 0  # >0: one non-streamed token, with this many alternatives
 
+    def __post_init__(self) -> None:
+        if self.top_logprobs > 0 and (self.max_tokens != 1 or self.json_schema is not None):
+            raise ValueError(
+                "a request for the first token's log probabilities writes one token, "
+                "unconstrained: max_tokens must be 1 and json_schema None"
+            )
+
     def body(self) -> dict[str, Any]:
         """The OpenAI-compatible request body (``stream`` on, unless ``top_logprobs`` asks
         for the first token's log probabilities)."""

@@ -58,7 +58,3 @@ class Prompts:
             max_tokens=max_tokens,
             json_schema=answer_schema(len(sentences), max_chars),
         )
-
-    def prefix(self) -> list[Message]:
-        """What every prompt starts with: a local model reads it once at load."""
-        return [{"role": "system", "content": self.system}]

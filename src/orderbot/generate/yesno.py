@@ -77,10 +77,6 @@ class YesNoJudge:
         user = self.prompts.user.format(evidence=numbered, question=question)
         return [{"role": "system", "content": self.system}, {"role": "user", "content": user}]
 
-    def prefix(self) -> list[Message]:
-        """What every prompt starts with: a local model reads it once at load."""
-        return [{"role": "system", "content": self.system}]
-
     def p_yes(self, evidence: Evidence) -> float:
         """The model's P(Yes) that the evidence states the answer (0 with no evidence).
         Raises ``ModelError`` when the model fails."""
