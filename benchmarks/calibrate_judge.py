@@ -44,7 +44,7 @@ from orderbot.config import load_settings
 from orderbot.conversation import standalone_question
 from orderbot.errors import OrderbotError
 from orderbot.eval.qa import load_qa
-from orderbot.generate.coverage import FEATURES
+from orderbot.generate.coverage import FEATURES, asks_judge, covers
 from orderbot.generate.factory import make_yes_no_judge, quoting
 from orderbot.pipeline import Pipeline
 
@@ -123,7 +123,8 @@ def collect(args: argparse.Namespace) -> list[dict[str, Any]]:
 def refused_off(rows: list[dict[str, Any]], threshold: float) -> np.ndarray:
     return np.array(
         [
-            not r["relevant"] or not (r["p"] >= threshold and r["slot"] > 0 and r["quotes"])
+            not r["relevant"]
+            or not (covers(r["p"], r["slot"], threshold, None, 0.5) and r["quotes"])
             for r in rows
         ]
     )
@@ -135,9 +136,11 @@ def refused_band(
     """Refusals with the judge in ``band``, and which questions the judge was asked."""
     refused, asked = [], []
     for r in rows:
-        ask = r["relevant"] and band.low <= r["p"] < band.high and r["slot"] > 0
-        covers = r["p_yes"] >= band.judge_threshold if ask else r["p"] >= threshold
-        refused.append(not r["relevant"] or not (covers and r["slot"] > 0 and r["quotes"]))
+        ask = r["relevant"] and asks_judge(r["p"], r["slot"], (band.low, band.high))
+        yes = covers(
+            r["p"], r["slot"], threshold, r["p_yes"] if ask else None, band.judge_threshold
+        )
+        refused.append(not r["relevant"] or not (yes and r["quotes"]))
         asked.append(ask)
     return np.array(refused), np.array(asked)
 

@@ -237,6 +237,23 @@ def unknown_name(evidence: Evidence, named: set[str], vocabulary: Vocabulary) ->
     return 0.0
 
 
+def asks_judge(p: float, slot: float, band: tuple[float, float]) -> bool:
+    """Whether the second stage is asked: ``p`` in ``band`` and the asked-for kind of
+    thing not missing (``slot`` > 0)."""
+    low, high = band
+    return low <= p < high and slot > 0
+
+
+def covers(
+    p: float, slot: float, threshold: float, p_yes: float | None, judge_threshold: float
+) -> bool:
+    """The verdict "covered": the first stage's ``p`` reaches ``threshold`` or, when the
+    second stage answered, its ``p_yes`` reaches ``judge_threshold``; and the asked-for
+    kind of thing is not missing. (``benchmarks/calibrate_judge.py`` replays this rule.)"""
+    yes = p >= threshold if p_yes is None else p_yes >= judge_threshold
+    return yes and slot > 0
+
+
 @dataclass(frozen=True)
 class Decision:
     coverage: Coverage
@@ -300,28 +317,21 @@ class CoverageJudge:
         z = self.settings.bias + sum(weights.get(k, 0.0) * v for k, v in features.items())
         return 1.0 / (1.0 + math.exp(-z))
 
-    def unsure(self, p: float, features: dict[str, float]) -> bool:
-        """Whether the second stage is asked: ``p`` in the band and the slot not missing."""
-        low, high = self.settings.judge_band
-        return self.second is not None and low <= p < high and features["slot"] > 0
-
     def decide(self, evidence: Evidence) -> Decision:
         features = self.features(evidence)
         p = self.probability(features)
         nearest = self.nearest(evidence)
         slot = slot_of(evidence.question)
-        covers = p >= self.settings.threshold
+        settings = self.settings
         p_yes = None
-        if self.second is not None and self.unsure(p, features):
+        if self.second is not None and asks_judge(p, features["slot"], settings.judge_band):
             try:
                 p_yes = self.second.p_yes(evidence)
             except ModelError as exc:
                 log.warning(
                     "coverage judge %s failed (%s); the first stage decides", self.second.name, exc
                 )
-            else:
-                covers = p_yes >= self.settings.judge_threshold
-        if covers and features["slot"] > 0:
+        if covers(p, features["slot"], settings.threshold, p_yes, settings.judge_threshold):
             verdict = "covered"
         elif features["slot"] == 0 and p >= self.settings.partial_threshold:
             verdict = "partial"  # the subject is there, the asked-for thing is not
