@@ -14,6 +14,7 @@ from orderbot.index import build_index
 from orderbot.index.embedder import OnnxEmbedder, Vectors
 from orderbot.index.sentences import (
     SentenceMatrix,
+    SentenceTable,
     StoredSentenceEmbedder,
     sentence_texts,
     text_key,
@@ -246,3 +247,20 @@ def test_the_sentence_ranking_weighs_the_dense_pool_and_the_bm25_candidates(
         assert len(asked) == 1 and set(asked[0]) == set(dense) | set(lexical)
     finally:
         store.close()
+
+
+def test_an_empty_sentence_table_is_read_once_not_on_every_question(tmp_path: Path) -> None:
+    SentenceTable(tmp_path, writable=True).close()  # the table exists, with no rows
+    table = SentenceTable(tmp_path, writable=False)
+    reads = []
+    load = table.load_vectors
+
+    def counting(pause: object = None) -> None:
+        reads.append(1)
+        load()
+
+    table.load_vectors = counting  # type: ignore[method-assign]
+    vector = np.ones(3, dtype=np.float32)
+    assert table.search(vector, 5) == [] and table.search(vector, 5) == []
+    assert len(reads) == 1
+    table.close()

@@ -62,6 +62,7 @@ class SentenceTable:
             uri = f"{self.path.resolve().as_uri()}?mode=ro"
             self._conn = sqlite3.connect(uri, uri=True, check_same_thread=False)
         self._matrix: SentenceMatrix | None = None
+        self._loaded = False  # read once, even when there was nothing to read
 
     def get(self, keys: Iterable[bytes]) -> dict[bytes, Vectors]:
         """The stored vector of each known key (unknown keys are left out)."""
@@ -112,7 +113,7 @@ class SentenceTable:
         page at a time with ``pause()`` before each (a server loading this version in the
         background steps aside for requests)."""
         with self._lock:
-            if self._matrix is not None or self._conn is None:
+            if self._loaded or self._conn is None:
                 return
             cursor = self._conn.execute("SELECT chunk, vector FROM sentences ORDER BY chunk")
             chunks: list[str] = []
@@ -127,19 +128,21 @@ class SentenceTable:
                     chunks.append(chunk)
                     blobs.append(blob)
             self._matrix = SentenceMatrix.of(chunks, blobs)
+            self._loaded = True
 
     def search(
         self, vector: Vectors, n: int, among: Collection[str] | None = None
     ) -> list[tuple[str, float]]:
         """(chunk id, similarity of its best sentence to ``vector``), best ``n`` first;
         with ``among``, only those chunks are weighed."""
-        if self._matrix is None:
+        if not self._loaded:
             self.load_vectors()
         return self._matrix.search(vector, n, among) if self._matrix is not None else []
 
     def close(self) -> None:
         with self._lock:
             self._matrix = None
+            self._loaded = False
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
