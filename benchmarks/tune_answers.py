@@ -51,7 +51,9 @@ def main() -> None:
         "\nquotes: max_sentences margin min_score -> key_fact_recall answer_precision "
         "refused false_refusals"
     )
-    for limit, margin, floor in itertools.product((1, 2, 3), (0.04, 0.08, 0.12), (0.27, 0.35)):
+    for limit, margin, floor in itertools.product(
+        (1, 2, 3), (0.04, 0.08, 0.12), (0.18, 0.22, 0.27, 0.35)
+    ):
         settings = load_settings(
             generation={
                 "backend": "extractive",
