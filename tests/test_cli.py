@@ -55,7 +55,7 @@ def test_ask_json_is_one_stable_object(
     }
     assert set(data["contexts"][0]) == {"chunk_id", "document", "section", "text", "score"}
     assert set(data["timings_ms"]) == {"retrieve", "generate", "total", "first_sentence"}
-    assert set(data["coverage"]) == {"verdict", "missing", "nearest", "score"}
+    assert set(data["coverage"]) == {"verdict", "missing", "nearest", "score", "judge"}
     scores = [c["score"] for c in data["contexts"]]
     assert scores == sorted(scores, reverse=True)
 

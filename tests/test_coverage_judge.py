@@ -73,6 +73,7 @@ def test_outside_the_band_the_judge_is_never_asked(band: tuple[float, float]) ->
     decision = judge(first_stage(0.5, judge_band=band), model).decide(evidence())
     assert model.requests == []
     assert decision.p_yes is None
+    assert decision.coverage.judge is None
     assert decision.coverage.verdict == "not_covered"  # 0.5 < the first stage's 0.6
     assert decision.coverage.score == 0.5
 
@@ -83,9 +84,10 @@ def test_inside_the_band_the_judge_decides(p_yes: float, verdict: str) -> None:
     settings = first_stage(0.5, judge_band=(0.4, 0.7), judge_threshold=0.5)
     decision = judge(settings, model).decide(evidence())
     assert len(model.requests) == 1
-    assert decision.p_yes == pytest.approx(p_yes)
+    assert decision.p_yes == pytest.approx(p_yes, abs=1e-4)
     assert decision.coverage.verdict == verdict
-    assert decision.coverage.score == pytest.approx(p_yes, abs=1e-4)
+    assert decision.coverage.score == 0.5  # the first stage's, whoever decided
+    assert decision.coverage.judge == pytest.approx(p_yes, abs=1e-4)
 
 
 def test_the_judge_can_refuse_what_the_first_stage_would_answer() -> None:

@@ -236,7 +236,14 @@ class Coverage(BaseModel):
     nearest: list[NearestSection] = Field(
         default_factory=list, description="The closest things the documents do cover."
     )
-    score: float = Field(0.0, description="The decision's confidence that it is covered, 0..1.")
+    score: float = Field(
+        0.0, description="The first stage's probability that the documents answer, 0..1."
+    )
+    judge: float | None = Field(
+        None,
+        description="The second stage's P(Yes) that the best sentences state the answer, "
+        "when it was asked (it then decides, against its own threshold).",
+    )
 
 
 class Timings(BaseModel):

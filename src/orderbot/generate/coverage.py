@@ -258,7 +258,11 @@ def covers(
 class Decision:
     coverage: Coverage
     features: dict[str, float]
-    p_yes: float | None = None  # the second stage's P(Yes), when it was asked
+
+    @property
+    def p_yes(self) -> float | None:
+        """The second stage's P(Yes), when it was asked."""
+        return self.coverage.judge
 
     @property
     def answers(self) -> bool:
@@ -340,11 +344,14 @@ class CoverageJudge:
         missing = None
         if verdict != "covered":
             missing = slot.describe(evidence.question) or None
-        score = p if p_yes is None else p_yes
         coverage = Coverage(
-            verdict=verdict, missing=missing, nearest=nearest, score=round(score, 4)
+            verdict=verdict,
+            missing=missing,
+            nearest=nearest,
+            score=round(p, 4),
+            judge=None if p_yes is None else round(p_yes, 4),
         )
-        return Decision(coverage=coverage, features=features, p_yes=p_yes)
+        return Decision(coverage=coverage, features=features)
 
     def nearest(self, evidence: Evidence) -> list[NearestSection]:
         """The sections of the best passages, one entry per section, footnotes left out."""
