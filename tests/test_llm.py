@@ -160,6 +160,15 @@ class TestModelThatIsNotJSON(GeneratorContract):
             False,
         ),  # "not"
         ("Are the reforms a panacea?", "The Better Order Project reforms are not a panacea.", True),
+        # a fragment that names nothing of what was asked about: it would read as the
+        # founding years, though its passage dates the project's meetings
+        ("When was the Quincy Institute founded?", "2023 and 2024.", False),
+        ("Which U.N. Secretary-General does the report quote?", "António Guterres.", False),
+        (
+            "Which U.N. Secretary-General does the report quote?",
+            "U.N. Secretary-General António Guterres.",
+            True,
+        ),
     ],
 )
 def test_what_the_check_lets_through(

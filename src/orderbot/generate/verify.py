@@ -10,7 +10,12 @@ A claim is shown only when a unit of the evidence supports it:
   for "Who funds the project?", when no passage speaks of funding) is not supported, and
   most of its other words must be there too;
 - a claim must not drop or add a negation the unit has ("not a panacea");
-- a claim with fewer than two content words (a bare "Yes.") carries nothing checkable.
+- a claim with fewer than two content words (a bare "Yes.") carries nothing checkable;
+- a claim must say what it is about: at least one content word of the question (its
+  figures aside), so a bare "2023 and 2024." for "When was the Quincy Institute
+  founded?" is rejected; it would read as the founding years, though its unit dates
+  the project's meetings, and a claim that names the subject ("The Institute was founded
+  in 2023") is held to the unit's words like any other.
 
 The model names the units it used; if they do not support the claim, the best unit that
 does is cited instead, and if none does the claim is rejected.
@@ -69,10 +74,11 @@ def check_claim(
     claim = re.sub(r"\s*\[\d+\]", "", claim).strip()
     if len(content_terms(claim)) < 2 or not evidence.units:
         return None
-    if _WH_QUESTION.match(evidence.question) and not content_terms(claim) - content_terms(
-        evidence.question
-    ):
+    said, asked = content_terms(claim), content_terms(evidence.question)
+    if _WH_QUESTION.match(evidence.question) and not said - asked:
         return None  # it only turns the question into a statement
+    if asked - _FIGURES and not (said & asked) - _FIGURES:
+        return None  # a fragment that names nothing of what was asked about
     support = evidence.claim_support(claim)
 
     def backs(i: int) -> bool:
