@@ -169,6 +169,13 @@ class TestModelThatIsNotJSON(GeneratorContract):
             "U.N. Secretary-General António Guterres.",
             True,
         ),
+        # five proposals are in the unit, but the question counts categories
+        ("Into how many categories are the reform proposals grouped?", "Five proposals.", False),
+        (
+            "Into how many categories are the reform proposals grouped?",
+            "The 20 proposals are distributed across three categories.",
+            True,
+        ),
     ],
 )
 def test_what_the_check_lets_through(

@@ -15,7 +15,10 @@ A claim is shown only when a unit of the evidence supports it:
   figures aside), so a bare "2023 and 2024." for "When was the Quincy Institute
   founded?" is rejected; it would read as the founding years, though its unit dates
   the project's meetings, and a claim that names the subject ("The Institute was founded
-  in 2023") is held to the unit's words like any other.
+  in 2023") is held to the unit's words like any other;
+- a claim answering "how many N" with figures must count N with one of them: "Five
+  proposals." does not answer "Into how many categories…?", though five proposals are
+  in the unit.
 
 The model names the units it used; if they do not support the claim, the best unit that
 does is cited instead, and if none does the claim is rejected.
@@ -27,7 +30,8 @@ import re
 from collections.abc import Sequence
 
 from orderbot.generate.citations import CitationList, markers
-from orderbot.generate.evidence import NUMBER_VALUES, Evidence, content_terms, words
+from orderbot.generate.coverage import slot_of
+from orderbot.generate.evidence import NUMBER_VALUES, Evidence, content_terms, counted, words
 
 _WH_QUESTION = re.compile(r"^\s*(what|which|who|whom|whose|how|when|where|why)\b", re.I)
 _FIGURES = content_terms(" ".join(NUMBER_VALUES))
@@ -59,6 +63,16 @@ def entailed(claim: str, unit: str, question: str, novelty: float) -> bool:
     return negated(claim) & have == negated(unit) & said
 
 
+def counts_what_is_asked(claim: str, question: str) -> bool:
+    """False when the question asks "how many N" and the claim counts things, but none of
+    its figures counts N."""
+    slot = slot_of(question)
+    if slot.kind != "number" or not slot.noun:
+        return True
+    figures = [after[:2] for number, after in counted(claim, span=2) if after]
+    return not figures or any(slot.noun in things for things in figures)
+
+
 def check_claim(
     claim: str,
     chosen: Sequence[int],
@@ -79,6 +93,8 @@ def check_claim(
         return None  # it only turns the question into a statement
     if asked - _FIGURES and not (said & asked) - _FIGURES:
         return None  # a fragment that names nothing of what was asked about
+    if not counts_what_is_asked(claim, evidence.question):
+        return None
     support = evidence.claim_support(claim)
 
     def backs(i: int) -> bool:
