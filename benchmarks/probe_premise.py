@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from calibrate_judge import Band, refused_band, refused_off
+from calibrate_judge import Band, figures, refused_band, refused_off
 from sklearn.metrics import roc_auc_score
 
 from orderbot.config import load_settings
@@ -84,16 +84,6 @@ def mixed(rows: list[dict[str, Any]], premise: dict[str, float], w: float) -> li
         r | {"p_yes": (1 - w) * r["p_yes"] + w * premise[r["id"]]} if r["id"] in premise else r
         for r in rows
     ]
-
-
-def figures(rows: list[dict[str, Any]], refused: np.ndarray) -> tuple[float, float, float]:
-    answerable = np.array([r["answerable"] for r in rows])
-    plausible = np.array([r["type"] == "unanswerable" for r in rows])
-    return (
-        float(refused[~answerable].mean()),
-        float(refused[plausible].mean()),
-        float(refused[answerable].mean()),
-    )
 
 
 def main() -> None:
