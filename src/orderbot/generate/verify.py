@@ -69,7 +69,7 @@ def counts_what_is_asked(claim: str, question: str) -> bool:
     slot = slot_of(question)
     if slot.kind != "number" or not slot.noun:
         return True
-    figures = [after[:2] for number, after in counted(claim, span=2) if after]
+    figures = [after for _, after in counted(claim, span=2) if after]
     return not figures or any(slot.noun in things for things in figures)
 
 
