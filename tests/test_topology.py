@@ -178,7 +178,11 @@ def test_two_replicas_share_model_index_feedback_and_limits(
             f"{replica.url}/api/ask", json={"question": "Where did the project meet?"}, timeout=180
         )
         counted += 1
-        assert any("Vienna" in c["quote"] for c in response.json()["citations"])
+        answer = response.json()
+        assert any("Vienna" in c["quote"] for c in answer["citations"]), (
+            replica.url,
+            {k: answer.get(k) for k in ("answer", "coverage", "unsupported", "generator")},
+        )
 
     # One rate limit for both: whichever replica is asked, the count is shared.
     codes = []
