@@ -48,6 +48,24 @@ def test_body_sentence_cites_its_footnote_too(pipeline: Pipeline) -> None:
     assert f"[{body[0].n}]" in after and f"[{notes[0].n}]" in after
 
 
+def test_a_question_about_the_cited_work_is_answered_by_its_footnote(pipeline: Pipeline) -> None:
+    answer = pipeline.ask(
+        "What was the title of the speech in which Guterres spoke of opportunities for "
+        "balance and justice?"
+    )
+    note = next(c for c in answer.citations if c.section == "Footnote 5")
+    line = answer.answer.split("on the global stage.”", 1)[1]
+    assert line.lstrip().startswith(f"[1][{note.n}] United Nations")  # the sentence, then the line
+    assert f"A Global Order that works for Everyone’,” February 16, 2024. [{note.n}]" in line
+
+
+def test_the_cited_work_is_not_quoted_unless_asked_about(pipeline: Pipeline) -> None:
+    answer = pipeline.ask("What does Guterres say the shift away from unipolarity can create?")
+    assert "important opportunities" in answer.answer
+    assert any(c.section == "Footnote 5" for c in answer.citations)  # cited, not quoted
+    assert "Growing the Pie" not in answer.answer
+
+
 def test_guterres_date(pipeline: Pipeline) -> None:
     answer = pipeline.ask("When did Guterres speak at the Munich Security Conference?")
     assert "February 16, 2024" in answer.answer

@@ -4,7 +4,10 @@ The best-scoring units are taken (within ``margin`` of the best, at most ``limit
 completed: a sentence that announces items ("two major crises", "three categories …
 seven variables") brings the sentences that name them ("First, …", "Second, …") or the
 list that follows it, and a sentence that continues one ("Second, …") brings the one it
-continues. Bibliographic lines are quoted only for questions about a source.
+continues. Bibliographic lines are quoted only for questions about a source, and then a
+quoted sentence that carries a footnote marker brings the line of the work it cites
+("What was the title of the speech cited…?" is answered by the footnote, not by the
+sentence that cites it).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from orderbot.generate.evidence import NUMBER_VALUES, Evidence, NextChunk, Unit, chunk_units
-from orderbot.models import Chunk
+from orderbot.models import Chunk, footnote_chunk
 
 _ANNOUNCES = re.compile(
     r"\b(two|three|four|five|six|seven|eight|nine|ten|[2-9])\s+(?:[\w-]+\s+){0,2}?"
@@ -89,7 +92,8 @@ def choose(
     listy = bool(_LIST_QUESTION.search(evidence.question))
     completed: list[Quote] = []
     for quote in chosen:
-        for extra in _complete(quote, evidence, listy, evidence.next_chunk):
+        works = _cited_works(quote) if sources_ok else []
+        for extra in [*_complete(quote, evidence, listy, evidence.next_chunk), *works]:
             if not any(_same(extra.unit, q.unit) for q in completed):
                 completed.append(extra)
     return completed
@@ -97,6 +101,22 @@ def choose(
 
 def _same(a: Unit, b: Unit) -> bool:
     return a.chunk.id == b.chunk.id and (a.text in b.text or b.text in a.text)
+
+
+def _cited_works(quote: Quote) -> list[Quote]:
+    """The bibliographic lines of the footnotes that ``quote``'s sentence carries."""
+    unit = quote.unit
+    out = []
+    for n in unit.footnotes:
+        note = unit.chunk.footnote(n)
+        if note is not None:
+            chunk = footnote_chunk(unit.chunk.doc_id, unit.chunk.document, note)
+            out += [
+                Quote(u, quote.score)
+                for u in chunk_units(chunk, unit.rank)
+                if u.kind == "bibliography"
+            ]
+    return out
 
 
 def _complete(
