@@ -66,6 +66,12 @@ def test_the_cited_work_is_not_quoted_unless_asked_about(pipeline: Pipeline) -> 
     assert "Growing the Pie" not in answer.answer
 
 
+def test_a_why_question_gets_the_reason_after_the_claim(pipeline: Pipeline) -> None:
+    answer = pipeline.ask("Why is the piecemeal drift to a decentered world not enough on its own?")
+    claim = answer.answer.index("will not, on its own, address the challenges")
+    assert answer.answer.index("efforts to foster a set of updated norms") > claim
+
+
 def test_guterres_date(pipeline: Pipeline) -> None:
     answer = pipeline.ask("When did Guterres speak at the Munich Security Conference?")
     assert "February 16, 2024" in answer.answer

@@ -7,7 +7,10 @@ list that follows it, and a sentence that continues one ("Second, …") brings t
 continues. Bibliographic lines are quoted only for questions about a source, and then a
 quoted sentence that carries a footnote marker brings the line of the work it cites
 ("What was the title of the speech cited…?" is answered by the footnote, not by the
-sentence that cites it).
+sentence that cites it). A "why" question whose best sentence states no reason brings the
+sentence after it, where the report usually gives the reason ("… will not, on its own,
+address the challenges …" is followed by "… efforts to foster … updated norms … are
+necessary.").
 """
 
 from __future__ import annotations
@@ -41,6 +44,11 @@ _SOURCE_WORDS = re.compile(
 _LIST_QUESTION = re.compile(
     r"^\s*(what|which|list|name|who)\b.*\b(are|were|include|includes|make up|groupings?|"
     r"categories|variables|crises|domains|areas|ways|items|proposals|elements)\b",
+    re.IGNORECASE,
+)
+_WHY = re.compile(r"^\s*(why|how come|what makes|for what reason)\b", re.IGNORECASE)
+_GIVES_REASON = re.compile(
+    r"\b(because|since|due to|owing to|as a result|thereby|so that|in order to|given)\b",
     re.IGNORECASE,
 )
 
@@ -90,6 +98,8 @@ def choose(
             continue
         chosen.append(Quote(unit, scores[i]))
     listy = bool(_LIST_QUESTION.search(evidence.question))
+    if chosen and _WHY.search(evidence.question):
+        chosen[0:1] = _with_reason(chosen[0])
     completed: list[Quote] = []
     for quote in chosen:
         works = _cited_works(quote) if sources_ok else []
@@ -97,6 +107,16 @@ def choose(
             if not any(_same(extra.unit, q.unit) for q in completed):
                 completed.append(extra)
     return completed
+
+
+def _with_reason(quote: Quote) -> list[Quote]:
+    """A "why" question's best sentence, and the one after it when it states no reason."""
+    unit = quote.unit
+    if unit.kind != "sentence" or _GIVES_REASON.search(unit.text):
+        return [quote]
+    siblings = chunk_units(unit.chunk, unit.rank)
+    after = [s for s in siblings if s.position == unit.position + 1 and s.kind == "sentence"]
+    return [quote, *(Quote(s, quote.score) for s in after)]
 
 
 def _same(a: Unit, b: Unit) -> bool:
