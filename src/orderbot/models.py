@@ -114,6 +114,12 @@ class Chunk(BaseModel):
     def footnote(self, n: int) -> Footnote | None:
         return next((f for f in self.footnotes if f.n == n), None)
 
+    def cited_work(self, n: int) -> Chunk | None:
+        """Footnote ``n`` of this chunk as the chunk of its own that cites the work (the
+        one ingest indexes), or None if the chunk has no such footnote."""
+        note = self.footnote(n)
+        return None if note is None else footnote_chunk(self.doc_id, self.document, note)
+
     def to_metadata(self) -> dict[str, MetadataValue]:
         return {
             # "doc_id" and "document_id" are llama-index's own keys: not ours to use.

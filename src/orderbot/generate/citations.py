@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from orderbot.models import Chunk, Citation, footnote_chunk
+from orderbot.models import Chunk, Citation
 
 
 class CitationList:
@@ -32,11 +32,8 @@ class CitationList:
 
     def cite_footnote(self, chunk: Chunk, n: int) -> int | None:
         """Cite footnote ``n`` of a body chunk as a passage of its own, with its URL."""
-        note = chunk.footnote(n)
-        if note is None:
-            return None
-        target = footnote_chunk(chunk.doc_id, chunk.document, note)
-        return self.cite(target, note.text)
+        target = chunk.cited_work(n)
+        return None if target is None else self.cite(target, target.text)
 
     @property
     def citations(self) -> list[Citation]:

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 
 from orderbot.generate.evidence import NUMBER_VALUES, Evidence, NextChunk, Unit, chunk_units
-from orderbot.models import Chunk, footnote_chunk
+from orderbot.models import Chunk
 
 _ANNOUNCES = re.compile(
     r"\b(two|three|four|five|six|seven|eight|nine|ten|[2-9])\s+(?:[\w-]+\s+){0,2}?"
@@ -128,15 +128,9 @@ def _cited_works(quote: Quote) -> list[Quote]:
     unit = quote.unit
     out = []
     for n in unit.footnotes:
-        note = unit.chunk.footnote(n)
-        if note is not None:
-            chunk = footnote_chunk(unit.chunk.doc_id, unit.chunk.document, note)
-            out += [
-                Quote(u, quote.score)
-                for u in chunk_units(chunk, unit.rank)
-                if u.kind == "bibliography"
-            ]
-    return out
+        if (work := unit.chunk.cited_work(n)) is not None:
+            out += [Quote(u, quote.score) for u in chunk_units(work, unit.rank)]
+    return [q for q in out if q.unit.kind == "bibliography"]
 
 
 def _complete(
