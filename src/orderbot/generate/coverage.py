@@ -46,6 +46,7 @@ from dataclasses import dataclass
 
 from orderbot.config import CoverageSettings
 from orderbot.errors import ConfigError, ModelError
+from orderbot.generate.asked import Slot, focus_of, slot_of
 from orderbot.generate.evidence import STOP, Evidence, content_terms, counted, names, words
 from orderbot.generate.yesno import YesNoJudge
 from orderbot.models import Coverage, NearestSection
@@ -82,71 +83,12 @@ class Vocabulary:
         return math.log((self.n + 1) / (self.df.get(stem, 0) + 1)) + 1.0
 
 
-_HOW_MANY = re.compile(r"\bhow\s+(many|much)\s+((?:[\w.-]+\s+){0,3}?)([a-z]+)\b", re.I)
-_WHEN = re.compile(
-    r"^\s*(when|what year|which year|in what year|by what year|what date|on what date|"
-    r"since when)\b",
-    re.I,
-)
-_WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
-_WHERE = re.compile(r"^\s*(where|in which city|in what city|which city)\b", re.I)
 _DATE = re.compile(
     r"\b(1[89]\d{2}|20\d{2})\b|\b(january|february|march|april|may|june|july|august|"
     r"september|october|november|december)\b",
     re.I,
 )
-# Adjectives that sit between "how many" and the counted noun ("how many new permanent seats").
-_SKIP = frozenset(
-    [
-        "new",
-        "old",
-        "more",
-        "other",
-        "different",
-        "separate",
-        "individual",
-        "permanent",
-        "total",
-        "big",
-        "large",
-    ]
-)
-
-
-@dataclass(frozen=True)
-class Slot:
-    kind: str  # "number", "date", "person", "place" or "" (asks for no typed thing)
-    noun: str = ""  # for "number": the stem of the counted noun
-
-    def describe(self, question: str) -> str:
-        if self.kind == "number" and self.noun:
-            return f"how many {self.noun_text(question)}"
-        return {
-            "date": "when",
-            "person": "who",
-            "place": "where",
-        }.get(self.kind, "")
-
-    def noun_text(self, question: str) -> str:
-        found = _HOW_MANY.search(question)
-        return found.group(3) if found else self.noun
-
-
-def slot_of(question: str) -> Slot:
-    """The typed thing a question asks for, if any."""
-    if found := _HOW_MANY.search(question):
-        noun_words = [w for w in words(found.group(2) + " " + found.group(3)) if w not in _SKIP]
-        noun = noun_words[-1] if noun_words else found.group(3).lower()
-        if found.group(1).lower() == "much":
-            return Slot("amount")
-        return Slot("number", next(iter(content_terms(noun)), ""))
-    if _WHEN.match(question):
-        return Slot("date")
-    if _WHO.match(question):
-        return Slot("person")
-    if _WHERE.match(question):
-        return Slot("place")
-    return Slot("")
+_AMOUNT = re.compile(r"[$€£]\s?\d|\b(dollars|euros|billion|million|percent|per cent)\b", re.I)
 
 
 def slot_found(slot: Slot, evidence: Evidence, top: list[int]) -> float:
@@ -161,9 +103,7 @@ def slot_found(slot: Slot, evidence: Evidence, top: list[int]) -> float:
             if any(not slot.noun or slot.noun in things for _, things in counted(text, span=4)):
                 return 1.0
         elif slot.kind == "amount":
-            if re.search(
-                r"[$€£]\s?\d|\b(dollars|euros|billion|million|percent|per cent)\b", text, re.I
-            ):
+            if _AMOUNT.search(text):
                 return 1.0
         elif slot.kind == "date":
             if _DATE.search(text) and content_terms(text) & subject:
@@ -184,32 +124,6 @@ def slot_found(slot: Slot, evidence: Evidence, top: list[int]) -> float:
 
 
 _CAPITALISED = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][A-Za-z]+|[A-Z]{2,})\b")
-_COPULA = frozenset(
-    "is are was were be been does did do has have had can could will would".split()  # noqa: SIM905
-)
-_AMOUNT = re.compile(r"[$€£]\s?\d|\b(dollars|euros|billion|million|percent|per cent)\b", re.I)
-_WHAT_IS = re.compile(
-    r"^\s*(?:what|which|who)\s+(?:is|are|was|were)\s+(?:the\s+|a\s+|an\s+)?(.+?)"
-    r"(?:\s+(?:of|for|in|on|at|about|behind|that|which|to|from|by|with)\b|\?|$)",
-    re.I,
-)
-_WHO_VERB = re.compile(r"^\s*(?:who|whom)\s+(\w+)\s+(?:the\s+|a\s+)?(\w+)?", re.I)
-_LAST_WORD = re.compile(r"(\w+)\W*$")
-
-
-def focus_of(question: str) -> set[str]:
-    """Stems of the word that names what is asked for (see the module's text)."""
-    if found := _HOW_MANY.search(question):
-        return content_terms(found.group(3))
-    if (found := _WHO_VERB.match(question)) and found.group(1).lower() not in _COPULA:
-        return content_terms(found.group(1))
-    if _WHEN.match(question) or _WHERE.match(question):
-        last = _LAST_WORD.search(question)
-        return content_terms(last.group(1)) if last else set()
-    if found := _WHAT_IS.match(question):
-        phrase = words(found.group(1).replace("’s", " ").replace("'s", " "))
-        return content_terms(phrase[-1]) if phrase else set()
-    return set()
 
 
 def focus_found(evidence: Evidence, top: list[int]) -> float:

@@ -29,8 +29,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from orderbot.generate.asked import slot_of
 from orderbot.generate.citations import CitationList, markers
-from orderbot.generate.coverage import slot_of
 from orderbot.generate.evidence import NUMBER_VALUES, Evidence, content_terms, counted, words
 
 _WH_QUESTION = re.compile(r"^\s*(what|which|who|whom|whose|how|when|where|why)\b", re.I)

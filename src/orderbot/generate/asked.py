@@ -1,0 +1,105 @@
+"""What a question asks for, read from its wording alone: the typed thing ("how many N",
+when, who, where: ``slot_of``) and the word that names it (``focus_of``). Coverage looks
+for them in the evidence; the check of a model's sentence holds a "how many" answer to
+counting the asked-for noun."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from orderbot.generate.evidence import content_terms, words
+
+_HOW_MANY = re.compile(r"\bhow\s+(many|much)\s+((?:[\w.-]+\s+){0,3}?)([a-z]+)\b", re.I)
+_WHEN = re.compile(
+    r"^\s*(when|what year|which year|in what year|by what year|what date|on what date|"
+    r"since when)\b",
+    re.I,
+)
+_WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
+_WHERE = re.compile(r"^\s*(where|in which city|in what city|which city)\b", re.I)
+# Adjectives that sit between "how many" and the counted noun ("how many new permanent seats").
+_SKIP = frozenset(
+    [
+        "new",
+        "old",
+        "more",
+        "other",
+        "different",
+        "separate",
+        "individual",
+        "permanent",
+        "total",
+        "big",
+        "large",
+    ]
+)
+
+
+@dataclass(frozen=True)
+class Slot:
+    kind: str  # "number", "amount", "date", "person", "place" or "" (no typed thing)
+    noun: str = ""  # for "number": the stem of the counted noun
+
+    def describe(self, question: str) -> str:
+        if self.kind == "number" and self.noun:
+            return f"how many {self.noun_text(question)}"
+        return {
+            "date": "when",
+            "person": "who",
+            "place": "where",
+        }.get(self.kind, "")
+
+    def noun_text(self, question: str) -> str:
+        found = _HOW_MANY.search(question)
+        return found.group(3) if found else self.noun
+
+
+@functools.lru_cache(maxsize=1024)
+def slot_of(question: str) -> Slot:
+    """The typed thing a question asks for, if any (remembered: coverage and the check
+    of a model's sentences both ask, for the same question)."""
+    if found := _HOW_MANY.search(question):
+        noun_words = [w for w in words(found.group(2) + " " + found.group(3)) if w not in _SKIP]
+        noun = noun_words[-1] if noun_words else found.group(3).lower()
+        if found.group(1).lower() == "much":
+            return Slot("amount")
+        return Slot("number", next(iter(content_terms(noun)), ""))
+    if _WHEN.match(question):
+        return Slot("date")
+    if _WHO.match(question):
+        return Slot("person")
+    if _WHERE.match(question):
+        return Slot("place")
+    return Slot("")
+
+
+_COPULA = frozenset(
+    "is are was were be been does did do has have had can could will would".split()  # noqa: SIM905
+)
+_WHAT_IS = re.compile(
+    r"^\s*(?:what|which|who)\s+(?:is|are|was|were)\s+(?:the\s+|a\s+|an\s+)?(.+?)"
+    r"(?:\s+(?:of|for|in|on|at|about|behind|that|which|to|from|by|with)\b|\?|$)",
+    re.I,
+)
+_WHO_VERB = re.compile(r"^\s*(?:who|whom)\s+(\w+)\s+(?:the\s+|a\s+)?(\w+)?", re.I)
+_LAST_WORD = re.compile(r"(\w+)\W*$")
+
+
+@functools.lru_cache(maxsize=1024)
+def focus_of(question: str) -> frozenset[str]:
+    """Stems of the word that names what is asked for: the "budget" of "what is the
+    project's budget", the "directs" of "who directs", the "founded" of "when was it
+    founded"; empty when no such word is found."""
+    if found := _HOW_MANY.search(question):
+        return frozenset(content_terms(found.group(3)))
+    if (found := _WHO_VERB.match(question)) and found.group(1).lower() not in _COPULA:
+        return frozenset(content_terms(found.group(1)))
+    if _WHEN.match(question) or _WHERE.match(question):
+        last = _LAST_WORD.search(question)
+        return frozenset(content_terms(last.group(1))) if last else frozenset()
+    if found := _WHAT_IS.match(question):
+        phrase = words(found.group(1).replace("’s", " ").replace("'s", " "))
+        return frozenset(content_terms(phrase[-1])) if phrase else frozenset()
+    return frozenset()
