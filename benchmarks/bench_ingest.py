@@ -82,7 +82,7 @@ def main() -> None:
     args = parser.parse_args()
 
     t = time.perf_counter()
-    embedder = load_embedder("all-MiniLM-L6-v2", load_settings().model_cache())
+    embedder = load_embedder("all-MiniLM-L6-v2", load_settings().generation.cache_dir())
     print(f"model load               : {time.perf_counter() - t:8.1f} s (not counted below)")
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus"

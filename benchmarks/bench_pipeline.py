@@ -56,7 +56,7 @@ def main() -> None:
         questions = [test[i * len(test) // n].question for i in range(n)]  # as eval --sample
     coverage = {} if args.judge is None else {"judge": args.judge}
 
-    embedder = load_embedder("all-MiniLM-L6-v2", load_settings().model_cache())
+    embedder = load_embedder("all-MiniLM-L6-v2", load_settings().generation.cache_dir())
     with tempfile.TemporaryDirectory() as tmp:
         settings = load_settings(
             corpus_dir=args.corpus,

@@ -387,11 +387,11 @@ def ingest_rate(tmp: Path, model: OnnxEmbedder, files: int) -> None:
         for c in chunk_document(d, settings.index.chunk_size)
     ]
     texts = [c.embed_text for c in chunks] + [t for c in chunks for t in sentence_texts(c)]
-    fresh = load_embedder(model.name, load_settings().model_cache())  # an empty cache
+    fresh = load_embedder(model.name, load_settings().generation.cache_dir())  # an empty cache
     t = time.perf_counter()
     fresh.embed(texts)
     raw = len(chunks) / (time.perf_counter() - t)
-    model = load_embedder(model.name, load_settings().model_cache())  # empty again
+    model = load_embedder(model.name, load_settings().generation.cache_dir())  # empty again
     report = build_index(settings, embedder=model)
     ingest = report.chunks / report.seconds
     say(
@@ -430,7 +430,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    model = load_embedder("all-MiniLM-L6-v2", load_settings().model_cache())
+    model = load_embedder("all-MiniLM-L6-v2", load_settings().generation.cache_dir())
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
         small = tmp / "small"

@@ -597,10 +597,6 @@ class Settings(BaseSettings):
         default_factory=ServerSettings, description="Web server settings."
     )
 
-    def model_cache(self) -> Path:
-        """The folder of assembled models and of the embedding model's ONNX export."""
-        return self.generation.cache_dir()
-
     @model_validator(mode="after")
     def _check(self) -> Settings:
         if self.retrieval.top_k > self.retrieval.candidates:

@@ -86,7 +86,7 @@ class Pipeline:
         try:
             index = settings.index
             model = embedder or load_embedder(
-                index.embedding_model, settings.model_cache(), index.embed_batch_size
+                index.embedding_model, settings.generation.cache_dir(), index.embed_batch_size
             )
             if not isinstance(model, StoredSentenceEmbedder):
                 model = StoredSentenceEmbedder(model, store.sentences)

@@ -165,7 +165,10 @@ class _ModelLoader:
         if embedder is None:
             index = settings.index
             self._future = self._pool.submit(
-                load_embedder, index.embedding_model, settings.model_cache(), index.embed_batch_size
+                load_embedder,
+                index.embedding_model,
+                settings.generation.cache_dir(),
+                index.embed_batch_size,
             )
 
     def get(self) -> Embedder:
