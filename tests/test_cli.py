@@ -70,6 +70,27 @@ def test_ask_prints_answer_and_sources(
     assert "Footnote 1" in out and "https://www.state.gov/" in out
 
 
+def test_a_rejected_model_sentence_is_never_printed(capsys: pytest.CaptureFixture[str]) -> None:
+    from orderbot.cli import print_answer
+    from orderbot.models import Answer, Timings
+
+    answer = Answer(
+        question="What is the Better Order Project's annual budget?",
+        answer="The documents do not cover this question.",
+        refused=True,
+        citations=[],
+        contexts=[],
+        generator="local:qwen2.5-coder-0.5b",
+        timings_ms=Timings(retrieve=1, generate=1, total=2),
+        unsupported=["The annual budget is $1.5 billion.", "It is funded by donors."],
+    )
+    print_answer(answer)
+    out = capsys.readouterr().out
+    assert "The documents do not cover this question." in out
+    assert "1.5 billion" not in out and "donors" not in out
+    assert "2 sentences the model wrote failed the citation check" in out
+
+
 @pytest.mark.parametrize(
     ("question", "message"),
     [("", "the question is empty"), ("?" * 2001, "the limit is 2,000")],

@@ -285,9 +285,11 @@ def print_answer(answer: Answer) -> None:
 
 
 def print_sources(answer: Answer) -> None:
-    for sentence in answer.unsupported:
+    if answer.unsupported:  # never the text itself: only checked text reaches a reader
+        n = len(answer.unsupported)
         out.print(
-            f"  (not supported by the documents: {sentence})",
+            f"  ({n} sentence{'s' if n > 1 else ''} the model wrote failed the citation check"
+            f" and {'are' if n > 1 else 'is'} not shown; --json lists them under 'unsupported')",
             style="yellow",
             highlight=False,
             markup=False,
