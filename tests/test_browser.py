@@ -473,6 +473,37 @@ def test_markup_in_a_passage_is_shown_as_text(
         page.context.close()
 
 
+class RejectingGenerator:
+    """Quotes the best passage's first sentence, after a sentence of its own that the
+    citation check rejected (as a model's made-up figure is): only the quote is shown."""
+
+    name = "rejecting"
+    REJECTED = "The Better Order Project's annual budget is $1.5 billion."
+
+    def write(self, evidence: Evidence, cites: CitationList, written: Written) -> Stream:
+        written.unsupported.append(self.REJECTED)
+        unit = next(u for u in evidence.units if u.kind == "sentence")
+        n = cites.cite(unit.chunk, unit.text)
+        yield f"{unit.text} [{n}]"
+
+
+def test_a_rejected_sentence_leaves_no_trace_on_the_page(
+    browser: Any, built: Settings, pipeline: Pipeline, tmp_path: Path
+) -> None:
+    rejecting = Pipeline(built, pipeline.store, pipeline.retriever, RejectingGenerator())
+    with LiveServer(server_settings(built, tmp_path), rejecting) as server:
+        page = new_page(browser)
+        for path in ("/chat/", "/embed/chat"):
+            page.goto(f"{server.url}{path}")
+            bot = ask(page, QUESTION)
+            text = bot.inner_text()
+            assert bot.locator(".answer").inner_text().strip()  # the checked quote is shown
+            assert "1.5 billion" not in page.content()
+            # no note about highlighted sentences when nothing on the page is highlighted
+            assert "not supported" not in text.lower()
+        page.context.close()
+
+
 def open_widget(page: Page) -> Page:
     launcher = page.locator(".orderbot-widget .button")
     launcher.click()

@@ -311,39 +311,17 @@
   }
 
   function renderAnswer(box, answer, turnId) {
+    // The answer holds only sentences that passed the citation check; the ones that
+    // failed (answer.unsupported, for maintainers) are never drawn.
     var cites = {};
     answer.citations.forEach(function (c) { cites[c.n] = c; });
     var p = el("p", "answer");
-    var unsupported = answer.unsupported || [];
-    var pieces = [{ text: answer.answer, bad: false }];
-    unsupported.forEach(function (s) {
-      var next = [];
-      pieces.forEach(function (piece) {
-        var i = piece.bad ? -1 : piece.text.indexOf(s);
-        if (i < 0) { next.push(piece); return; }
-        next.push({ text: piece.text.slice(0, i), bad: false }, { text: s, bad: true },
-                  { text: piece.text.slice(i + s.length), bad: false });
-      });
-      pieces = next;
-    });
-    pieces.forEach(function (piece) {
-      var target = p;
-      if (piece.bad) {
-        target = el("mark", "unsupported");
-        target.title = "No cited passage supports this sentence";
-        p.appendChild(target);
-      }
-      piece.text.split(/(\[\d+\])/).forEach(function (part) {
-        var m = /^\[(\d+)\]$/.exec(part);
-        if (m && cites[m[1]]) target.appendChild(marker(cites[m[1]], turnId));
-        else if (part) target.appendChild(document.createTextNode(part));
-      });
+    answer.answer.split(/(\[\d+\])/).forEach(function (part) {
+      var m = /^\[(\d+)\]$/.exec(part);
+      if (m && cites[m[1]]) p.appendChild(marker(cites[m[1]], turnId));
+      else if (part) p.appendChild(document.createTextNode(part));
     });
     box.appendChild(p);
-    if (unsupported.length) {
-      box.appendChild(el("p", "unsupported-note",
-        "Highlighted sentences are not supported by the cited passages."));
-    }
   }
 
   // ---- citation markers: a link with a preview on hover, focus and tap ----------------
