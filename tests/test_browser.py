@@ -193,6 +193,10 @@ def test_chat_page_answers_with_citation_previews(
     assert summary.startswith("[1] Secretary Antony J. Blinken"), summary
     link = footnoted.locator(".source a[href^='https://www.state.gov']").first
     assert link.get_attribute("target") == "_blank"
+    # A passage that quotes someone reads as in print, not “““…” …”.
+    passages = page.locator("blockquote.passage, .pop-quote").all_text_contents()
+    assert any("‘" in p for p in passages), passages
+    assert not any("““" in p or "””" in p for p in passages), passages
     assert_accessible(page)
     outside = [u for u in requests if not u.startswith((live.url, "data:", "blob:"))]
     assert outside == [], "the page fetched something from outside the server"

@@ -11,6 +11,7 @@ import openai
 import pytest
 
 from orderbot.config import Settings
+from orderbot.models import Citation
 from orderbot.pipeline import Pipeline
 from tests.web import LiveServer, server_settings
 
@@ -53,7 +54,7 @@ def test_completion_is_the_answer_with_its_sources(client: openai.OpenAI, live: 
     assert extra["refused"] is False
     assert extra["citations"] == expected["citations"]
     for citation in expected["citations"]:
-        assert f"“{citation['quote']}”" in content
+        assert Citation.model_validate(citation).quoted() in content
 
 
 def test_streamed_completion_sends_checked_sentences_then_sources(

@@ -132,7 +132,7 @@ def sources_text(citations: list[Citation]) -> str:
     for c in citations:
         where = f"{c.document}, {c.section}" + (f", p. {c.page}" if c.page else "")
         link = f" <{c.url}>" if c.url else ""
-        lines.append(f"[{c.n}] {where}: “{c.quote}”{link}")
+        lines.append(f"[{c.n}] {where}: {c.quoted()}{link}")
     return "\n\nSources:\n" + "\n".join(lines) if lines else ""
 
 

@@ -299,7 +299,7 @@ def print_sources(answer: Answer) -> None:
         for c in answer.citations:
             where = f"{c.document} — {c.section}" + (f", p. {c.page}" if c.page else "")
             out.print(f"[{c.n}] {where}", highlight=False, markup=False)
-            out.print(f"    “{c.quote}”", highlight=False, markup=False, style="dim")
+            out.print(f"    {c.quoted()}", highlight=False, markup=False, style="dim")
             if c.url:
                 out.print(f"    {c.url}", highlight=False, markup=False)
 

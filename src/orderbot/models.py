@@ -209,6 +209,11 @@ class Citation(BaseModel):
         None, description="For a footnote: the whole note, with the cited work's reference."
     )
 
+    def quoted(self) -> str:
+        """The quote in quotation marks; the quotes inside it become single ones, as in
+        print (not “““National Security Strategy,” …”). The chat's script does the same."""
+        return "“" + self.quote.replace("“", "‘").replace("”", "’") + "”"
+
 
 class Context(BaseModel):
     """A retrieved passage, as reported with an answer."""

@@ -310,6 +310,12 @@
     box.appendChild(list);
   }
 
+  // A passage in quotation marks; the quotes inside it become single ones, as in print
+  // (not “““National Security Strategy,” …”); Citation.quoted does the same in Python.
+  function quoted(text) {
+    return "“" + text.replace(/“/g, "‘").replace(/”/g, "’") + "”";
+  }
+
   function renderAnswer(box, answer, turnId) {
     // The answer holds only sentences that passed the citation check; the ones that
     // failed (answer.unsupported, for maintainers) are never drawn.
@@ -340,7 +346,7 @@
     pop.hidden = true;
     pop.appendChild(el("span", "pop-work", work(c)));
     pop.appendChild(el("span", "pop-where", where(c)));
-    pop.appendChild(el("span", "pop-quote", "“" + c.quote + "”"));
+    pop.appendChild(el("span", "pop-quote", quoted(c.quote)));
     var links = el("span", "pop-links");
     var go = el("a", "", "Show source [" + c.n + "]");
     go.href = a.href;
@@ -429,7 +435,7 @@
       var at = where(c);
       if (at) s.appendChild(el("span", "where", " — " + at));
       d.appendChild(s);
-      d.appendChild(el("blockquote", "passage", "“" + c.quote + "”"));
+      d.appendChild(el("blockquote", "passage", quoted(c.quote)));
       var link = webLink(c.url);
       if (link) d.appendChild(link);
       li.appendChild(d);
