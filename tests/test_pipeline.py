@@ -8,6 +8,7 @@ import pytest
 
 from orderbot.errors import QuestionError
 from orderbot.eval import load_qa
+from orderbot.generate.asked import asks_for_overview
 from orderbot.pipeline import Pipeline
 from tests.conftest import ROOT
 
@@ -70,6 +71,35 @@ def test_a_why_question_gets_the_reason_after_the_claim(pipeline: Pipeline) -> N
     answer = pipeline.ask("Why is the piecemeal drift to a decentered world not enough on its own?")
     claim = answer.answer.index("will not, on its own, address the challenges")
     assert answer.answer.index("efforts to foster a set of updated norms") > claim
+
+
+@pytest.mark.parametrize(
+    ("question", "overview"),
+    [
+        ("Summarize the report", True),
+        ("What is this report about?", True),
+        ("What is the main argument of the report?", True),
+        ("Give me a summary in 3 sentences.", True),
+        ("tl;dr?", True),
+        ("What does the report say about China?", False),
+        ("Summarize what the report says about China", False),  # a subject: retrieval
+        ("What is the report about China?", False),
+        ("What are the main proposals?", False),
+    ],
+)
+def test_what_asks_for_an_overview(question: str, overview: bool) -> None:
+    assert asks_for_overview(question) is overview
+
+
+def test_an_overview_quotes_each_section_opening_in_order(pipeline: Pipeline) -> None:
+    answer = pipeline.ask("Summarize the report")
+    assert not answer.refused and answer.coverage and answer.coverage.verdict == "covered"
+    # the report's own first sentence, not the passage that happens to say "report"
+    assert answer.answer.startswith("The world is moving toward two major crises")
+    sections = [c.section for c in answer.citations]
+    assert len(sections) >= 5 and len(set(sections)) == len(sections)
+    assert sections[0] == "Introduction" and "Twenty proposals along seven variables" in sections
+    assert "We hope the report will inspire" not in answer.answer
 
 
 def test_guterres_date(pipeline: Pipeline) -> None:

@@ -53,6 +53,17 @@ def test_hybrid_finds_the_passage(pipeline: Pipeline) -> None:
 
 
 @pytest.mark.slow
+def test_the_outline_is_each_section_opening_in_reading_order(pipeline: Pipeline) -> None:
+    full = pipeline.retriever.outline("Summarize the report", sections=30).results
+    sections = [r.chunk.section for r in full]
+    assert sections[0] == "Introduction" and len(set(sections)) == len(sections) >= 5
+    assert all(r.chunk.kind != "footnote" for r in full)
+    three = [r.chunk for r in pipeline.retriever.outline("Summarize the report", 3).results]
+    # spread over the document in reading order: the first and the last section are kept
+    picked = [sections.index(c.section) for c in three]
+    assert picked[0] == 0 and picked[-1] == len(sections) - 1 and picked == sorted(set(picked))
+
+
 def test_store_is_real_chroma_on_disk(built: Settings) -> None:
     path = built.index.index_path()
     store = ChunkStore.open(path)

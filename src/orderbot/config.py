@@ -106,6 +106,13 @@ class RetrievalSettings(BaseModel):
         "(stored sentence vectors) in the fusion; finds paraphrases of one sentence. The "
         "coverage decision still weighs the ranking without it, as it was fitted. 0: off.",
     )
+    overview_sections: int = Field(
+        8,
+        ge=1,
+        le=30,
+        description='Sections whose opening sentence an overview quotes ("Summarize the '
+        'report"), spread over the document.',
+    )
     sentence_pool: int = Field(
         100,
         ge=1,

@@ -18,6 +18,7 @@ from orderbot.conversation import Turn, standalone_question
 from orderbot.errors import IndexUnavailableError
 from orderbot.foreground import Foreground, paced
 from orderbot.generate import Generator, check_backend, make_generator
+from orderbot.generate.asked import asks_for_overview
 from orderbot.generate.base import Written
 from orderbot.generate.citations import CitationList
 from orderbot.generate.coverage import CoverageJudge, Vocabulary
@@ -215,7 +216,12 @@ class Pipeline:
         t0 = time.perf_counter()
         query = standalone_question(text, history)
         retriever = self.retriever  # one index for the whole question, even mid-reload
-        retrieval = retriever.retrieve(query)
+        overview = asks_for_overview(query)
+        retrieval = (
+            retriever.outline(query, self.settings.retrieval.overview_sections)
+            if overview
+            else retriever.retrieve(query)
+        )
         coverage: Coverage | None = None
         sentences: list[str] = []
         cites = CitationList()
@@ -227,7 +233,11 @@ class Pipeline:
             judged = (
                 self.evidence(retriever, retrieval, judged=True) if retrieval.judged else evidence
             )
-            coverage = self.judge(retriever).decide(judged).coverage
+            coverage = (  # a document covers its own gist
+                Coverage(verdict="covered")
+                if overview
+                else self.judge(retriever).decide(judged).coverage
+            )
             if coverage.verdict == "covered":
                 with closing(self.generator.write(evidence, cites, written)) as writing:
                     for sentence in writing:

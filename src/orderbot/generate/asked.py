@@ -1,7 +1,9 @@
 """What a question asks for, read from its wording alone: the typed thing ("how many N",
 when, who, where: ``slot_of``) and the word that names it (``focus_of``). Coverage looks
 for them in the evidence; the check of a model's sentence holds a "how many" answer to
-counting the asked-for noun."""
+counting the asked-for noun. A question that asks for the gist of a whole document
+("Summarize the report", "What is this report about?": ``asks_for_overview``) is answered
+from the document's own outline, not from the passages its words happen to match."""
 
 from __future__ import annotations
 
@@ -15,6 +17,16 @@ _HOW_MANY = re.compile(r"\bhow\s+(many|much)\s+((?:[\w.-]+\s+){0,3}?)([a-z]+)\b"
 _WHEN = re.compile(
     r"^\s*(when|what year|which year|in what year|by what year|what date|on what date|"
     r"since when)\b",
+    re.I,
+)
+_OVERVIEW = re.compile(
+    r"\b(summari[sz]e|summary|overview|gist|tl;?dr|in a nutshell|in brief)\b"
+    r"|\b(main|key|central|core|overall)\s+(argument|point|idea|message|thesis|finding|"
+    r"claim|takeaway)s?\b"
+    r"|^\s*what(?:'s| is| are)\s+(?:this|the)\s+(?:report|document|text|paper|"
+    r"introduction)\s+(?:about|arguing|saying)\s*\??\s*$"
+    r"|^\s*what\s+does\s+(?:this|the)\s+(?:report|document|text|paper|introduction)\s+"
+    r"(?:argue|say)\s*\??\s*$",
     re.I,
 )
 _WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
@@ -103,3 +115,20 @@ def focus_of(question: str) -> frozenset[str]:
         phrase = words(found.group(1).replace("’s", " ").replace("'s", " "))
         return frozenset(content_terms(phrase[-1])) if phrase else frozenset()
     return frozenset()
+
+
+# Words an overview question may use besides its cue; any other ("Summarize what the
+# report says about China") makes it a question about that subject.
+_OVERVIEW_WORDS = content_terms(
+    "summarize summarise summary overview gist tldr nutshell brief short quick main key "
+    "central core overall argument point idea message thesis finding claim takeaway give "
+    "report document text paper introduction article whole entire sentences words arguing "
+    "saying argue about this tl dr"
+)
+
+
+@functools.lru_cache(maxsize=4096)
+def asks_for_overview(question: str) -> bool:
+    """The question asks for the gist of a whole document, not for something in it."""
+    other = {t for t in content_terms(question) - _OVERVIEW_WORDS if not t.isdigit()}
+    return bool(_OVERVIEW.search(question)) and not other

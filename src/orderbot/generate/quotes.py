@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from orderbot.generate.asked import asks_for_overview
 from orderbot.generate.evidence import NUMBER_VALUES, Evidence, NextChunk, Unit, chunk_units
 from orderbot.models import Chunk
 
@@ -82,7 +83,11 @@ def choose(
     limit: int = 3,
     margin: float = 0.12,
 ) -> list[Quote]:
-    """The quotes that answer ``evidence.question``, in reading order within a passage."""
+    """The quotes that answer ``evidence.question``, in reading order within a passage.
+    For an overview ("Summarize the report"), the passages are the document's section
+    openings in reading order, and each brings its first sentence (or its list)."""
+    if asks_for_overview(evidence.question):
+        return overview(evidence)
     scores = evidence.scores
     sources_ok = asks_about_sources(evidence.question)
     order = [i for i in evidence.ranked() if evidence.units[i].kind != "bibliography" or sources_ok]
@@ -107,6 +112,21 @@ def choose(
             if not any(_same(extra.unit, q.unit) for q in completed):
                 completed.append(extra)
     return completed
+
+
+def overview(evidence: Evidence) -> list[Quote]:
+    """The first sentence (or list) of each passage, in the passages' order."""
+    out: list[Quote] = []
+    for passage in evidence.passages:
+        first = [
+            i
+            for i, u in enumerate(evidence.units)
+            if u.chunk.id == passage.chunk.id and u.kind != "bibliography"
+        ]
+        if first:
+            i = min(first, key=lambda i: evidence.units[i].position)
+            out.append(Quote(evidence.units[i], evidence.scores[i]))
+    return out
 
 
 def _with_reason(quote: Quote) -> list[Quote]:

@@ -4,7 +4,10 @@ relevance floor on the best dense similarity (off-topic questions stop here)."""
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
+
+from bm25s.stopwords import STOPWORDS_EN
 
 from orderbot.config import RetrievalSettings
 from orderbot.index.embedder import Embedder
@@ -12,6 +15,12 @@ from orderbot.index.store import ChunkStore
 from orderbot.models import Chunk, Retrieval, ScoredChunk
 from orderbot.retrieve.bm25 import BM25Index
 from orderbot.retrieve.fusion import reciprocal_rank_fusion
+
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if w not in STOPWORDS_EN}
 
 
 class HybridRetriever:
@@ -36,9 +45,16 @@ class HybridRetriever:
         for chunk in self.chunks.values():
             if chunk.kind != "footnote":
                 by_doc.setdefault(chunk.doc_id, []).append(chunk)
+        # The first passage of each section, in reading order (what an overview quotes).
+        self._openings: list[Chunk] = []
         for chunks in by_doc.values():
             chunks.sort(key=lambda c: (c.paragraph_start, c.paragraph_end))
             self._next.update({a.id: b for a, b in itertools.pairwise(chunks)})
+            seen: set[str] = set()
+            for chunk in chunks:
+                if chunk.section not in seen:
+                    seen.add(chunk.section)
+                    self._openings.append(chunk)
 
     def retrieve(self, query: str, top_k: int | None = None) -> Retrieval:
         k = top_k or self.settings.top_k
@@ -75,6 +91,31 @@ class HybridRetriever:
             results=results,
             relevant=bool(results) and best >= self.settings.min_similarity,
             judged=judged,
+        )
+
+    def outline(self, query: str, sections: int) -> Retrieval:
+        """The opening passage of each section of the document ``query`` is about, in
+        reading order (at most ``sections`` of them, spread over the whole document): what
+        an overview quotes. The document is the one whose title shares the most words
+        with the query, else the one of the query's best passage."""
+        best = self.retrieve(query)
+        asked = _words(query)
+        documents = {c.doc_id: c.document for c in self._openings}
+        if not documents:
+            return best
+        found = next((r.chunk.doc_id for r in best.results if r.chunk.doc_id in documents), None)
+        doc_id = max(
+            documents,
+            key=lambda d: (len(asked & _words(documents[d])), d == found),
+        )
+        openings = [c for c in self._openings if c.doc_id == doc_id]
+        if len(openings) > sections:  # spread over the document, first and last kept
+            step = (len(openings) - 1) / (sections - 1) if sections > 1 else 0
+            openings = [openings[round(i * step)] for i in range(sections)]
+        return Retrieval(
+            question=query,
+            results=[ScoredChunk(chunk=c, score=1.0) for c in openings],
+            relevant=True,
         )
 
     def next_chunk(self, chunk: Chunk) -> Chunk | None:
