@@ -23,7 +23,7 @@ from orderbot.generate.guard import WITHHELD, is_instruction, neutralize
 from orderbot.generate.llm import FALLBACK_NOTE, LLMGenerator
 from orderbot.generate.local_models import MODELS, ModelNotInstalled, resolve_model
 from orderbot.generate.prompt import Prompts
-from orderbot.generate.verify import check_claim
+from orderbot.generate.verify import check_claim, swaps_a_name
 from orderbot.index import build_index
 from orderbot.index.embedder import OnnxEmbedder
 from orderbot.ingest.corpus import file_hash
@@ -169,6 +169,21 @@ class TestModelThatIsNotJSON(GeneratorContract):
             "U.N. Secretary-General António Guterres.",
             True,
         ),
+        # every word is the unit's, but the actor is swapped: Washington perceives this
+        (
+            "What does the report say about China?",
+            "China perceives China and Russia as seeking to remake the international order "
+            "to create a world conducive to their highly personalized and repressive type "
+            "of autocracy.",
+            False,
+        ),
+        (
+            "What does the report say about China?",
+            "Washington perceives China and Russia as seeking to remake the international "
+            "order to create a world conducive to their highly personalized and repressive "
+            "type of autocracy.",
+            True,
+        ),
         # five proposals are in the unit, but the question counts categories
         ("Into how many categories are the reform proposals grouped?", "Five proposals.", False),
         (
@@ -184,6 +199,29 @@ def test_what_the_check_lets_through(
     evidence = evidence_for(pipeline, question)
     checked = check_claim(claim, [], evidence, CitationList(), threshold=0.5)
     assert (checked is not None) == supported, checked
+
+
+MEETING = (
+    "To begin, the Quincy Institute’s Better Order Project brought together more than 130"
+    " scholars; Washington perceives China and Russia as rivals."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "swapped"),
+    [
+        ("Washington perceives China and Russia as rivals.", False),
+        ("China perceives China and Russia as rivals.", True),  # the actor changed
+        ("The Carnegie Endowment's Better Order Project brought together 130 scholars.", True),
+        # the same words with another apostrophe, without the possessive, or reordered
+        ("The Quincy Institute's Better Order Project brought together 130 scholars.", False),
+        ("The Better Order Project of the Quincy Institute brought together 130 scholars.", False),
+        # a paraphrase: word order says nothing about who does what
+        ("Russia and China are seen as rivals by the United States.", False),
+    ],
+)
+def test_a_copied_sentence_keeps_who_does_what(claim: str, swapped: bool) -> None:
+    assert swaps_a_name(claim, MEETING) is swapped
 
 
 def test_the_model_sentence_leads_and_the_quotes_follow(pipeline: Pipeline) -> None:

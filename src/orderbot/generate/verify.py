@@ -10,6 +10,9 @@ A claim is shown only when a unit of the evidence supports it:
   for "Who funds the project?", when no passage speaks of funding) is not supported, and
   most of its other words must be there too;
 - a claim must not drop or add a negation the unit has ("not a panacea");
+- a claim that copies a unit must keep who does what: "China perceives China and Russia
+  as seeking to remake the international order" is rejected for a unit that says
+  "Washington perceives China and Russia as seeking…", though every word is in it;
 - a claim with fewer than two content words (a bare "Yes.") carries nothing checkable;
 - a claim must say what it is about: at least one content word of the question (its
   figures aside), so a bare "2023 and 2024." for "When was the Quincy Institute
@@ -28,14 +31,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from difflib import SequenceMatcher
 
 from orderbot.generate.asked import slot_of
 from orderbot.generate.citations import CitationList, markers
-from orderbot.generate.evidence import NUMBER_VALUES, Evidence, content_terms, counted, words
+from orderbot.generate.evidence import (
+    NUMBER_VALUES,
+    STOP,
+    Evidence,
+    content_terms,
+    counted,
+    words,
+)
 
 _WH_QUESTION = re.compile(r"^\s*(what|which|who|whom|whose|how|when|where|why)\b", re.I)
 _FIGURES = content_terms(" ".join(NUMBER_VALUES))
 _NEGATION = frozenset(["not", "no", "never", "neither", "nor", "without", "cannot"])
+_TOKEN = re.compile(r"\w[\w'’.-]*\w|\w")
+_COPIED = 0.5  # share of a claim's words in the order of its unit's: the claim copies it
 
 
 def negated(text: str, span: int = 3) -> set[str]:
@@ -61,6 +74,33 @@ def entailed(claim: str, unit: str, question: str, novelty: float) -> bool:
     if other and len(other - have) / len(other) > novelty:
         return False
     return negated(claim) & have == negated(unit) & said
+
+
+def _tokens(text: str) -> list[str]:
+    """Words with their case, one apostrophe and no possessive ("Institute’s": "Institute")."""
+    return [re.sub(r"'s$", "", t.replace("’", "'")) for t in _TOKEN.findall(text)]
+
+
+def _name_words(tokens: Sequence[str]) -> set[str]:
+    """The capitalised words of ``tokens`` that are not stop words: mostly names."""
+    return {t.lower() for t in tokens if t[:1].isupper() and t.lower() not in STOP}
+
+
+def swaps_a_name(claim: str, unit: str) -> bool:
+    """True when ``claim`` copies ``unit`` but, where it rewrites it, puts another name in
+    place of one the claim then never mentions: the actor changed, the words did not."""
+    said, source = _tokens(claim), _tokens(unit)
+    matcher = SequenceMatcher(None, [t.lower() for t in source], [t.lower() for t in said])
+    if not said or sum(b.size for b in matcher.get_matching_blocks()) < _COPIED * len(said):
+        return False  # a paraphrase: word order says nothing about roles
+    kept = {t.lower() for t in said}
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op != "replace":
+            continue
+        gone = _name_words(source[i1:i2]) - kept
+        if gone and _name_words(said[j1:j2]) - _name_words(source[i1:i2]):
+            return True
+    return False
 
 
 def counts_what_is_asked(claim: str, question: str) -> bool:
@@ -99,7 +139,11 @@ def check_claim(
 
     def backs(i: int) -> bool:
         unit = evidence.units[i].text
-        return support[i] >= threshold and entailed(claim, unit, evidence.question, novelty)
+        return (
+            support[i] >= threshold
+            and entailed(claim, unit, evidence.question, novelty)
+            and not swaps_a_name(claim, unit)
+        )
 
     backed = [i for i in dict.fromkeys(chosen) if 0 <= i < len(support) and backs(i)]
     if not backed:
