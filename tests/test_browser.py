@@ -292,6 +292,21 @@ def test_stop_ends_the_answer_and_keeps_what_was_typed(
         page.context.close()
 
 
+def test_the_box_takes_focus_after_an_answer_except_on_a_touch_screen(
+    page: Page, live: LiveServer, size: str
+) -> None:
+    open_chat(page, live)
+    page.locator("#question").fill(QUESTION)
+    send = page.locator("#send")
+    send.tap() if size == "phone" else send.click()
+    page.locator(".msg.bot .rate").first.wait_for()
+    focused = page.evaluate("document.activeElement.id")
+    # a keyboard user types the next question at once; on a phone the keyboard would
+    # open over the answer
+    assert focused == ("question" if size == "desktop" else ""), focused
+    page.context.close()
+
+
 def test_conversation_survives_a_reload_until_cleared(page: Page, live: LiveServer) -> None:
     open_chat(page, live)
     ask(page, FOOTNOTED)

@@ -163,7 +163,13 @@
     stop.hidden = !busy;
     form.classList.toggle("busy", busy);
     if (busy && hadFocus === send) stop.focus();
-    if (!busy && (hadFocus === stop || hadFocus === body)) input.focus();
+    // Back to the box for the next question, except on a touch screen: there the
+    // keyboard would open over the answer the reader is about to read.
+    if (!busy && (hadFocus === stop || hadFocus === body) && !touchFirst()) input.focus();
+  }
+
+  function touchFirst() {
+    return Boolean(window.matchMedia && window.matchMedia("(hover: none) and (pointer: coarse)").matches);
   }
 
   function ask(question) {
