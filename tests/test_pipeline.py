@@ -169,6 +169,19 @@ def test_follow_up_records_the_rewritten_question(pipeline: Pipeline) -> None:
     assert pipeline.ask("What is the RBIO?").rewritten_question is None
 
 
+def test_a_bare_why_continues_the_conversation(pipeline: Pipeline) -> None:
+    from orderbot.conversation import Turn, is_follow_up
+
+    previous = "What does the report say about the rules-based international order?"
+    answer = pipeline.ask("Why?", [Turn(role="user", content=previous)])
+    assert answer.rewritten_question == f"{previous} Why?"
+    assert not answer.refused and "RBIO" in answer.answer  # not "Not covered"
+    assert all(is_follow_up(q) for q in ("Why?", "how so?", "Tell me more.", "Explain"))
+    assert not any(
+        is_follow_up(q) for q in ("Why does the report criticize the RBIO?", "What is the RBIO?")
+    )
+
+
 def test_answers_written_at_once_match_answers_written_one_by_one(pipeline: Pipeline) -> None:
     """The web chat writes several answers at the same time, in threads."""
     questions = [item.question for item in load_qa(QA)[:8]]

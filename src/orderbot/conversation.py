@@ -1,8 +1,9 @@
 """The conversation: earlier turns, and follow-up questions made stand-alone for retrieval.
 
-A follow-up ("and the second one?", "what did he say?") is made stand-alone by putting
-the previous question in front of it: retrieval then sees the topic the follow-up refers
-to. Every backend uses this rule; none rewrites the question with a model.
+A follow-up ("and the second one?", "what did he say?", a bare "Why?") is made
+stand-alone by putting the previous question in front of it: retrieval then sees the
+topic the follow-up refers to. Every backend uses this rule; none rewrites the question
+with a model.
 """
 
 from __future__ import annotations
@@ -41,8 +42,18 @@ class Turn(BaseModel):
             raise ValueError(exc.message) from exc
 
 
+# A question that is nothing but a request to go on ("Why?", "Tell me more", "Explain").
+_BARE = re.compile(
+    r"^(why|how|how so|how come|really|why not|in what way|like what|such as|for example|"
+    r"examples?|more|go on|continue|elaborate|explain|explain more|tell me more|"
+    r"say more|more details?|any examples?|can you elaborate|can you explain)\W*$",
+    re.I,
+)
+
+
 def is_follow_up(question: str) -> bool:
-    return bool(_OPENERS.match(question.strip()) or _ANAPHORA.search(question))
+    text = question.strip()
+    return bool(_OPENERS.match(text) or _ANAPHORA.search(text) or _BARE.match(text))
 
 
 def standalone_question(question: str, history: Sequence[Turn]) -> str:
