@@ -476,20 +476,28 @@ class MarkupGenerator:
         yield f"{self.PASSAGE} [{n}]"
 
 
-def test_markup_in_a_passage_is_shown_as_text(
-    browser: Any, built: Settings, pipeline: Pipeline, tmp_path: Path
-) -> None:
-    hostile = Pipeline(built, pipeline.store, pipeline.retriever, MarkupGenerator())
-    with LiveServer(server_settings(built, tmp_path), hostile) as server:
+def answers_on_both_pages(
+    browser: Any, built: Settings, pipeline: Pipeline, tmp_path: Path, generator: object
+) -> Iterator[tuple[Page, Page]]:
+    """(page, bot message) for ``QUESTION`` answered by ``generator``, on the chat page
+    and then in the widget's frame."""
+    custom = Pipeline(built, pipeline.store, pipeline.retriever, generator)  # type: ignore[arg-type]
+    with LiveServer(server_settings(built, tmp_path), custom) as server:
         page = new_page(browser)
         for path in ("/chat/", "/embed/chat"):
             page.goto(f"{server.url}{path}")
-            bot = ask(page, QUESTION)
-            bot.locator("summary").first.click()
-            assert "<img src=y" in bot.inner_text()
-            assert page.locator("a[href^='javascript']").count() == 0
-            assert page.evaluate("window.__xss") is None
+            yield page, ask(page, QUESTION)
         page.context.close()
+
+
+def test_markup_in_a_passage_is_shown_as_text(
+    browser: Any, built: Settings, pipeline: Pipeline, tmp_path: Path
+) -> None:
+    for page, bot in answers_on_both_pages(browser, built, pipeline, tmp_path, MarkupGenerator()):
+        bot.locator("summary").first.click()
+        assert "<img src=y" in bot.inner_text()
+        assert page.locator("a[href^='javascript']").count() == 0
+        assert page.evaluate("window.__xss") is None
 
 
 class RejectingGenerator:
@@ -509,18 +517,12 @@ class RejectingGenerator:
 def test_a_rejected_sentence_leaves_no_trace_on_the_page(
     browser: Any, built: Settings, pipeline: Pipeline, tmp_path: Path
 ) -> None:
-    rejecting = Pipeline(built, pipeline.store, pipeline.retriever, RejectingGenerator())
-    with LiveServer(server_settings(built, tmp_path), rejecting) as server:
-        page = new_page(browser)
-        for path in ("/chat/", "/embed/chat"):
-            page.goto(f"{server.url}{path}")
-            bot = ask(page, QUESTION)
-            text = bot.inner_text()
-            assert bot.locator(".answer").inner_text().strip()  # the checked quote is shown
-            assert "1.5 billion" not in page.content()
-            # no note about highlighted sentences when nothing on the page is highlighted
-            assert "not supported" not in text.lower()
-        page.context.close()
+    rejecting = RejectingGenerator()
+    for page, bot in answers_on_both_pages(browser, built, pipeline, tmp_path, rejecting):
+        assert bot.locator(".answer").inner_text().strip()  # the checked quote is shown
+        assert "1.5 billion" not in page.content()
+        # no note about highlighted sentences when nothing on the page is highlighted
+        assert "not supported" not in bot.inner_text().lower()
 
 
 def open_widget(page: Page) -> Page:
