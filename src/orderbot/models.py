@@ -193,6 +193,11 @@ class Retrieval(BaseModel):
         description="The passages the coverage decision weighs when they differ from "
         "`results`: ranked without the sentence ranking, as its weights were fitted.",
     )
+    outline: bool = Field(
+        False,
+        description="The results are a document's section openings in reading order (an "
+        "overview's), not passages ranked by the question.",
+    )
 
 
 class Citation(BaseModel):

@@ -216,10 +216,9 @@ class Pipeline:
         t0 = time.perf_counter()
         query = standalone_question(text, history)
         retriever = self.retriever  # one index for the whole question, even mid-reload
-        overview = asks_for_overview(query)
         retrieval = (
             retriever.outline(query, self.settings.retrieval.overview_sections)
-            if overview
+            if asks_for_overview(query)
             else retriever.retrieve(query)
         )
         coverage: Coverage | None = None
@@ -235,7 +234,7 @@ class Pipeline:
             )
             coverage = (  # a document covers its own gist
                 Coverage(verdict="covered")
-                if overview
+                if retrieval.outline
                 else self.judge(retriever).decide(judged).coverage
             )
             if coverage.verdict == "covered":
@@ -298,6 +297,7 @@ class Pipeline:
             retriever.embedder,
             semantic_weight=self.settings.generation.semantic_weight,
             next_chunk=retriever.next_chunk,
+            outline=retrieval.outline,
         )
 
     def judge(

@@ -261,11 +261,14 @@ class Evidence:
         *,
         semantic_weight: float = 0.65,
         next_chunk: NextChunk | None = None,
+        outline: bool = False,
     ) -> None:
         if not 0.0 <= semantic_weight <= 1.0:
             raise ValueError(f"semantic_weight must be in [0, 1], got {semantic_weight}")
         self.question = question
         self.passages = list(passages)
+        # The passages are a document's section openings in reading order (an overview).
+        self.outline = outline
         self.embedder = embedder
         self.next_chunk = next_chunk
         self.units = split_units(self.passages)

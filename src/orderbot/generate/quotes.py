@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from orderbot.generate.asked import asks_for_overview
 from orderbot.generate.evidence import NUMBER_VALUES, Evidence, NextChunk, Unit, chunk_units
 from orderbot.models import Chunk
 
@@ -85,8 +84,9 @@ def choose(
 ) -> list[Quote]:
     """The quotes that answer ``evidence.question``, in reading order within a passage.
     For an overview ("Summarize the report"), the passages are the document's section
-    openings in reading order, and each brings its first sentence (or its list)."""
-    if asks_for_overview(evidence.question):
+    openings in reading order (``evidence.outline``), and each brings its first sentence
+    (or its list)."""
+    if evidence.outline:
         return overview(evidence)
     scores = evidence.scores
     sources_ok = asks_about_sources(evidence.question)
@@ -115,18 +115,13 @@ def choose(
 
 
 def overview(evidence: Evidence) -> list[Quote]:
-    """The first sentence (or list) of each passage, in the passages' order."""
-    out: list[Quote] = []
-    for passage in evidence.passages:
-        first = [
-            i
-            for i, u in enumerate(evidence.units)
-            if u.chunk.id == passage.chunk.id and u.kind != "bibliography"
-        ]
-        if first:
-            i = min(first, key=lambda i: evidence.units[i].position)
-            out.append(Quote(evidence.units[i], evidence.scores[i]))
-    return out
+    """The first sentence (or list) of each passage, in the passages' order (the units
+    come passage by passage, each passage's in reading order)."""
+    out: dict[str, Quote] = {}
+    for unit, score in zip(evidence.units, evidence.scores, strict=True):
+        if unit.kind != "bibliography" and unit.chunk.id not in out:
+            out[unit.chunk.id] = Quote(unit, score)
+    return list(out.values())
 
 
 def _with_reason(quote: Quote) -> list[Quote]:

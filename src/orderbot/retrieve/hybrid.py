@@ -116,6 +116,7 @@ class HybridRetriever:
             question=query,
             results=[ScoredChunk(chunk=c, score=1.0) for c in openings],
             relevant=True,
+            outline=True,
         )
 
     def next_chunk(self, chunk: Chunk) -> Chunk | None:
