@@ -5,10 +5,12 @@ Screenshots go to tests/artifacts/ (and, with DOCS_SCREENSHOTS=1, to docs/)."""
 
 from __future__ import annotations
 
+import html
 import os
 import re
 import threading
 import time
+import urllib.parse
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -21,8 +23,10 @@ from orderbot.conversation import Turn
 from orderbot.generate import Written
 from orderbot.generate.citations import CitationList
 from orderbot.generate.evidence import Evidence
+from orderbot.generate.links import passage_link
 from orderbot.generate.model_api import Stream
-from orderbot.models import Coverage, NearestSection, StreamEvent
+from orderbot.ingest.corpus import load_document
+from orderbot.models import Coverage, NearestSection, ParsedDocument, StreamEvent
 from orderbot.pipeline import Pipeline
 from orderbot_web.feedback import FeedbackStore
 from tests.web import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer, StaticSite, server_settings
@@ -40,6 +44,7 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parents[1]
+CORPUS_REPORT = ROOT / "corpus" / "toward-a-better-security-order.txt"
 AXE = ROOT / "tests" / "js" / "node_modules" / "axe-core" / "axe.min.js"
 DOCS = ROOT / "docs"
 QUESTION = "How many proposals are in the package?"
@@ -166,6 +171,9 @@ def test_chat_page_answers_with_citation_previews(
     assert "Twenty proposals" in popover.inner_text()  # the section
     assert "Toward a Better Security Order" in popover.inner_text()  # the work
     assert "20 proposals" in popover.locator(".pop-quote").inner_text()
+    # The link out opens the report at the quote (test_a_citation_link_opens_the_report…).
+    out = popover.get_by_role("link", name="Open at this passage")
+    assert "#:~:text=" in (out.get_attribute("href") or "")
     box, view = popover.bounding_box(), page.viewport_size
     assert box["x"] >= 0 and box["x"] + box["width"] <= view["width"]
     shot(page, f"chat-{size}.png", docs=True)
@@ -193,6 +201,9 @@ def test_chat_page_answers_with_citation_previews(
     assert summary.startswith("[1] Secretary Antony J. Blinken"), summary
     link = footnoted.locator(".source a[href^='https://www.state.gov']").first
     assert link.get_attribute("target") == "_blank"
+    # A link to the report reads as its address, not with the fragment's %20s.
+    report_links = bot.locator(".source a").all_text_contents()
+    assert report_links and all("#" not in t for t in report_links), report_links
     # A passage that quotes someone reads as in print, not “““…” …”.
     passages = page.locator("blockquote.passage, .pop-quote").all_text_contents()
     assert any("‘" in p for p in passages), passages
@@ -698,3 +709,66 @@ def test_content_policy_lets_the_chat_and_the_widget_work(page: Page, live: Live
     frame.get_by_role("button", name=QUESTION).click()
     frame.locator(".msg.bot .answer").wait_for()
     assert blocked == []
+
+
+def report_page(document: ParsedDocument) -> str:
+    """The report as its web page shows it: headings, paragraphs, and each footnote marker
+    as a superscript number, under a banner tall enough that every passage needs a scroll."""
+    body = ['<header style="height: 1600px">Better Order Project</header>']
+    for section in document.sections:
+        body.append(f"<h2>{html.escape(section.title)}</h2>")
+        for paragraph in section.paragraphs:
+            text, at = paragraph.text, 0
+            parts = []
+            for ref in paragraph.refs:
+                parts += [html.escape(text[at : ref.offset]), f"<sup>{ref.n}</sup>"]
+                at = ref.offset
+            parts.append(html.escape(text[at:]))
+            body.append(f"<p>{''.join(parts)}</p>")
+    head = '<!doctype html><html><head><meta charset="utf-8"></head>'
+    return f"{head}<body>{''.join(body)}</body></html>"
+
+
+def test_a_citation_link_opens_the_report_at_its_quote(browser: Any, pipeline: Pipeline) -> None:
+    document = load_document(CORPUS_REPORT)
+    assert document.url is not None
+    questions = [
+        QUESTION,
+        "How do U.S. strategists view the RBIO?",  # the quote ends at a footnote marker
+        "What did the 2022 National Security Strategy say about the RBIO?",
+        "What are the seven variables?",  # a list, one item a line
+        "Where did Guterres speak about balance and justice?",
+    ]
+    links: list[tuple[str, str]] = []
+    for question in questions:
+        answer = pipeline.ask(question)
+        links += [(c.url or "", c.quote) for c in answer.citations if c.work is None]
+        assert answer.coverage is not None
+        links += [(n.url or "", "") for n in answer.coverage.nearest]
+    assert len(links) >= 2 * len(questions)
+    # A quote over a footnote marker: the page shows "…chaos and disorder.1 Outside…".
+    over = "into chaos and disorder. Outside of the West"
+    marked = next(c for c in pipeline.store.chunks() if over in c.text)
+    links.append((passage_link(marked, over) or "", over))
+    with StaticSite({"/report": report_page(document)}) as site:
+        context = browser.new_context(viewport={"width": 1000, "height": 700})
+        for link, quote in links:
+            assert link.startswith(document.url + "#:~:text="), link
+            page = context.new_page()
+            page.goto(site.origin + "/report" + link[len(document.url) :])
+            # The first words the fragment names, as the page shows them.
+            start = urllib.parse.unquote(link.split("text=")[1].split(",")[0])
+            page.wait_for_function("() => window.scrollY > 1000")
+            box = page.evaluate(
+                """(start) => {
+                    const all = [...document.querySelectorAll("p")];
+                    const p = all.find(e => e.textContent.replace(/\\s+/g, " ").includes(start));
+                    const r = p.getBoundingClientRect();
+                    return [r.top, r.bottom, window.innerHeight];
+                }""",
+                start,
+            )
+            top, bottom, height = box
+            assert bottom > 0 and top < height, (link, quote, box)
+            page.close()
+        context.close()

@@ -208,7 +208,11 @@ class Citation(BaseModel):
     document: str
     section: str
     quote: str
-    url: str | None = None
+    url: str | None = Field(
+        None,
+        description="Where to check the passage: a footnote's cited work, or the document's "
+        "page with a text fragment that opens it at the quote (generate.links).",
+    )
     page: int | None = Field(None, description="Page of the cited passage, for a PDF.")
     work: str | None = Field(
         None, description="For a footnote: the whole note, with the cited work's reference."

@@ -51,9 +51,11 @@
     if (text !== undefined && text !== null) node.textContent = text;
     return node;
   }
+  // A link to a page; shown as its address without the fragment that opens the page at
+  // the quoted words (#:~:text=…).
   function webLink(url, text) {
     if (!url || !/^https?:\/\//i.test(url)) return null;
-    var a = el("a", "", text || url);
+    var a = el("a", "", text || url.split("#")[0]);
     a.href = url;
     a.target = "_blank";
     a.rel = "noopener noreferrer";
@@ -362,7 +364,7 @@
       showSource(turnId, c.n);
     });
     links.appendChild(go);
-    var out = webLink(c.url, "Open the cited work");
+    var out = webLink(c.url, c.work ? "Open the cited work" : "Open at this passage");
     if (out) links.appendChild(out);
     pop.appendChild(links);
     wrap.append(a, pop);

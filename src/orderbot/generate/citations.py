@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from orderbot.generate.links import passage_link
 from orderbot.models import Chunk, Citation
 
 
@@ -21,7 +22,7 @@ class CitationList:
                 document=chunk.document,
                 section=chunk.section,
                 quote=quote,
-                url=chunk.url,
+                url=passage_link(chunk, quote),
                 page=chunk.page,
                 work=chunk.text if chunk.kind == "footnote" else None,
             )

@@ -48,6 +48,7 @@ from orderbot.config import CoverageSettings
 from orderbot.errors import ConfigError, ModelError
 from orderbot.generate.asked import Slot, focus_of, slot_of
 from orderbot.generate.evidence import STOP, Evidence, content_terms, counted, names, words
+from orderbot.generate.links import passage_link
 from orderbot.generate.yesno import YesNoJudge
 from orderbot.models import Coverage, NearestSection
 
@@ -279,7 +280,10 @@ class CoverageJudge:
             seen.add(key)
             out.append(
                 NearestSection(
-                    document=chunk.document, section=chunk.section, chunk_id=chunk.id, url=chunk.url
+                    document=chunk.document,
+                    section=chunk.section,
+                    chunk_id=chunk.id,
+                    url=passage_link(chunk),
                 )
             )
             if len(out) == self.settings.nearest:

@@ -1,0 +1,101 @@
+"""Citation links that open the document's page at the quoted words (text fragments)."""
+
+from __future__ import annotations
+
+import pytest
+
+from orderbot.generate.links import passage_link
+from orderbot.models import Chunk, Footnote, FootnoteRef
+from orderbot.pipeline import Pipeline
+
+PAGE = "https://example.org/report"
+TEXT = (
+    "U.S. strategists view the RBIO as the only construct that prevents chaos and disorder. "
+    "Outside of the West, however, the RBIO is seen otherwise.\n\n"
+    "A short one."
+)
+
+
+def chunk(text: str = TEXT, **fields: object) -> Chunk:
+    values: dict[str, object] = {
+        "id": "c1",
+        "doc_id": "d",
+        "document": "D",
+        "section": "S",
+        "kind": "body",
+        "text": text,
+        "url": PAGE,
+    }
+    values.update(fields)
+    return Chunk.model_validate(values)
+
+
+def test_a_long_quote_opens_between_its_first_and_last_words() -> None:
+    link = passage_link(
+        chunk(),
+        "U.S. strategists view the RBIO as the only construct that prevents chaos and disorder.",
+    )
+    assert link == (
+        f"{PAGE}#:~:text=U.S.%20strategists%20view%20the%20RBIO,"
+        "that%20prevents%20chaos%20and%20disorder"
+    )
+
+
+def test_no_phrase_spans_a_footnote_marker_or_a_paragraph_break() -> None:
+    # The page shows "…chaos and disorder.1 Outside…": no phrase may run over the "1".
+    marker = FootnoteRef(n=1, offset=TEXT.index(" Outside"))
+    short = "In short, chaos and disorder. Outside, calm."
+    assert passage_link(chunk(short, refs=[marker.model_copy(update={"offset": 29})]), short) == (
+        f"{PAGE}#:~:text=In%20short%2C%20chaos%20and%20disorder,Outside%2C%20calm"
+    )
+    # Two paragraphs: the end phrase is the second's, not words across the break.
+    assert passage_link(chunk(refs=[marker]), TEXT) == (
+        f"{PAGE}#:~:text=U.S.%20strategists%20view%20the%20RBIO,A%20short%20one"
+    )
+    assert passage_link(
+        chunk(), "Outside of the West, however, the RBIO is seen otherwise.\n\nA short one."
+    ) == (f"{PAGE}#:~:text=Outside%20of%20the%20West%2C%20however,A%20short%20one")
+
+
+def test_a_short_quote_is_one_phrase_and_syntax_characters_are_encoded() -> None:
+    text = "Rules-based order, A & B."
+    assert (
+        passage_link(chunk(text), text) == f"{PAGE}#:~:text=Rules%2Dbased%20order%2C%20A%20%26%20B"
+    )
+
+
+def test_a_quote_not_in_the_passage_opens_at_the_passage() -> None:
+    assert passage_link(chunk(), "Words that are elsewhere.") == (
+        f"{PAGE}#:~:text=U.S.%20strategists%20view%20the%20RBIO,A%20short%20one"
+    )
+    # Joined quotes of one passage: the link opens at the first.
+    link = passage_link(chunk(), "A short one. … U.S. strategists view the RBIO")
+    assert link == f"{PAGE}#:~:text=A%20short%20one"
+
+
+def test_addresses_left_as_they_are() -> None:
+    assert passage_link(chunk(url=None), "A short one.") is None
+    note = chunk(
+        "Antony Blinken, Remarks.",
+        kind="footnote",
+        url="https://state.gov/x",
+        footnotes=[Footnote(n=1, text="Antony Blinken, Remarks.")],
+    )
+    assert passage_link(note, "Antony Blinken, Remarks.") == "https://state.gov/x"
+    assert (
+        passage_link(chunk(url=f"{PAGE}#top"), "A short one.")
+        == f"{PAGE}#top:~:text=A%20short%20one"
+    )
+    # A PDF viewer knows pages, not text fragments.
+    assert passage_link(chunk(url=f"{PAGE}.pdf", page=3), "A short one.") == f"{PAGE}.pdf#page=3"
+
+
+@pytest.mark.parametrize(
+    "question", ["How do U.S. strategists view the RBIO?", "What are the seven variables?"]
+)
+def test_answers_link_to_their_quotes(pipeline: Pipeline, question: str) -> None:
+    answer = pipeline.ask(question)
+    body = [c for c in answer.citations if c.work is None]
+    assert body and all(c.url and "#:~:text=" in c.url for c in body)
+    assert answer.coverage is not None
+    assert all(n.url and "#:~:text=" in n.url for n in answer.coverage.nearest if n.url)
