@@ -29,6 +29,7 @@ from orderbot.index.embedder import Embedder, load_embedder
 from orderbot.index.location import index_location
 from orderbot.index.sentences import StoredSentenceEmbedder
 from orderbot.index.store import ChunkStore, Manifest
+from orderbot.language import other_language
 from orderbot.models import Answer, Context, Coverage, Retrieval, StreamEvent, Timings
 from orderbot.question import check_question
 from orderbot.retrieve import HybridRetriever
@@ -198,6 +199,12 @@ class Pipeline:
             return f"{text} The nearest parts of the documents: {near}."
         return f"{text} I answer questions about {self.subject}."
 
+    def refusal_of_language(self, language: str) -> str:
+        return (
+            f"This question seems to be in {language}, and I can only read questions in "
+            f"English: please ask it in English. I answer questions about {self.subject}."
+        )
+
     def check_question(self, question: str) -> str:
         return check_question(question, self.settings.max_question_chars)
 
@@ -255,6 +262,12 @@ class Pipeline:
         answer_text = " ".join(sentences) if sentences else self.refusal(coverage)
         if refused and coverage is not None and coverage.verdict == "covered":
             coverage = coverage.model_copy(update={"verdict": "not_covered"})
+        if refused and (language := other_language(text)):
+            # Not "the documents do not cover this": they may, read in English.
+            answer_text = self.refusal_of_language(language)
+            coverage = (coverage or Coverage(verdict="not_covered")).model_copy(
+                update={"missing": None, "nearest": []}  # sections found by foreign words
+            )
         t2 = time.perf_counter()
         yield StreamEvent(
             kind="answer",
