@@ -328,6 +328,23 @@ def test_conversation_survives_a_reload_until_cleared(page: Page, live: LiveServ
     assert "2021" in follow_up.inner_text()
     page.get_by_role("button", name="Clear conversation").click()
     assert page.locator(".msg").count() == 0
+    # A stray Clear loses nothing: Undo brings the turns back, kept over a reload.
+    page.get_by_role("button", name="Undo").click()
+    assert page.locator(".msg.user").count() == 2 and page.locator(".cleared").count() == 0
+    assert "2021" in page.locator(".msg.bot").nth(1).inner_text()
+    page.reload()
+    page.locator(".msg.bot .source").first.wait_for()
+    assert page.locator(".msg.user").count() == 2
+    assert_accessible(page)
+    # Undo lasts until the next question.
+    page.get_by_role("button", name="Clear conversation").click()
+    assert page.get_by_role("button", name="Undo").is_visible()
+    shot(page, "chat-cleared.png")
+    assert_accessible(page)
+    ask(page, QUESTION)
+    assert page.get_by_role("button", name="Undo").count() == 0
+    assert page.locator(".msg.user").count() == 1
+    page.get_by_role("button", name="Clear conversation").click()
     page.reload()
     page.locator("#question").wait_for()
     assert page.locator(".msg").count() == 0 and page.locator("#examples").is_visible()

@@ -90,15 +90,21 @@
   }
 
   // ---- storage: the conversation survives a reload, in this browser tab only ---------
+  function kept() {
+    return turns.filter(function (t) { return t.answer || t.stopped || t.error; })
+      .slice(-MAX_TURNS);
+  }
   function save() {
     try {
-      var kept = turns.filter(function (t) { return t.answer || t.stopped || t.error; });
-      sessionStorage.setItem(STORE_KEY, JSON.stringify(kept.slice(-MAX_TURNS)));
+      sessionStorage.setItem(STORE_KEY, JSON.stringify(kept()));
     } catch (e) { /* storage full or blocked: the conversation still works */ }
   }
   function restore() {
     var saved = [];
     try { saved = JSON.parse(sessionStorage.getItem(STORE_KEY) || "[]"); } catch (e) { saved = []; }
+    showTurns(saved);
+  }
+  function showTurns(saved) {
     if (!Array.isArray(saved)) return;
     saved.forEach(function (t) {
       if (!t || typeof t.question !== "string") return;
@@ -186,6 +192,7 @@
       announce("Wait for the answer, or stop it, before asking again.");
       return false;
     }
+    dropUndo(); // a new conversation: the cleared one is gone
     var previous = history();
     var turn = addTurn(question);
     var controller = new AbortController();
@@ -564,13 +571,36 @@
     var b = e.target.closest ? e.target.closest("button.example") : null;
     if (b) ask(b.textContent);
   });
+  // Clear can be undone until the next question: a stray tap loses nothing.
+  var undoBar = null;
+  function dropUndo() {
+    if (undoBar) undoBar.remove();
+    undoBar = null;
+  }
   document.getElementById("clear").addEventListener("click", function () {
     if (running) running.controller.abort();
+    var was = JSON.parse(JSON.stringify(kept()));
     turns = [];
     messages.textContent = "";
     welcome.hidden = false;
     try { sessionStorage.removeItem(STORE_KEY); } catch (e) { /* nothing kept */ }
-    announce("Conversation cleared.");
+    dropUndo();
+    if (was.length) {
+      undoBar = el("p", "cleared");
+      undoBar.appendChild(document.createTextNode("Conversation cleared. "));
+      var undo = el("button", "undo", "Undo");
+      undo.type = "button";
+      undo.addEventListener("click", function () {
+        dropUndo();
+        showTurns(was);
+        save();
+        announce("Conversation restored.");
+        input.focus();
+      });
+      undoBar.appendChild(undo);
+      welcome.parentNode.insertBefore(undoBar, welcome);
+    }
+    announce("Conversation cleared." + (was.length ? " Undo is above the examples." : ""));
     input.focus();
   });
   var close = document.getElementById("close");
