@@ -8,7 +8,7 @@ import pytest
 
 from orderbot.errors import QuestionError
 from orderbot.eval import load_qa
-from orderbot.generate.asked import asks_for_overview
+from orderbot.generate.asked import asks_for_overview, slot_of
 from orderbot.pipeline import Pipeline
 from tests.conftest import ROOT
 
@@ -89,6 +89,41 @@ def test_a_why_question_gets_the_reason_after_the_claim(pipeline: Pipeline) -> N
 )
 def test_what_asks_for_an_overview(question: str, overview: bool) -> None:
     assert asks_for_overview(question) is overview
+
+
+@pytest.mark.parametrize(
+    ("question", "missing", "noun"),
+    [
+        ("How many proposals are in the package?", "how many proposals", "propos"),
+        # the noun after its adjectives, not the first word ("how many new" before)
+        (
+            "How many new permanent seats on the U.N. Security Council does it propose?",
+            "how many new permanent seats",
+            "seat",
+        ),
+        ("How many leading scholars took part?", "how many leading scholars", "scholar"),
+        (
+            "How many of the 20 proposals are about nuclear weapons?",
+            "how many of the 20 proposals",
+            "propos",
+        ),
+        ("How many U.N. members voted?", "how many U.N. members", "member"),
+        ("How many people from how many nations?", "how many people", "peopl"),
+        ("How many of those are in the first category?", "", ""),  # counts a pronoun
+    ],
+)
+def test_what_a_how_many_question_counts(question: str, missing: str, noun: str) -> None:
+    slot = slot_of(question)
+    assert slot.kind == "number" and slot.noun == noun
+    assert slot.describe(question) == missing
+
+
+def test_a_refusal_names_what_is_counted(pipeline: Pipeline) -> None:
+    answer = pipeline.ask(
+        "How many new permanent seats on the U.N. Security Council does the report propose?"
+    )
+    assert answer.refused
+    assert answer.answer.startswith("The documents do not say how many new permanent seats:")
 
 
 def test_an_overview_quotes_each_section_opening_in_order(pipeline: Pipeline) -> None:
