@@ -224,6 +224,12 @@ def test_a_copied_sentence_keeps_who_does_what(claim: str, swapped: bool) -> Non
     assert swaps_a_name(claim, MEETING) is swapped
 
 
+def test_a_model_fragment_ends_as_a_sentence(pipeline: Pipeline) -> None:
+    model = FakeChatModel(model_answer("20 proposals", [1]))
+    answer = with_generator(pipeline, llm(model)).ask(PROPOSALS)
+    assert answer.answer.startswith("20 proposals. [1] ")  # not "20 proposals [1] More…"
+
+
 def test_the_model_sentence_leads_and_the_quotes_follow(pipeline: Pipeline) -> None:
     model = FakeChatModel(model_answer("The package contains 20 proposals.", [1]))
     answer = with_generator(pipeline, llm(model)).ask(PROPOSALS)

@@ -100,6 +100,8 @@ class LLMGenerator:
             log.info("the model's sentence was cut off at %d characters: %s", len(claim), claim)
             written.unsupported.append(claim)
             return None
+        if claim and claim[-1] not in ".!?…":  # "20 proposals" reads as an answer cut off
+            claim += "."
         chosen = [picked[n - 1] for n in numbers if 1 <= n <= len(picked)]
         checked = check_claim(
             claim,
