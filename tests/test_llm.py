@@ -228,6 +228,10 @@ def test_a_model_fragment_ends_as_a_sentence(pipeline: Pipeline) -> None:
     model = FakeChatModel(model_answer("20 proposals", [1]))
     answer = with_generator(pipeline, llm(model)).ask(PROPOSALS)
     assert answer.answer.startswith("20 proposals. [1] ")  # not "20 proposals [1] More…"
+    announced = FakeChatModel(model_answer("The package contains:", [1]))
+    answer = with_generator(pipeline, llm(announced)).ask(PROPOSALS)
+    assert answer.unsupported == ["The package contains:"]
+    assert answer.answer.startswith("More specifically")  # the quotes answer alone
 
 
 def test_the_model_sentence_leads_and_the_quotes_follow(pipeline: Pipeline) -> None:

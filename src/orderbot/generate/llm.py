@@ -100,8 +100,12 @@ class LLMGenerator:
             log.info("the model's sentence was cut off at %d characters: %s", len(claim), claim)
             written.unsupported.append(claim)
             return None
+        if claim.endswith(":"):  # announces what it never says ("The variables are:")
+            log.info("the model's sentence stops at a colon: %s", claim)
+            written.unsupported.append(claim)
+            return None
         if claim and claim[-1] not in ".!?…":  # "20 proposals" reads as an answer cut off
-            claim += "."
+            claim = claim.rstrip(",;–—- ") + "."
         chosen = [picked[n - 1] for n in numbers if 1 <= n <= len(picked)]
         checked = check_claim(
             claim,
