@@ -23,7 +23,7 @@ from orderbot.generate.guard import WITHHELD, is_instruction, neutralize
 from orderbot.generate.llm import FALLBACK_NOTE, LLMGenerator
 from orderbot.generate.local_models import MODELS, ModelNotInstalled, resolve_model
 from orderbot.generate.prompt import Prompts
-from orderbot.generate.verify import check_claim, swaps_a_name
+from orderbot.generate.verify import check_claim, drops_the_speaker, swaps_a_name
 from orderbot.index import build_index
 from orderbot.index.embedder import OnnxEmbedder
 from orderbot.ingest.corpus import file_hash
@@ -222,6 +222,42 @@ MEETING = (
 )
 def test_a_copied_sentence_keeps_who_does_what(claim: str, swapped: bool) -> None:
     assert swaps_a_name(claim, MEETING) is swapped
+
+
+PERCEIVES = (
+    "But just as Washington perceives China and Russia as seeking to “remake the "
+    "international order to create a world conducive to their highly personalized and "
+    "repressive type of autocracy,” other actors view the RBIO as an instrument."
+)
+GUTERRES = (
+    "In the words of U.N. Secretary-General António Guterres, the current shift can create "
+    "“important opportunities for balance and justice, and for new leadership.”"
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "unit", "dropped"),
+    [
+        # a visitor's "poem about Russia" got this: Washington's perception became Russia's
+        (
+            "Russia is a country that is not afraid to be perceived as seeking to “remake the "
+            "international order to create a world conducive to their autocracy.”",
+            PERCEIVES,
+            True,
+        ),
+        (
+            "Washington perceives China and Russia as seeking to remake the international "
+            "order to create a world conducive to their autocracy.",
+            PERCEIVES,
+            False,
+        ),
+        ("Other actors view the RBIO as an instrument.", PERCEIVES, False),  # no quotation
+        ("Guterres sees important opportunities for balance and justice.", GUTERRES, False),
+        ("The shift can create important opportunities for balance and justice.", GUTERRES, True),
+    ],
+)
+def test_quoted_words_keep_who_said_them(claim: str, unit: str, dropped: bool) -> None:
+    assert drops_the_speaker(claim, unit) is dropped
 
 
 def test_a_model_fragment_ends_as_a_sentence(pipeline: Pipeline) -> None:

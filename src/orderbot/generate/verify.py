@@ -113,6 +113,34 @@ def counts_what_is_asked(claim: str, question: str) -> bool:
     return not figures or any(slot.noun in things for things in figures)
 
 
+_QUOTATION = re.compile(r"“([^”]{20,})”")
+_SENTENCE_END = re.compile(r"[.!?]\s+")
+
+
+def drops_the_speaker(claim: str, unit: str) -> bool:
+    """True when ``claim`` repeats words that ``unit`` quotes (five in a row) but names no
+    word of the first name before the quotation, the one it is attributed to ("*Washington*
+    perceives China and Russia as seeking to “remake the international order…”"): the
+    reader would take the words for someone else's. The sentence's first word, capitalised
+    by position, is not taken for a name."""
+    said = " ".join(words(claim))
+    kept = {t.lower() for t in _tokens(claim)}
+    for quotation in _QUOTATION.finditer(unit):
+        quoted = words(quotation.group(1))
+        if not any(" ".join(quoted[i : i + 5]) in said for i in range(max(1, len(quoted) - 4))):
+            continue
+        before = _tokens(_SENTENCE_END.split(unit[: quotation.start()])[-1])[1:]
+        speaker: list[str] = []
+        for token in before:
+            if token[:1].isupper() and token.lower() not in STOP:
+                speaker.append(token.lower())
+            elif speaker:
+                break
+        if speaker and not kept & set(speaker):
+            return True
+    return False
+
+
 def check_claim(
     claim: str,
     chosen: Sequence[int],
@@ -143,6 +171,7 @@ def check_claim(
             support[i] >= threshold
             and entailed(claim, unit, evidence.question, novelty)
             and not swaps_a_name(claim, unit)
+            and not drops_the_speaker(claim, unit)
         )
 
     backed = [i for i in dict.fromkeys(chosen) if 0 <= i < len(support) and backs(i)]
