@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from orderbot.generate.citations import CitationList
 from orderbot.generate.links import passage_link
 from orderbot.models import Chunk, Footnote, FootnoteRef
 from orderbot.pipeline import Pipeline
@@ -68,9 +69,26 @@ def test_a_quote_not_in_the_passage_opens_at_the_passage() -> None:
     assert passage_link(chunk(), "Words that are elsewhere.") == (
         f"{PAGE}#:~:text=U.S.%20strategists%20view%20the%20RBIO,A%20short%20one"
     )
-    # Joined quotes of one passage: the link opens at the first.
+    # Joined quotes of one passage: from the first to the last that follows it.
     link = passage_link(chunk(), "A short one. … U.S. strategists view the RBIO")
     assert link == f"{PAGE}#:~:text=A%20short%20one"
+    link = passage_link(chunk(), "U.S. strategists view the RBIO … A short one.")
+    assert link == f"{PAGE}#:~:text=U.S.%20strategists%20view%20the%20RBIO,A%20short%20one"
+
+
+def test_quotes_of_one_passage_are_joined_by_an_ellipsis_only_where_words_are_left_out() -> None:
+    first = "U.S. strategists view the RBIO as the only construct that prevents chaos and disorder."
+    after = "Outside of the West, however, the RBIO is seen otherwise."
+    cites = CitationList()
+    cites.cite(chunk(), first)
+    cites.cite(chunk(), after)
+    assert cites.citations[0].quote == f"{first} {after}"  # the next sentence
+    cites = CitationList()
+    cites.cite(chunk(), first)
+    cites.cite(chunk(), "A short one.")
+    (citation,) = cites.citations
+    assert citation.quote == f"{first} … A short one."  # a sentence left out
+    assert citation.url is not None and citation.url.endswith(",A%20short%20one")
 
 
 def test_addresses_left_as_they_are() -> None:

@@ -28,7 +28,11 @@ class CitationList:
             )
             self._by_chunk[chunk.id] = found
         elif quote not in found.quote:
-            found.quote = f"{found.quote} … {quote}"
+            # "…" only where the passage really leaves words out between the two
+            joined = f"{found.quote} {quote}"
+            adjacent = " ".join(joined.split()) in " ".join(chunk.text.split())
+            found.quote = joined if adjacent else f"{found.quote} … {quote}"
+            found.url = passage_link(chunk, found.quote)
         return found.n
 
     def cite_footnote(self, chunk: Chunk, n: int) -> int | None:

@@ -24,8 +24,9 @@ _EDGE = re.compile(r"^\W+|\W+$")  # punctuation a phrase does not start or end o
 
 
 def passage_link(chunk: Chunk, quote: str = "") -> str | None:
-    """``chunk``'s web address, opening at ``quote`` (at the passage's start when the
-    quote is not found in it); a PDF's opens at the passage's page. A footnote's address
+    """``chunk``'s web address, opening at ``quote`` (quotes joined by " … " from the
+    first to the last; the passage's start when the quote is not found in it); a PDF's
+    opens at the passage's page. A footnote's address
     is the cited work's, where the note's own words do not stand: returned as it is."""
     if not chunk.url:
         return None
@@ -33,9 +34,14 @@ def passage_link(chunk: Chunk, quote: str = "") -> str | None:
         return chunk.url
     if chunk.page is not None:  # a PDF: viewers open a page, not words
         return chunk.url if "#" in chunk.url else f"{chunk.url}#page={chunk.page}"
-    first = quote.split(" … ")[0].strip()
-    start = chunk.text.find(first) if first else -1
-    span = (start, start + len(first)) if start >= 0 else (0, len(chunk.text))
+    parts = [p.strip() for p in quote.split(" … ") if p.strip()]
+    start = chunk.text.find(parts[0]) if parts else -1
+    span = (start, start + len(parts[0])) if start >= 0 else (0, len(chunk.text))
+    if start >= 0:  # joined quotes: from the first to the last found after it
+        for part in parts[1:]:
+            at = chunk.text.find(part, span[1])
+            if at >= 0:
+                span = (start, at + len(part))
     directive = _text_directive(chunk, *span)
     if not directive:
         return chunk.url
