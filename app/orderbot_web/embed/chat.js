@@ -21,6 +21,8 @@
   var send = document.getElementById("send");
   var stop = document.getElementById("stop");
   var status = document.getElementById("status");
+  var hint = document.getElementById("hint");
+  var HINT = hint.textContent;
   var turns = [];        // {id, question, answer?, partial?, stopped?, error?, feedback?}
   var running = null;    // {turn, controller} while an answer streams
   var serial = 0;
@@ -53,6 +55,9 @@
   }
   // A link to a page; shown as its address without the fragment that opens the page at
   // the quoted words (#:~:text=…).
+  function hostOf(url) {
+    try { return new URL(url).hostname.replace(/^www\./, ""); } catch (e) { return url; }
+  }
   function webLink(url, text) {
     if (!url || !/^https?:\/\//i.test(url)) return null;
     var a = el("a", "", text || url.split("#")[0]);
@@ -60,6 +65,18 @@
     a.target = "_blank";
     a.rel = "noopener noreferrer";
     return a;
+  }
+  // Said where the visitor looks (under the box) as well as to a screen reader; the
+  // hint comes back once the visitor types.
+  function notice(text) {
+    hint.textContent = text;
+    hint.classList.add("notice");
+    announce(text);
+  }
+  function clearNotice() {
+    if (!hint.classList.contains("notice")) return;
+    hint.textContent = HINT;
+    hint.classList.remove("notice");
   }
   function announce(text) {
     status.textContent = "";
@@ -183,15 +200,16 @@
   function ask(question) {
     question = (question || "").trim();
     if (!question) {
-      announce("Type a question first.");
+      notice("Type a question first.");
       input.focus();
       return false;
     }
     if (running) {
       // One question at a time: the typed text stays where it is.
-      announce("Wait for the answer, or stop it, before asking again.");
+      notice("Wait for the answer, or stop it, before asking again.");
       return false;
     }
+    clearNotice();
     dropUndo(); // a new conversation: the cleared one is gone
     var previous = history();
     var turn = addTurn(question);
@@ -451,7 +469,7 @@
       if (at) s.appendChild(el("span", "where", " — " + at));
       d.appendChild(s);
       d.appendChild(el("blockquote", "passage", quoted(c.quote)));
-      var link = webLink(c.url);
+      var link = webLink(c.url, c.work ? null : "Open at this passage (" + hostOf(c.url) + ")");
       if (link) d.appendChild(link);
       li.appendChild(d);
       list.appendChild(li);
@@ -564,6 +582,15 @@
       if (ask(input.value)) input.value = "";
     }
   });
+  input.addEventListener("input", function () {
+    var limit = input.maxLength;
+    if (limit > 0 && input.value.length >= limit) {
+      notice("Questions are limited to " + limit.toLocaleString("en") +
+             " characters; the rest was cut.");
+    } else {
+      clearNotice();
+    }
+  });
   stop.addEventListener("click", function () {
     if (running) running.controller.abort();
   });
@@ -620,7 +647,7 @@
     if (e.source !== window.parent || !e.data || e.data.orderbot !== "opened") return;
     // The panel was opened: read from the start of the newest answer, type at once.
     scrollToTurn(turns[turns.length - 1]);
-    input.focus({ preventScroll: true });
+    if (!touchFirst()) input.focus({ preventScroll: true }); // no keyboard over the answer
   });
 
   restore();
