@@ -61,3 +61,18 @@ def test_unknown_backend_lists_known_ones() -> None:
 
     with pytest.raises(ConfigError, match="known: extractive"):
         check_backend("gpt-17")
+
+
+def test_a_misspelled_variable_is_an_error_not_ignored(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ORDERBOT_COVERGE__THRESHOLD", "0.9")
+    with pytest.raises(ConfigError, match=r"did you mean ORDERBOT_COVERAGE__THRESHOLD\?"):
+        load_settings()
+    monkeypatch.delenv("ORDERBOT_COVERGE__THRESHOLD")
+    monkeypatch.setenv("ORDERBOT_TOP_K", "3")  # it is ORDERBOT_RETRIEVAL__TOP_K
+    with pytest.raises(ConfigError, match="unknown settings: ORDERBOT_TOP_K"):
+        load_settings()
+    monkeypatch.delenv("ORDERBOT_TOP_K")
+    monkeypatch.setenv("ORDERBOT_FEEDBACK_KEY", "a secret the settings name")
+    monkeypatch.setenv("ORDERBOT_BENCH_CHUNKS", "2000")
+    monkeypatch.setenv("ORDERBOT_RETRIEVAL__TOP_K", "3")
+    assert load_settings().retrieval.top_k == 3

@@ -139,3 +139,14 @@ def test_gate_names_each_fallen_metric() -> None:
 def test_gate_refuses_a_baseline_from_another_qa_file() -> None:
     failures = compare({"qa_sha256": "b", "overall": {}}, {"qa_sha256": "a", "overall": {}})
     assert failures and "another QA file" in failures[0]
+
+
+def test_gate_refuses_a_baseline_of_another_backend_or_sample() -> None:
+    baseline = {"generator": "extractive", "n_questions": 147, "overall": {"mrr": 0.8}}
+    model = {"generator": "local:qwen2.5-coder-0.5b", "n_questions": 147, "overall": {"mrr": 0.8}}
+    failures = compare(model, baseline)
+    assert len(failures) == 1 and "pass --generator extractive" in failures[0]
+    sampled = {"generator": "extractive", "n_questions": 5, "overall": {"mrr": 0.3}}
+    assert compare(sampled, baseline) == [
+        "the baseline scored 147 questions, this run 5 (--sample?): compare like with like"
+    ]  # not also "mrr fell from 0.800 to 0.300": the figures compare different things

@@ -5,9 +5,12 @@ Nested fields use ``__``: ``ORDERBOT_RETRIEVAL__TOP_K=8``.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+import os
 import re
 import string
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Literal
 
@@ -19,6 +22,7 @@ from pydantic import (
     field_validator,
     model_validator,
 )
+from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from orderbot import __version__
@@ -615,32 +619,72 @@ class Settings(BaseSettings):
 
 
 def load_settings(**overrides: object) -> Settings:
-    """Settings from the environment plus ``overrides``; errors become ConfigError."""
+    """Settings from the environment plus ``overrides``; errors become ConfigError, and so
+    does an ``ORDERBOT_`` variable that names no setting (pydantic-settings would ignore
+    ``ORDERBOT_COVERGE__THRESHOLD``, and the default would silently apply)."""
     try:
-        return Settings(**overrides)  # type: ignore[arg-type]
+        settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         problems = "; ".join(
             f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
             for err in exc.errors()
         )
         raise ConfigError(f"invalid settings: {problems}") from exc
+    named = {  # variables the settings name for secrets (the API key, the feedback key)
+        settings.generation.api_key_env.upper(),
+        settings.server.feedback_key_env.upper(),
+    }
+    unknown = [key for key in unknown_variables(os.environ) if key.upper() not in named]
+    if unknown:
+        known = [name for name, _ in _env_fields(Settings, "ORDERBOT_")]
+        hints = []
+        for key in unknown:
+            close = difflib.get_close_matches(key.upper(), known, n=1, cutoff=0.75)
+            hints.append(f"{key}" + (f" (did you mean {close[0]}?)" if close else ""))
+        raise ConfigError(
+            f"unknown settings: {', '.join(hints)}; `orderbot settings` lists them all"
+        )
+    return settings
+
+
+def unknown_variables(environ: Mapping[str, str]) -> list[str]:
+    """The ``ORDERBOT_`` variables of ``environ`` that name no setting."""
+    out: list[str] = []
+    for key in environ:
+        if not key.upper().startswith("ORDERBOT_") or key.upper().startswith("ORDERBOT_BENCH_"):
+            continue  # ORDERBOT_BENCH_*: the benchmarks' own
+        model: type[BaseModel] | None = Settings
+        for part in key[len("ORDERBOT_") :].lower().split("__"):
+            if model is None:  # below a dict or a value: its own validation reads it
+                break
+            field = model.model_fields.get(part)
+            if field is None:
+                out.append(key)
+                break
+            annotation = field.annotation
+            nested = isinstance(annotation, type) and issubclass(annotation, BaseModel)
+            model = annotation if nested else None  # type: ignore[assignment]
+    return sorted(out)
+
+
+def _env_fields(model: type[BaseModel], prefix: str) -> Iterator[tuple[str, FieldInfo]]:
+    """(environment variable, field) of every setting below ``model``."""
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            yield from _env_fields(annotation, f"{prefix}{name.upper()}__")
+        else:
+            yield f"{prefix}{name.upper()}", field
 
 
 def settings_table() -> str:
     """The Markdown table of every setting, as the README shows it."""
     rows = ["| Environment variable | Default | Meaning |", "| --- | --- | --- |"]
 
-    def walk(model: type[BaseModel], prefix: str) -> None:
-        for name, field in model.model_fields.items():
-            annotation = field.annotation
-            if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-                walk(annotation, f"{prefix}{name.upper()}__")
-                continue
-            default = str(field.get_default(call_default_factory=True))
-            if len(default) > 120:  # a prompt template, the fitted weights: see config.py
-                default = default[:117] + "…"
-            default = default.replace("\n", "\\n")  # one table row per setting
-            rows.append(f"| `{prefix}{name.upper()}` | `{default}` | {field.description} |")
-
-    walk(Settings, "ORDERBOT_")
+    for name, field in _env_fields(Settings, "ORDERBOT_"):
+        default = str(field.get_default(call_default_factory=True))
+        if len(default) > 120:  # a prompt template, the fitted weights: see config.py
+            default = default[:117] + "…"
+        default = default.replace("\n", "\\n")  # one table row per setting
+        rows.append(f"| `{name}` | `{default}` | {field.description} |")
     return "\n".join(rows)

@@ -58,6 +58,21 @@ def compare(
             f"the baseline was measured on the {old_split!r} questions, this run on "
             f"{new_split!r}: compare like with like"
         )
+    old_gen, new_gen = baseline.get("generator"), current.get("generator")
+    if old_gen and new_gen and old_gen != new_gen:
+        failures.append(
+            f"the baseline was measured with the {old_gen!r} backend, this run with "
+            f"{new_gen!r}: pass --generator {old_gen}, or measure a baseline with "
+            f"{new_gen!r} first (orderbot eval --generator {new_gen} --out DIR)"
+        )
+    old_n, new_n = baseline.get("n_questions"), current.get("n_questions")
+    if old_n and new_n and old_n != new_n:
+        failures.append(
+            f"the baseline scored {old_n} questions, this run {new_n} (--sample?): "
+            "compare like with like"
+        )
+    if failures:  # the figures below would compare different things
+        return failures
     for name, old in before.items():
         new = now.get(name)
         if name in UNGATED:
