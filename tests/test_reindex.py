@@ -71,6 +71,18 @@ def test_only_new_or_changed_files_are_parsed(corpus_copy: Path, embedder: OnnxE
     assert entry.sha256 and entry.ingested_at
 
 
+def test_an_empty_corpus_folder_keeps_the_index(corpus_copy: Path, embedder: OnnxEmbedder) -> None:
+    settings = make_settings(corpus_copy)
+    first = build_index(settings, embedder=embedder)
+    empty = corpus_copy / "empty"
+    empty.mkdir()
+    with pytest.raises(OrderbotError, match=r"has no documents; the index \(1 documents\) is kept"):
+        build_index(settings.model_copy(update={"corpus_dir": empty}), embedder=embedder)
+    pipeline = Pipeline.from_settings(settings, embedder=embedder)
+    assert pipeline.store.count() == first.chunks and pipeline.documents
+    pipeline.close()
+
+
 def test_one_ingest_at_a_time(corpus_copy: Path, embedder: OnnxEmbedder) -> None:
     settings = make_settings(corpus_copy)
     with (

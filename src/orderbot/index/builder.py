@@ -22,6 +22,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from orderbot.config import Settings
+from orderbot.errors import CorpusError
 from orderbot.index.embedder import Embedder, load_embedder
 from orderbot.index.location import IndexLocation, index_location
 from orderbot.index.sentences import embed_sentences
@@ -80,6 +81,14 @@ def _build(
     hashes = {
         doc_id_for(settings.corpus_dir, p): file_hash(p) for p in corpus_files(settings.corpus_dir)
     }
+    if before and not hashes:
+        # An empty or mistyped folder would otherwise remove every document, and a server
+        # would switch to the empty index: refuse, keep the index as it is.
+        raise CorpusError(
+            f"the corpus folder {settings.corpus_dir} has no documents; the index "
+            f"({len(before)} documents) is kept as it is. Check ORDERBOT_CORPUS_DIR, or, to "
+            "empty the index on purpose, delete its folder"
+        )
     unchanged = {d for d, h in hashes.items() if d in before and before[d].sha256 == h}
     loaded = load_corpus(settings.corpus_dir, skip=lambda doc_id, _: doc_id in unchanged)
     failed = {p.doc_id for p in loaded.problems} & set(before)
