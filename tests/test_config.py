@@ -76,3 +76,11 @@ def test_a_misspelled_variable_is_an_error_not_ignored(monkeypatch: pytest.Monke
     monkeypatch.setenv("ORDERBOT_BENCH_CHUNKS", "2000")
     monkeypatch.setenv("ORDERBOT_RETRIEVAL__TOP_K", "3")
     assert load_settings().retrieval.top_k == 3
+
+
+def test_a_list_that_is_not_json_is_a_one_line_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ORDERBOT_SERVER__ALLOWED_ORIGINS", "https://x.org")
+    with pytest.raises(ConfigError, match=r"written as JSON"):
+        load_settings()
+    monkeypatch.setenv("ORDERBOT_SERVER__ALLOWED_ORIGINS", '["https://x.org"]')
+    assert load_settings().server.allowed_origins == ["https://x.org"]

@@ -24,6 +24,7 @@ from pydantic import (
 )
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings.exceptions import SettingsError
 
 from orderbot import __version__
 from orderbot.errors import ConfigError
@@ -630,6 +631,11 @@ def load_settings(**overrides: object) -> Settings:
             for err in exc.errors()
         )
         raise ConfigError(f"invalid settings: {problems}") from exc
+    except SettingsError as exc:  # a list or mapping variable that is not JSON
+        raise ConfigError(
+            f"invalid settings: {exc} (a list or a pair is written as JSON: "
+            '["https://example.org"], [0.2, 0.58])'
+        ) from exc
     named = {  # variables the settings name for secrets (the API key, the feedback key)
         settings.generation.api_key_env.upper(),
         settings.server.feedback_key_env.upper(),
