@@ -148,5 +148,6 @@ def test_gate_refuses_a_baseline_of_another_backend_or_sample() -> None:
     assert len(failures) == 1 and "pass --generator extractive" in failures[0]
     sampled = {"generator": "extractive", "n_questions": 5, "overall": {"mrr": 0.3}}
     assert compare(sampled, baseline) == [
-        "the baseline scored 147 questions, this run 5 (--sample?): compare like with like"
+        "the baseline was measured on 147 questions, this run on 5 (--sample?): compare like "
+        "with like"
     ]  # not also "mrr fell from 0.800 to 0.300": the figures compare different things

@@ -46,31 +46,31 @@ def compare(
     before = baseline["overall"]
     assert isinstance(now, dict) and isinstance(before, dict)
     failures = []
-    old_qa, new_qa = baseline.get("qa_sha256"), current.get("qa_sha256")
-    if old_qa and new_qa and old_qa != new_qa:
-        failures.append(
-            f"the baseline was measured on another QA file (sha256 {old_qa}, now {new_qa}): "
-            "measure the baseline again with the new file"
-        )
-    old_split, new_split = baseline.get("split", "all"), current.get("split", "all")
-    if old_split != new_split:
-        failures.append(
-            f"the baseline was measured on the {old_split!r} questions, this run on "
-            f"{new_split!r}: compare like with like"
-        )
-    old_gen, new_gen = baseline.get("generator"), current.get("generator")
-    if old_gen and new_gen and old_gen != new_gen:
-        failures.append(
-            f"the baseline was measured with the {old_gen!r} backend, this run with "
-            f"{new_gen!r}: pass --generator {old_gen}, or measure a baseline with "
-            f"{new_gen!r} first (orderbot eval --generator {new_gen} --out DIR)"
-        )
-    old_n, new_n = baseline.get("n_questions"), current.get("n_questions")
-    if old_n and new_n and old_n != new_n:
-        failures.append(
-            f"the baseline scored {old_n} questions, this run {new_n} (--sample?): "
-            "compare like with like"
-        )
+    # What the baseline was measured on: a run on anything else compares nothing.
+    for key, default, say in (
+        (
+            "qa_sha256",
+            None,
+            "on another QA file (sha256 {old}, now {new}): measure the "
+            "baseline again with the new file",
+        ),
+        ("split", "all", "on the {old!r} questions, this run on {new!r}: compare like with like"),
+        (
+            "generator",
+            None,
+            "with the {old!r} backend, this run with {new!r}: pass "
+            "--generator {old}, or measure a baseline with {new!r} first (orderbot eval "
+            "--generator {new} --out DIR)",
+        ),
+        (
+            "n_questions",
+            None,
+            "on {old} questions, this run on {new} (--sample?): compare like with like",
+        ),
+    ):
+        old, new = baseline.get(key, default), current.get(key, default)
+        if old and new and old != new:
+            failures.append("the baseline was measured " + say.format(old=old, new=new))
     if failures:  # the figures below would compare different things
         return failures
     for name, old in before.items():
