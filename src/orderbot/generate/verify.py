@@ -123,11 +123,12 @@ def drops_the_speaker(claim: str, unit: str) -> bool:
     perceives China and Russia as seeking to “remake the international order…”"): the
     reader would take the words for someone else's. The sentence's first word, capitalised
     by position, is not taken for a name."""
-    said = " ".join(words(claim))
+    said = f" {' '.join(words(claim))} "  # padded: whole words match, not word ends
     kept = {t.lower() for t in _tokens(claim)}
     for quotation in _QUOTATION.finditer(unit):
         quoted = words(quotation.group(1))
-        if not any(" ".join(quoted[i : i + 5]) in said for i in range(max(1, len(quoted) - 4))):
+        runs = (" ".join(quoted[i : i + 5]) for i in range(max(1, len(quoted) - 4)))
+        if not any(f" {run} " in said for run in runs):
             continue
         before = _tokens(_SENTENCE_END.split(unit[: quotation.start()])[-1])[1:]
         speaker: list[str] = []
