@@ -116,4 +116,5 @@ def test_answers_link_to_their_quotes(pipeline: Pipeline, question: str) -> None
     body = [c for c in answer.citations if c.work is None]
     assert body and all(c.url and "#:~:text=" in c.url for c in body)
     assert answer.coverage is not None
-    assert all(n.url and "#:~:text=" in n.url for n in answer.coverage.nearest if n.url)
+    assert answer.coverage.nearest  # the report's passages, each opened at its start
+    assert all(n.url and "#:~:text=" in n.url for n in answer.coverage.nearest)
