@@ -63,7 +63,7 @@ class FeedbackContract:
         assert first.history == history and rows[1][2].refused
         assert rows[0][1].endswith("+00:00")
         out = tmp_path / "feedback.jsonl"
-        assert export_qa(store, out) == 2
+        assert export_qa(store, out).added == 2
         lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
         assert lines[0]["id"] == f"feedback-{up}" and lines[0]["evidence"] == [CITE.quote]
         assert lines[1]["type"] == "feedback-down" and lines[1]["answerable"] is True
@@ -182,7 +182,7 @@ def test_db_upgrade_command_migrates_the_configured_database(
     store.add(Feedback(rating="up", question="Q?", answer="A"))
     out = tmp_path / "export.jsonl"
     code, _, err = run(capsys, monkeypatch, "feedback", "export", "--out", str(out))
-    assert code == 0 and "wrote 1 rated answers" in err
+    assert code == 0 and "added 1 rated answer to" in err
     store.close()
 
 

@@ -299,6 +299,6 @@ def test_feedback_export_writes_what_the_loader_reads(question: str) -> None:
         store = FeedbackStore(Path(folder))
         store.add(Feedback(rating="down", question=text, answer="No."))
         out = Path(folder) / "feedback.jsonl"
-        assert export_qa(store, out, max_question_chars=2000) == 1
+        assert export_qa(store, out, max_question_chars=2000).added == 1
         assert [i.question for i in load_qa(out, max_question_chars=2000, strict=True)] == [text]
         store.close()

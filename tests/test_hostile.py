@@ -273,7 +273,7 @@ def test_export_writes_what_the_loader_reads(tmp_path: Path) -> None:
         store.add(Feedback(rating="down", question=question, answer="No."))
     out = tmp_path / "qa.jsonl"
     skipped: list[str] = []
-    assert export_qa(store, out, max_question_chars=2000, skipped=skipped) == 3
+    assert export_qa(store, out, max_question_chars=2000, skipped=skipped).added == 3
     assert len(skipped) == 1 and "2,500 characters" in skipped[0]
     assert len(out.read_text("utf-8").splitlines()) == 3  # no line splits inside a question
     assert [i.question for i in load_qa(out)] == [questions[0], questions[1], questions[3]]
@@ -323,7 +323,7 @@ def test_visitor_text_cannot_script_the_eval_report(
     store.add(Feedback(rating="down", question="y" * 2100, answer="?"))
     qa = tmp_path / "feedback.jsonl"
     code, _, err = run_cli(capsys, monkeypatch, "feedback", "export", "--out", str(qa))
-    assert code == 0 and "wrote 2 rated answers" in err and "skipped feedback-3" in err
+    assert code == 0 and "added 2 rated answers" in err and "skipped feedback-3" in err
     out = tmp_path / "run"
     args = ["eval", "--qa", str(qa), "--out", str(out), "--no-references"]
     code, _, err = run_cli(capsys, monkeypatch, *args, "--generator", "extractive")

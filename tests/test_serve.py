@@ -86,5 +86,5 @@ def test_feedback_export_writes_a_qa_file(
     FeedbackStore(tmp_path / "data").add(Feedback(rating="down", question="Why?", answer="No."))
     out = tmp_path / "qa.jsonl"
     code, _, err = run(capsys, monkeypatch, "feedback", "export", "--out", str(out))
-    assert code == 0 and "wrote 1 rated answers" in err
+    assert code == 0 and "added 1 rated answer to" in err
     assert [i.question for i in load_qa(out)] == ["Why?"]

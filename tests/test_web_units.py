@@ -103,7 +103,7 @@ def test_feedback_exports_as_a_qa_file(tmp_path: Path) -> None:
     store.comment(up, "  clear  ")
     store.add(Feedback(rating="down", question="Refused?", answer="No.", refused=True))
     out = tmp_path / "feedback.jsonl"
-    assert export_qa(store, out) == 2
+    assert export_qa(store, out).added == 2
     items = load_qa(out)
     assert [i.type for i in items] == ["feedback-up", "feedback-down"]
     assert items[0].answerable and items[0].evidence == [cite.quote]
@@ -111,3 +111,37 @@ def test_feedback_exports_as_a_qa_file(tmp_path: Path) -> None:
     rows = list(store.rows())
     assert rows[0][2].comment == "clear"
     assert json.loads(out.read_text().splitlines()[0])["id"] == f"feedback-{up}"
+
+
+def test_exporting_again_keeps_a_maintainers_edits(tmp_path: Path) -> None:
+    store = FeedbackStore(tmp_path / "data")
+    first = store.add(Feedback(rating="down", question="Budget?", answer="No."))
+    out = tmp_path / "feedback.jsonl"
+    assert export_qa(store, out).added == 1
+    done = json.loads(out.read_text(encoding="utf-8"))
+    done.update(answerable=False, type="plausible_unanswerable", note="checked by hand")
+    half_edited = '{"id": "feedback-99", "question": "Half-typed'
+    out.write_text(json.dumps(done) + "\n" + half_edited + "\n", encoding="utf-8")
+    second = store.add(Feedback(rating="up", question="Seats?", answer="Five."))
+    exported = export_qa(store, out)
+    assert (exported.added, exported.kept) == (1, 2)
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert json.loads(lines[0]) == done and lines[1] == half_edited
+    assert json.loads(lines[2])["id"] == f"feedback-{second}" and len(lines) == 3
+    assert export_qa(store, out).added == 0 and len(out.read_text().splitlines()) == 3
+    assert first < second
+    store.close()
+
+
+def test_an_unreadable_earlier_export_is_left_alone(tmp_path: Path) -> None:
+    from orderbot_web.feedback import FeedbackError
+
+    store = FeedbackStore(tmp_path / "data")
+    store.add(Feedback(rating="up", question="Q?", answer="A."))
+    out = tmp_path / "feedback.jsonl"
+    out.write_bytes(b"\xff\xfe not utf-8\n")
+    with pytest.raises(FeedbackError, match="left as it is"):
+        export_qa(store, out)
+    assert out.read_bytes() == b"\xff\xfe not utf-8\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["data", "feedback.jsonl"]
+    store.close()

@@ -241,25 +241,44 @@ def to_qa_item(fid: int, item: Feedback) -> dict[str, object]:
     }
 
 
+class Exported(BaseModel):
+    """What ``export_qa`` did: ratings added to the file, and lines it kept as they were."""
+
+    model_config = ConfigDict(frozen=True)
+
+    added: int
+    kept: int
+
+
 def export_qa(
     store: FeedbackStore,
     out: Path,
     *,
     max_question_chars: int | None = None,
     skipped: list[str] | None = None,
-) -> int:
-    """Write every rating to ``out`` (JSONL, QA-file format) as ``load_qa`` reads it;
-    returns how many. A rating whose question the evaluation would refuse (over
+) -> Exported:
+    """Add every rating not yet in ``out`` to it (JSONL, QA-file format, as ``load_qa``
+    reads it). A rating whose question the evaluation would refuse (over
     ``max_question_chars``, not text) is left out and named in ``skipped``.
+
+    The file is where a maintainer completes the ratings (``must_include``, ``evidence``,
+    ``answerable``), so its lines are kept as they are, edits and all, even one that no
+    longer reads as JSON: a rating is recognised by its ``id`` (``feedback-N``) and only the
+    ratings with no line yet are appended. The file is replaced at once, never left half
+    written.
 
     Visitors wrote these questions: U+2028, U+2029 and U+0085 are written as JSON escapes,
     so that no reader of the file takes them for line ends."""
     from orderbot.eval.qa import QAItem
     from orderbot.question import check_question
 
+    kept = _read_lines(out)
+    present = {_line_id(line) for line in kept}
     lines: list[str] = []
     for fid, _, item in store.rows():
         qa = to_qa_item(fid, item)
+        if qa["id"] in present:
+            continue
         try:
             QAItem.model_validate(qa)
             if max_question_chars is not None:
@@ -270,12 +289,38 @@ def export_qa(
                 skipped.append(f"feedback-{fid}: {reason}")
             continue
         lines.append(_jsonl(qa))
+    tmp = out.with_name(f".{out.name}.tmp")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text("".join(f"{line}\n" for line in lines), encoding="utf-8")
+        tmp.write_text("".join(f"{line}\n" for line in [*kept, *lines]), encoding="utf-8")
+        tmp.replace(out)
     except OSError as exc:
+        tmp.unlink(missing_ok=True)
         raise FeedbackError(f"cannot write {out}: {exc}") from exc
-    return len(lines)
+    return Exported(added=len(lines), kept=len(kept))
+
+
+def _read_lines(path: Path) -> list[str]:
+    """The non-blank lines of an earlier export, as they are (none if there is no file)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FeedbackError(
+            f"cannot read {path}, so it was left as it is: {exc}. Export to another file "
+            "with --out."
+        ) from exc
+    return [line for line in text.split("\n") if line.strip()]
+
+
+def _line_id(line: str) -> object:
+    """The ``id`` of a QA-file line, or None when the line does not read as one."""
+    try:
+        value = json.loads(line)
+    except ValueError:
+        return None
+    return value.get("id") if isinstance(value, dict) else None
 
 
 def _jsonl(value: object) -> str:

@@ -430,18 +430,22 @@ def feedback_export(
         "eval/feedback.jsonl"
     ),
 ) -> None:
-    """Write every rating in the QA-file format, to turn into evaluation questions."""
+    """Add the ratings not yet in the QA file, to turn into evaluation questions.
+
+    Lines already in the file, with a maintainer's edits, are kept as they are."""
     settings = _settings()
     with _errors(), _feedback_store(settings) as store:
         from orderbot_web.feedback import export_qa
 
         skipped: list[str] = []
-        count = export_qa(
+        done = export_qa(
             store, out_file, max_question_chars=settings.max_question_chars, skipped=skipped
         )
     for reason in skipped:
         err.print(f"skipped {reason}", highlight=False, markup=False)
-    err.print(f"wrote {count} rated answers to {out_file}", highlight=False)
+    added = f"{done.added} rated answer{'' if done.added == 1 else 's'}"
+    kept = f" ({done.kept} line{'' if done.kept == 1 else 's'} already there, kept as they are)"
+    err.print(f"added {added} to {out_file}{kept if done.kept else ''}", highlight=False)
 
 
 @contextmanager
