@@ -264,6 +264,10 @@ def test_a_model_fragment_ends_as_a_sentence(pipeline: Pipeline) -> None:
     model = FakeChatModel(model_answer("20 proposals", [1]))
     answer = with_generator(pipeline, llm(model)).ask(PROPOSALS)
     assert answer.answer.startswith("20 proposals. [1] ")  # not "20 proposals [1] More…"
+    quoted = "This package of reforms “contains 20 proposals.”"
+    model = FakeChatModel(model_answer(quoted, [1]))
+    answer = with_generator(pipeline, llm(model)).ask(PROPOSALS)
+    assert answer.answer.startswith(quoted + " [1] ")  # it ended inside the quotation marks
     announced = FakeChatModel(model_answer("The package contains:", [1]))
     answer = with_generator(pipeline, llm(announced)).ask(PROPOSALS)
     assert answer.unsupported == ["The package contains:"]

@@ -104,8 +104,8 @@ class LLMGenerator:
             log.info("the model's sentence stops at a colon: %s", claim)
             written.unsupported.append(claim)
             return None
-        if claim and claim[-1] not in ".!?…":  # "20 proposals" reads as an answer cut off
-            claim = claim.rstrip(",;–—- ") + "."
+        if claim and claim.rstrip("\"'”’»)]")[-1:] not in {".", "!", "?", "…"}:
+            claim = claim.rstrip(",;–—- ") + "."  # "20 proposals" reads as an answer cut off
         chosen = [picked[n - 1] for n in numbers if 1 <= n <= len(picked)]
         checked = check_claim(
             claim,
