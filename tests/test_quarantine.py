@@ -154,7 +154,7 @@ def test_cli_reports_lists_and_clears_a_quarantined_document(
         return run_cli(capsys, monkeypatch, *args)
 
     code, _, err = run("ingest")
-    assert code == 1  # like an unreadable file: the others are indexed, the exit says so
+    assert code == 3  # like an unreadable file: the others are indexed, the exit says so
     assert "quarantined: notes/budget" in err and "orderbot corpus clear notes/budget" in err
     code, out, _ = run("corpus")
     assert code == 0 and "notes/budget: QUARANTINED" in out and "1 quarantined" in out

@@ -33,6 +33,10 @@ app = typer.Typer(
 out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
+# `orderbot ingest`'s exit status when the index was built but some documents were not
+# indexed (unreadable, or quarantined); 1 is a failure with nothing built.
+INCOMPLETE = 3
+
 
 class Failed(Exception):
     """Raised after a message was printed; exits with ``code``."""
@@ -48,6 +52,11 @@ def _errors() -> Iterator[None]:
     except OrderbotError as exc:
         err.print(f"[bold red]error:[/] {exc}", highlight=False, markup=True)
         raise Failed(1) from exc
+
+
+def _many(n: int, noun: str) -> str:
+    """``"1 chunk"``, ``"2 chunks"``, ``"1,024 chunks"``."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
 def _progress() -> Progress:
@@ -98,13 +107,17 @@ def _ingest(settings: Settings) -> None:
             markup=False,
         )
     err.print(
-        f"index {report.index_path}: {report.documents} documents, {report.chunks} chunks "
-        f"({report.parsed} files parsed, {report.embedded} chunks embedded, "
-        f"{report.removed} removed) in {report.seconds:.1f}s",
+        f"index {report.index_path}: {_many(report.documents, 'document')}, "
+        f"{_many(report.chunks, 'chunk')} ({_many(report.parsed, 'file')} parsed, "
+        f"{_many(report.embedded, 'chunk')} embedded, {report.removed:,} removed) in "
+        f"{report.seconds:.1f}s",
         highlight=False,
     )
     if report.problems or report.quarantined:
-        raise Failed(1)
+        # The index holds every other document, and a document that was indexed before
+        # keeps its last good version: exit 3 tells "built, but not all of it" from a
+        # failure (1), so `make run` can serve what was built while the problems are fixed.
+        raise Failed(INCOMPLETE)
 
 
 corpus_app = typer.Typer(
@@ -132,7 +145,7 @@ def corpus_list(
         sys.stdout.write(manifest.model_dump_json() + "\n")
         return
     for d in manifest.documents:
-        facts = [f"{d.chunks} chunks"] + ([f"{d.pages} pages"] if d.pages else [])
+        facts = [_many(d.chunks, "chunk")] + ([_many(d.pages, "page")] if d.pages else [])
         if d.retrieved_at:
             facts.append(f"from {d.url}, retrieved {d.retrieved_at}")
         else:
@@ -144,7 +157,7 @@ def corpus_list(
         out.print(f"{q.doc_id}: QUARANTINED, not indexed", markup=False, style="bold red")
         out.print(f"    {q.path}; reads as an instruction: {q.reason!r}", markup=False)
     out.print(
-        f"{len(manifest.documents)} documents, {manifest.chunks} chunks"
+        f"{_many(len(manifest.documents), 'document')}, {_many(manifest.chunks, 'chunk')}"
         + (f", {len(manifest.quarantined)} quarantined" if manifest.quarantined else "")
         + f"; index version {store.path.name}, built {manifest.built_at}",
         highlight=False,
@@ -443,8 +456,8 @@ def feedback_export(
         )
     for reason in skipped:
         err.print(f"skipped {reason}", highlight=False, markup=False)
-    added = f"{done.added} rated answer{'' if done.added == 1 else 's'}"
-    kept = f" ({done.kept} line{'' if done.kept == 1 else 's'} already there, kept as they are)"
+    added = _many(done.added, "rated answer")
+    kept = f" ({_many(done.kept, 'line')} already there, kept as they are)"
     err.print(f"added {added} to {out_file}{kept if done.kept else ''}", highlight=False)
 
 
