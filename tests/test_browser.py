@@ -451,7 +451,8 @@ class CoveragePipeline(Pipeline):
 
     def stream(self, question: str, history: Sequence[Turn] = ()) -> Iterator[StreamEvent]:
         for event in super().stream(question, history):
-            if event.answer is not None and event.answer.refused:
+            refusal = event.answer and event.answer.refusal
+            if refusal and refusal.reason == "not_covered":
                 nearest = [
                     NearestSection(
                         document="Toward a Better Security Order",
@@ -466,9 +467,9 @@ class CoveragePipeline(Pipeline):
                     ),
                 ]
                 coverage = Coverage(verdict="not_covered", missing="recipes", nearest=nearest)
-                event = StreamEvent(
-                    kind="answer", answer=event.answer.model_copy(update={"coverage": coverage})
-                )
+                refusal, text = self.refusal(coverage)
+                update = {"coverage": coverage, "refusal": refusal, "answer": text}
+                event = StreamEvent(kind="answer", answer=event.answer.model_copy(update=update))
             yield event
 
 
@@ -483,8 +484,10 @@ def test_not_covered_names_the_nearest_sections(
         open_chat(page, server)  # type: ignore[arg-type]
         refusal = ask(page, OFF_TOPIC)
         text = refusal.inner_text()
-        assert text.startswith("orderbot: Not covered.") or "Not covered." in text
-        assert "Not in the documents: recipes" in text
+        assert "Not covered. The documents do not say recipes:" in text
+        # The nearest sections are listed once, as links, not also named in the text.
+        assert text.count("Twenty proposals along seven variables") == 1
+        assert "The nearest parts of the documents" not in text
         external = refusal.get_by_role("link", name="Footnote 1 (Toward a Better Security Order)")
         assert external.get_attribute("href") == "https://www.state.gov/example"
         inside = refusal.get_by_role("link", name=re.compile("^Twenty proposals"))
@@ -494,6 +497,9 @@ def test_not_covered_names_the_nearest_sections(
             "Twenty proposals along seven variables"
             in page.locator(".msg.user").nth(1).inner_text()
         )
+        # Not "Not covered." for a question the documents may answer, read in English.
+        french = ask(page, "Quelle est la position du rapport sur la Chine ?").inner_text()
+        assert "seems to be in French" in french and "Not covered" not in french
         page.context.close()
 
 

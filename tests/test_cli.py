@@ -21,6 +21,7 @@ pytestmark = pytest.mark.slow
 ANSWER_KEYS = {
     "rewritten_question",
     "coverage",
+    "refusal",
     "unsupported",
     "question",
     "answer",

@@ -134,6 +134,25 @@ def test_an_instruction_is_not_looked_up(pipeline: Pipeline) -> None:
         answer = pipeline.ask(question)
         assert answer.refused and answer.citations == [] and answer.contexts == []
         assert answer.answer.startswith("This reads as an instruction to me")
+        assert answer.refusal and answer.refusal.reason == "instruction"
+        assert answer.refusal.message == answer.answer
+
+
+def test_a_refusal_says_why_and_keeps_its_message_apart_from_the_nearest_sections(
+    pipeline: Pipeline,
+) -> None:
+    answered = pipeline.ask("How many proposals are in the package?")
+    assert not answered.refused and answered.refusal is None
+    answer = pipeline.ask(
+        "How many times does the National Security Strategy use the phrase rules-based order?"
+    )
+    assert answer.refused and answer.refusal and answer.refusal.reason == "not_covered"
+    assert answer.coverage and answer.coverage.nearest
+    assert answer.answer.startswith(answer.refusal.message + " The nearest parts")
+    assert "nearest" not in answer.refusal.message
+    french = pipeline.ask("Quelle est la position du rapport sur la Chine ?")
+    assert french.refusal and french.refusal.reason == "other_language"
+    assert french.refusal.message == french.answer
 
 
 def test_a_refusal_quotes_a_section_title_as_in_print(pipeline: Pipeline) -> None:

@@ -266,6 +266,21 @@ class Coverage(BaseModel):
     )
 
 
+RefusalReason = Literal["not_covered", "other_language", "instruction"]
+
+
+class Refusal(BaseModel):
+    """Why an answer was refused, for a page that lays the refusal out itself: the
+    ``message`` is the answer's text without its list of nearest sections, which a page
+    shows from ``coverage.nearest``, as links."""
+
+    reason: RefusalReason = Field(
+        description="'not_covered': the documents do not answer it; 'other_language': the "
+        "question is not in English; 'instruction': it reads as an instruction, not a question."
+    )
+    message: str
+
+
 class Timings(BaseModel):
     retrieve: float
     generate: float
@@ -294,6 +309,7 @@ class Answer(BaseModel):
     coverage: Coverage | None = Field(
         None, description="Whether the documents answer the question (None: not decided)."
     )
+    refusal: Refusal | None = Field(None, description="Why it was refused, when it was.")
 
 
 class StreamEvent(BaseModel):

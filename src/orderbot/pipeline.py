@@ -31,7 +31,15 @@ from orderbot.index.sentences import StoredSentenceEmbedder
 from orderbot.index.store import ChunkStore, Manifest
 from orderbot.ingest.injection import is_instruction
 from orderbot.language import other_language
-from orderbot.models import Answer, Context, Coverage, Retrieval, StreamEvent, Timings
+from orderbot.models import (
+    Answer,
+    Context,
+    Coverage,
+    Refusal,
+    Retrieval,
+    StreamEvent,
+    Timings,
+)
 from orderbot.question import check_question
 from orderbot.retrieve import HybridRetriever
 
@@ -188,7 +196,9 @@ class Pipeline:
         """What the assistant is about (see ``subject``)."""
         return subject(self.settings, self.documents)
 
-    def refusal(self, coverage: Coverage | None = None) -> str:
+    def refusal(self, coverage: Coverage | None = None) -> tuple[Refusal, str]:
+        """Why the documents do not answer, and the answer's text: the message, then the
+        nearest sections' titles (a page shows them as links instead)."""
         text = "The documents do not cover this question, so I cannot answer it without guessing."
         if coverage and coverage.missing:
             text = (
@@ -199,13 +209,23 @@ class Pipeline:
             near = "; ".join(  # quotes inside a title become single ones, as in print
                 f"“{n.section.replace('“', '‘').replace('”', '’')}”" for n in coverage.nearest
             )
-            return f"{text} The nearest parts of the documents: {near}."
-        return f"{text} I answer questions about {self.subject}."
+            refusal = Refusal(reason="not_covered", message=text)
+            return refusal, f"{text} The nearest parts of the documents: {near}."
+        text = f"{text} I answer questions about {self.subject}."
+        return Refusal(reason="not_covered", message=text), text
 
-    def refusal_of_language(self, language: str) -> str:
-        return (
-            f"This question seems to be in {language}, and I can only read questions in "
-            f"English: please ask it in English. I answer questions about {self.subject}."
+    def refusal_of_language(self, language: str) -> Refusal:
+        return Refusal(
+            reason="other_language",
+            message=f"This question seems to be in {language}, and I can only read questions "
+            f"in English: please ask it in English. I answer questions about {self.subject}.",
+        )
+
+    def refusal_of_instruction(self) -> Refusal:
+        return Refusal(
+            reason="instruction",
+            message="This reads as an instruction to me, not a question about the documents: "
+            f"I only answer questions about {self.subject}.",
         )
 
     def check_question(self, question: str) -> str:
@@ -264,17 +284,20 @@ class Pipeline:
         else:
             coverage = Coverage(verdict="not_covered")
         refused = not sentences
-        answer_text = " ".join(sentences) if sentences else self.refusal(coverage)
+        refusal: Refusal | None = None
+        if refused:
+            refusal, answer_text = self.refusal(coverage)
+        else:
+            answer_text = " ".join(sentences)
         if refused and coverage is not None and coverage.verdict == "covered":
             coverage = coverage.model_copy(update={"verdict": "not_covered"})
         if instruction:
-            answer_text = (
-                "This reads as an instruction to me, not a question about the documents: I "
-                f"only answer questions about {self.subject}."
-            )
+            refusal = self.refusal_of_instruction()
+            answer_text = refusal.message
         elif refused and (language := other_language(text)):
             # Not "the documents do not cover this": they may, read in English.
-            answer_text = self.refusal_of_language(language)
+            refusal = self.refusal_of_language(language)
+            answer_text = refusal.message
             coverage = (coverage or Coverage(verdict="not_covered")).model_copy(
                 update={"missing": None, "nearest": []}  # sections found by foreign words
             )
@@ -306,6 +329,7 @@ class Pipeline:
                 rewritten_question=query if query != text else None,
                 unsupported=written.unsupported,
                 coverage=coverage,
+                refusal=refusal,
             ),
         )
 

@@ -309,17 +309,36 @@
       turn.bot.appendChild(renderSources(answer, turn.id));
     }
     turn.bot.appendChild(rating(turn));
-    if (!restoring) announce((answer.refused ? "Not covered. " : "Answer: ") + answer.answer);
+    if (!restoring) announce(answer.refused ? refusalText(answer) : "Answer: " + answer.answer);
+  }
+
+  // A refusal's label and message: "Not covered." only when the documents do not answer
+  // (not for a question in another language, or an instruction). The message leaves out
+  // the nearest sections' titles, listed below it as links.
+  function refusalParts(answer) {
+    var refusal = answer.refusal;
+    if (!refusal) return { label: "Not covered. ", message: answer.answer };
+    return {
+      label: refusal.reason === "not_covered" ? "Not covered. " : "",
+      message: refusal.message,
+    };
+  }
+
+  function refusalText(answer) {
+    var parts = refusalParts(answer);
+    var nearest = (answer.coverage && answer.coverage.nearest) || [];
+    var titles = nearest.map(function (n) { return n.section; }).join("; ");
+    return parts.label + parts.message + (titles ? " Nearest in the documents: " + titles : "");
   }
 
   function renderRefusal(box, answer) {
+    var parts = refusalParts(answer);
     var p = el("p", "answer");
-    p.appendChild(el("strong", "", "Not covered. "));
-    p.appendChild(document.createTextNode(answer.answer));
+    if (parts.label) p.appendChild(el("strong", "", parts.label));
+    p.appendChild(document.createTextNode(parts.message));
     box.appendChild(p);
     var coverage = answer.coverage;
     if (!coverage) return;
-    if (coverage.missing) box.appendChild(el("p", "missing", "Not in the documents: " + coverage.missing));
     var nearest = coverage.nearest || [];
     if (!nearest.length) return;
     box.appendChild(el("p", "nearest-title", "Nearest in the documents:"));
