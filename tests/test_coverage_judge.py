@@ -21,7 +21,7 @@ from orderbot.config import (
 from orderbot.errors import ConfigError, ModelError
 from orderbot.generate.coverage import CoverageJudge, Vocabulary
 from orderbot.generate.evidence import Evidence
-from orderbot.generate.factory import make_yes_no_judge
+from orderbot.generate.factory import make_generator, make_yes_no_judge
 from orderbot.generate.local_models import MODELS, ModelNotInstalled, part_files
 from orderbot.generate.model_api import ChatRequest, first_token_logprobs
 from orderbot.generate.openai_model import OpenAIChatModel
@@ -333,6 +333,10 @@ def test_the_installed_local_model_answers_the_judge_through_llama_cpp_logprobs(
     )
     judge = make_yes_no_judge(settings.coverage, settings.generation)
     assert judge is not None, "the 0.5B model is installed by make install"
+    # The same model answering too is loaded once, not twice (each request carries its
+    # own system prompt).
+    answering = settings.generation.model_copy(update={"backend": "local:qwen2.5-coder-0.5b"})
+    assert getattr(make_generator(answering, "the report"), "model", None) is judge.model
     pipeline = Pipeline.from_settings(settings, embedder=embedder, yes_no=judge)
     try:
         retriever = pipeline.retriever

@@ -55,11 +55,18 @@ def _llm(model: ChatModel, label: str, settings: GenerationSettings, prompts: Pr
 
 
 @lru_cache(maxsize=3)
-def _local_model(path: Path, n_ctx: int, threads: int, system: str) -> LocalChatModel:
+def _loaded_model(path: Path, n_ctx: int, threads: int) -> LocalChatModel:
     from orderbot.generate.local_model import LocalChatModel
 
-    prefix = [{"role": "system", "content": system}]
-    return LocalChatModel(path, n_ctx=n_ctx, threads=threads, prefix=prefix)
+    return LocalChatModel(path, n_ctx=n_ctx, threads=threads)
+
+
+def _local_model(path: Path, n_ctx: int, threads: int, system: str) -> LocalChatModel:
+    """The model at ``path``, loaded once for the answers and the coverage judge alike
+    (each request carries its own system prompt), with ``system`` read into its cache."""
+    model = _loaded_model(path, n_ctx, threads)
+    model.warm([{"role": "system", "content": system}])
+    return model
 
 
 def _local(arg: str, settings: GenerationSettings, subject: str) -> Generator:

@@ -1,7 +1,7 @@
 """A GGUF model in this process: llama.cpp through xllamacpp, with the model's own chat
 template. The fixed system prompt's prefix stays in the KV cache between questions
 (``cache_prompt``); ``prefix``, the messages every prompt starts with, is read once at load
-so the first question waits no longer than the next ones.
+(``warm``) so the first question waits no longer than the next ones.
 
 xllamacpp calls back with each chunk from inside a blocking call. ``stream`` runs that call
 in a worker thread it owns and hands the chunks over; when the consumer closes the stream
@@ -51,9 +51,19 @@ class LocalChatModel:
         self.name = path.stem
         self._lock = threading.Lock()  # one generation at a time on this CPU
         self.info = StreamInfo()  # about the last answer (cache_n, prompt_n, … in timings)
+        self._warmed: list[list[Message]] = []
         if prefix:
-            for _ in self.stream(ChatRequest(messages=prefix, max_tokens=1)):
-                pass
+            self.warm(prefix)
+
+    def warm(self, prefix: list[Message]) -> None:
+        """Read ``prefix`` into the KV cache now, so the first question waits no longer
+        than the next ones; once per prefix (one model may serve the answers and the
+        coverage judge, each with its own system prompt)."""
+        if prefix in self._warmed:
+            return
+        for _ in self.stream(ChatRequest(messages=prefix, max_tokens=1)):
+            pass
+        self._warmed.append(prefix)
 
     def top_logprobs(self, request: ChatRequest) -> dict[str, float]:
         body = request.body() | {"cache_prompt": True}
