@@ -362,6 +362,12 @@ def test_prompt_templates_are_checked_when_settings_load() -> None:
         load_settings(generation={"prompts": {"system": "About {subject} and {topic}."}})
     with pytest.raises(ConfigError, match="unknown placeholder"):
         load_settings(generation={"prompts": {"user": "{evidence} {questoin}"}})
+    # The model would answer from nothing, and the judge judge nothing.
+    message = r"prompts.user: prompt template must use \{evidence\}, where"
+    with pytest.raises(ConfigError, match=message):
+        load_settings(generation={"prompts": {"user": "Answer: {question}"}})
+    with pytest.raises(ConfigError, match=re.escape("must use {evidence} and {question}")):
+        load_settings(coverage={"judge_prompts": {"user": "Is it stated? Yes or No."}})
     prompts = Prompts(PromptSettings(), "“A Report”")
     assert "“A Report”" in prompts.system
     assert "Toward a Better Security Order" not in PromptSettings().system  # nothing hard-coded

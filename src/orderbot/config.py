@@ -149,8 +149,12 @@ _SYSTEM_PROMPT = (
 _USER_PROMPT = "Evidence:\n{evidence}\n\nQuestion: {question}"
 
 
-def _check_template(template: str, allowed: set[str]) -> str:
-    """``template`` if its placeholders are all in ``allowed`` (checked at load time)."""
+def _check_template(
+    template: str, allowed: set[str], required: frozenset[str] = frozenset()
+) -> str:
+    """``template`` if its placeholders are all in ``allowed`` and it uses every one of
+    ``required`` (checked at load time: a user message without ``{evidence}`` would have the
+    model answer from nothing, and every one of its sentences fail the check)."""
     try:
         used = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
     except ValueError as exc:
@@ -161,7 +165,14 @@ def _check_template(template: str, allowed: set[str]) -> str:
             f"prompt template uses unknown placeholder(s) {sorted(unknown)}; "
             f"allowed: {sorted(allowed)}"
         )
+    missing = required - used
+    if missing:
+        names = " and ".join(f"{{{name}}}" for name in sorted(missing))
+        raise ValueError(f"prompt template must use {names}, where it is filled in")
     return template
+
+
+_ASKED = frozenset({"evidence", "question"})  # what a user message must hand the model
 
 
 class PromptSettings(BaseModel):
@@ -186,7 +197,7 @@ class PromptSettings(BaseModel):
     @field_validator("user")
     @classmethod
     def _user(cls, value: str) -> str:
-        return _check_template(value, {"evidence", "question"})
+        return _check_template(value, {"evidence", "question"}, _ASKED)
 
 
 class GenerationSettings(BaseModel):
@@ -303,7 +314,7 @@ class JudgePromptSettings(BaseModel):
     @field_validator("user")
     @classmethod
     def _user(cls, value: str) -> str:
-        return _check_template(value, {"evidence", "question"})
+        return _check_template(value, {"evidence", "question"}, _ASKED)
 
 
 class CoverageSettings(BaseModel):
@@ -627,7 +638,8 @@ def load_settings(**overrides: object) -> Settings:
         settings = Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: {err['msg']}"
+            f"{'.'.join(str(p) for p in err['loc']) or 'settings'}: "
+            f"{err['msg'].removeprefix('Value error, ')}"  # a validator's own message
             for err in exc.errors()
         )
         raise ConfigError(f"invalid settings: {problems}") from exc
