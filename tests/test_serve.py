@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -30,6 +31,7 @@ def test_serve_starts_one_server_and_prints_its_address(built: Settings, tmp_pat
         "ORDERBOT_SERVER__DATA_DIR": str(tmp_path / "data"),
         "ORDERBOT_SERVER__PORT": str(port),
         "GRADIO_ANALYTICS_ENABLED": "False",
+        "ORDERBOT_GENERATION__BACKEND": "extractive",
     }
     orderbot = Path(sys.executable).parent / "orderbot"  # the installed command
     proc = subprocess.Popen(
@@ -39,19 +41,19 @@ def test_serve_starts_one_server_and_prints_its_address(built: Settings, tmp_pat
         stderr=subprocess.STDOUT,
         text=True,
     )
+    lines: list[str] = []  # what it printed, read as it comes (a read never blocks the test)
+    assert proc.stdout is not None
+    threading.Thread(target=lambda: lines.extend(proc.stdout or ()), daemon=True).start()
+
+    def printed(text: str, deadline: float) -> bool:
+        while time.monotonic() < deadline and not any(text in line for line in lines):
+            time.sleep(0.1)
+        return any(text in line for line in lines)
+
     try:
         url = f"http://127.0.0.1:{port}"
-        lines: list[str] = []
-        assert proc.stdout is not None
         deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            line = proc.stdout.readline()
-            if not line and proc.poll() is not None:
-                break
-            lines.append(line)
-            if url in line:
-                break
-        assert any(f"serving on {url}/" in line for line in lines), "".join(lines)
+        assert printed(f"serving on {url}/", deadline), "".join(lines)
         health = None
         while time.monotonic() < deadline and health is None:
             try:
@@ -62,6 +64,14 @@ def test_serve_starts_one_server_and_prints_its_address(built: Settings, tmp_pat
         assert httpx.get(f"{url}/chat/").status_code == 200
         assert httpx.get(f"{url}/demo").status_code == 200
         assert (tmp_path / "data" / "feedback.sqlite3").exists()
+        # A maintainer watching the server sees what the documents do not cover, redacted.
+        asked = {"question": "What is the best recipe for lasagna? Mail ann@example.org"}
+        assert httpx.post(f"{url}/api/ask", json=asked, timeout=60).json()["refused"]
+        logged = (
+            "INFO orderbot.refusals: refused question: What is the best recipe for lasagna? "
+            "Mail [email]\n"
+        )
+        assert printed(logged, time.monotonic() + 10), "".join(lines)
     finally:
         proc.terminate()
         proc.wait(timeout=20)

@@ -159,7 +159,7 @@ def serve(settings: Settings, *, demo: bool = False) -> None:
     import uvicorn
 
     _fewer_malloc_arenas()
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    _log_to_stderr()
     app = create_app(settings, demo=demo)
     host, port = settings.server.host, settings.server.port
     shown = f"[{host}]" if ":" in host else host
@@ -167,6 +167,23 @@ def serve(settings: Settings, *, demo: bool = False) -> None:
     if demo:
         print(f"demo outreach page: http://{shown}:{port}/demo", flush=True)
     uvicorn.Server(uvicorn_config(app, settings)).run()
+
+
+def _log_to_stderr() -> None:
+    """The server's own lines on stderr, with their time: each refused question at INFO
+    (``orderbot.refusals``, redacted: maintainers see what the documents do not cover),
+    the rest at WARNING. ``orderbot``'s command line has already set the root logger to
+    WARNING, so ``basicConfig`` here would do nothing."""
+    logging.getLogger("orderbot.refusals").setLevel(logging.INFO)
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    for name in ("orderbot", "orderbot_web"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.WARNING)
+        if not any(getattr(h, "orderbot_server", False) for h in logger.handlers):
+            handler.orderbot_server = True  # type: ignore[attr-defined]
+            logger.addHandler(handler)
+        logger.propagate = False  # not also through the command line's "warning:" handler
 
 
 def uvicorn_config(app: FastAPI, settings: Settings) -> uvicorn.Config:
