@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -218,3 +221,30 @@ def test_chat_keeps_the_conversation(
     assert "Toward a Better Security Order" in err  # what it knows, said up front
     assert out.count("Sources:") == 2
     assert "Artificial Intelligence and Cyber" in out.split("Sources:")[1]
+
+
+def test_every_help_text_is_shown_whole() -> None:
+    """Rich reads "[default: …]" in a help text as markup and drops it ("Address ."): each
+    option's and argument's help must reach the screen as written."""
+    import typer
+    from typer.testing import CliRunner
+
+    from orderbot.cli import app
+
+    root = typer.main.get_command(app)
+
+    def commands(command: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], Any]]:
+        yield path, command
+        for name, sub in getattr(command, "commands", {}).items():  # a group's
+            yield from commands(sub, (*path, name))
+
+    checked = 0
+    for path, command in commands(root, ()):
+        shown = CliRunner().invoke(app, [*path, "--help"], env={"COLUMNS": "400"}).output
+        flat = " ".join(re.sub(r"[│╭╮╰╯─]", " ", shown).split())
+        for param in command.params:
+            text = getattr(param, "help", None)
+            if text:
+                assert " ".join(text.replace("\\[", "[").split()) in flat, (path, text)
+                checked += 1
+    assert checked > 20

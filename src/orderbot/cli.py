@@ -321,10 +321,10 @@ def print_sources(answer: Answer) -> None:
 def evaluate(
     qa: Annotated[Path, typer.Option(help="QA file (JSONL).")] = Path("eval/qa.jsonl"),
     out_dir: Annotated[
-        Path | None, typer.Option("--out", help="Output folder [default: eval/runs/TIME].")
+        Path | None, typer.Option("--out", help="Output folder \\[default: eval/runs/TIME].")
     ] = None,
     generator: Annotated[
-        str | None, typer.Option(help="Answer backend [default: from the settings].")
+        str | None, typer.Option(help="Answer backend \\[default: from the settings].")
     ] = None,
     baseline: Annotated[
         Path | None, typer.Option(help="metrics.json to gate against: exit 1 if worse.")
@@ -417,8 +417,10 @@ def serve(
     demo: Annotated[
         bool, typer.Option("--demo", help="Also serve a stand-in outreach page at /demo.")
     ] = False,
-    host: Annotated[str | None, typer.Option(help="Address [default: from the settings].")] = None,
-    port: Annotated[int | None, typer.Option(help="Port [default: from the settings].")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Address \\[default: from the settings].")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port \\[default: from the settings].")] = None,
 ) -> None:
     """Serve the web chat, the HTTP API and the embeddable widget."""
     settings = _settings()
@@ -494,7 +496,7 @@ def model_serve(
     model: Annotated[
         str | None,
         typer.Argument(
-            help="A packaged model name or a .gguf path [default: the local:MODEL backend, "
+            help="A packaged model name or a .gguf path \\[default: the local:MODEL backend, "
             "else qwen2.5-coder-0.5b]."
         ),
     ] = None,
