@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from orderbot.errors import OrderbotError
+from orderbot.errors import IndexDamagedError, OrderbotError
 from orderbot.foreground import Foreground
 from orderbot.index import build_index, versions
 from orderbot.index.embedder import OnnxEmbedder
@@ -76,11 +76,41 @@ def test_an_empty_corpus_folder_keeps_the_index(corpus_copy: Path, embedder: Onn
     first = build_index(settings, embedder=embedder)
     empty = corpus_copy / "empty"
     empty.mkdir()
-    with pytest.raises(OrderbotError, match=r"has no documents; the index \(1 documents\) is kept"):
+    with pytest.raises(OrderbotError, match=r"has no documents; the index \(1 document\) is kept"):
         build_index(settings.model_copy(update={"corpus_dir": empty}), embedder=embedder)
     pipeline = Pipeline.from_settings(settings, embedder=embedder)
     assert pipeline.store.count() == first.chunks and pipeline.documents
     pipeline.close()
+
+
+@pytest.mark.parametrize("part", ["manifest", "pointer", "chroma"])
+def test_a_damaged_index_is_an_error_and_ingest_builds_it_again(
+    corpus_copy: Path, embedder: OnnxEmbedder, part: str
+) -> None:
+    settings = make_settings(corpus_copy)
+    first = build_index(settings, embedder=embedder)
+    root = settings.index.index_path()
+    serving = root / versions.VERSIONS / str(first.version)
+    damaged = {
+        "manifest": serving / versions.MANIFEST,
+        "pointer": root / versions.POINTER,
+        "chroma": serving / "chroma.sqlite3",
+    }[part]
+    damaged.write_bytes(b'{"half a file')
+    with pytest.raises(IndexDamagedError, match="run `orderbot ingest`") as caught:
+        Pipeline.from_settings(settings, embedder=embedder)
+    assert "Traceback" not in str(caught.value) and "\n" not in str(caught.value)
+    again = build_index(settings, embedder=embedder)
+    assert again.damaged and again.version != first.version
+    assert again.chunks == first.chunks and again.embedded == first.chunks
+    pointer = versions.read_pointer(root)
+    assert pointer and pointer.current == again.version
+    # The version that may still be serving somewhere is kept as the previous one.
+    assert pointer.previous == first.version and serving.is_dir()
+    pipeline = Pipeline.from_settings(settings, embedder=embedder)
+    assert not pipeline.ask(QUESTION).refused
+    pipeline.close()
+    assert build_index(settings, embedder=embedder).damaged is None
 
 
 def test_one_ingest_at_a_time(corpus_copy: Path, embedder: OnnxEmbedder) -> None:

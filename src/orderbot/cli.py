@@ -96,6 +96,12 @@ def _ingest(settings: Settings) -> None:
             progress.update(task, completed=done, total=total)
 
         report = build_index(settings, on_progress=advance)
+    if report.damaged:
+        err.print(
+            f"warning: {report.damaged}; built the index again from the corpus",
+            highlight=False,
+            markup=False,
+        )
     for problem in report.problems:
         err.print(f"[bold red]error:[/] {problem.reason}", highlight=False)
     for q in report.quarantined:

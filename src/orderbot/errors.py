@@ -31,6 +31,15 @@ class IndexNotFoundError(OrderbotError):
     """No index has been built for the current settings."""
 
 
+class IndexDamagedError(OrderbotError):
+    """A part of the index that cannot be read (its pointer, a version's manifest or its
+    Chroma files): ``orderbot ingest`` builds a new version from the corpus."""
+
+
+# What to do about a damaged index: the corpus is the source, nothing need be deleted.
+REBUILD_HINT = "run `orderbot ingest`: it builds the index again from the corpus"
+
+
 class IndexUnavailableError(OrderbotError):
     """The index server (Chroma) cannot be reached or does not answer in time."""
 

@@ -22,7 +22,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from orderbot.config import Settings
-from orderbot.errors import CorpusError
+from orderbot.errors import CorpusError, IndexDamagedError
 from orderbot.index.embedder import Embedder, load_embedder
 from orderbot.index.location import IndexLocation, index_location
 from orderbot.index.sentences import embed_sentences
@@ -49,6 +49,11 @@ class IngestReport(BaseModel):
     )
     seconds: float
     version: str | None = Field(None, description="The serving version after the ingest.")
+    damaged: str | None = Field(
+        None,
+        description="Why the serving version could not be read, when the index was built "
+        "again from the corpus.",
+    )
 
 
 def build_index(
@@ -60,13 +65,25 @@ def build_index(
     started = time.perf_counter()
     root = index_location(settings.index)  # a folder, or a Chroma server
     with root.lock():
-        root.clean()  # what a killed ingest left behind
-        old = root.open() if root.current_name() else None
+        damaged: str | None = None
         try:
-            return _build(settings, root, old, embedder, on_progress, started)
+            root.clean()  # what a killed ingest left behind
+            old = root.open() if root.current_name() else None
+            if old is not None:
+                try:
+                    old.read_manifest()
+                except IndexDamagedError:
+                    old.close()
+                    raise
+        except IndexDamagedError as exc:
+            # Built again from the corpus; nothing is deleted, the damaged version stays.
+            damaged, old = exc.message, None
+        try:
+            report = _build(settings, root, old, embedder, on_progress, started)
         finally:
             if old is not None:
                 old.close()
+        return report.model_copy(update={"damaged": damaged}) if damaged else report
 
 
 def _build(
@@ -86,8 +103,8 @@ def _build(
         # would switch to the empty index: refuse, keep the index as it is.
         raise CorpusError(
             f"the corpus folder {settings.corpus_dir} has no documents; the index "
-            f"({len(before)} documents) is kept as it is. Check ORDERBOT_CORPUS_DIR, or, to "
-            "empty the index on purpose, delete its folder"
+            f"({len(before)} document{'' if len(before) == 1 else 's'}) is kept as it is. "
+            "Check ORDERBOT_CORPUS_DIR, or, to empty the index on purpose, delete its folder"
         )
     unchanged = {d for d, h in hashes.items() if d in before and before[d].sha256 == h}
     loaded = load_corpus(settings.corpus_dir, skip=lambda doc_id, _: doc_id in unchanged)

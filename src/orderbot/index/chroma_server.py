@@ -34,7 +34,13 @@ import numpy as np
 from pydantic import BaseModel, ValidationError
 
 from orderbot.config import IndexSettings
-from orderbot.errors import IndexNotFoundError, IndexUnavailableError, OrderbotError
+from orderbot.errors import (
+    REBUILD_HINT,
+    IndexDamagedError,
+    IndexNotFoundError,
+    IndexUnavailableError,
+    OrderbotError,
+)
 from orderbot.index.embedder import Vectors
 from orderbot.models import Chunk
 
@@ -132,7 +138,10 @@ class RemoteIndex:
         try:
             return Pointer.model_validate(collection.metadata or {})
         except ValidationError as exc:
-            raise OrderbotError(f"the index pointer on the server is damaged: {exc}") from exc
+            problem = exc.errors()[0]["msg"]
+            raise IndexDamagedError(
+                f"the index pointer on the server is damaged: {problem}", hint=REBUILD_HINT
+            ) from exc
 
     def stamp(self) -> tuple[str, str] | None:
         """What changes when a version is published: one small request, made at most
@@ -369,7 +378,14 @@ class RemoteChunkStore:
             )
         if _MANIFEST_KEY not in meta:
             raise IndexNotFoundError(f"index version {self.version} on the server is incomplete")
-        return Manifest.model_validate_json(str(meta[_MANIFEST_KEY]))
+        try:
+            return Manifest.model_validate_json(str(meta[_MANIFEST_KEY]))
+        except ValidationError as exc:
+            raise IndexDamagedError(
+                f"the manifest of index version {self.version} on the server is damaged: "
+                f"{exc.errors()[0]['msg']}",
+                hint=REBUILD_HINT,
+            ) from exc
 
     def write_manifest(self, manifest: BaseModel) -> None:
         with self.index._calls():

@@ -21,9 +21,9 @@ from typing import Any
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, ValidationError
 
-from orderbot.errors import IndexNotFoundError, OrderbotError
+from orderbot.errors import REBUILD_HINT, IndexDamagedError, IndexNotFoundError, OrderbotError
 from orderbot.index import versions
 from orderbot.index.embedder import Vectors
 from orderbot.index.sentences import FILE as SENTENCES_FILE
@@ -127,9 +127,8 @@ class ChunkStore:
                 COLLECTION, embedding_function=None, metadata={"hnsw:space": "cosine"}
             )
         except Exception as exc:  # chromadb raises many types for a damaged folder
-            raise OrderbotError(
-                f"cannot open the index at {path}: {exc}",
-                hint="delete the folder and run `orderbot ingest`",
+            raise IndexDamagedError(
+                f"cannot open the index at {path}: {exc}", hint=REBUILD_HINT
             ) from exc
         return cls(path, client, collection, SentenceTable(path, writable=writable))
 
@@ -234,7 +233,14 @@ class ChunkStore:
         ]
 
     def read_manifest(self) -> Manifest:
-        return Manifest.model_validate_json((self.path / MANIFEST).read_text(encoding="utf-8"))
+        path = self.path / MANIFEST
+        try:
+            return Manifest.model_validate_json(path.read_bytes())
+        except (OSError, ValidationError) as exc:
+            problem = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else exc
+            raise IndexDamagedError(
+                f"cannot read the index manifest {path}: {problem}", hint=REBUILD_HINT
+            ) from exc
 
     def write_manifest(self, manifest: Manifest) -> None:
         tmp = self.path / (MANIFEST + ".tmp")

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from orderbot.errors import OrderbotError
+from orderbot.errors import REBUILD_HINT, IndexDamagedError, OrderbotError
 
 POINTER = "CURRENT.json"
 VERSIONS = "versions"
@@ -42,9 +42,9 @@ def read_pointer(root: Path) -> Pointer | None:
     except FileNotFoundError:
         return None
     except (ValidationError, OSError) as exc:
-        raise OrderbotError(
-            f"cannot read the index pointer {root / POINTER}: {exc}",
-            hint="delete the folder and run `orderbot ingest`",
+        problem = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else exc
+        raise IndexDamagedError(
+            f"cannot read the index pointer {root / POINTER}: {problem}", hint=REBUILD_HINT
         ) from exc
 
 
@@ -83,11 +83,18 @@ def new_version(root: Path, copy_of: Path | None = None) -> Path:
 
 
 def publish(root: Path, version: Path) -> None:
-    """Make ``version`` the serving one, atomically; the old one becomes ``previous``."""
-    old = read_pointer(root)
+    """Make ``version`` the serving one, atomically; the old one becomes ``previous``
+    (when the old pointer is damaged, the newest other version: a server may still be
+    reading it)."""
+    try:
+        old = read_pointer(root)
+        previous = old.current if old else None
+    except IndexDamagedError:
+        others = sorted(p.name for p in (root / VERSIONS).iterdir() if p != version)
+        previous = others[-1] if others else None  # names start with their time
     pointer = Pointer(
         current=version.name,
-        previous=old.current if old else None,
+        previous=previous,
         published_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
     _fsync_tree(version)
