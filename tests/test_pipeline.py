@@ -118,6 +118,34 @@ def test_what_a_how_many_question_counts(question: str, missing: str, noun: str)
     assert slot.describe(question) == missing
 
 
+@pytest.mark.parametrize(
+    ("question", "money"),
+    [
+        ("What is the Better Order Project's annual budget?", True),
+        ("What was the budget of the project, and who funded it?", True),
+        ("What would the 20 proposals cost?", True),
+        ("What is the total cost of the reforms?", True),
+        ("How much money did the project spend on its meetings?", True),
+        # What the report says about a cost, not a sum of money.
+        ("What does the report say about the cost of war?", False),
+        ("What is the cost of inaction?", False),
+        ("What are the costs of a multi-order world?", False),
+        ("What are the seven variables?", False),
+    ],
+)
+def test_a_question_about_money_asks_for_an_amount(question: str, money: bool) -> None:
+    assert (slot_of(question).kind == "amount") is money
+
+
+def test_the_issues_budget_question_is_refused_not_answered_with_a_headcount(
+    pipeline: Pipeline,
+) -> None:
+    """The issue's first example: it got the sentence about the 130 participants."""
+    answer = pipeline.ask("What is the Better Order Project's annual budget?")
+    assert answer.refused and answer.citations == []
+    assert answer.answer.startswith("The documents do not say how much:")
+
+
 def test_a_refusal_names_what_is_counted(pipeline: Pipeline) -> None:
     answer = pipeline.ask(
         "How many new permanent seats on the U.N. Security Council does the report propose?"

@@ -30,6 +30,17 @@ _OVERVIEW = re.compile(
     r"(?:argue|say)\s*\??\s*$",
     re.I,
 )
+# "What is the Project's annual budget?", "What would the reforms cost?": a sum of money,
+# as "how much" asks for. The money word must head what is asked ("What does the report
+# say about the cost of war?" asks for what it says).
+_MONEY = re.compile(
+    r"^\s*what(?:'s|’s|\s+is|\s+was|\s+are|\s+were|\s+would\s+be|\s+will\s+be)\s+"
+    r"(?:the\s+)?(?:[\w.’'-]+\s+){0,4}?(?:annual\s+|yearly\s+|total\s+|overall\s+|"
+    r"estimated\s+)?(?:budgets?|cost|price|salary|salaries|revenues?|endowment)\b"
+    r"(?!\s+of\s+(?:war|conflict|inaction|failure|doing nothing)\b)"
+    r"|^\s*what\s+(?:would|will|does|did|do)\s+[^?]{1,80}\bcost\s*\??\s*$",
+    re.I,
+)
 _WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
 _WHERE = re.compile(r"^\s*(where|in which city|in what city|which city)\b", re.I)
 
@@ -92,6 +103,7 @@ class Slot:
         if self.kind == "number" and self.noun:
             return f"how many {self.noun_text(question)}"
         return {
+            "amount": "how much",
             "date": "when",
             "person": "who",
             "place": "where",
@@ -106,9 +118,10 @@ class Slot:
 def slot_of(question: str) -> Slot:
     """The typed thing a question asks for, if any (remembered: coverage and the check
     of a model's sentences both ask, for the same question)."""
-    if found := _HOW_MANY.search(question):
-        if found.group(1).lower() == "much":
-            return Slot("amount")
+    found = _HOW_MANY.search(question)
+    if (found and found.group(1).lower() == "much") or _MONEY.match(question):
+        return Slot("amount")
+    if found:
         counted = counted_phrase(question)
         noun = counted[1] if counted else ""
         return Slot("number", next(iter(content_terms(noun)), ""))
