@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -75,6 +76,16 @@ def test_serve_starts_one_server_and_prints_its_address(built: Settings, tmp_pat
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+def test_serve_on_a_port_in_use_is_a_one_line_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        code, _, err = run(capsys, monkeypatch, "serve", "--port", str(port))
+    assert code == 1 and err.startswith(f"error: cannot serve on http://127.0.0.1:{port}/")
+    assert "the port is in use" in err and "--port" in err and len(err.splitlines()) == 1
 
 
 def test_serve_with_a_bad_setting_is_a_one_line_error(

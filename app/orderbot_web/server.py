@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import errno
 import logging
 import os
+import socket
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +24,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from orderbot import __version__
 from orderbot.config import Settings
+from orderbot.errors import OrderbotError
 from orderbot.pipeline import Pipeline
 from orderbot_web import EMBED_DIR
 from orderbot_web.api import install as install_api
@@ -160,13 +163,30 @@ def serve(settings: Settings, *, demo: bool = False) -> None:
 
     _fewer_malloc_arenas()
     _log_to_stderr()
-    app = create_app(settings, demo=demo)
     host, port = settings.server.host, settings.server.port
+    listening = _listen(host, port)  # first: a port in use is said before anything loads
+    app = create_app(settings, demo=demo)
     shown = f"[{host}]" if ":" in host else host
     print(f"orderbot is serving on http://{shown}:{port}/", flush=True)
     if demo:
         print(f"demo outreach page: http://{shown}:{port}/demo", flush=True)
-    uvicorn.Server(uvicorn_config(app, settings)).run()
+    uvicorn.Server(uvicorn_config(app, settings)).run(sockets=[listening])
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    """The server's listening socket, or a one-line error (uvicorn would log a traceback-
+    like ERROR and exit 3 when the port is taken, say by a server already running)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    try:
+        return socket.create_server((host, port), family=family, backlog=2048)
+    except OSError as exc:
+        where = f"http://{f'[{host}]' if ':' in host else host}:{port}/"
+        if exc.errno == errno.EADDRINUSE:
+            raise OrderbotError(
+                f"cannot serve on {where}: the port is in use (is orderbot already serving?)",
+                hint="stop that server, or choose another port: --port or ORDERBOT_SERVER__PORT",
+            ) from exc
+        raise OrderbotError(f"cannot serve on {where}: {exc.strerror or exc}") from exc
 
 
 def _log_to_stderr() -> None:
