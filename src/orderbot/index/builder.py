@@ -65,36 +65,44 @@ def build_index(
     started = time.perf_counter()
     root = index_location(settings.index)  # a folder, or a Chroma server
     with root.lock():
-        damaged: str | None = None
         try:
-            root.clean()  # what a killed ingest left behind
-            old = root.open() if root.current_name() else None
-            if old is not None:
-                try:
-                    old.read_manifest()
-                except IndexDamagedError:
-                    old.close()
-                    raise
+            serving = _open_serving(root)
+            damaged = None
         except IndexDamagedError as exc:
             # Built again from the corpus; nothing is deleted, the damaged version stays.
-            damaged, old = exc.message, None
+            serving, damaged = None, exc.message
         try:
-            report = _build(settings, root, old, embedder, on_progress, started)
+            report = _build(settings, root, serving, embedder, on_progress, started)
         finally:
-            if old is not None:
-                old.close()
+            if serving is not None:
+                serving[0].close()
         return report.model_copy(update={"damaged": damaged}) if damaged else report
+
+
+def _open_serving(root: IndexLocation) -> tuple[ChunkStore, Manifest] | None:
+    """The serving version and its manifest (read once), after removing what a killed
+    ingest left behind; None when there is none yet."""
+    root.clean()
+    if not root.current_name():
+        return None
+    store = root.open()
+    try:
+        return store, store.read_manifest()
+    except IndexDamagedError:
+        store.close()
+        raise
 
 
 def _build(
     settings: Settings,
     root: IndexLocation,
-    old: ChunkStore | None,
+    serving: tuple[ChunkStore, Manifest] | None,
     embedder: Embedder | None,
     on_progress: Progress | None,
     started: float,
 ) -> IngestReport:
-    before = {d.doc_id: d for d in old.read_manifest().documents} if old else {}
+    old, old_manifest = serving if serving else (None, None)
+    before = {d.doc_id: d for d in old_manifest.documents} if old_manifest else {}
     hashes = {
         doc_id_for(settings.corpus_dir, p): file_hash(p) for p in corpus_files(settings.corpus_dir)
     }
@@ -140,13 +148,12 @@ def _build(
     # instruction leaves the index; a cleared or deleted one leaves the list.
     held = sorted((q.doc_id, q.sha256) for q in loaded.quarantined)
     held_before = (
-        sorted((q.doc_id, q.sha256) for q in old.read_manifest().quarantined) if old else []
+        sorted((q.doc_id, q.sha256) for q in old_manifest.quarantined) if old_manifest else []
     )
-    if old is not None and not loaded.documents and not gone and held == held_before:
+    if old and old_manifest and not loaded.documents and not gone and held == held_before:
         if on_progress:
             on_progress(0, 0)
-        manifest = old.read_manifest()
-        return report(old.path.name, manifest.chunks, len(manifest.documents))
+        return report(old.path.name, old_manifest.chunks, len(old_manifest.documents))
 
     # Load the model beside the file copy and the deletions, and only if it is needed.
     model = _ModelLoader(settings, embedder) if todo else None
