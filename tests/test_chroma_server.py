@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 
 from orderbot.config import IndexSettings, Settings
-from orderbot.errors import IndexNotFoundError, OrderbotError
+from orderbot.errors import IndexDamagedError, IndexNotFoundError, OrderbotError
 from orderbot.index import build_index
 from orderbot.index.chroma_server import IndexUnavailableError, RemoteIndex
 from orderbot.index.embedder import OnnxEmbedder
@@ -101,6 +101,18 @@ def test_an_unfinished_version_is_never_served_and_is_cleaned(index: RemoteIndex
     with pytest.raises(IndexNotFoundError, match="incomplete"):
         half.read_manifest()
     assert index.clean() == [half.version]
+
+
+def test_a_damaged_pointer_is_replaced_by_the_next_publish(index: RemoteIndex) -> None:
+    first = build(index, "first")
+    pointer = index.client.get_collection(f"{index.name}--pointer")
+    pointer.modify(metadata={"current": 5, "published_at": 6})  # not a Pointer
+    with pytest.raises(IndexDamagedError, match="orderbot ingest"):
+        index.open()
+    second = build(index, "second")  # what an ingest does once it cannot read it
+    found = index.read_pointer()
+    assert found and (found.current, found.previous) == (second, first)
+    assert index.open().read_manifest().index_name == "second"
 
 
 def test_one_ingest_at_a_time(index: RemoteIndex) -> None:

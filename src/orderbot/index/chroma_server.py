@@ -159,10 +159,17 @@ class RemoteIndex:
         return pointer.current if pointer else None
 
     def publish(self, store: RemoteChunkStore) -> None:
-        old = self.read_pointer()
+        """Make ``store`` the serving version; the old one becomes ``previous`` (when the
+        old pointer is damaged, the newest other version: a replica may still read it)."""
+        try:
+            old = self.read_pointer()
+            previous = old.current if old else None
+        except IndexDamagedError:
+            others = [v for v in self.versions() if v != store.version]
+            previous = others[-1] if others else None  # names start with their time
         pointer = Pointer(
             current=store.version,
-            previous=old.current if old else None,
+            previous=previous,
             published_at=datetime.now(UTC).isoformat(timespec="microseconds"),
         )
         with self._calls():

@@ -90,7 +90,9 @@ def publish(root: Path, version: Path) -> None:
         old = read_pointer(root)
         previous = old.current if old else None
     except IndexDamagedError:
-        others = sorted(p.name for p in (root / VERSIONS).iterdir() if p != version)
+        others = sorted(  # complete ones: a killed ingest's folder has no manifest
+            p.name for p in (root / VERSIONS).iterdir() if p != version and (p / MANIFEST).is_file()
+        )
         previous = others[-1] if others else None  # names start with their time
     pointer = Pointer(
         current=version.name,
