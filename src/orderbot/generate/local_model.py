@@ -1,7 +1,7 @@
 """A GGUF model in this process: llama.cpp through xllamacpp, with the model's own chat
 template. The fixed system prompt's prefix stays in the KV cache between questions
-(``cache_prompt``); ``prefix``, the messages every prompt starts with, is read once at load
-(``warm``) so the first question waits no longer than the next ones.
+(``cache_prompt``); ``warm`` reads the messages every prompt starts with once, at load, so
+the first question waits no longer than the next ones.
 
 xllamacpp calls back with each chunk from inside a blocking call. ``stream`` runs that call
 in a worker thread it owns and hands the chunks over; when the consumer closes the stream
@@ -39,7 +39,6 @@ class LocalChatModel:
         *,
         n_ctx: int = 4096,
         threads: int = 0,
-        prefix: list[Message] | None = None,
     ) -> None:
         import xllamacpp  # llama_params has checked it is installed
 
@@ -52,8 +51,6 @@ class LocalChatModel:
         self._lock = threading.Lock()  # one generation at a time on this CPU
         self.info = StreamInfo()  # about the last answer (cache_n, prompt_n, … in timings)
         self._warmed: list[list[Message]] = []
-        if prefix:
-            self.warm(prefix)
 
     def warm(self, prefix: list[Message]) -> None:
         """Read ``prefix`` into the KV cache now, so the first question waits no longer
