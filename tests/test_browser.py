@@ -467,7 +467,8 @@ class CoveragePipeline(Pipeline):
                     ),
                 ]
                 coverage = Coverage(verdict="not_covered", missing="recipes", nearest=nearest)
-                refusal, text = self.refusal(coverage)
+                refusal = self.refusal(coverage)
+                text = self.refusal_text(refusal, coverage)
                 update = {"coverage": coverage, "refusal": refusal, "answer": text}
                 event = StreamEvent(kind="answer", answer=event.answer.model_copy(update=update))
             yield event

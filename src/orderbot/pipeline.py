@@ -196,23 +196,17 @@ class Pipeline:
         """What the assistant is about (see ``subject``)."""
         return subject(self.settings, self.documents)
 
-    def refusal(self, coverage: Coverage | None = None) -> tuple[Refusal, str]:
-        """Why the documents do not answer, and the answer's text: the message, then the
-        nearest sections' titles (a page shows them as links instead)."""
+    def refusal(self, coverage: Coverage | None = None) -> Refusal:
+        """Why the documents do not answer (what is missing, when the decision named it)."""
         text = "The documents do not cover this question, so I cannot answer it without guessing."
         if coverage and coverage.missing:
             text = (
                 f"The documents do not say {coverage.missing}: they do not cover this "
                 "question, so I cannot answer it without guessing."
             )
-        if coverage and coverage.nearest:
-            near = "; ".join(  # quotes inside a title become single ones, as in print
-                f"“{n.section.replace('“', '‘').replace('”', '’')}”" for n in coverage.nearest
-            )
-            refusal = Refusal(reason="not_covered", message=text)
-            return refusal, f"{text} The nearest parts of the documents: {near}."
-        text = f"{text} I answer questions about {self.subject}."
-        return Refusal(reason="not_covered", message=text), text
+        if not (coverage and coverage.nearest):
+            text = f"{text} I answer questions about {self.subject}."
+        return Refusal(reason="not_covered", message=text)
 
     def refusal_of_language(self, language: str) -> Refusal:
         return Refusal(
@@ -227,6 +221,17 @@ class Pipeline:
             message="This reads as an instruction to me, not a question about the documents: "
             f"I only answer questions about {self.subject}.",
         )
+
+    @staticmethod
+    def refusal_text(refusal: Refusal, coverage: Coverage | None) -> str:
+        """The answer's text: the refusal's message, then the nearest sections' titles,
+        which a page shows as links from ``coverage.nearest`` instead."""
+        if not (coverage and coverage.nearest):
+            return refusal.message
+        near = "; ".join(  # quotes inside a title become single ones, as in print
+            f"“{n.section.replace('“', '‘').replace('”', '’')}”" for n in coverage.nearest
+        )
+        return f"{refusal.message} The nearest parts of the documents: {near}."
 
     def check_question(self, question: str) -> str:
         return check_question(question, self.settings.max_question_chars)
@@ -285,22 +290,21 @@ class Pipeline:
             coverage = Coverage(verdict="not_covered")
         refused = not sentences
         refusal: Refusal | None = None
-        if refused:
-            refusal, answer_text = self.refusal(coverage)
-        else:
-            answer_text = " ".join(sentences)
         if refused and coverage is not None and coverage.verdict == "covered":
             coverage = coverage.model_copy(update={"verdict": "not_covered"})
         if instruction:
             refusal = self.refusal_of_instruction()
-            answer_text = refusal.message
         elif refused and (language := other_language(text)):
             # Not "the documents do not cover this": they may, read in English.
             refusal = self.refusal_of_language(language)
-            answer_text = refusal.message
             coverage = (coverage or Coverage(verdict="not_covered")).model_copy(
                 update={"missing": None, "nearest": []}  # sections found by foreign words
             )
+        elif refused:
+            refusal = self.refusal(coverage)
+        answer_text = (
+            self.refusal_text(refusal, coverage) if refusal is not None else " ".join(sentences)
+        )
         t2 = time.perf_counter()
         yield StreamEvent(
             kind="answer",
