@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import subprocess
@@ -86,6 +87,8 @@ def test_serve_on_a_port_in_use_is_a_one_line_error(
         code, _, err = run(capsys, monkeypatch, "serve", "--port", str(port))
     assert code == 1 and err.startswith(f"error: cannot serve on http://127.0.0.1:{port}/")
     assert "the port is in use" in err and "--port" in err and len(err.splitlines()) == 1
+    # Nothing was set up before the error: this process's logging is as it was.
+    assert logging.getLogger("orderbot").propagate and not logging.getLogger("orderbot").handlers
 
 
 def test_serve_with_a_bad_setting_is_a_one_line_error(

@@ -162,9 +162,9 @@ def serve(settings: Settings, *, demo: bool = False) -> None:
     import uvicorn
 
     _fewer_malloc_arenas()
-    _log_to_stderr()
     host, port = settings.server.host, settings.server.port
-    listening = _listen(host, port)  # first: a port in use is said before anything loads
+    listening = _listen(host, port)  # first: a port in use is said before anything changes
+    _log_to_stderr()
     app = create_app(settings, demo=demo)
     shown = f"[{host}]" if ":" in host else host
     print(f"orderbot is serving on http://{shown}:{port}/", flush=True)
