@@ -150,7 +150,7 @@ _USER_PROMPT = "Evidence:\n{evidence}\n\nQuestion: {question}"
 
 
 def _check_template(
-    template: str, allowed: set[str], required: frozenset[str] = frozenset()
+    template: str, allowed: frozenset[str], required: frozenset[str] = frozenset()
 ) -> str:
     """``template`` if its placeholders are all in ``allowed`` and it uses every one of
     ``required`` (checked at load time: a user message without ``{evidence}`` would have the
@@ -192,12 +192,12 @@ class PromptSettings(BaseModel):
     @field_validator("system")
     @classmethod
     def _system(cls, value: str) -> str:
-        return _check_template(value, {"subject"})
+        return _check_template(value, frozenset({"subject"}))
 
     @field_validator("user")
     @classmethod
     def _user(cls, value: str) -> str:
-        return _check_template(value, {"evidence", "question"}, _ASKED)
+        return _check_template(value, _ASKED, required=_ASKED)
 
 
 class GenerationSettings(BaseModel):
@@ -309,12 +309,12 @@ class JudgePromptSettings(BaseModel):
     @field_validator("system")
     @classmethod
     def _system(cls, value: str) -> str:
-        return _check_template(value, set())
+        return _check_template(value, frozenset())
 
     @field_validator("user")
     @classmethod
     def _user(cls, value: str) -> str:
-        return _check_template(value, {"evidence", "question"}, _ASKED)
+        return _check_template(value, _ASKED, required=_ASKED)
 
 
 class CoverageSettings(BaseModel):
