@@ -281,6 +281,29 @@ def test_a_bare_why_continues_the_conversation(pipeline: Pipeline) -> None:
     )
 
 
+def test_a_question_of_its_own_does_not_take_the_previous_topic(pipeline: Pipeline) -> None:
+    """Found by a visitor: after "Does the report support NATO expansion?" (refused),
+    "The report says there are 30 proposals, right?" was asked as "Does the report support
+    NATO expansion? The report says there are 30 proposals, right?" and refused too:
+    "there are" and "says that" point at nothing."""
+    from orderbot.conversation import Turn, is_follow_up
+
+    history = [Turn(role="user", content="Does the report support NATO expansion?")]
+    answer = pipeline.ask("The report says there are 30 proposals, right?", history)
+    assert answer.rewritten_question is None
+    assert not answer.refused and "20 proposals" in answer.answer
+    own = (
+        "Is it true that the package has 20 proposals?",
+        "Is there a proposal on artificial intelligence?",
+        "Does the report argue that the RBIO is a bloc?",
+        "The RBIO is a bloc, isn't it?",
+        "Name one proposal on nuclear weapons.",
+    )
+    assert not any(is_follow_up(q) for q in own)
+    pointing = ("Is it true?", "Who said that?", "Which one covers AI?", "Are there more?")
+    assert all(is_follow_up(q) for q in pointing)
+
+
 def test_answers_written_at_once_match_answers_written_one_by_one(pipeline: Pipeline) -> None:
     """The web chat writes several answers at the same time, in threads."""
     questions = [item.question for item in load_qa(QA)[:8]]

@@ -20,7 +20,24 @@ from orderbot.question import check_text
 _OPENERS = re.compile(r"^(and|but|so|also|then|what about|how about|and what|or)\b", re.I)
 _ANAPHORA = re.compile(
     r"\b(it|its|they|them|their|he|him|his|she|her|this|that|these|those|there|"
-    r"the (first|second|third|last|other|latter|former)( one)?|the same|one)\b",
+    r"the (first|second|third|last|other|latter|former)( one)?|the same|"
+    r"(which|that|this|each) one|one of (them|those|these))\b",
+    re.I,
+)
+# The same words when they point at nothing: "there are", "says that", "is it true that",
+# "…, isn't it?". A question of its own that uses them ("The report says there are 30
+# proposals, right?") must not take the previous question's topic.
+_NOT_POINTING = re.compile(
+    r"\bthere(?=\s+(is|are|was|were|be|been|will|would|could|should|might|has|have|had)\b)|"
+    r"\bthere's\b|"
+    r"\b(is|are|was|were) there\b|"
+    r"\b(is|isn't|was|wasn't|isn’t|wasn’t) it (true|the case|correct|right|so) that\b|"
+    r"\b(isn't|is|isn’t|wasn't|wasn’t|doesn't|doesn’t) it\W*$|"
+    r"\b(says|said|say|true|claim|claims|claimed|argue|argues|argued|mean|means|think|"
+    r"thinks|believe|believes|suggest|suggests|state|states|stated|note|notes|noted|show|"
+    r"shows|insist|insists|fear|fears|hope|hopes|expect|expects|propose|proposes|warn|"
+    r"warns|conclude|concludes|assert|asserts|so|such|given|fact|idea|view|notion|case|"
+    r"sure|clear|possible|likely|agree|agrees|admit|admits|accept|accepts)\s+that(?=\s+\w)",
     re.I,
 )
 
@@ -46,14 +63,16 @@ class Turn(BaseModel):
 _BARE = re.compile(
     r"^(why|how|how so|how come|really|why not|in what way|like what|such as|for example|"
     r"examples?|more|go on|continue|elaborate|explain|explain more|tell me more|"
-    r"say more|more details?|any examples?|can you elaborate|can you explain)\W*$",
+    r"say more|more details?|any examples?|can you elaborate|can you explain|"
+    r"are there (any )?more)\W*$",
     re.I,
 )
 
 
 def is_follow_up(question: str) -> bool:
     text = question.strip()
-    return bool(_OPENERS.match(text) or _ANAPHORA.search(text) or _BARE.match(text))
+    pointing = _ANAPHORA.search(_NOT_POINTING.sub(" ", text))
+    return bool(_OPENERS.match(text) or pointing or _BARE.match(text))
 
 
 def standalone_question(question: str, history: Sequence[Turn]) -> str:
