@@ -299,6 +299,8 @@ def test_stop_ends_the_answer_and_keeps_what_was_typed(
         page.locator(".msg.bot .body").first.wait_for()
         stop.click()
         page.locator(".state", has_text="Stopped").wait_for()
+        # Found by a visitor: the notice stayed on screen after the answer had stopped.
+        assert "Wait for the answer" not in page.locator("#hint").inner_text()
         assert slow.closed.wait(10), "the server kept writing the stopped answer"
         assert not slow.finished.is_set()
         assert page.locator("#question").input_value() == "A second question"
@@ -323,6 +325,32 @@ def test_the_box_takes_focus_after_an_answer_except_on_a_touch_screen(
     # a keyboard user types the next question at once; on a phone the keyboard would
     # open over the answer
     assert focused == ("question" if size == "desktop" else ""), focused
+    # The same after a rating (the comment field) and after Clear and Undo (the box):
+    # a visitor found both opened the phone's keyboard.
+    rate = page.get_by_role("button", name="Yes, this answer helped")
+    rate.tap() if size == "phone" else rate.click()
+    page.get_by_text("your rating is saved").wait_for()
+    comment = page.evaluate("document.activeElement.id").endswith("-comment")
+    assert comment is (size == "desktop")
+    for name in ("Clear conversation", "Undo"):
+        button = page.get_by_role("button", name=name)
+        button.tap() if size == "phone" else button.click()
+        focused = page.evaluate("document.activeElement.id")
+        assert (focused == "question") is (size == "desktop"), (name, focused)
+    page.context.close()
+
+
+def test_a_screen_reader_hears_the_answer_without_markers(page: Page, live: LiveServer) -> None:
+    open_chat(page, live)
+    bot = ask(page, QUESTION)
+    assert "[1]" in bot.inner_text()
+    status = page.locator("#status")
+    deadline = time.monotonic() + TIMEOUT / 1000
+    while not (status.text_content() or "").startswith("Answer:"):  # said after 50 ms
+        assert time.monotonic() < deadline, status.text_content()
+        time.sleep(0.05)
+    said = status.text_content() or ""
+    assert "20 proposals" in said and not re.search(r"\[\d+\]", said), said
     page.context.close()
 
 

@@ -68,6 +68,7 @@
   }
   // Said where the visitor looks (under the box) as well as to a screen reader; the
   // hint comes back once the visitor types.
+  var WAIT = "Wait for the answer, or stop it, before asking again.";
   function notice(text) {
     hint.textContent = text;
     hint.classList.add("notice");
@@ -161,7 +162,9 @@
     var bot = el("div", "msg bot");
     bot.appendChild(el("span", "visually-hidden", "orderbot: "));
     var text = el("div", "body");
-    var state = el("p", "state", "Searching the documents…");
+    // Finding the passages takes milliseconds; the wait is the writing and the check, so
+    // the label names both (no sentence shows before it passed the check).
+    var state = el("p", "state", "Finding the answer and checking it against the documents…");
     bot.append(text, state);
     node.append(user, bot);
     messages.appendChild(node);
@@ -206,7 +209,7 @@
     }
     if (running) {
       // One question at a time: the typed text stays where it is.
-      notice("Wait for the answer, or stop it, before asking again.");
+      notice(WAIT);
       return false;
     }
     clearNotice();
@@ -270,6 +273,7 @@
       else failed(turn, "Sorry, no answer: " + err.message);
     }).then(function () {
       setRunning(null);
+      if (hint.textContent === WAIT) clearNotice(); // it is no longer true
       save();
     });
     return true;
@@ -309,7 +313,9 @@
       turn.bot.appendChild(renderSources(answer, turn.id));
     }
     turn.bot.appendChild(rating(turn));
-    if (!restoring) announce(answer.refused ? refusalText(answer) : "Answer: " + answer.answer);
+    // Read aloud without the citation markers ("… global stage. [1][2]").
+    var spoken = answer.answer.replace(/\s*\[\d+\]/g, "");
+    if (!restoring) announce(answer.refused ? refusalText(answer) : "Answer: " + spoken);
   }
 
   // A refusal's label and message: "Not covered." only when the documents do not answer
@@ -533,7 +539,8 @@
         row.appendChild(el("p", "thanks", "Thank you: your rating is saved."));
         var f = commentForm(turn, row);
         row.appendChild(f);
-        f.querySelector("input").focus();
+        // Not on a touch screen: the keyboard would open for a comment not asked for.
+        if (!touchFirst()) f.querySelector("input").focus();
       }).catch(function () {
         up.disabled = down.disabled = false;
         note.textContent = "Your rating could not be saved; please try again.";
@@ -641,13 +648,13 @@
         showTurns(was);
         save();
         announce("Conversation restored.");
-        input.focus();
+        if (!touchFirst()) input.focus();
       });
       undoBar.appendChild(undo);
       welcome.parentNode.insertBefore(undoBar, welcome);
     }
     announce("Conversation cleared." + (was.length ? " Undo is above the examples." : ""));
-    input.focus();
+    if (!touchFirst()) input.focus(); // no keyboard over the examples on a phone
   });
   var close = document.getElementById("close");
   function closeWidget() { window.parent.postMessage({ orderbot: "close" }, "*"); }
