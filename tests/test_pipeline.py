@@ -281,6 +281,34 @@ def test_a_bare_why_continues_the_conversation(pipeline: Pipeline) -> None:
     )
 
 
+def test_asking_for_more_does_not_get_the_same_answer_again(pipeline: Pipeline) -> None:
+    """Found by a visitor: "Why?" after "What are the three categories?" got the same
+    answer word for word (the documents give no reason), and "Tell me more" after that was
+    read as "Why? Tell me more" and refused as not covered."""
+    from orderbot.conversation import Turn
+
+    history: list[Turn] = []
+    first = pipeline.ask("What are the three categories?")
+    history += [Turn(role="user", content=first.question)]
+    history += [Turn(role="assistant", content=first.answer)]
+    why = pipeline.ask("Why?", history)
+    assert why.refusal is not None and why.refusal.reason == "nothing_more"
+    assert why.answer.startswith("The documents add nothing to my previous answer")
+    assert why.citations == [] and why.coverage is not None and why.coverage.nearest == []
+    events = list(pipeline.stream("Why?", history))
+    assert [e.kind for e in events] == ["answer"]  # no sentence was sent, then taken back
+    history += [Turn(role="user", content="Why?"), Turn(role="assistant", content=why.answer)]
+    more = pipeline.ask("Tell me more", history)
+    assert more.rewritten_question == "What are the three categories? Why? Tell me more"
+    assert more.refusal is not None and more.refusal.reason == "nothing_more"
+    # A follow-up that asks something gets the sentence that answers it, shown before.
+    blinken = "Who said the alternative to a rules-based order is a world where might makes right?"
+    said = pipeline.ask(blinken)
+    asked = [Turn(role="user", content=blinken), Turn(role="assistant", content=said.answer)]
+    whom = pipeline.ask("Who was he talking to?", asked)
+    assert not whom.refused and "Chinese officials" in whom.answer
+
+
 def test_a_question_of_its_own_does_not_take_the_previous_topic(pipeline: Pipeline) -> None:
     """Found by a visitor: after "Does the report support NATO expansion?" (refused),
     "The report says there are 30 proposals, right?" was asked as "Does the report support

@@ -4,6 +4,12 @@ A follow-up ("and the second one?", "what did he say?", a bare "Why?") is made
 stand-alone by putting the previous question in front of it: retrieval then sees the
 topic the follow-up refers to. Every backend uses this rule; none rewrites the question
 with a model.
+
+A bare request for more ("Why?", "Tell me more") may get the previous answer again
+("Why?" after "What are the three categories?", when the documents give no reason):
+``repeats`` tells, so the pipeline can say that the documents add nothing instead of
+showing the same sentences twice. A follow-up that asks something ("Who was he talking
+to?") may well be answered by a sentence already shown, and gets it again.
 """
 
 from __future__ import annotations
@@ -69,16 +75,48 @@ _BARE = re.compile(
 )
 
 
+def asks_for_more(question: str) -> bool:
+    """A question that is nothing but a request to go on ("Why?", "Tell me more")."""
+    return bool(_BARE.match(question.strip()))
+
+
 def is_follow_up(question: str) -> bool:
     text = question.strip()
     pointing = _ANAPHORA.search(_NOT_POINTING.sub(" ", text))
-    return bool(_OPENERS.match(text) or pointing or _BARE.match(text))
+    return bool(_OPENERS.match(text) or pointing or asks_for_more(text))
+
+
+_CHAIN = 3  # earlier questions a follow-up of follow-ups may reach back to
 
 
 def standalone_question(question: str, history: Sequence[Turn]) -> str:
     """The question to retrieve with: ``question`` itself, or, for a follow-up, the
-    previous user question followed by it."""
-    previous = next((t.content.strip() for t in reversed(history) if t.role == "user"), "")
-    if previous and is_follow_up(question):
-        return f"{previous} {question}"
-    return question
+    previous user question followed by it; when that was a follow-up too ("Why?", then
+    "Tell me more"), the question it followed comes first, and so on (up to three)."""
+    if not is_follow_up(question):
+        return question
+    earlier = [t.content.strip() for t in history if t.role == "user" and t.content.strip()]
+    chain: list[str] = []
+    for previous in reversed(earlier[-_CHAIN:]):
+        chain.insert(0, previous)
+        if not is_follow_up(previous):
+            break
+    return " ".join([*chain, question])
+
+
+_MARKERS = re.compile(r"\s*\[\d+\]")
+
+
+def _plain(text: str) -> str:
+    return " ".join(_MARKERS.sub(" ", text).split()).casefold()
+
+
+def earlier_answers(history: Sequence[Turn]) -> list[str]:
+    """The last few assistant turns' texts (as far back as a follow-up reaches)."""
+    return [t.content for t in history if t.role == "assistant"][-_CHAIN:]
+
+
+def repeats(sentence: str, answers: Sequence[str]) -> bool:
+    """True when ``sentence`` (its citation markers aside) is in one of ``answers``."""
+    said = _plain(sentence)
+    return bool(said) and any(said in _plain(answer) for answer in answers)

@@ -266,7 +266,7 @@ class Coverage(BaseModel):
     )
 
 
-RefusalReason = Literal["not_covered", "other_language", "instruction"]
+RefusalReason = Literal["not_covered", "other_language", "instruction", "nothing_more"]
 
 
 class Refusal(BaseModel):
@@ -276,7 +276,8 @@ class Refusal(BaseModel):
 
     reason: RefusalReason = Field(
         description="'not_covered': the documents do not answer it; 'other_language': the "
-        "question is not in English; 'instruction': it reads as an instruction, not a question."
+        "question is not in English; 'instruction': it reads as an instruction, not a question; "
+        "'nothing_more': a follow-up whose answer would only repeat the previous answer."
     )
     message: str
 

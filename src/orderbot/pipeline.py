@@ -14,7 +14,13 @@ from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import closing
 
 from orderbot.config import Settings
-from orderbot.conversation import Turn, standalone_question
+from orderbot.conversation import (
+    Turn,
+    asks_for_more,
+    earlier_answers,
+    repeats,
+    standalone_question,
+)
 from orderbot.errors import IndexUnavailableError
 from orderbot.foreground import Foreground, paced
 from orderbot.generate import Generator, check_backend, make_generator
@@ -215,6 +221,14 @@ class Pipeline:
             f"in English: please ask it in English. I answer questions about {self.subject}.",
         )
 
+    @staticmethod
+    def refusal_of_repeat() -> Refusal:
+        return Refusal(
+            reason="nothing_more",
+            message="The documents add nothing to my previous answer on this. To ask about "
+            "one part of it, name that part in your question.",
+        )
+
     def refusal_of_instruction(self) -> Refusal:
         return Refusal(
             reason="instruction",
@@ -260,6 +274,10 @@ class Pipeline:
             retrieval = retriever.retrieve(query)
         coverage: Coverage | None = None
         sentences: list[str] = []
+        # "Why?", "Tell me more": sentences an earlier answer holds wait until one that it
+        # does not; if none comes, the answer says there is nothing more, not the same again.
+        previous = earlier_answers(history) if query != text and asks_for_more(text) else []
+        held: list[StreamEvent] = []
         cites = CitationList()
         written = Written()
         first: float | None = None
@@ -281,19 +299,32 @@ class Pipeline:
                         sentences.append(sentence)
                         numbers = [int(n) for n in _MARKER.findall(sentence)]
                         by_n = {c.n: c for c in cites.citations}
-                        yield StreamEvent(
+                        event = StreamEvent(
                             kind="sentence",
                             text=sentence,
                             citations=[by_n[n] for n in dict.fromkeys(numbers) if n in by_n],
                         )
+                        if previous and repeats(sentence, previous):
+                            held.append(event)
+                            continue
+                        yield from held
+                        held, previous = [], []  # something new: the rest is shown as is
+                        yield event
         else:
             coverage = Coverage(verdict="not_covered")
+        repeated = bool(held) and len(held) == len(sentences)
+        if repeated:
+            sentences = []
         refused = not sentences
         refusal: Refusal | None = None
-        if refused and coverage is not None and coverage.verdict == "covered":
+        if refused and not repeated and coverage is not None and coverage.verdict == "covered":
             coverage = coverage.model_copy(update={"verdict": "not_covered"})
         if instruction:
             refusal = self.refusal_of_instruction()
+        elif repeated:
+            refusal = self.refusal_of_repeat()
+            if coverage is not None:  # the nearest sections answer another question
+                coverage = coverage.model_copy(update={"nearest": []})
         elif refused and (language := other_language(text)):
             # Not "the documents do not cover this": they may, read in English.
             refusal = self.refusal_of_language(language)
