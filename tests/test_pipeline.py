@@ -281,6 +281,26 @@ def test_a_bare_why_continues_the_conversation(pipeline: Pipeline) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("text", "opening"),
+    [
+        ("hi", "Hello! I answer questions about"),
+        ("Good morning!", "Hello! I answer questions about"),
+        ("Thanks!", "Glad to help."),
+        ("🤔🌍🔥", "I could not find a question in that."),
+    ],
+)
+def test_a_greeting_is_answered_as_one(pipeline: Pipeline, text: str, opening: str) -> None:
+    """Found by a visitor: "hi" and "🤔🌍🔥" got "Not covered. The documents do not cover
+    this question…"."""
+    answer = pipeline.ask(text)
+    assert answer.refusal is not None and answer.refusal.reason == "not_a_question"
+    assert answer.answer.startswith(opening) and answer.contexts == []
+    assert "not cover" not in answer.answer
+    question = pipeline.ask("Hi, how many proposals are in the package?")
+    assert not question.refused and "20 proposals" in question.answer
+
+
 def test_asking_for_more_does_not_get_the_same_answer_again(pipeline: Pipeline) -> None:
     """Found by a visitor: "Why?" after "What are the three categories?" got the same
     answer word for word (the documents give no reason), and "Tell me more" after that was

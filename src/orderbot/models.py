@@ -266,7 +266,9 @@ class Coverage(BaseModel):
     )
 
 
-RefusalReason = Literal["not_covered", "other_language", "instruction", "nothing_more"]
+RefusalReason = Literal[
+    "not_covered", "other_language", "instruction", "nothing_more", "not_a_question"
+]
 
 
 class Refusal(BaseModel):
@@ -277,7 +279,8 @@ class Refusal(BaseModel):
     reason: RefusalReason = Field(
         description="'not_covered': the documents do not answer it; 'other_language': the "
         "question is not in English; 'instruction': it reads as an instruction, not a question; "
-        "'nothing_more': a follow-up whose answer would only repeat the previous answer."
+        "'nothing_more': a follow-up whose answer would only repeat the previous answer; "
+        "'not_a_question': a greeting, thanks, or no word at all."
     )
     message: str
 

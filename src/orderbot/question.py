@@ -1,12 +1,17 @@
 """What a question must be before anything else looks at it: text, not empty, not too
-long. Every entry point (CLI, HTTP API, chat page, evaluation) checks with this."""
+long. Every entry point (CLI, HTTP API, chat page, evaluation) checks with this. Also
+what is not a question at all, though it is valid text: a greeting, thanks, or symbols
+with no word ("hi", "🤔🌍🔥"), which get a reply of their own rather than "not covered"."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Literal
 
 from orderbot.errors import QuestionError
+
+SmallTalk = Literal["greeting", "thanks", "no_words"]
 
 # Lone surrogates cannot be encoded; NUL and other C0/C1 controls are not text a person
 # types (tab and line breaks are).
@@ -42,3 +47,30 @@ def check_question(question: str, limit: int) -> str:
             f"the question is {len(text):,} characters long; the limit is {limit:,}"
         )
     return text
+
+
+_GREETING = re.compile(
+    r"^(hi|hello|hey|hiya|howdy|greetings|good (morning|afternoon|evening|day)|yo)"
+    r"( there| orderbot| everyone| all)?[\s\W]*$",
+    re.IGNORECASE,
+)
+_THANKS = re.compile(
+    r"^((ok(ay)?|great|cool|perfect|got it)[\s,.!]*)?(thanks|thank you|thx|cheers|ty)"
+    r"( (very|so) much| a lot| orderbot)?[\s\W]*$|^(ok(ay)?|great|cool|perfect|got it|bye|"
+    r"goodbye)[\s\W]*$",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[^\W_]")  # a letter or digit, in any script
+
+
+def small_talk(text: str) -> SmallTalk | None:
+    """What ``text`` is when it is no question at all: the whole of it a greeting, thanks
+    (or "ok", "bye"), or no letter or digit; else None ("Hi, what is the RBIO?" is a
+    question)."""
+    if not _WORD.search(text):
+        return "no_words"
+    if _GREETING.match(text.strip()):
+        return "greeting"
+    if _THANKS.match(text.strip()):
+        return "thanks"
+    return None
