@@ -23,7 +23,13 @@ from orderbot.generate.guard import WITHHELD, is_instruction, neutralize
 from orderbot.generate.llm import FALLBACK_NOTE, LLMGenerator
 from orderbot.generate.local_models import MODELS, ModelNotInstalled, resolve_model
 from orderbot.generate.prompt import Prompts
-from orderbot.generate.verify import check_claim, drops_the_speaker, swaps_a_name
+from orderbot.generate.verify import (
+    check_claim,
+    drops_a_hedge,
+    drops_a_qualifier,
+    drops_the_speaker,
+    swaps_a_name,
+)
 from orderbot.index import build_index
 from orderbot.index.embedder import OnnxEmbedder
 from orderbot.ingest.corpus import file_hash
@@ -260,6 +266,86 @@ def test_quoted_words_keep_who_said_them(claim: str, unit: str, dropped: bool) -
     assert drops_the_speaker(claim, unit) is dropped
 
 
+PARTICIPANTS = (
+    "The project brought together more than 130 leading scholars, experts, and former "
+    "officials from over 40 countries in 2023 and 2024."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "dropped"),
+    [
+        ("40 countries.", True),  # a visitor's answer to "How many countries…?"
+        ("The project brought together 130 experts.", True),
+        ("Participants came from over 40 countries.", False),
+        ("More than 40 countries took part.", False),
+        ("The project met in 2023 and 2024.", False),  # no qualifier to keep
+    ],
+)
+def test_a_figure_keeps_its_qualifier(claim: str, dropped: bool) -> None:
+    assert drops_a_qualifier(claim, PARTICIPANTS) is dropped
+
+
+PRESUMABLY = (
+    "Presumably, the RBIO exists as a distinct term partly because it is meant to imply "
+    "something other than mere adherence to international law."
+)
+APPEARS = (
+    "Alarmingly, the Biden administration’s 2022 National Security Strategy appears to "
+    "already have conceived of the RBIO as a non-universal bloc of states."
+)
+WOULD = (
+    "While not a panacea, the Better Order Project reforms would go a long way toward "
+    "upholding peace and stability."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "unit", "dropped"),
+    [
+        # both seen by a visitor, above the quotes they dropped the hedge of
+        (
+            "The RBIO is a distinct term partly because it is meant to imply something "
+            "other than mere adherence to international law.",
+            PRESUMABLY,
+            True,
+        ),
+        (
+            "The National Security Strategy is already conceived of as a non-universal bloc "
+            "of states.",
+            APPEARS,
+            True,
+        ),
+        (
+            "The 2022 National Security Strategy appears to have conceived of the RBIO as a "
+            "non-universal bloc of states.",
+            APPEARS,
+            False,
+        ),
+        ("The reforms go a long way toward upholding peace and stability.", WOULD, True),
+        ("The reforms could go a long way toward upholding peace and stability.", WOULD, False),
+        ("Reforms are needed to uphold peace.", WOULD, False),  # a paraphrase: not placed
+    ],
+)
+def test_a_copied_claim_keeps_its_hedges(claim: str, unit: str, dropped: bool) -> None:
+    assert drops_a_hedge(claim, unit) is dropped
+
+
+def test_a_leading_yes_or_no_is_not_shown(pipeline: Pipeline) -> None:
+    """A visitor asked "Is it true that the package has 20 proposals?" and read "No, the
+    package of reforms contains 20 proposals. [1]": the words after "No," were checked,
+    the "No" could not be."""
+    question = "Is it true that the package has 20 proposals?"
+    model = FakeChatModel(model_answer("No, the package of reforms contains 20 proposals.", [1]))
+    answer = with_generator(pipeline, llm(model)).ask(question)
+    assert answer.answer.startswith("The package of reforms contains 20 proposals. [1]")
+    events = list(with_generator(pipeline, llm(model)).stream(question))
+    assert not any(e.text.lstrip().lower().startswith("no") for e in events)
+    bare = FakeChatModel(model_answer("Yes.", [1]))
+    answer = with_generator(pipeline, llm(bare)).ask(question)
+    assert not answer.answer.startswith("Yes")
+
+
 def test_a_model_fragment_ends_as_a_sentence(pipeline: Pipeline) -> None:
     model = FakeChatModel(model_answer("20 proposals", [1]))
     answer = with_generator(pipeline, llm(model)).ask(PROPOSALS)
@@ -272,6 +358,25 @@ def test_a_model_fragment_ends_as_a_sentence(pipeline: Pipeline) -> None:
     answer = with_generator(pipeline, llm(announced)).ask(PROPOSALS)
     assert answer.unsupported == ["The package contains:"]
     assert answer.answer.startswith("More specifically")  # the quotes answer alone
+
+
+def test_a_model_sentence_that_a_quote_says_word_for_word_is_shown_once(
+    pipeline: Pipeline,
+) -> None:
+    """Found by a visitor: the model's sentence and the quote under it said the same; the
+    lead's own marker ("[1]") counted as a word it added."""
+    question = "What will the coming decade see?"
+    same = (
+        "As a result, the coming decade will see increasingly fierce competition among two "
+        "or more groupings."
+    )
+    answer = with_generator(pipeline, llm(FakeChatModel(model_answer(same, [1])))).ask(question)
+    assert answer.answer.count("increasingly fierce competition") == 1, answer.answer
+    assert not answer.unsupported
+    # A short sentence that picks the answer out of a long quote is the answer: kept.
+    short = FakeChatModel(model_answer("20 proposals.", [1]))
+    answer = with_generator(pipeline, llm(short)).ask(PROPOSALS)
+    assert answer.answer.startswith("20 proposals. [1] ")
 
 
 def test_the_model_sentence_leads_and_the_quotes_follow(pipeline: Pipeline) -> None:

@@ -21,6 +21,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from orderbot.errors import QuestionError
+from orderbot.generate.citations import without_markers
 from orderbot.question import check_text
 
 _OPENERS = re.compile(r"^(and|but|so|also|then|what about|how about|and what|or)\b", re.I)
@@ -104,11 +105,8 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str:
     return " ".join([*chain, question])
 
 
-_MARKERS = re.compile(r"\s*\[\d+\]")
-
-
 def _plain(text: str) -> str:
-    return " ".join(_MARKERS.sub(" ", text).split()).casefold()
+    return " ".join(without_markers(text).split()).casefold()
 
 
 def earlier_answers(history: Sequence[Turn]) -> list[str]:

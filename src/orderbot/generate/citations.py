@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from orderbot.generate.links import passage_link
 from orderbot.models import Chunk, Citation
 
@@ -47,3 +49,11 @@ class CitationList:
 
 def markers(numbers: list[int]) -> str:
     return "".join(f"[{n}]" for n in dict.fromkeys(numbers))
+
+
+_MARKER = re.compile(r"\s*\[\d+\]")
+
+
+def without_markers(text: str) -> str:
+    """``text`` without its citation markers ("… proposals. [1][2]": "… proposals.")."""
+    return _MARKER.sub("", text).strip()

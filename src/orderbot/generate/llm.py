@@ -17,7 +17,7 @@ from contextlib import closing
 
 from orderbot.errors import ModelError
 from orderbot.generate.base import Written
-from orderbot.generate.citations import CitationList
+from orderbot.generate.citations import CitationList, without_markers
 from orderbot.generate.evidence import Evidence, term_overlap
 from orderbot.generate.extractive import ExtractiveGenerator
 from orderbot.generate.model_api import ChatModel, Stream
@@ -30,6 +30,15 @@ log = logging.getLogger("orderbot")
 FALLBACK_NOTE = (
     "(The language model is unavailable right now, so this answer quotes the documents only.)"
 )
+
+
+def _restates(lead: str, quote: str) -> bool:
+    """The lead says nothing the quote does not, and most of what it says (60 % of its
+    words): the reader would read the same sentence twice (a visitor did: the lead's own
+    marker, "[1]", counted as a word the quote lacks). A short lead that picks the answer
+    out of a long quote ("20 proposals.") is not a restatement: it is the answer."""
+    said = without_markers(lead)
+    return term_overlap(said, quote) >= 0.95 and term_overlap(quote, said) >= 0.6
 
 
 class LLMGenerator:
@@ -71,7 +80,7 @@ class LLMGenerator:
             except ModelError as exc:
                 log.warning("%s; answering with quotes only", exc)
                 written.generator = f"{self.quotes.name} (fallback from {self.name})"
-        if lead is not None and not any(term_overlap(lead, q.unit.text) >= 0.95 for q in quotes):
+        if lead is not None and not any(_restates(lead, q.unit.text) for q in quotes):
             yield lead
         yield from self.quotes.render(quotes, cites)
         if written.generator:

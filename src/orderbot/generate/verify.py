@@ -21,7 +21,18 @@ A claim is shown only when a unit of the evidence supports it:
   in 2023") is held to the unit's words like any other;
 - a claim answering "how many N" with figures must count N with one of them: "Five
   proposals." does not answer "Into how many categories…?", though five proposals are
-  in the unit.
+  in the unit;
+- a claim must keep a figure's qualifier: "40 countries" is not backed by "from over 40
+  countries";
+- a claim that copies a unit must keep its hedges: "The RBIO is a distinct term partly
+  because…" is not backed by "Presumably, the RBIO exists as a distinct term partly
+  because…", nor "The National Security Strategy is already conceived of as a bloc" by
+  "… National Security Strategy appears to already have conceived of the RBIO as a …
+  bloc" (both seen by a visitor);
+- a leading "Yes," or "No," is dropped before the claim is checked: whether the answer is
+  yes or no depends on what the question took for granted, which no passage says, and a
+  visitor got "No, the package of reforms contains 20 proposals." for "Is it true that the
+  package has 20 proposals?". The rest of the claim is checked and shown as usual.
 
 The model names the units it used; if they do not support the claim, the best unit that
 does is cited instead, and if none does the claim is rejected.
@@ -34,7 +45,7 @@ from collections.abc import Sequence
 from difflib import SequenceMatcher
 
 from orderbot.generate.asked import slot_of
-from orderbot.generate.citations import CitationList, markers
+from orderbot.generate.citations import CitationList, markers, without_markers
 from orderbot.generate.evidence import (
     NUMBER_VALUES,
     STOP,
@@ -49,6 +60,16 @@ _FIGURES = content_terms(" ".join(NUMBER_VALUES))
 _NEGATION = frozenset(["not", "no", "never", "neither", "nor", "without", "cannot"])
 _TOKEN = re.compile(r"\w[\w'’.-]*\w|\w")
 _COPIED = 0.5  # share of a claim's words in the order of its unit's: the claim copies it
+_YES_NO = re.compile(
+    r"^\s*(yes|no|yeah|nope|correct|incorrect|true|false|indeed|right|wrong)\s*[,.!:;—–-]+\s*",
+    re.I,
+)
+_QUALIFIED = re.compile(
+    r"\b(over|more than|nearly|almost|about|around|roughly|approximately|some|at least|"
+    r"at most|fewer than|less than|up to|under|upwards of|close to|just over|just under)\s+"
+    r"(\d[\d,.]*\d|\d|[a-z]+)\b",
+    re.I,
+)
 
 
 def negated(text: str, span: int = 3) -> set[str]:
@@ -103,6 +124,70 @@ def swaps_a_name(claim: str, unit: str) -> bool:
     return False
 
 
+def without_yes_or_no(claim: str) -> str:
+    """``claim`` without a leading "Yes," or "No," (see the module's text)."""
+    rest = _YES_NO.sub("", claim, count=1)
+    return rest[:1].upper() + rest[1:] if rest != claim else claim
+
+
+def drops_a_qualifier(claim: str, unit: str) -> bool:
+    """True when ``unit`` qualifies a figure ("over 40") and ``claim`` states the figure
+    bare ("40 countries")."""
+    for found in _QUALIFIED.finditer(unit):
+        figure = found.group(2).lower()
+        if figure.isalpha() and figure not in NUMBER_VALUES:
+            continue
+        bare = re.compile(rf"\b{re.escape(figure)}\b", re.I)
+        qualified = {m.group(2).lower() for m in _QUALIFIED.finditer(claim)}
+        if bare.search(claim) and figure not in qualified:
+            return True
+    return False
+
+
+# Words that make a statement less than certain. A modal may stand for another ("may",
+# "might", "could"); the others must be kept as they are.
+_MODALS = frozenset(["may", "might", "could", "can", "would", "possibly", "perhaps", "potentially"])
+_HEDGES = _MODALS | frozenset(
+    [
+        "presumably",
+        "apparently",
+        "appears",
+        "appear",
+        "seems",
+        "seem",
+        "arguably",
+        "likely",
+        "unlikely",
+        "probably",
+        "nominally",
+        "reportedly",
+        "allegedly",
+        "ostensibly",
+    ]
+)
+_LEAD_IN = 3  # tokens before a copied span that still belong to it ("Presumably, the …")
+
+
+def drops_a_hedge(claim: str, unit: str) -> bool:
+    """True when ``claim`` copies ``unit`` but leaves out a hedge the copied words stand in
+    (see the module's text): "presumably", "appears to", "may"…"""
+    said, source = _tokens(claim), _tokens(unit)
+    lowered = [t.lower() for t in source]
+    matcher = SequenceMatcher(None, lowered, [t.lower() for t in said])
+    blocks = [b for b in matcher.get_matching_blocks() if b.size]
+    if not blocks or sum(b.size for b in blocks) < _COPIED * len(said):
+        return False  # a paraphrase: hedges cannot be placed
+    runs = [b for b in blocks if b.size > 1] or blocks  # a lone "a" far off is no copy
+    start = max(0, runs[0].a - _LEAD_IN)
+    end = runs[-1].a + runs[-1].size
+    kept = {t.lower() for t in said}
+    for word in set(lowered[start:end]) & _HEDGES:
+        if word in kept or (word in _MODALS and kept & _MODALS):
+            continue
+        return True
+    return False
+
+
 def counts_what_is_asked(claim: str, question: str) -> bool:
     """False when the question asks "how many N" and the claim counts things, but none of
     its figures counts N."""
@@ -154,7 +239,7 @@ def check_claim(
     """``claim`` followed by the markers of the units that support it, or None.
 
     ``chosen`` are the indexes of the units the model said it used."""
-    claim = re.sub(r"\s*\[\d+\]", "", claim).strip()
+    claim = without_yes_or_no(without_markers(claim))
     if len(content_terms(claim)) < 2 or not evidence.units:
         return None
     said, asked = content_terms(claim), content_terms(evidence.question)
@@ -173,6 +258,8 @@ def check_claim(
             and entailed(claim, unit, evidence.question, novelty)
             and not swaps_a_name(claim, unit)
             and not drops_the_speaker(claim, unit)
+            and not drops_a_qualifier(claim, unit)
+            and not drops_a_hedge(claim, unit)
         )
 
     backed = [i for i in dict.fromkeys(chosen) if 0 <= i < len(support) and backs(i)]
