@@ -236,7 +236,9 @@ def test_keyboard_reaches_citations_and_previews_them(page: Page, live: LiveServ
     assert popover.count() == 0
 
 
-def test_fields_are_labelled_and_controls_have_contrast(page: Page, live: LiveServer) -> None:
+def test_fields_are_labelled_and_controls_have_contrast(
+    page: Page, live: LiveServer, size: str
+) -> None:
     open_chat(page, live)
     assert page.get_by_label("Your question").count() == 1
     colours = page.evaluate(
@@ -256,7 +258,8 @@ def test_fields_are_labelled_and_controls_have_contrast(page: Page, live: LiveSe
     page.get_by_role("button", name="Yes, this answer helped").click()
     comment = page.get_by_label("Add a comment (optional)")
     comment.wait_for()
-    assert comment.evaluate("c => c === document.activeElement")
+    # the field for the comment takes the focus, except on a touch screen (the keyboard)
+    assert comment.evaluate("c => c === document.activeElement") is (size == "desktop")
 
 
 class SlowPipeline(Pipeline):
