@@ -343,6 +343,21 @@ def test_the_box_takes_focus_after_an_answer_except_on_a_touch_screen(
     page.context.close()
 
 
+def test_a_greeting_gets_a_reply_and_nothing_to_rate(page: Page, live: LiveServer) -> None:
+    """Found by a visitor: "hi" got "Not covered…", and then "Was this answer helpful?"."""
+    open_chat(page, live)
+    page.locator("#question").fill("hi")
+    page.locator("#question").press("Enter")
+    reply = page.locator(".msg.bot .answer").first
+    reply.wait_for()
+    assert reply.inner_text().startswith("Hello! I answer questions about")
+    assert "Not covered" not in reply.inner_text()
+    assert page.locator(".msg.bot .rate").count() == 0
+    ask(page, QUESTION)  # a question after it is rated as usual
+    assert page.locator(".msg.bot .rate").count() == 1
+    page.context.close()
+
+
 def test_a_screen_reader_hears_the_answer_without_markers(page: Page, live: LiveServer) -> None:
     open_chat(page, live)
     bot = ask(page, QUESTION)

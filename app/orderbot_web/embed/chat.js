@@ -312,7 +312,9 @@
     if (!answer.refused && answer.citations.length) {
       turn.bot.appendChild(renderSources(answer, turn.id));
     }
-    turn.bot.appendChild(rating(turn));
+    // A reply to "hi" or "thanks" answers nothing the visitor could rate.
+    var smallTalk = answer.refusal && answer.refusal.reason === "not_a_question";
+    if (!smallTalk) turn.bot.appendChild(rating(turn));
     // Read aloud without the citation markers ("… global stage. [1][2]").
     var spoken = answer.answer.replace(/\s*\[\d+\]/g, "");
     if (!restoring) announce(answer.refused ? refusalText(answer) : "Answer: " + spoken);
