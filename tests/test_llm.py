@@ -331,6 +331,21 @@ def test_a_copied_claim_keeps_its_hedges(claim: str, unit: str, dropped: bool) -
     assert drops_a_hedge(claim, unit) is dropped
 
 
+def test_a_bare_figure_is_backed_only_by_a_passage_about_the_question(
+    pipeline: Pipeline,
+) -> None:
+    """Found by the second visitor: "Five proposals." led the answer to "How many proposals
+    are in the Regulation of Force and Coercion category?", backed by the sentence about
+    another category's five; the quote under it said twelve."""
+    question = "How many proposals are in the Regulation of Force and Coercion category?"
+    wrong = FakeChatModel(model_answer("Five proposals.", [1]))
+    answer = with_generator(pipeline, llm(wrong)).ask(question)
+    assert answer.unsupported == ["Five proposals."] and "twelve proposals" in answer.answer
+    right = FakeChatModel(model_answer("Twelve proposals.", [1]))
+    answer = with_generator(pipeline, llm(right)).ask(question)
+    assert answer.answer.startswith("Twelve proposals. [")
+
+
 def test_a_leading_yes_or_no_is_not_shown(pipeline: Pipeline) -> None:
     """A visitor asked "Is it true that the package has 20 proposals?" and read "No, the
     package of reforms contains 20 proposals. [1]": the words after "No," were checked,

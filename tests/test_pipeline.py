@@ -313,7 +313,7 @@ def test_asking_for_more_does_not_get_the_same_answer_again(pipeline: Pipeline) 
     history += [Turn(role="assistant", content=first.answer)]
     why = pipeline.ask("Why?", history)
     assert why.refusal is not None and why.refusal.reason == "nothing_more"
-    assert why.answer.startswith("The documents add nothing to my previous answer")
+    assert why.answer.startswith("I found nothing in the documents beyond my previous answer")
     assert why.citations == [] and why.coverage is not None and why.coverage.nearest == []
     events = list(pipeline.stream("Why?", history))
     assert [e.kind for e in events] == ["answer"]  # no sentence was sent, then taken back
@@ -346,6 +346,8 @@ def test_a_question_of_its_own_does_not_take_the_previous_topic(pipeline: Pipeli
         "Does the report argue that the RBIO is a bloc?",
         "The RBIO is a bloc, isn't it?",
         "Name one proposal on nuclear weapons.",
+        # the second visitor: asked after a refused budget question, and refused with it
+        "Does the report say the RBIO is the same as international law?",
     )
     assert not any(is_follow_up(q) for q in own)
     pointing = ("Is it true?", "Who said that?", "Which one covers AI?", "Are there more?")

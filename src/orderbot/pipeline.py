@@ -225,8 +225,9 @@ class Pipeline:
     def refusal_of_repeat() -> Refusal:
         return Refusal(
             reason="nothing_more",
-            message="The documents add nothing to my previous answer on this. To ask about "
-            "one part of it, name that part in your question.",
+            # What the search found, not a claim about the whole of the documents.
+            message="I found nothing in the documents beyond my previous answer on this. "
+            "To learn more, ask about one part of it by name.",
         )
 
     def refusal_of_small_talk(self, kind: SmallTalk) -> Refusal:

@@ -29,6 +29,10 @@ A claim is shown only when a unit of the evidence supports it:
   because…", nor "The National Security Strategy is already conceived of as a bloc" by
   "… National Security Strategy appears to already have conceived of the RBIO as a …
   bloc" (both seen by a visitor);
+- a claim that adds nothing to the question's words but figures ("Five proposals." for
+  "How many proposals are in the Regulation of Force and Coercion category?") is backed
+  only by a unit that holds half of the question's words: a visitor read "Five
+  proposals." above the quote that says twelve, backed by another category's sentence;
 - a leading "Yes," or "No," is dropped before the claim is checked: whether the answer is
   yes or no depends on what the question took for granted, which no passage says, and a
   visitor got "No, the package of reforms contains 20 proposals." for "Is it true that the
@@ -188,6 +192,15 @@ def drops_a_hedge(claim: str, unit: str) -> bool:
     return False
 
 
+_ABOUT = 0.5  # share of the question's words a unit must hold to back a bare figure
+
+
+def about_the_question(unit: str, asked: set[str]) -> bool:
+    """``unit`` holds half of the question's content words (figures aside)."""
+    wanted = asked - _FIGURES
+    return not wanted or len(wanted & content_terms(unit)) / len(wanted) >= _ABOUT
+
+
 def counts_what_is_asked(claim: str, question: str) -> bool:
     """False when the question asks "how many N" and the claim counts things, but none of
     its figures counts N."""
@@ -250,11 +263,13 @@ def check_claim(
     if not counts_what_is_asked(claim, evidence.question):
         return None
     support = evidence.claim_support(claim)
+    bare = not (said - asked) - _FIGURES  # "Five proposals.": the question's words, a figure
 
     def backs(i: int) -> bool:
         unit = evidence.units[i].text
         return (
             support[i] >= threshold
+            and (not bare or about_the_question(unit, asked))
             and entailed(claim, unit, evidence.question, novelty)
             and not swaps_a_name(claim, unit)
             and not drops_the_speaker(claim, unit)
