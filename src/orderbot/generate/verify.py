@@ -46,7 +46,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from difflib import SequenceMatcher
+from dataclasses import dataclass
+from difflib import Match, SequenceMatcher
+from functools import lru_cache
 
 from orderbot.generate.asked import slot_of
 from orderbot.generate.citations import CitationList, markers, without_markers
@@ -111,19 +113,42 @@ def _name_words(tokens: Sequence[str]) -> set[str]:
     return {t.lower() for t in tokens if t[:1].isupper() and t.lower() not in STOP}
 
 
+@dataclass(frozen=True)
+class _Copy:
+    """A claim aligned word by word with the unit it copies."""
+
+    said: tuple[str, ...]  # the claim's tokens
+    source: tuple[str, ...]  # the unit's tokens
+    blocks: tuple[Match, ...]  # runs of tokens in both, in order (none empty)
+    opcodes: tuple[tuple[str, int, int, int, int], ...]  # how the claim rewrites the unit
+
+    @property
+    def kept(self) -> set[str]:
+        return {t.lower() for t in self.said}
+
+
+@lru_cache(maxsize=256)  # each check of one claim against one unit aligns them once
+def _copy_of(claim: str, unit: str) -> _Copy | None:
+    """``claim`` aligned with ``unit`` when it copies it (half its words in the unit's
+    order), else None: in a paraphrase, word order places neither roles nor hedges."""
+    said, source = tuple(_tokens(claim)), tuple(_tokens(unit))
+    matcher = SequenceMatcher(None, [t.lower() for t in source], [t.lower() for t in said])
+    blocks = tuple(b for b in matcher.get_matching_blocks() if b.size)
+    if not said or sum(b.size for b in blocks) < _COPIED * len(said):
+        return None
+    return _Copy(said, source, blocks, tuple(matcher.get_opcodes()))
+
+
 def swaps_a_name(claim: str, unit: str) -> bool:
     """True when ``claim`` copies ``unit`` but, where it rewrites it, puts another name in
     place of one the claim then never mentions: the actor changed, the words did not."""
-    said, source = _tokens(claim), _tokens(unit)
-    matcher = SequenceMatcher(None, [t.lower() for t in source], [t.lower() for t in said])
-    if not said or sum(b.size for b in matcher.get_matching_blocks()) < _COPIED * len(said):
-        return False  # a paraphrase: word order says nothing about roles
-    kept = {t.lower() for t in said}
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    if (copy := _copy_of(claim, unit)) is None:
+        return False
+    for op, i1, i2, j1, j2 in copy.opcodes:
         if op != "replace":
             continue
-        gone = _name_words(source[i1:i2]) - kept
-        if gone and _name_words(said[j1:j2]) - _name_words(source[i1:i2]):
+        gone = _name_words(copy.source[i1:i2]) - copy.kept
+        if gone and _name_words(copy.said[j1:j2]) - _name_words(copy.source[i1:i2]):
             return True
     return False
 
@@ -137,13 +162,12 @@ def without_yes_or_no(claim: str) -> str:
 def drops_a_qualifier(claim: str, unit: str) -> bool:
     """True when ``unit`` qualifies a figure ("over 40") and ``claim`` states the figure
     bare ("40 countries")."""
+    qualified = {m.group(2).lower() for m in _QUALIFIED.finditer(claim)}
     for found in _QUALIFIED.finditer(unit):
         figure = found.group(2).lower()
         if figure.isalpha() and figure not in NUMBER_VALUES:
             continue
-        bare = re.compile(rf"\b{re.escape(figure)}\b", re.I)
-        qualified = {m.group(2).lower() for m in _QUALIFIED.finditer(claim)}
-        if bare.search(claim) and figure not in qualified:
+        if figure not in qualified and re.search(rf"\b{re.escape(figure)}\b", claim, re.I):
             return True
     return False
 
@@ -175,21 +199,16 @@ _LEAD_IN = 3  # tokens before a copied span that still belong to it ("Presumably
 def drops_a_hedge(claim: str, unit: str) -> bool:
     """True when ``claim`` copies ``unit`` but leaves out a hedge the copied words stand in
     (see the module's text): "presumably", "appears to", "may"…"""
-    said, source = _tokens(claim), _tokens(unit)
-    lowered = [t.lower() for t in source]
-    matcher = SequenceMatcher(None, lowered, [t.lower() for t in said])
-    blocks = [b for b in matcher.get_matching_blocks() if b.size]
-    if not blocks or sum(b.size for b in blocks) < _COPIED * len(said):
-        return False  # a paraphrase: hedges cannot be placed
-    runs = [b for b in blocks if b.size > 1] or blocks  # a lone "a" far off is no copy
+    if (copy := _copy_of(claim, unit)) is None:
+        return False
+    runs = [b for b in copy.blocks if b.size > 1] or list(copy.blocks)  # not a lone "a"
     start = max(0, runs[0].a - _LEAD_IN)
     end = runs[-1].a + runs[-1].size
-    kept = {t.lower() for t in said}
-    for word in set(lowered[start:end]) & _HEDGES:
-        if word in kept or (word in _MODALS and kept & _MODALS):
-            continue
-        return True
-    return False
+    kept = copy.kept
+    copied = {t.lower() for t in copy.source[start:end]}
+    return any(
+        word not in kept and not (word in _MODALS and kept & _MODALS) for word in copied & _HEDGES
+    )
 
 
 _ABOUT = 0.5  # share of the question's words a unit must hold to back a bare figure
