@@ -7,8 +7,8 @@ with a model.
 
 A bare request for more ("Why?", "Tell me more") may get the previous answer again
 ("Why?" after "What are the three categories?", when the documents give no reason):
-``repeats`` tells, so the pipeline can say that the documents add nothing instead of
-showing the same sentences twice. A follow-up that asks something ("Who was he talking
+``repeats`` tells, so the pipeline can say it found nothing more instead of showing the
+same sentences twice. A follow-up that asks something ("Who was he talking
 to?") may well be answered by a sentence already shown, and gets it again.
 """
 
@@ -32,8 +32,8 @@ _ANAPHORA = re.compile(
     re.I,
 )
 # The same words when they point at nothing: "there are", "says that", "is it true that",
-# "…, isn't it?", "the same as". A question of its own that uses them ("The report says there are 30
-# proposals, right?") must not take the previous question's topic.
+# "…, isn't it?", "the same as". A question of its own that uses them ("The report says
+# there are 30 proposals, right?") must not take the previous question's topic.
 _NOT_POINTING = re.compile(
     r"\bthere(?=\s+(is|are|was|were|be|been|will|would|could|should|might|has|have|had)\b)|"
     r"\bthere's\b|"

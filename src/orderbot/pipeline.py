@@ -325,7 +325,7 @@ class Pipeline:
                         yield event
         else:
             coverage = Coverage(verdict="not_covered")
-        repeated = bool(held) and len(held) == len(sentences)
+        repeated = bool(held)  # held to the end: every sentence was said before
         if repeated:
             sentences = []
         refused = not sentences
