@@ -359,6 +359,10 @@ def test_a_leading_yes_or_no_is_not_shown(pipeline: Pipeline) -> None:
     bare = FakeChatModel(model_answer("Yes.", [1]))
     answer = with_generator(pipeline, llm(bare)).ask(question)
     assert not answer.answer.startswith("Yes")
+    # …and the same for "Yes," (a bare "Yes." was rejected before: too few words)
+    yes = FakeChatModel(model_answer("Yes, the package of reforms contains 20 proposals.", [1]))
+    answer = with_generator(pipeline, llm(yes)).ask(question)
+    assert answer.answer.startswith("The package of reforms contains 20 proposals. [1]")
 
 
 def test_a_model_fragment_ends_as_a_sentence(pipeline: Pipeline) -> None:
