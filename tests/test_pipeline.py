@@ -299,6 +299,11 @@ def test_a_greeting_is_answered_as_one(pipeline: Pipeline, text: str, opening: s
     assert "not cover" not in answer.answer
     question = pipeline.ask("Hi, how many proposals are in the package?")
     assert not question.refused and "20 proposals" in question.answer
+    # Small talk between a question and its follow-up is no topic to follow up on.
+    from orderbot.conversation import Turn, standalone_question
+
+    history = [Turn(role="user", content="What is the RBIO?"), Turn(role="user", content=text)]
+    assert standalone_question("Why?", history) == "What is the RBIO? Why?"
 
 
 def test_asking_for_more_does_not_get_the_same_answer_again(pipeline: Pipeline) -> None:

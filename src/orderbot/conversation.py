@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from orderbot.errors import QuestionError
 from orderbot.generate.citations import without_markers
-from orderbot.question import check_text
+from orderbot.question import check_text, small_talk
 
 _OPENERS = re.compile(r"^(and|but|so|also|then|what about|how about|and what|or)\b", re.I)
 _ANAPHORA = re.compile(
@@ -97,7 +97,11 @@ def standalone_question(question: str, history: Sequence[Turn]) -> str:
     "Tell me more"), the question it followed comes first, and so on (up to three)."""
     if not is_follow_up(question):
         return question
-    earlier = [t.content.strip() for t in history if t.role == "user" and t.content.strip()]
+    earlier = [  # "thanks" between two questions is no topic to follow up on
+        t.content.strip()
+        for t in history
+        if t.role == "user" and t.content.strip() and not small_talk(t.content)
+    ]
     chain: list[str] = []
     for previous in reversed(earlier[-_CHAIN:]):
         chain.insert(0, previous)
