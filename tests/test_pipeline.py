@@ -9,6 +9,7 @@ import pytest
 from orderbot.errors import QuestionError
 from orderbot.eval import load_qa
 from orderbot.generate.asked import asks_for_overview, slot_of
+from orderbot.models import Answer
 from orderbot.pipeline import Pipeline
 from tests.conftest import ROOT
 
@@ -367,3 +368,72 @@ def test_answers_written_at_once_match_answers_written_one_by_one(pipeline: Pipe
         together = list(pool.map(pipeline.ask, questions * 3))
     for answer in together:
         assert answer.model_dump(include={"answer", "citations"}) == alone[answer.question]
+
+
+def _conversation(pipeline: Pipeline, questions: list[str]) -> list[Answer]:
+    from orderbot.conversation import Turn
+
+    history: list[Turn] = []
+    answers = []
+    for question in questions:
+        answer = pipeline.ask(question, history)
+        history += [Turn(role="user", content=question)]
+        history += [Turn(role="assistant", content=answer.answer)]
+        answers.append(answer)
+    return answers
+
+
+def test_a_follow_up_about_one_item_of_a_list_asks_about_that_item(pipeline: Pipeline) -> None:
+    """Found by two visitors: "What about the second one?" after the seven variables was
+    asked as "What are the seven variables…? What about the second one?" and answered with
+    the whole list again; "And in the third category?" after the Regulation of Force
+    question repeated its twelve proposals."""
+    _, second = _conversation(pipeline, ["What are the two crises?", "What about the second one?"])
+    assert second.rewritten_question is not None
+    assert second.rewritten_question.startswith("What about “the world faces a new set")
+    assert "Second, the world faces" in second.answer
+    assert "First, the global power balance" not in second.answer
+
+    _, use_of_force, fourth, last = _conversation(
+        pipeline,
+        [
+            "What are the seven variables of a security order?",
+            "What about the second one?",
+            "Tell me more about the fourth variable",
+            "And the last one?",
+        ],
+    )
+    assert use_of_force.rewritten_question == "What about Use of Force?"
+    assert "use of force" in use_of_force.answer
+    assert fourth.rewritten_question == (
+        "Tell me more about Economic Coercion and International Security"
+    )
+    assert last.rewritten_question == (
+        "Tell me more about Great Power Flashpoints and Regional Ordering"
+    )
+
+    _, third, second_category = _conversation(
+        pipeline,
+        [
+            "How many proposals are in the Regulation of Force and Coercion category?",
+            "And in the third category?",
+            "And how many in the second one?",
+        ],
+    )
+    assert third.rewritten_question == (
+        "How many proposals are in the Regional Flashpoints and Ordering category?"
+    )
+    assert "three proposals" in third.answer and "twelve" not in third.answer
+    assert second_category.rewritten_question == (
+        "How many proposals are in the Transnational and Planetary Threats category?"
+    )
+    assert "five proposals" in second_category.answer
+
+    _, categories = _conversation(
+        pipeline,
+        ["What are the three categories?", "How many proposals does the first one contain?"],
+    )
+    assert categories.rewritten_question == (
+        "How many proposals does Regulation of Force and Coercion contain?"
+    )
+    assert "twelve proposals" in categories.answer

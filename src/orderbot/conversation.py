@@ -22,6 +22,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from orderbot.errors import QuestionError
 from orderbot.generate.citations import without_markers
+from orderbot.generate.evidence import content_terms, words
+from orderbot.ordinals import Enumeration, counted_items, enumerations, noun_key, reference
 from orderbot.question import check_text, small_talk
 
 _OPENERS = re.compile(r"^(and|but|so|also|then|what about|how about|and what|or)\b", re.I)
@@ -84,30 +86,102 @@ def asks_for_more(question: str) -> bool:
 
 def is_follow_up(question: str) -> bool:
     text = question.strip()
-    pointing = _ANAPHORA.search(_NOT_POINTING.sub(" ", text))
+    pointing = _ANAPHORA.search(_NOT_POINTING.sub(" ", text)) or reference(text)
     return bool(_OPENERS.match(text) or pointing or asks_for_more(text))
 
 
 _CHAIN = 3  # earlier questions a follow-up of follow-ups may reach back to
 
 
-def standalone_question(question: str, history: Sequence[Turn]) -> str:
+def standalone_question(question: str, history: Sequence[Turn], *, depth: int = _CHAIN) -> str:
     """The question to retrieve with: ``question`` itself, or, for a follow-up, the
     previous user question followed by it; when that was a follow-up too ("Why?", then
-    "Tell me more"), the question it followed comes first, and so on (up to three)."""
+    "Tell me more"), the question it followed comes first, and so on (up to three).
+
+    A follow-up that points at one item of a list an earlier answer gave ("What about the
+    second one?") asks about that item instead: see ``_item_question``."""
     if not is_follow_up(question):
         return question
-    earlier = [  # "thanks" between two questions is no topic to follow up on
-        t.content.strip()
-        for t in history
+    turns = [  # "thanks" between two questions is no topic to follow up on
+        i
+        for i, t in enumerate(history)
         if t.role == "user" and t.content.strip() and not small_talk(t.content)
     ]
+    earlier = [history[i].content.strip() for i in turns]
+    if turns and depth > 0:  # the previous question as it was understood
+        last = turns[-1]
+        previous = standalone_question(earlier[-1], history[:last], depth=depth - 1)
+    else:
+        previous = earlier[-1] if earlier else ""
+    about_item = _item_question(question, [*earlier[-_CHAIN:-1], previous], history)
+    if about_item is not None:
+        ref = reference(question)
+        rest = question[: ref.start] + " " + question[ref.end :] if ref else question
+        if not _ANAPHORA.search(_NOT_POINTING.sub(" ", rest)):
+            return about_item
+        question = about_item  # "What did they say about <item>?": still the topic
     chain: list[str] = []
-    for previous in reversed(earlier[-_CHAIN:]):
-        chain.insert(0, previous)
-        if not is_follow_up(previous):
+    for asked in reversed(earlier[-_CHAIN:]):
+        chain.insert(0, asked)
+        if not is_follow_up(asked):
             break
     return " ".join([*chain, question])
+
+
+def _item_question(question: str, asked: Sequence[str], history: Sequence[Turn]) -> str | None:
+    """``question`` about the item it points at, or None when it points at none.
+
+    The item comes from the newest earlier answer holding a list the pointer fits: a
+    labelled list whose label it names ("the fourth variable"), a list of as many items as
+    an earlier question asked for ("the second one" after "What are the two crises?"), or
+    a list one of whose items the previous question named with the same noun ("And in the
+    third category?" after "How many proposals are in the Regulation of Force and Coercion
+    category?"). An elliptical follow-up like that last one is the previous question with
+    the item in place of its sibling: "How many proposals are in the Regional Flashpoints
+    and Ordering category?"."""
+    ref = reference(question)
+    answers = earlier_answers(history)
+    if ref is None or not answers:
+        return None
+    count = next((c for q in reversed(asked) if (c := counted_items(q))), None)
+    previous = asked[-1] if asked else ""
+    for answer in reversed(answers):
+        for listed in enumerations(answer):
+            item = listed.item(ref.ordinal)
+            if item is None or not _fits(ref.noun, listed, count, previous):
+                continue
+            sibling = next((i for i in listed.items if i != item and _names(previous, i)), None)
+            if sibling is not None and _elliptical(question, ref.start, ref.end):
+                at = previous.casefold().index(sibling.casefold())
+                return previous[:at] + item + previous[at + len(sibling) :]
+            said = f"“{item}”" if listed.kind == "sentences" else item
+            return question[: ref.start] + said + question[ref.end :]
+    return None
+
+
+def _fits(
+    noun: str, listed: Enumeration, count: tuple[int, frozenset[str]] | None, previous: str
+) -> bool:
+    if listed.label is not None and noun_key(noun) == noun_key(listed.label):
+        return True
+    asked_for = count is not None and len(listed.items) == count[0]  # "two crises"
+    if asked_for and count is not None and (noun == "one" or noun_key(noun) in count[1]):
+        return True
+    named = {noun_key(w) for w in words(previous)}
+    return (noun == "one" or noun_key(noun) in named) and any(
+        _names(previous, i) for i in listed.items
+    )
+
+
+def _names(text: str, item: str) -> bool:
+    return len(item.split()) >= 2 and item.casefold() in text.casefold()
+
+
+def _elliptical(question: str, start: int, end: int) -> bool:
+    """ "And in the third category?", "What about the last one?": nothing asked but the
+    pointer."""
+    rest = _OPENERS.sub(" ", question[:start].strip()) + " " + question[end:]
+    return not content_terms(rest)
 
 
 def _plain(text: str) -> str:

@@ -1,0 +1,177 @@
+"""Which item a follow-up means by "the second one": the numbered things an earlier
+answer listed, and the ordinal a follow-up names.
+
+"What about the second one?" after "What are the two crises?" means the sentence that
+begins "Second, …" of the answer the reader just saw, not the two crises again. The
+things an answer enumerates are read from its text (``enumerations``): sentences that
+begin "First, … Second, …", labelled items ("Variable 2, Use of Force"), the headings of
+a grouped list ("Regulation of Force and Coercion: …; … . Transnational …: …") and an
+inline list ("They are A, B, and C.") when it has as many items as were asked for.
+``conversation`` decides which of them a follow-up means; nothing here looks anything up.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from orderbot.generate.citations import without_markers
+from orderbot.generate.evidence import STOP, content_terms, counted
+from orderbot.ingest.sentences import split_sentences
+
+ORDINALS = {
+    "first": 1,
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "1st": 1,
+    "2nd": 2,
+    "3rd": 3,
+    "4th": 4,
+    "5th": 5,
+    "6th": 6,
+    "7th": 7,
+    "last": -1,
+    "final": -1,
+}
+_ORDINAL = "|".join(ORDINALS)
+# "the second one", "the third category", "the last of them", "the first?" (the question's
+# end). Not "the first to …", "the first time": a bare ordinal before another word is not
+# a pointer to a listed item.
+_REFERENCE = re.compile(
+    rf"\bthe\s+(?P<ordinal>{_ORDINAL})"
+    rf"(?:\s+(?P<one>one)\b|\s+of\s+(?:them|those|these)\b|\s+(?P<noun>[a-z]+)\b|(?=\s*\W*$))",
+    re.I,
+)
+# A sentence that begins "First," … "Second," (or "Finally,"), each an item.
+_ORDINAL_SENTENCE = re.compile(rf"^(?P<ordinal>{_ORDINAL}|finally|lastly)\s*,\s*", re.I)
+# "Variable 2, Use of Force": a label and its number, then the item up to ";", the next
+# group's heading or the sentence's end ("U.N. Security Council Reform" keeps its stops).
+_GROUP_HEADING = r"[A-Z][^:;.]{2,80}?:\s"
+_LABELLED = re.compile(
+    r"\b(?P<label>[A-Z][a-z]+) (?P<n>\d{1,2}), (?P<item>[^;]+?)"
+    rf"(?=;|\.\s+{_GROUP_HEADING}|\.?\s*$|(?<![A-Z]\.[A-Z])\.\s)"
+)
+_GROUP = re.compile(rf"(?:^|(?<=\.\s))(?P<heading>{_GROUP_HEADING})")
+_INLINE_LEAD = re.compile(r"^.*?\b(?:are|is|were|include|includes|including|namely)\s+", re.I)
+
+
+class Enumeration(BaseModel):
+    """The items an answer lists, in order; ``label`` names what a labelled list counts
+    ("variable")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    kind: Literal["sentences", "labelled", "groups", "inline"]
+    items: tuple[str, ...]
+    label: str | None = None
+
+    def item(self, ordinal: int) -> str | None:
+        """The item an ordinal (1-based, -1 for the last) names, if the list has it."""
+        if ordinal == -1:
+            return self.items[-1] if self.items else None
+        return self.items[ordinal - 1] if 0 < ordinal <= len(self.items) else None
+
+
+class Reference(BaseModel):
+    """An ordinal a question points with: "the second one" -> 2 (``noun`` "one")."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    ordinal: int
+    noun: str
+    start: int
+    end: int
+
+
+def reference(question: str) -> Reference | None:
+    """The first "the second one" / "the third category" / "the last of them" in
+    ``question``."""
+    found = _REFERENCE.search(question)
+    if found is None:
+        return None
+    noun = (found.group("noun") or "one").casefold()
+    if noun in STOP:  # "the first to use the term", "the second of all"
+        return None
+    return Reference(
+        ordinal=ORDINALS[found.group("ordinal").casefold()],
+        noun=noun,
+        start=found.start(),
+        end=found.end(),
+    )
+
+
+def counted_items(question: str) -> tuple[int, frozenset[str]] | None:
+    """How many things a question asks to enumerate, and the words that name them:
+    "What are the three categories?" -> (3, {"categor"}); "the two big crises" -> (2,
+    {"big", "cris"})."""
+    for number, after in counted(question):
+        if 2 <= int(number) <= 20:  # not a year, not the 130 participants
+            return int(number), frozenset(_loose(t) for t in after)
+    return None
+
+
+def noun_key(word: str) -> str:
+    """One key for a noun's forms: "category"/"categories", "crisis"/"crises"."""
+    stems = content_terms(word)
+    return _loose(next(iter(stems))) if stems else word.casefold()
+
+
+def _loose(stem: str) -> str:
+    return stem.rstrip("ei") or stem
+
+
+def enumerations(answer: str) -> list[Enumeration]:
+    """Every list ``answer`` (an earlier answer's text) holds, in the order tried."""
+    text = " ".join(without_markers(answer).split())
+    sentences = split_sentences(text)
+    found = [*_ordinal_sentences(sentences), *_labelled(text)]
+    groups = [m.group("heading").rstrip(": ") for m in _GROUP.finditer(text)]
+    if len(groups) >= 2 and any(e.kind == "labelled" for e in found):
+        found.append(Enumeration(kind="groups", items=tuple(groups)))
+    found += [Enumeration(kind="inline", items=i) for s in sentences if (i := _inline(s))]
+    return found
+
+
+def _ordinal_sentences(sentences: list[str]) -> list[Enumeration]:
+    """ "First, … Second, …": the sentences after their ordinal word."""
+    starts = [(m, s) for s in sentences if (m := _ORDINAL_SENTENCE.match(s))]
+    if len(starts) < 2 or ORDINALS.get(starts[0][0].group("ordinal").casefold()) != 1:
+        return []
+    items = tuple(s[m.end() :].rstrip(".") for m, s in starts)
+    return [Enumeration(kind="sentences", items=items)]
+
+
+def _labelled(text: str) -> list[Enumeration]:
+    """ "Variable 1, …; Variable 2, …": one label, numbered from 1 without a gap."""
+    found = list(_LABELLED.finditer(text))
+    labels = {m.group("label").casefold() for m in found}
+    numbers = [int(m.group("n")) for m in found]
+    if len(found) < 2 or len(labels) != 1 or numbers != list(range(1, len(found) + 1)):
+        return []
+    items = tuple(m.group("item").strip() for m in found)
+    return [Enumeration(kind="labelled", items=items, label=labels.pop())]
+
+
+def _inline(sentence: str) -> tuple[str, ...]:
+    """The items of "They are A, B, and C." (at least three, each a few words)."""
+    body = sentence.rstrip(" .!?")
+    parts = [p.strip() for p in body.split(",")]
+    if len(parts) < 3 or ";" in body or ":" in body:
+        return ()
+    last = parts[-1]
+    if not re.match(r"^(and|or)\s", last, re.I):
+        return ()
+    parts[-1] = re.sub(r"^(and|or)\s+", "", last, flags=re.I)
+    parts[0] = _INLINE_LEAD.sub("", parts[0])
+    if any(not p or len(p.split()) > 7 for p in parts):
+        return ()
+    return tuple(parts)

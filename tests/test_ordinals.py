@@ -1,0 +1,98 @@
+"""What "the second one" points at: the lists an answer holds, and the ordinal a question
+names (``orderbot.ordinals``)."""
+
+from __future__ import annotations
+
+import pytest
+
+from orderbot.conversation import Turn, is_follow_up, standalone_question
+from orderbot.ordinals import counted_items, enumerations, noun_key, reference
+
+VARIABLES = (
+    "More specifically, this package of reforms contains 20 proposals … seven variables. [1] "
+    "Regulation of Force and Coercion: Variable 1, U.N. Security Council Reform; Variable 2, "
+    "Use of Force; Variable 3, Preventing Nuclear War; Variable 4, Economic Coercion and "
+    "International Security. Transnational and Planetary Threats: Variable 5, Climate, Peace, "
+    "and Security; Variable 6, Artificial Intelligence and Cyber. Regional Flashpoints and "
+    "Ordering: Variable 7, Great Power Flashpoints and Regional Ordering. [2]"
+)
+CRISES = (
+    "The world is moving toward two major crises. [1] First, the global power balance has "
+    "shifted rapidly. [1] Second, the world faces a new set of interconnected crises. [2]"
+)
+
+
+def test_the_lists_an_answer_holds() -> None:
+    labelled, groups = enumerations(VARIABLES)
+    assert labelled.kind == "labelled" and labelled.label == "variable"
+    assert labelled.items[1] == "Use of Force" and len(labelled.items) == 7
+    assert labelled.items[4] == "Climate, Peace, and Security"  # commas inside an item
+    assert labelled.items[0] == "U.N. Security Council Reform"  # full stops inside an item
+    followed = enumerations(f"{VARIABLES} Under Regulation …, we present twelve proposals.")
+    assert followed[0].items[-1] == "Great Power Flashpoints and Regional Ordering"
+    assert groups.items == (
+        "Regulation of Force and Coercion",
+        "Transnational and Planetary Threats",
+        "Regional Flashpoints and Ordering",
+    )
+    (crises,) = enumerations(CRISES)
+    assert crises.items == (
+        "the global power balance has shifted rapidly",
+        "the world faces a new set of interconnected crises",
+    )
+    assert crises.item(-1) == crises.item(2) and crises.item(3) is None
+    (inline,) = enumerations(
+        "They are Regulation of Force and Coercion, Transnational and "
+        "Planetary Threats, and Regional Flashpoints and Ordering."
+    )
+    assert inline.items[2] == "Regional Flashpoints and Ordering"
+    # Prose with commas is no list; nor is "Second, …" without a "First, …".
+    assert (
+        enumerations(
+            "Under Regulation of Force and Coercion, we present twelve proposals that address "
+            "U.N. Security Council reform, buttress norms and laws surrounding the use of force, "
+            "and regulate the use of economic sanctions and coercion."
+        )
+        == []
+    )
+    assert enumerations("Second, the world faces crises. Finally, it ends.") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "ordinal", "noun"),
+    [
+        ("What about the second one?", 2, "one"),
+        ("And in the third category?", 3, "category"),
+        ("And the last one?", -1, "one"),
+        ("And the first?", 1, "one"),
+        ("Which is the 2nd of them?", 2, "one"),
+        ("Tell me more about the fourth variable", 4, "variable"),
+    ],
+)
+def test_the_ordinal_a_question_names(question: str, ordinal: int, noun: str) -> None:
+    found = reference(question)
+    assert found is not None and (found.ordinal, found.noun) == (ordinal, noun)
+    assert is_follow_up(question)
+
+
+def test_an_ordinal_that_points_at_no_item() -> None:
+    assert reference("Who was the first to use the term?") is None
+    assert counted_items("What are the three categories?") == (3, frozenset({"categor"}))
+    assert counted_items("What did the 130 participants propose in 2023?") is None
+    assert noun_key("crisis") == noun_key("crises") and noun_key("category") == noun_key(
+        "categories"
+    )
+    # A follow-up whose ordinal fits no list keeps the previous question in front.
+    history = [
+        Turn(role="user", content="What are the two crises?"),
+        Turn(role="assistant", content=CRISES),
+    ]
+    assert standalone_question("What was the first time it was used?", history) == (
+        "What are the two crises? What was the first time it was used?"
+    )
+    assert standalone_question("And the third one?", history) == (
+        "What are the two crises? And the third one?"
+    )
+    # Another pointer beside the ordinal keeps the topic too.
+    asked = standalone_question("What do they say about the second one?", history)
+    assert asked.startswith("What are the two crises? What do they say about “the world")
