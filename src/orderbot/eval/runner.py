@@ -9,7 +9,6 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from orderbot import __version__
-from orderbot.conversation import standalone_question
 from orderbot.eval import metrics as m
 from orderbot.eval.qa import QAItem, file_digest
 from orderbot.eval.references import reference_passages
@@ -137,7 +136,8 @@ def run_eval(
         "by_type": by_type,
     }
     if references:
-        queries = [standalone_question(i.question, i.history) for i in items]
+        # The references search with the stand-alone question orderbot searched with.
+        queries = [a.rewritten_question or a.question for a in answers]
         found = reference_passages(pipeline, pipeline.retriever.embedder, queries, max(K_VALUES))
         metrics["references"] = {
             name: retrieval_scores(items, passages) for name, passages in found.items()
