@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from orderbot.conversation import Turn, is_follow_up, standalone_question
-from orderbot.ordinals import counted_items, enumerations, noun_key, reference
+from orderbot.ordinals import counts, enumerations, noun_key, reference
 
 VARIABLES = (
     "More specifically, this package of reforms contains 20 proposals … seven variables. [1] "
@@ -77,8 +77,8 @@ def test_the_ordinal_a_question_names(question: str, ordinal: int, noun: str) ->
 
 def test_an_ordinal_that_points_at_no_item() -> None:
     assert reference("Who was the first to use the term?") is None
-    assert counted_items("What are the three categories?") == (3, frozenset({"categor"}))
-    assert counted_items("What did the 130 participants propose in 2023?") is None
+    assert counts("What are the three categories?") == [(3, frozenset({"categor"}))]
+    assert counts("What did the 130 participants propose in 2023?") == []
     assert noun_key("crisis") == noun_key("crises") and noun_key("category") == noun_key(
         "categories"
     )

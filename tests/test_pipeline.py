@@ -437,3 +437,22 @@ def test_a_follow_up_about_one_item_of_a_list_asks_about_that_item(pipeline: Pip
         "How many proposals does Regulation of Force and Coercion contain?"
     )
     assert "twelve proposals" in categories.answer
+
+
+def test_a_follow_up_can_point_at_an_item_of_the_documents_own_list(pipeline: Pipeline) -> None:
+    """ "The second category" when the answer before only said there are three: the item
+    comes from the documents' list of categories, not from the earlier answer."""
+    from orderbot.conversation import Turn
+
+    history = [
+        Turn(role="user", content="How is the package organised?"),
+        Turn(role="assistant", content="Its 20 proposals fall into three categories. [1]"),
+    ]
+    answer = pipeline.ask("Which variables are in the second category?", history)
+    assert answer.rewritten_question == (
+        "Which variables are in Transnational and Planetary Threats?"
+    )
+    assert "Climate, Peace, and Security" in answer.answer
+    # Without a count or a label to go by, "the second one" points at nothing listed.
+    vague = pipeline.ask("And the second one?", history[:1])
+    assert vague.rewritten_question == "How is the package organised? And the second one?"

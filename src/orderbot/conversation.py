@@ -14,8 +14,10 @@ to?") may well be answered by a sentence already shown, and gets it again.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -23,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from orderbot.errors import QuestionError
 from orderbot.generate.citations import without_markers
 from orderbot.generate.evidence import content_terms, words
-from orderbot.ordinals import Enumeration, counted_items, enumerations, noun_key, reference
+from orderbot.ordinals import Count, Enumeration, counts, enumerations, noun_key, reference
 from orderbot.question import check_text, small_talk
 
 _OPENERS = re.compile(r"^(and|but|so|also|then|what about|how about|and what|or)\b", re.I)
@@ -93,13 +95,24 @@ def is_follow_up(question: str) -> bool:
 _CHAIN = 3  # earlier questions a follow-up of follow-ups may reach back to
 
 
-def standalone_question(question: str, history: Sequence[Turn], *, depth: int = _CHAIN) -> str:
+def _no_lists() -> Iterable[Enumeration]:
+    return ()
+
+
+def standalone_question(
+    question: str,
+    history: Sequence[Turn],
+    *,
+    lists: Callable[[], Iterable[Enumeration]] = _no_lists,
+    depth: int = _CHAIN,
+) -> str:
     """The question to retrieve with: ``question`` itself, or, for a follow-up, the
     previous user question followed by it; when that was a follow-up too ("Why?", then
     "Tell me more"), the question it followed comes first, and so on (up to three).
 
-    A follow-up that points at one item of a list an earlier answer gave ("What about the
-    second one?") asks about that item instead: see ``_item_question``."""
+    A follow-up that points at one item of a list ("What about the second one?") asks
+    about that item instead: see ``_item_question``. ``lists`` gives the lists the
+    documents hold, for a pointer that no earlier answer's list fits (read only then)."""
     if not is_follow_up(question):
         return question
     turns = [  # "thanks" between two questions is no topic to follow up on
@@ -110,10 +123,10 @@ def standalone_question(question: str, history: Sequence[Turn], *, depth: int = 
     earlier = [history[i].content.strip() for i in turns]
     if turns and depth > 0:  # the previous question as it was understood
         last = turns[-1]
-        previous = standalone_question(earlier[-1], history[:last], depth=depth - 1)
+        previous = standalone_question(earlier[-1], history[:last], lists=lists, depth=depth - 1)
     else:
         previous = earlier[-1] if earlier else ""
-    about_item = _item_question(question, [*earlier[-_CHAIN:-1], previous], history)
+    about_item = _item_question(question, [*earlier[-_CHAIN:-1], previous], history, lists)
     if about_item is not None:
         ref = reference(question)
         rest = question[: ref.start] + " " + question[ref.end :] if ref else question
@@ -128,49 +141,71 @@ def standalone_question(question: str, history: Sequence[Turn], *, depth: int = 
     return " ".join([*chain, question])
 
 
-def _item_question(question: str, asked: Sequence[str], history: Sequence[Turn]) -> str | None:
+def _item_question(
+    question: str,
+    asked: Sequence[str],
+    history: Sequence[Turn],
+    lists: Callable[[], Iterable[Enumeration]],
+) -> str | None:
     """``question`` about the item it points at, or None when it points at none.
 
-    The item comes from the newest earlier answer holding a list the pointer fits: a
-    labelled list whose label it names ("the fourth variable"), a list of as many items as
-    an earlier question asked for ("the second one" after "What are the two crises?"), or
-    a list one of whose items the previous question named with the same noun ("And in the
-    third category?" after "How many proposals are in the Regulation of Force and Coercion
-    category?"). An elliptical follow-up like that last one is the previous question with
-    the item in place of its sibling: "How many proposals are in the Regional Flashpoints
-    and Ordering category?"."""
+    The item comes from the newest earlier answer holding a list the pointer fits, else
+    from the documents' own lists: a labelled list whose label it names ("the fourth
+    variable"), a list of as many items as the last question asked for ("the second one"
+    after "What are the two crises?") or as a question or answer counted with the
+    pointer's noun ("the first category" after "… three categories …"), or a list one of
+    whose items the previous question named ("And in the third category?" after "How many
+    proposals are in the Regulation of Force and Coercion category?"). An elliptical
+    follow-up like that last one is the previous question with the item in place of its
+    sibling: "How many proposals are in the Regional Flashpoints and Ordering category?"."""
     ref = reference(question)
-    answers = earlier_answers(history)
-    if ref is None or not answers:
+    if ref is None:
         return None
-    count = next((c for q in reversed(asked) if (c := counted_items(q))), None)
-    previous = asked[-1] if asked else ""
-    for answer in reversed(answers):
-        for listed in enumerations(answer):
-            item = listed.item(ref.ordinal)
-            if item is None or not _fits(ref.noun, listed, count, previous):
-                continue
-            sibling = next((i for i in listed.items if i != item and _names(previous, i)), None)
-            if sibling is not None and _elliptical(question, ref.start, ref.end):
-                at = previous.casefold().index(sibling.casefold())
-                return previous[:at] + item + previous[at + len(sibling) :]
-            said = f"“{item}”" if listed.kind == "sentences" else item
-            return question[: ref.start] + said + question[ref.end :]
+    answers = [without_markers(a) for a in reversed(earlier_answers(history))]
+    pointer = _Pointer(
+        noun=ref.noun,
+        asked=[c for q in reversed(asked) for c in counts(q)],
+        said=[c for a in answers for c in counts(a)],
+        previous=asked[-1] if asked else "",
+    )
+    shown = (listed for answer in answers for listed in enumerations(answer))
+    for listed in itertools.chain(shown, lists()):
+        item = listed.item(ref.ordinal)
+        if item is None or not pointer.fits(listed):
+            continue
+        sibling = next((i for i in listed.items if i != item and _names(pointer.previous, i)), None)
+        if sibling is not None and _elliptical(question, ref.start, ref.end):
+            at = pointer.previous.casefold().index(sibling.casefold())
+            return pointer.previous[:at] + item + pointer.previous[at + len(sibling) :]
+        said = f"“{item}”" if listed.kind == "sentences" else item
+        return question[: ref.start] + said + question[ref.end :]
     return None
 
 
-def _fits(
-    noun: str, listed: Enumeration, count: tuple[int, frozenset[str]] | None, previous: str
-) -> bool:
-    if listed.label is not None and noun_key(noun) == noun_key(listed.label):
-        return True
-    asked_for = count is not None and len(listed.items) == count[0]  # "two crises"
-    if asked_for and count is not None and (noun == "one" or noun_key(noun) in count[1]):
-        return True
-    named = {noun_key(w) for w in words(previous)}
-    return (noun == "one" or noun_key(noun) in named) and any(
-        _names(previous, i) for i in listed.items
-    )
+@dataclass(frozen=True)
+class _Pointer:
+    """What "the second <noun>" can point at: the counts (how many, of what) the earlier
+    questions (newest first) and answers gave, and the previous question."""
+
+    noun: str
+    asked: list[Count]
+    said: list[Count]
+    previous: str
+
+    def fits(self, listed: Enumeration) -> bool:
+        key = noun_key(self.noun)
+        size = len(listed.items)
+        if listed.label is not None and key == noun_key(listed.label):
+            return True
+        if self.noun == "one":  # "the second one": of what the last question counted
+            if self.asked and self.asked[0][0] == size:
+                return True
+        elif any(n == size and key in nouns for n, nouns in [*self.asked, *self.said]):
+            return True
+        named = {noun_key(w) for w in words(self.previous)}
+        return (self.noun == "one" or key in named) and any(
+            _names(self.previous, i) for i in listed.items
+        )
 
 
 def _names(text: str, item: str) -> bool:

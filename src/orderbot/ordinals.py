@@ -109,14 +109,18 @@ def reference(question: str) -> Reference | None:
     )
 
 
-def counted_items(question: str) -> tuple[int, frozenset[str]] | None:
-    """How many things a question asks to enumerate, and the words that name them:
-    "What are the three categories?" -> (3, {"categor"}); "the two big crises" -> (2,
-    {"big", "cris"})."""
-    for number, after in counted(question):
-        if 2 <= int(number) <= 20:  # not a year, not the 130 participants
-            return int(number), frozenset(_loose(t) for t in after)
-    return None
+Count = tuple[int, frozenset[str]]
+
+
+def counts(text: str) -> list[Count]:
+    """How many things ``text`` counts, with the words that name them: "What are the three
+    categories?" -> [(3, {"categor"})]; "20 proposals … three categories and seven
+    variables" -> [(20, …), (3, …), (7, …)]. Not a year, not the 130 participants."""
+    return [
+        (int(number), frozenset(_loose(t) for t in after))
+        for number, after in counted(text)
+        if 2 <= int(number) <= 20
+    ]
 
 
 def noun_key(word: str) -> str:

@@ -46,6 +46,7 @@ from orderbot.models import (
     StreamEvent,
     Timings,
 )
+from orderbot.ordinals import Enumeration, enumerations
 from orderbot.question import SmallTalk, check_question, small_talk
 from orderbot.retrieve import HybridRetriever
 
@@ -80,6 +81,9 @@ class Pipeline:
             weakref.WeakKeyDictionary()
         )
         self._judges_lock = threading.Lock()
+        self._lists: weakref.WeakKeyDictionary[HybridRetriever, tuple[Enumeration, ...]] = (
+            weakref.WeakKeyDictionary()
+        )
         self.judge(retriever)  # the vocabulary is read here, not in a visitor's request
         # Requests in flight (a server marks them): a background load steps aside for them.
         self.foreground = Foreground()
@@ -275,8 +279,8 @@ class Pipeline:
         check is ever sent. Closing the stream stops the backend (and its model)."""
         text = self.check_question(question)
         t0 = time.perf_counter()
-        query = standalone_question(text, history)
         retriever = self.retriever  # one index for the whole question, even mid-reload
+        query = standalone_question(text, history, lists=lambda: self.lists(retriever))
         chat = small_talk(text)  # "hi", "thanks", "🤔🌍🔥"
         instruction = not chat and is_instruction(text)  # "Ignore your instructions and…"
         if chat or instruction:  # not a question about the documents: nothing to look up
@@ -396,6 +400,17 @@ class Pipeline:
             next_chunk=retriever.next_chunk,
             outline=retrieval.outline,
         )
+
+    def lists(self, retriever: HybridRetriever) -> tuple[Enumeration, ...]:
+        """The lists ``retriever``'s documents hold (the seven variables under their three
+        categories), for a follow-up that points at "the first category"; read once."""
+        with self._judges_lock:  # a few list passages: read under the lock
+            found = self._lists.get(retriever)
+            if found is None:
+                chunks = [c for c in retriever.chunks.values() if c.kind == "list"]
+                found = tuple(e for c in chunks for e in enumerations(c.text))
+                self._lists[retriever] = found
+            return found
 
     def judge(
         self, retriever: HybridRetriever, pause: Callable[[], None] | None = None
