@@ -11,7 +11,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from orderbot.generate.evidence import NUMBER_VALUES, STOP, content_terms, words
+from orderbot.generate.evidence import NUMBER_VALUES, STOP, content_terms, counted, names, words
 
 _HOW_MANY = re.compile(r"\bhow\s+(many|much)\s+([^?!;:,]*)", re.I)
 _TOKEN = re.compile(r"[\w.'’-]+")
@@ -42,6 +42,17 @@ _MONEY = re.compile(
     re.I,
 )
 _WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
+_DATE = re.compile(
+    r"\b(1[89]\d{2}|20\d{2})\b|\b(january|february|march|april|may|june|july|august|"
+    r"september|october|november|december)\b",
+    re.I,
+)
+_AMOUNT = re.compile(r"[$€£]\s?\d|\b(dollars|euros|billion|million|percent|per cent)\b", re.I)
+_PEOPLE = re.compile(
+    r"\b(officials?|participants|scholars|experts|states|actors|countries|coalition|"
+    r"secretary|president)\b",
+    re.I,
+)
 _WHERE = re.compile(r"^\s*(where|in which city|in what city|which city)\b", re.I)
 
 
@@ -112,6 +123,22 @@ class Slot:
     def noun_text(self, question: str) -> str:
         counted = counted_phrase(question)
         return counted[0] if counted and counted[0] else self.noun
+
+    def given_by(self, question: str, text: str) -> bool:
+        """Whether ``text`` holds a thing of this kind: a figure counting the asked-for
+        noun, a sum of money, a date beside a word of ``question``, a name or a group of
+        people, a place."""
+        if self.kind == "number":
+            return any(not self.noun or self.noun in things for _, things in counted(text))
+        if self.kind == "amount":
+            return bool(_AMOUNT.search(text))
+        if self.kind == "date":
+            return bool(_DATE.search(text) and content_terms(text) & content_terms(question))
+        if self.kind == "person":
+            return bool(names(text) - set(words(question)) or _PEOPLE.search(text))
+        if self.kind == "place":
+            return bool(names(text))
+        return False
 
 
 @functools.lru_cache(maxsize=1024)

@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from orderbot.config import CoverageSettings
 from orderbot.errors import ConfigError, ModelError
 from orderbot.generate.asked import Slot, focus_of, slot_of
-from orderbot.generate.evidence import STOP, Evidence, content_terms, counted, names, words
+from orderbot.generate.evidence import STOP, Evidence, content_terms
 from orderbot.generate.links import passage_link
 from orderbot.generate.yesno import YesNoJudge
 from orderbot.models import Coverage, NearestSection
@@ -84,44 +84,13 @@ class Vocabulary:
         return math.log((self.n + 1) / (self.df.get(stem, 0) + 1)) + 1.0
 
 
-_DATE = re.compile(
-    r"\b(1[89]\d{2}|20\d{2})\b|\b(january|february|march|april|may|june|july|august|"
-    r"september|october|november|december)\b",
-    re.I,
-)
-_AMOUNT = re.compile(r"[$€£]\s?\d|\b(dollars|euros|billion|million|percent|per cent)\b", re.I)
-
-
 def slot_found(slot: Slot, evidence: Evidence, top: list[int]) -> float:
     """1 when a top unit holds the asked-for kind of thing, 0 when none does, 0.5 for a
     question that asks for no typed thing."""
     if not slot.kind:
         return 0.5
-    subject = content_terms(evidence.question)
-    for i in top:
-        text = evidence.units[i].text
-        if slot.kind == "number":
-            if any(not slot.noun or slot.noun in things for _, things in counted(text, span=4)):
-                return 1.0
-        elif slot.kind == "amount":
-            if _AMOUNT.search(text):
-                return 1.0
-        elif slot.kind == "date":
-            if _DATE.search(text) and content_terms(text) & subject:
-                return 1.0
-        elif slot.kind == "person":
-            if names(text) - {t.lower() for t in words(evidence.question)}:
-                return 1.0
-            if re.search(
-                r"\b(officials?|participants|scholars|experts|states|actors|"
-                r"countries|coalition|secretary|president)\b",
-                text,
-                re.I,
-            ):
-                return 1.0
-        elif slot.kind == "place" and names(text):
-            return 1.0
-    return 0.0
+    question = evidence.question
+    return float(any(slot.given_by(question, evidence.units[i].text) for i in top))
 
 
 _CAPITALISED = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][A-Za-z]+|[A-Z]{2,})\b")
