@@ -456,3 +456,17 @@ def test_a_follow_up_can_point_at_an_item_of_the_documents_own_list(pipeline: Pi
     # Without a count or a label to go by, "the second one" points at nothing listed.
     vague = pipeline.ask("And the second one?", history[:1])
     assert vague.rewritten_question == "How is the package organised? And the second one?"
+
+
+def test_a_question_for_a_figure_is_answered_by_the_sentences_that_give_it(
+    pipeline: Pipeline,
+) -> None:
+    """Found by a visitor: "How many countries did participants come from?" was answered
+    with the coalition sentence ("… including from all P5 countries …"), which scores
+    better, and not with the one that says "from over 40 countries"."""
+    countries = pipeline.ask("How many countries did participants come from?")
+    assert "from over 40 countries" in countries.answer
+    assert "P5" not in countries.answer
+    proposals = pipeline.ask("How many proposals does the reform package contain?")
+    assert "contains 20 proposals" in proposals.answer
+    assert "130" not in proposals.answer  # a figure, but of scholars

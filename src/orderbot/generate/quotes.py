@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from orderbot.generate.asked import slot_of
 from orderbot.generate.evidence import NUMBER_VALUES, Evidence, NextChunk, Unit, chunk_units
 from orderbot.models import Chunk
 
@@ -93,6 +94,7 @@ def choose(
     order = [i for i in evidence.ranked() if evidence.units[i].kind != "bibliography" or sources_ok]
     if not order or scores[order[0]] < min_score:
         return []
+    order = _giving_the_figure(evidence, order, max(min_score, scores[order[0]] - 2 * margin))
     floor = max(min_score, scores[order[0]] - margin)
     chosen: list[Quote] = []
     for i in order:
@@ -112,6 +114,23 @@ def choose(
             if not any(_same(extra.unit, q.unit) for q in completed):
                 completed.append(extra)
     return completed
+
+
+def _giving_the_figure(evidence: Evidence, order: list[int], reach: float) -> list[int]:
+    """For a question that asks for a figure, a sum or a date: only the units that give
+    one, when any scoring above ``reach`` (twice the margin below the best) does. "How
+    many countries did participants come from?" is answered by "… from over 40
+    countries", not by the better-scoring sentence about the participants' coalition;
+    "How many proposals…?" by the 20 proposals alone, without the 130 participants."""
+    slot = slot_of(evidence.question)
+    if slot.kind not in ("number", "amount", "date"):
+        return order
+    giving = [
+        i
+        for i in order
+        if slot.given_by(evidence.question, evidence.units[i].text) and evidence.scores[i] >= reach
+    ]
+    return giving or order
 
 
 def overview(evidence: Evidence) -> list[Quote]:
