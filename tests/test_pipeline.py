@@ -470,3 +470,18 @@ def test_a_question_for_a_figure_is_answered_by_the_sentences_that_give_it(
     proposals = pipeline.ask("How many proposals does the reform package contain?")
     assert "contains 20 proposals" in proposals.answer
     assert "130" not in proposals.answer  # a figure, but of scholars
+
+
+def test_a_scene_setting_when_does_not_ask_for_a_date() -> None:
+    """Read from a test answer: "When lots of countries feel free to ignore the law, who
+    ends up at risk…?" asked for a date, and "may" (the verb) counted as the month, so
+    the quote that answers was replaced by one saying "it may have served…"."""
+    from orderbot.generate.asked import Slot
+
+    scene = "When lots of countries feel free to ignore the law, who ends up at risk?"
+    assert slot_of(scene).kind == "person"
+    assert slot_of("When did he say it?").kind == "date"
+    assert slot_of("If the reforms fail, what happens?").kind == ""
+    date = Slot("date")
+    assert not date.given_by("When did it serve them?", "It may have served them.")
+    assert date.given_by("When did Guterres speak?", "Guterres spoke on May 2, 2024.")

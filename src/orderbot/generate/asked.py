@@ -42,9 +42,16 @@ _MONEY = re.compile(
     re.I,
 )
 _WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
+# A month is a capitalised name: "may" is a verb ("it may have served…").
 _DATE = re.compile(
-    r"\b(1[89]\d{2}|20\d{2})\b|\b(january|february|march|april|may|june|july|august|"
-    r"september|october|november|december)\b",
+    r"\b(1[89]\d{2}|20\d{2})\b|\b(January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)\b"
+)
+# "When lots of countries ignore the law, who ends up at risk?": a clause that sets the
+# scene, then the question; it asks "who", not "when".
+_SUBORDINATE = re.compile(
+    r"^\s*(?:when|if|once|while|as)\b[^,?]{3,120},\s*(?=(?:who|whom|whose|what|which|where|"
+    r"how|why)\b)",
     re.I,
 )
 _AMOUNT = re.compile(r"[$€£]\s?\d|\b(dollars|euros|billion|million|percent|per cent)\b", re.I)
@@ -152,8 +159,9 @@ def slot_of(question: str) -> Slot:
         counted = counted_phrase(question)
         noun = counted[1] if counted else ""
         return Slot("number", next(iter(content_terms(noun)), ""))
-    if _WHEN.match(question):
+    if _WHEN.match(question) and not _SUBORDINATE.match(question):
         return Slot("date")
+    question = _SUBORDINATE.sub("", question)  # "When …, who ends up at risk?": who
     if _WHO.match(question):
         return Slot("person")
     if _WHERE.match(question):
