@@ -346,6 +346,38 @@ def test_a_bare_figure_is_backed_only_by_a_passage_about_the_question(
     assert answer.answer.startswith("Twelve proposals. [")
 
 
+@pytest.mark.parametrize(
+    ("question", "claim", "shown"),
+    [
+        # both seen by a visitor (stop 23), cited, above the quotes that say otherwise
+        ("How many proposals does Regulation of Force and Coercion contain?", "20 proposals.", ""),
+        (
+            "How many variables are in the Transnational and Planetary Threats category?",
+            "3 variables.",
+            "",
+        ),
+        (
+            "How many proposals does Regulation of Force and Coercion contain?",
+            "Twelve proposals.",
+            "shown",
+        ),
+    ],
+)
+def test_a_bare_figure_in_digits_is_held_like_one_in_words(
+    pipeline: Pipeline, question: str, claim: str, shown: str
+) -> None:
+    """ "20 proposals." passed where "Twenty proposals." did not: a figure in digits was
+    taken for a word the claim adds, so the check that a bare figure is backed by a passage
+    about the question never ran. And "3 variables." was backed by the list's "Variable 3,
+    Preventing Nuclear War; Variable 4, …": a number that names a variable counts none."""
+    model = FakeChatModel(model_answer(claim, [1]))
+    answer = with_generator(pipeline, llm(model)).ask(question)
+    if shown:
+        assert answer.answer.startswith(f"{claim} [")
+    else:
+        assert answer.unsupported == [claim] and not answer.answer.startswith(claim)
+
+
 def test_a_leading_yes_or_no_is_not_shown(pipeline: Pipeline) -> None:
     """A visitor asked "Is it true that the package has 20 proposals?" and read "No, the
     package of reforms contains 20 proposals. [1]": the words after "No," were checked,

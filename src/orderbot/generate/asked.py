@@ -133,10 +133,13 @@ class Slot:
 
     def given_by(self, question: str, text: str) -> bool:
         """Whether ``text`` holds a thing of this kind: a figure counting the asked-for
-        noun, a sum of money, a date beside a word of ``question``, a name or a group of
-        people, a place."""
-        if self.kind == "number":
-            return any(not self.noun or self.noun in things for _, things in counted(text))
+        noun or a numbered list of it, a sum of money, a date beside a word of
+        ``question``, a name or a group of people, a place."""
+        if self.kind == "number":  # "seven variables", or a list of them ("Variable 5, …")
+            listed = self.noun and re.search(rf"\b{re.escape(self.noun)}\w*\s+\d", text, re.I)
+            return bool(listed) or any(
+                not self.noun or self.noun in things for _, things in counted(text)
+            )
         if self.kind == "amount":
             return bool(_AMOUNT.search(text))
         if self.kind == "date":

@@ -161,15 +161,48 @@ def numbers(text: str) -> set[str]:
 
 
 def counted(text: str, span: int = 4) -> list[tuple[str, list[str]]]:
-    """Each number in ``text`` with the stems of the content words just after it."""
-    tokens = _NUMBER.findall(text.lower())
+    """Each number in ``text`` with the stems of the content words just after it. A number
+    that names something ("Variable 3", "Article 51") counts nothing and is left out."""
+    tokens = _NUMBER.findall(text)
     out = []
     for i, word in enumerate(tokens):
-        number = word.replace(",", "") if word[0].isdigit() else NUMBER_VALUES.get(word)
-        if number is not None:
-            after = [t for w in tokens[i + 1 : i + 1 + span] for t in content_terms(w)]
-            out.append((number, after))
+        lower = word.lower()
+        number = lower.replace(",", "") if lower[0].isdigit() else NUMBER_VALUES.get(lower)
+        if number is None or (lower[0].isdigit() and i and _is_label(tokens[i - 1])):
+            continue
+        after = [t for w in tokens[i + 1 : i + 1 + span] for t in content_terms(w)]
+        out.append((number, after))
     return out
+
+
+# Words that may open a sentence right before a figure they qualify ("Over 40 countries").
+_BEFORE_FIGURES = frozenset(
+    [
+        "over",
+        "under",
+        "nearly",
+        "almost",
+        "about",
+        "around",
+        "roughly",
+        "approximately",
+        "some",
+        "only",
+        "just",
+        "exactly",
+        "more",
+        "fewer",
+        "less",
+        "top",
+        "up",
+    ]
+)
+
+
+def _is_label(word: str) -> bool:
+    """A capitalised noun right before a number names it: "Variable" in "Variable 3"."""
+    lower = word.lower()
+    return word[:1].isupper() and lower not in STOP and lower not in _BEFORE_FIGURES
 
 
 def gives_figures(claim: str, sentence: str) -> bool:

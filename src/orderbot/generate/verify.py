@@ -62,7 +62,14 @@ from orderbot.generate.evidence import (
 )
 
 _WH_QUESTION = re.compile(r"^\s*(what|which|who|whom|whose|how|when|where|why)\b", re.I)
-_FIGURES = content_terms(" ".join(NUMBER_VALUES))
+_NUMBER_WORDS = content_terms(" ".join(NUMBER_VALUES))
+
+
+def _words_only(terms: set[str]) -> set[str]:
+    """``terms`` without figures, in words ("five") or digits ("20", "2040")."""
+    return {t for t in terms if t not in _NUMBER_WORDS and not t[:1].isdigit()}
+
+
 _NEGATION = frozenset(["not", "no", "never", "neither", "nor", "without", "cannot"])
 _TOKEN = re.compile(r"\w[\w'’.-]*\w|\w")
 _COPIED = 0.5  # share of a claim's words in the order of its unit's: the claim copies it
@@ -93,7 +100,7 @@ def entailed(claim: str, unit: str, question: str, novelty: float) -> bool:
     """The claim's words are the unit's: all it takes from the question, and all but a
     ``novelty`` share of the rest; and no negation is dropped or added."""
     have = content_terms(unit)
-    said = content_terms(claim) - _FIGURES  # figures are checked on their own
+    said = _words_only(content_terms(claim))  # figures are checked on their own
     asked = content_terms(question)
     if (said & asked) - have:
         return False
@@ -216,7 +223,7 @@ _ABOUT = 0.5  # share of the question's words a unit must hold to back a bare fi
 
 def about_the_question(unit: str, asked: set[str]) -> bool:
     """``unit`` holds half of the question's content words (figures aside)."""
-    wanted = asked - _FIGURES
+    wanted = _words_only(asked)
     return not wanted or len(wanted & content_terms(unit)) / len(wanted) >= _ABOUT
 
 
@@ -277,12 +284,12 @@ def check_claim(
     said, asked = content_terms(claim), content_terms(evidence.question)
     if _WH_QUESTION.match(evidence.question) and not said - asked:
         return None  # it only turns the question into a statement
-    if asked - _FIGURES and not (said & asked) - _FIGURES:
+    if _words_only(asked) and not _words_only(said & asked):
         return None  # a fragment that names nothing of what was asked about
     if not counts_what_is_asked(claim, evidence.question):
         return None
     support = evidence.claim_support(claim)
-    bare = not (said - asked) - _FIGURES  # "Five proposals.": the question's words, a figure
+    bare = not _words_only(said - asked)  # "Five proposals.": the question's words, a figure
 
     def backs(i: int) -> bool:
         unit = evidence.units[i].text
