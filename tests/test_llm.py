@@ -681,3 +681,16 @@ def test_closing_a_local_model_stream_stops_the_model(smollm: Pipeline) -> None:
     assert time.perf_counter() - started < 1.0
     assert not model._lock.locked()  # the model is free for the next question
     assert model.info.timings.get("predicted_n", 0) < 2000
+
+
+def test_an_answer_that_is_not_the_json_asked_for_is_not_an_unavailable_model(
+    pipeline: Pipeline,
+) -> None:
+    """Found by a visitor: a reply cut off at the token limit ('{"evidence": [1],
+    "answer": "The Regional…') ended the answer with "(The language model is unavailable
+    right now…)", which was not true. The quotes answer alone, as when the model's
+    sentence fails the check, and the backend is still the model."""
+    cut = model_answer("The Regional Flashpoints and Ordering category has three.", [1])[:40]
+    answer = with_generator(pipeline, llm(FakeChatModel(cut))).ask(PROPOSALS)
+    assert not answer.answer.endswith(FALLBACK_NOTE) and answer.generator == "fake"
+    assert "20 proposals" in answer.answer and answer.citations

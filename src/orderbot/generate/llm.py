@@ -6,7 +6,8 @@ only if it is whole (the grammar ends the string at ``max_chars``: a sentence th
 it was cut off, often mid-word) and the citation check (``verify``) passes; then the
 quotes follow, so the model can
 only add to what quoting gives. If the model fails or is unreachable, the quotes answer
-alone and say so.
+alone and say so; if it answers with something other than the JSON asked for, the quotes
+answer alone, as when its sentence fails the check.
 """
 
 from __future__ import annotations
@@ -102,9 +103,11 @@ class LLMGenerator:
             data = json.loads(raw)
             claim = str(data["answer"]).strip()
             numbers = [int(n) for n in data["evidence"]]
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError):
+            # Answered, but not usably (cut off at max_tokens, say): like a sentence that
+            # fails the check, the quotes answer alone. The model is not "unavailable".
             log.info("model answer is not the JSON asked for: %r", raw[:200])
-            raise ModelError(f"model answer is not the JSON asked for ({exc})") from exc
+            return None
         if len(claim) >= self.max_chars:
             log.info("the model's sentence was cut off at %d characters: %s", len(claim), claim)
             written.unsupported.append(claim)
