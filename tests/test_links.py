@@ -89,6 +89,13 @@ def test_quotes_of_one_passage_are_joined_by_an_ellipsis_only_where_words_are_le
     (citation,) = cites.citations
     assert citation.quote == f"{first} … A short one."  # a sentence left out
     assert citation.url is not None and citation.url.endswith(",A%20short%20one")
+    # Found by a visitor: quotes cited in another order than the passage's were shown in
+    # the order cited, with "…" between sentences that follow each other.
+    cites = CitationList()
+    cites.cite(chunk(), "A short one.")
+    cites.cite(chunk(), after)
+    cites.cite(chunk(), first)
+    assert cites.citations[0].quote == f"{first} {after} A short one."
 
 
 def test_addresses_left_as_they_are() -> None:

@@ -424,6 +424,15 @@ def test_a_model_sentence_that_a_quote_says_word_for_word_is_shown_once(
     answer = with_generator(pipeline, llm(FakeChatModel(model_answer(same, [1])))).ask(question)
     assert answer.answer.count("increasingly fierce competition") == 1, answer.answer
     assert not answer.unsupported
+    # A left-out lead takes no number: the markers count from [1] in reading order (a
+    # visitor read "… [2] … [3] … [1][4]"; here the lead restates the last quote).
+    second = "The world faces a new set of interconnected crises and challenges in various "
+    second += "transnational domains."
+    model = FakeChatModel(model_answer(second, [1]))
+    answer = with_generator(pipeline, llm(model)).ask("What are the two crises?")
+    shown = [int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)]
+    assert "Second, the world faces" in answer.answer and not answer.unsupported
+    assert shown[0] == 1 and shown == sorted(shown), answer.answer
     # A short sentence that picks the answer out of a long quote is the answer: kept.
     short = FakeChatModel(model_answer("20 proposals.", [1]))
     answer = with_generator(pipeline, llm(short)).ask(PROPOSALS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from orderbot.generate.links import passage_link
@@ -10,10 +11,11 @@ from orderbot.models import Chunk, Citation
 
 class CitationList:
     """Gives each cited passage a number (first cited, first numbered) and collects the
-    quoted sentences of each."""
+    quoted sentences of each, in the passage's order."""
 
     def __init__(self) -> None:
         self._by_chunk: dict[str, Citation] = {}
+        self._quoted: dict[str, list[str]] = {}
 
     def cite(self, chunk: Chunk, quote: str) -> int:
         found = self._by_chunk.get(chunk.id)
@@ -29,11 +31,11 @@ class CitationList:
                 work=chunk.text if chunk.kind == "footnote" else None,
             )
             self._by_chunk[chunk.id] = found
+            self._quoted[chunk.id] = [quote]
         elif quote not in found.quote:
-            # "…" only where the passage really leaves words out between the two
-            joined = f"{found.quote} {quote}"
-            adjacent = " ".join(joined.split()) in " ".join(chunk.text.split())
-            found.quote = joined if adjacent else f"{found.quote} … {quote}"
+            quoted = [q for q in self._quoted[chunk.id] if q not in quote] + [quote]
+            self._quoted[chunk.id] = quoted
+            found.quote = _in_order(chunk.text, quoted)
             found.url = passage_link(chunk, found.quote)
         return found.n
 
@@ -45,6 +47,24 @@ class CitationList:
     @property
     def citations(self) -> list[Citation]:
         return sorted(self._by_chunk.values(), key=lambda c: c.n)
+
+
+def _in_order(text: str, quotes: list[str]) -> str:
+    """``quotes`` of ``text`` in the order ``text`` has them, with "…" only where it leaves
+    words out between two (a visitor read "One such grouping … … As a result, …", the
+    other way round from the report, with "…" between sentences that follow each other)."""
+    plain = " ".join(text.split())
+    spans = []
+    for quote in quotes:
+        said = " ".join(quote.split())
+        start = plain.find(said)
+        spans.append((start if start >= 0 else len(plain), start + len(said), said))
+    spans.sort()
+    out = spans[0][2]
+    for (_, end, _), (start, _, said) in itertools.pairwise(spans):
+        out += " " if 0 <= end <= start and not plain[end:start].strip() else " … "
+        out += said
+    return out
 
 
 def markers(numbers: list[int]) -> str:

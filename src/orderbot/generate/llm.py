@@ -77,20 +77,35 @@ class LLMGenerator:
         lead = None
         if picked:
             try:
-                lead = self._lead(evidence, picked, cites, written)
+                lead = self._lead(evidence, picked, written)
             except ModelError as exc:
                 log.warning("%s; answering with quotes only", exc)
                 written.generator = f"{self.quotes.name} (fallback from {self.name})"
-        if lead is not None and not any(_restates(lead, q.unit.text) for q in quotes):
-            yield lead
+        shown = lead is not None and not any(_restates(lead[0], q.unit.text) for q in quotes)
+        # Numbered only now (the same check): a lead left out takes no number.
+        if shown and lead is not None and (numbered := self._check(*lead, evidence, cites)):
+            yield numbered
         yield from self.quotes.render(quotes, cites)
         if written.generator:
             yield FALLBACK_NOTE
 
-    def _lead(
-        self, evidence: Evidence, picked: list[int], cites: CitationList, written: Written
+    def _check(
+        self, claim: str, chosen: list[int], evidence: Evidence, cites: CitationList
     ) -> str | None:
-        """The model's sentence with its markers if it passes the check, else None."""
+        return check_claim(
+            claim,
+            chosen,
+            evidence,
+            cites,
+            threshold=self.support_threshold,
+            novelty=self.novelty,
+        )
+
+    def _lead(
+        self, evidence: Evidence, picked: list[int], written: Written
+    ) -> tuple[str, list[int]] | None:
+        """The model's sentence, checked (with its markers, numbered apart from the
+        answer's), and the units it said it used; None if it fails the check."""
         request = self.prompts.request(
             evidence.question,
             [evidence.units[i].text for i in picked],
@@ -119,15 +134,9 @@ class LLMGenerator:
         if claim and claim.rstrip("\"'”’»)]")[-1:] not in {".", "!", "?", "…"}:
             claim = claim.rstrip(",;–—- ") + "."  # "20 proposals" reads as an answer cut off
         chosen = [picked[n - 1] for n in numbers if 1 <= n <= len(picked)]
-        checked = check_claim(
-            claim,
-            chosen,
-            evidence,
-            cites,
-            threshold=self.support_threshold,
-            novelty=self.novelty,
-        )
+        checked = self._check(claim, chosen, evidence, CitationList())
         if checked is None:
             log.info("the model's sentence is not supported: %s", claim)
             written.unsupported.append(claim)
-        return checked
+            return None
+        return checked, chosen
