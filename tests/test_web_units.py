@@ -73,15 +73,16 @@ def test_page_html_escapes_branding_and_needs_no_inline_code() -> None:
     server = load_settings(
         server={"title": 'Ask <script>"x"</script>', "organisation": "A & B", "accent": "#123456"}
     ).server
-    page = page_html(server, mode="page", documents=["<b>Doc</b>"], chunks=3, max_chars=99)
+    page = page_html(server, mode="page", documents=["<b>Doc</b>"], max_chars=99)
     assert '<script>"x"' not in page and "Ask &lt;script&gt;&quot;x&quot;" in page
     assert "A &amp; B" in page and 'data-accent="#123456"' in page and "&lt;b&gt;Doc" in page
     assert 'maxlength="99"' in page and 'data-mode="page"' in page
     assert "<style" not in page and " style=" not in page
     assert not re.search(r"\son[a-z]+=", page)  # no inline event handlers
     assert re.findall(r"<script[^>]*>", page) == ['<script src="/embed/chat.js">']
-    widget = page_html(server, mode="widget", documents=[], chunks=0, max_chars=99)
+    widget = page_html(server, mode="widget", documents=[], max_chars=99)
     assert 'data-mode="widget"' in widget and "no documents yet" in widget
+    assert "passages" not in page  # "from 24 passages" told a visitor nothing
 
 
 def test_widget_script_carries_the_branding() -> None:

@@ -80,7 +80,6 @@ def chat_page(app: FastAPI, mode: Mode) -> str:
         settings.server,
         mode=mode,
         documents=pipeline.documents,
-        chunks=pipeline.manifest.chunks,
         max_chars=settings.max_question_chars,
         examples=load_about(settings.corpus_dir).examples,
     )

@@ -32,13 +32,13 @@ def _template(name: str) -> str:
     return (EMBED_DIR / name).read_text(encoding="utf-8")
 
 
-def intro(documents: Sequence[str], chunks: int) -> str:
-    """What the chat knows, in one sentence for a visitor (plain text)."""
+def intro(documents: Sequence[str]) -> str:
+    """What the chat knows, in one sentence for a visitor (plain text). Not how many
+    passages it holds: "from 24 passages" told a visitor nothing."""
     titles = ", ".join(f"“{t}”" for t in documents) or "no documents yet"
     return (
-        f"I answer questions about {titles} and the sources its footnotes cite, from "
-        f"{chunks} passages, with numbered sources you can check. If the documents do not "
-        "cover a question, I say so."
+        f"I answer questions about {titles} and the sources its footnotes cite, with "
+        "numbered sources you can check. If the documents do not cover a question, I say so."
     )
 
 
@@ -47,7 +47,6 @@ def page_html(
     *,
     mode: Mode,
     documents: Sequence[str],
-    chunks: int,
     max_chars: int,
     examples: Sequence[str] = (),
 ) -> str:
@@ -66,7 +65,7 @@ def page_html(
         organisation_html=organisation,
         accent=escape(server.accent),
         mode=mode,
-        intro=escape(intro(documents, chunks)),
+        intro=escape(intro(documents)),
         examples=examples,
         max_chars=str(max_chars),
     )
