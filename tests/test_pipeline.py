@@ -82,10 +82,14 @@ def test_a_why_question_gets_the_reason_after_the_claim(pipeline: Pipeline) -> N
         ("What is the main argument of the report?", True),
         ("Give me a summary in 3 sentences.", True),
         ("tl;dr?", True),
+        # a visitor's, answered with one sentence that happens to say "report"
+        ("Can you summarize the report in a few sentences?", True),
+        ("Summarise this report in three bullet points", True),
         ("What does the report say about China?", False),
         ("Summarize what the report says about China", False),  # a subject: retrieval
         ("What is the report about China?", False),
         ("What are the main proposals?", False),
+        ("Summarize the two crises", False),
     ],
 )
 def test_what_asks_for_an_overview(question: str, overview: bool) -> None:

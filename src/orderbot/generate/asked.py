@@ -211,7 +211,8 @@ _OVERVIEW_WORDS = content_terms(
     "summarize summarise summary overview gist tldr nutshell brief short quick main key "
     "central core overall argument point idea message thesis finding claim takeaway give "
     "report document text paper introduction article whole entire sentences words arguing "
-    "saying argue about this tl dr"
+    "saying argue about this tl dr few couple bullet bullets points lines paragraph "
+    "paragraphs plain simple simply briefly one two three four five"
 )
 
 
