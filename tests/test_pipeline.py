@@ -489,3 +489,15 @@ def test_a_scene_setting_when_does_not_ask_for_a_date() -> None:
     date = Slot("date")
     assert not date.given_by("When did it serve them?", "It may have served them.")
     assert date.given_by("When did Guterres speak?", "Guterres spoke on May 2, 2024.")
+
+
+def test_a_bare_question_word_follows_up(pipeline: Pipeline) -> None:
+    """Found by a visitor: "Where?" after "What did Guterres say?" was asked on its own
+    and refused as not covered, though the answer's own source is his Munich speech."""
+    (_, where) = _conversation(pipeline, ["What did Guterres say?", "Where?"])
+    assert where.rewritten_question == "What did Guterres say? Where?"
+    assert not where.refused and "Munich Security Conference" in where.answer
+    from orderbot.conversation import is_follow_up
+
+    assert all(is_follow_up(q) for q in ("When?", "Who else?", "By whom?", "Where exactly?"))
+    assert not is_follow_up("Where is the Quincy Institute based?")

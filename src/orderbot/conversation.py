@@ -81,6 +81,15 @@ _BARE = re.compile(
 )
 
 
+# A bare question word after an answer ("Where?", "When?", "Who else?"): about the same
+# topic, asking for another thing.
+_BARE_WH = re.compile(
+    r"^(where|when|who|whom|by whom|to whom|what year|which year|how many|how much|"
+    r"where exactly|when exactly|who else|where else|what else)\W*$",
+    re.I,
+)
+
+
 def asks_for_more(question: str) -> bool:
     """A question that is nothing but a request to go on ("Why?", "Tell me more")."""
     return bool(_BARE.match(question.strip()))
@@ -89,7 +98,8 @@ def asks_for_more(question: str) -> bool:
 def is_follow_up(question: str) -> bool:
     text = question.strip()
     pointing = _ANAPHORA.search(_NOT_POINTING.sub(" ", text)) or reference(text)
-    return bool(_OPENERS.match(text) or pointing or asks_for_more(text))
+    bare = asks_for_more(text) or _BARE_WH.match(text)
+    return bool(_OPENERS.match(text) or pointing or bare)
 
 
 _CHAIN = 3  # earlier questions a follow-up of follow-ups may reach back to

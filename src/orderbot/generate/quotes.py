@@ -38,7 +38,7 @@ _OTHER_ITEM = re.compile(
 _CONTINUES = re.compile(r"^(second|third|fourth|finally|lastly|another)\b", re.IGNORECASE)
 _SOURCE_WORDS = re.compile(
     r"\b(journal|article|title[sd]?|publish\w*|cite[sd]?|citation|source|footnote|notes?|"
-    r"pages?|speech|remarks|event|conference|meeting|when|date|year|volume|issue|wrote|"
+    r"pages?|speech|remarks|event|conference|meeting|when|where|date|year|volume|issue|wrote|"
     r"written|author)\b",
     re.IGNORECASE,
 )
