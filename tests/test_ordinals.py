@@ -67,6 +67,8 @@ def test_the_lists_an_answer_holds() -> None:
         ("And the first?", 1, "one"),
         ("Which is the 2nd of them?", 2, "one"),
         ("Tell me more about the fourth variable", 4, "variable"),
+        ("Tell me more about that second crisis", 2, "crisis"),
+        ("What about the other one?", 0, "one"),
     ],
 )
 def test_the_ordinal_a_question_names(question: str, ordinal: int, noun: str) -> None:
@@ -96,3 +98,20 @@ def test_an_ordinal_that_points_at_no_item() -> None:
     # Another pointer beside the ordinal keeps the topic too.
     asked = standalone_question("What do they say about the second one?", history)
     assert asked.startswith("What are the two crises? What do they say about “the world")
+
+
+def test_the_other_one_of_two() -> None:
+    """A visitor's "Tell me more about that second crisis", then "What about the other
+    one?", each got the whole answer about both crises again."""
+    history = [
+        Turn(role="user", content="What are the two crises?"),
+        Turn(role="assistant", content=CRISES),
+    ]
+    second = standalone_question("Tell me more about that second crisis", history)
+    assert second == "Tell me more about “the world faces a new set of interconnected crises”"
+    history += [
+        Turn(role="user", content="Tell me more about that second crisis"),
+        Turn(role="assistant", content="Second, the world faces a new set of crises. [1]"),
+    ]
+    other = standalone_question("What about the other one?", history)
+    assert other == "Tell me more about “the global power balance has shifted rapidly”"

@@ -180,7 +180,7 @@ def _item_question(
     )
     shown = (listed for answer in answers for listed in enumerations(answer))
     for listed in itertools.chain(shown, lists()):
-        item = listed.item(ref.ordinal)
+        item = listed.item(ref.ordinal) if ref.ordinal else pointer.other(listed)
         if item is None or not pointer.fits(listed):
             continue
         sibling = next((i for i in listed.items if i != item and _names(pointer.previous, i)), None)
@@ -201,6 +201,15 @@ class _Pointer:
     asked: list[Count]
     said: list[Count]
     previous: str
+
+    def other(self, listed: Enumeration) -> str | None:
+        """"The other one" of two: the one the previous question was not about."""
+        if len(listed.items) != 2:
+            return None
+        first, second = listed.items
+        if _names(self.previous, first) != _names(self.previous, second):
+            return second if _names(self.previous, first) else first
+        return None
 
     def fits(self, listed: Enumeration) -> bool:
         key = noun_key(self.noun)

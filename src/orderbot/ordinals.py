@@ -41,13 +41,14 @@ ORDINALS = {
     "7th": 7,
     "last": -1,
     "final": -1,
+    "other": 0,  # of two: the one the last question was not about
 }
 _ORDINAL = "|".join(ORDINALS)
-# "the second one", "the third category", "the last of them", "the first?" (the question's
-# end). Not "the first to …", "the first time": a bare ordinal before another word is not
-# a pointer to a listed item.
+# "the second one", "that second crisis", "the third category", "the last of them", "the
+# first?" (the question's end), "the other one". Not "the first to …", "the first time": a
+# bare ordinal before another word is not a pointer to a listed item.
 _REFERENCE = re.compile(
-    rf"\bthe\s+(?P<ordinal>{_ORDINAL})"
+    rf"\b(?:the|that|this)\s+(?P<ordinal>{_ORDINAL})"
     rf"(?:\s+(?P<one>one)\b|\s+of\s+(?:them|those|these)\b|\s+(?P<noun>[a-z]+)\b|(?=\s*\W*$))",
     re.I,
 )
@@ -75,7 +76,10 @@ class Enumeration(BaseModel):
     label: str | None = None
 
     def item(self, ordinal: int) -> str | None:
-        """The item an ordinal (1-based, -1 for the last) names, if the list has it."""
+        """The item an ordinal (1-based, -1 for the last) names, if the list has it; 0
+        ("the other one") names none by itself."""
+        if ordinal == 0:
+            return None
         if ordinal == -1:
             return self.items[-1] if self.items else None
         return self.items[ordinal - 1] if 0 < ordinal <= len(self.items) else None
