@@ -433,6 +433,14 @@ def test_a_model_sentence_that_a_quote_says_word_for_word_is_shown_once(
     shown = [int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)]
     assert "Second, the world faces" in answer.answer and not answer.unsupported
     assert shown[0] == 1 and shown == sorted(shown), answer.answer
+    # A visitor's, from the default model: one word added ("dual") to the quote under it.
+    circular = (
+        "The two crises are the dual crises of the world moving toward two major crises that "
+        "put the future of international peace and stability at grave risk."
+    )
+    model = FakeChatModel(model_answer(circular, [1]))
+    answer = with_generator(pipeline, llm(model)).ask("What are the two crises?")
+    assert "dual crises of the world" not in answer.answer and not answer.unsupported
     # A short sentence that picks the answer out of a long quote is the answer: kept.
     short = FakeChatModel(model_answer("20 proposals.", [1]))
     answer = with_generator(pipeline, llm(short)).ask(PROPOSALS)
@@ -703,3 +711,22 @@ def test_an_answer_that_is_not_the_json_asked_for_is_not_an_unavailable_model(
     answer = with_generator(pipeline, llm(FakeChatModel(cut))).ask(PROPOSALS)
     assert not answer.answer.endswith(FALLBACK_NOTE) and answer.generator == "fake"
     assert "20 proposals" in answer.answer and answer.citations
+
+
+def test_a_bibliographic_line_backs_a_claim_only_for_a_question_about_sources(
+    pipeline: Pipeline,
+) -> None:
+    """Seen in a tune run: "John Dugard, 'The choice before us…', Leiden Journal of
+    International Law…" led the answer to "Who was he talking to?" (about Blinken): it
+    copies a footnote line, which is quoted only for questions about sources."""
+    line = (
+        "John Dugard, “The choice before us: International law or a ‘rules-based "
+        "international order’?,” Leiden Journal of International Law, 36(2) (2023): 223–232."
+    )
+    model = FakeChatModel(model_answer(line, [1]))
+    question = "Who said the alternative to a rules-based order is might makes right? Who was he talking to?"
+    answer = with_generator(pipeline, llm(model)).ask(question)
+    assert answer.unsupported == [line] and not answer.answer.startswith("John Dugard")
+    asked = "Which journal article on the rules-based order does the report cite?"
+    answer = with_generator(pipeline, llm(FakeChatModel(model_answer(line, [1])))).ask(asked)
+    assert answer.answer.startswith("John Dugard") and not answer.unsupported

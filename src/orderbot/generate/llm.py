@@ -19,7 +19,7 @@ from contextlib import closing
 from orderbot.errors import ModelError
 from orderbot.generate.base import Written
 from orderbot.generate.citations import CitationList, without_markers
-from orderbot.generate.evidence import Evidence, term_overlap
+from orderbot.generate.evidence import Evidence, content_terms, term_overlap
 from orderbot.generate.extractive import ExtractiveGenerator
 from orderbot.generate.model_api import ChatModel, Stream
 from orderbot.generate.prompt import Prompts
@@ -34,12 +34,15 @@ FALLBACK_NOTE = (
 
 
 def _restates(lead: str, quote: str) -> bool:
-    """The lead says nothing the quote does not, and most of what it says (60 % of its
-    words): the reader would read the same sentence twice (a visitor did: the lead's own
-    marker, "[1]", counted as a word the quote lacks). A short lead that picks the answer
-    out of a long quote ("20 proposals.") is not a restatement: it is the answer."""
+    """The lead says most of what the quote says (60 % of its words) and nothing more but
+    one word: the reader would read the same sentence twice (a visitor did: the lead's own
+    marker, "[1]", counted as a word the quote lacks; another read "The two crises are
+    the *dual* crises of the world moving toward two major crises that put…" above "The
+    world is moving toward two major crises that put…"). A short lead that picks the
+    answer out of a long quote ("20 proposals.") is not a restatement: it is the answer."""
     said = without_markers(lead)
-    return term_overlap(said, quote) >= 0.95 and term_overlap(quote, said) >= 0.6
+    added = content_terms(said) - content_terms(quote)
+    return len(added) <= 1 and term_overlap(quote, said) >= 0.6
 
 
 class LLMGenerator:
