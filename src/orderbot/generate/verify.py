@@ -33,6 +33,9 @@ A claim is shown only when a unit of the evidence supports it:
   "How many proposals are in the Regulation of Force and Coercion category?") is backed
   only by a unit that holds half of the question's words: a visitor read "Five
   proposals." above the quote that says twelve, backed by another category's sentence;
+- a bibliographic line backs a claim only for a question about sources, as it is quoted
+  only then: "John Dugard, 'The choice before us…', Leiden Journal…" led the answer to
+  "Who was he talking to?" (about Blinken);
 - a leading "Yes," or "No," is dropped before the claim is checked: whether the answer is
   yes or no depends on what the question took for granted, which no passage says, and a
   visitor got "No, the package of reforms contains 20 proposals." for "Is it true that the
@@ -60,6 +63,7 @@ from orderbot.generate.evidence import (
     counted,
     words,
 )
+from orderbot.generate.quotes import asks_about_sources
 
 _WH_QUESTION = re.compile(r"^\s*(what|which|who|whom|whose|how|when|where|why)\b", re.I)
 _NUMBER_WORDS = content_terms(" ".join(NUMBER_VALUES))
@@ -291,10 +295,13 @@ def check_claim(
     support = evidence.claim_support(claim)
     bare = not _words_only(said - asked)  # "Five proposals.": the question's words, a figure
 
+    sources_ok = asks_about_sources(evidence.question)
+
     def backs(i: int) -> bool:
         unit = evidence.units[i].text
         return (
             support[i] >= threshold
+            and (evidence.units[i].kind != "bibliography" or sources_ok)
             and (not bare or about_the_question(unit, asked))
             and entailed(claim, unit, evidence.question, novelty)
             and not swaps_a_name(claim, unit)
