@@ -36,10 +36,12 @@ _OTHER_ITEM = re.compile(
     re.IGNORECASE,
 )
 _CONTINUES = re.compile(r"^(second|third|fourth|finally|lastly|another)\b", re.IGNORECASE)
+# "Where" only as a question's first word ("Where?", "Where was it published?"): not "a
+# world where might makes right".
 _SOURCE_WORDS = re.compile(
     r"\b(journal|article|title[sd]?|publish\w*|cite[sd]?|citation|source|footnote|notes?|"
-    r"pages?|speech|remarks|event|conference|meeting|when|where|date|year|volume|issue|wrote|"
-    r"written|author)\b",
+    r"pages?|speech|remarks|event|conference|meeting|when|date|year|volume|issue|wrote|"
+    r"written|author)\b|(?:^|[.?!]\s+)where\b",
     re.IGNORECASE,
 )
 _LIST_QUESTION = re.compile(
