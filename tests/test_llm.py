@@ -724,7 +724,10 @@ def test_a_bibliographic_line_backs_a_claim_only_for_a_question_about_sources(
         "international order’?,” Leiden Journal of International Law, 36(2) (2023): 223–232."
     )
     model = FakeChatModel(model_answer(line, [1]))
-    question = "Who said the alternative to a rules-based order is might makes right? Who was he talking to?"
+    question = (
+        "Who said the alternative to a rules-based order is might makes right? "
+        "Who was he talking to?"
+    )
     answer = with_generator(pipeline, llm(model)).ask(question)
     assert answer.unsupported == [line] and not answer.answer.startswith("John Dugard")
     asked = "Which journal article on the rules-based order does the report cite?"

@@ -203,7 +203,7 @@ class _Pointer:
     previous: str
 
     def other(self, listed: Enumeration) -> str | None:
-        """"The other one" of two: the one the previous question was not about."""
+        """ "The other one" of two: the one the previous question was not about."""
         if len(listed.items) != 2:
             return None
         first, second = listed.items
