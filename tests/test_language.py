@@ -59,3 +59,21 @@ def test_a_refusal_in_another_language_asks_for_english(pipeline: Pipeline) -> N
     # A refusal in English is as before.
     english = pipeline.ask("What is the best recipe for lasagna?")
     assert english.refused and "do not cover" in english.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "¿Cuáles son las dos crisis que describe el informe?",
+        "Quelles sont les deux crises décrites dans le rapport ?",
+    ],
+)
+def test_a_question_in_another_language_is_not_half_answered(
+    pipeline: Pipeline, question: str
+) -> None:
+    """Found by a visitor: these got only the second of the two crises (in English),
+    matched by names and cognates; half an answer is worse than asking for English."""
+    answer = pipeline.ask(question)
+    assert answer.refused and answer.refusal is not None
+    assert answer.refusal.reason == "other_language" and answer.citations == []
+    assert answer.contexts == []  # nothing was looked up

@@ -283,7 +283,10 @@ class Pipeline:
         query = standalone_question(text, history, lists=lambda: self.lists(retriever))
         chat = small_talk(text)  # "hi", "thanks", "🤔🌍🔥"
         instruction = not chat and is_instruction(text)  # "Ignore your instructions and…"
-        if chat or instruction:  # not a question about the documents: nothing to look up
+        # Surely another language: the English passages its names and cognates match
+        # would make half an answer (a visitor got only the second of the two crises).
+        foreign = None if chat or instruction else other_language(text)
+        if chat or instruction or foreign:  # nothing to look up
             retrieval = Retrieval(question=query, results=[], relevant=False)
         elif asks_for_overview(query):
             retrieval = retriever.outline(query, self.settings.retrieval.overview_sections)
@@ -344,9 +347,9 @@ class Pipeline:
             refusal = self.refusal_of_repeat()
             if coverage is not None:  # the nearest sections answer another question
                 coverage = coverage.model_copy(update={"nearest": []})
-        elif refused and (language := other_language(text)):
+        elif foreign:
             # Not "the documents do not cover this": they may, read in English.
-            refusal = self.refusal_of_language(language)
+            refusal = self.refusal_of_language(foreign)
             coverage = (coverage or Coverage(verdict="not_covered")).model_copy(
                 update={"missing": None, "nearest": []}  # sections found by foreign words
             )
