@@ -18,7 +18,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from orderbot.generate.citations import without_markers
-from orderbot.generate.evidence import STOP, content_terms, counted
+from orderbot.generate.evidence import OPENS_AN_ITEM, STOP, content_terms, counted
 from orderbot.ingest.sentences import split_sentences
 
 ORDINALS = {
@@ -52,8 +52,6 @@ _REFERENCE = re.compile(
     rf"(?:\s+(?P<one>one)\b|\s+of\s+(?:them|those|these)\b|\s+(?P<noun>[a-z]+)\b|(?=\s*\W*$))",
     re.I,
 )
-# A sentence that begins "First," … "Second," (or "Finally,"), each an item.
-_ORDINAL_SENTENCE = re.compile(rf"^(?P<ordinal>{_ORDINAL}|finally|lastly)\s*,\s*", re.I)
 # "Variable 2, Use of Force": a label and its number, then the item up to ";", the next
 # group's heading or the sentence's end ("U.N. Security Council Reform" keeps its stops).
 _GROUP_HEADING = r"[A-Z][^:;.]{2,80}?:\s"
@@ -151,10 +149,14 @@ def enumerations(answer: str) -> list[Enumeration]:
 
 def _ordinal_sentences(sentences: list[str]) -> list[Enumeration]:
     """ "First, … Second, …": the sentences after their ordinal word."""
-    starts = [(m, s) for s in sentences if (m := _ORDINAL_SENTENCE.match(s))]
-    if len(starts) < 2 or ORDINALS.get(starts[0][0].group("ordinal").casefold()) != 1:
+    starts = [
+        (m, s)
+        for s in sentences
+        if (m := OPENS_AN_ITEM.match(s)) and s[m.end() :].lstrip().startswith(",")
+    ]
+    if len(starts) < 2 or starts[0][0].group(1).casefold() != "first":
         return []
-    items = tuple(s[m.end() :].rstrip(".") for m, s in starts)
+    items = tuple(s[m.end() :].lstrip(" ,").rstrip(".") for m, s in starts)
     return [Enumeration(kind="sentences", items=items)]
 
 

@@ -119,6 +119,10 @@ NUMBER_VALUES = {w: str(n) for n, w in enumerate(_NUMBER_WORDS)} | {
     "fifty": "50",
     "hundred": "100",
 }
+# The word that opens each sentence of a list written out in prose ("First, … Second, …").
+OPENS_AN_ITEM = re.compile(
+    r"^(first|second|third|fourth|fifth|sixth|seventh|finally|lastly)\b", re.IGNORECASE
+)
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)*\b|\b[a-z]+\b", re.IGNORECASE)
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
 # A bibliographic line: a quoted title, alone or after a short author or publisher and a

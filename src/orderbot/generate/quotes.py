@@ -19,16 +19,20 @@ import re
 from dataclasses import dataclass
 
 from orderbot.generate.asked import slot_of
-from orderbot.generate.evidence import NUMBER_VALUES, Evidence, NextChunk, Unit, chunk_units
+from orderbot.generate.evidence import (
+    NUMBER_VALUES,
+    OPENS_AN_ITEM,
+    Evidence,
+    NextChunk,
+    Unit,
+    chunk_units,
+)
 from orderbot.models import Chunk
 
 _ANNOUNCES = re.compile(
     r"\b(two|three|four|five|six|seven|eight|nine|ten|[2-9])\s+(?:[\w-]+\s+){0,2}?"
     r"([a-z]+(?:ies|es|s))\b",
     re.IGNORECASE,
-)
-_ORDINAL = re.compile(
-    r"^(first|second|third|fourth|fifth|sixth|seventh|finally|lastly)\b", re.IGNORECASE
 )
 _OTHER_ITEM = re.compile(
     r"^(another|one such|a rival|a potential|a second|a third|the other|under|"
@@ -196,7 +200,8 @@ def _complete(
                 out.append(Quote(sibling, quote.score))
                 return out
             if family is None:
-                family = next((f for f in (_ORDINAL, _OTHER_ITEM) if f.match(sibling.text)), None)
+                families = (OPENS_AN_ITEM, _OTHER_ITEM)
+                family = next((f for f in families if f.match(sibling.text)), None)
             if family is not None and family.match(sibling.text):
                 out.append(Quote(sibling, quote.score))
                 items += 1
