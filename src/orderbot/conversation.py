@@ -1,9 +1,10 @@
 """The conversation: earlier turns, and follow-up questions made stand-alone for retrieval.
 
-A follow-up ("and the second one?", "what did he say?", a bare "Why?") is made
-stand-alone by putting the previous question in front of it: retrieval then sees the
-topic the follow-up refers to. Every backend uses this rule; none rewrites the question
-with a model.
+A follow-up ("what did he say?", a bare "Why?" or "Where?") is made stand-alone by
+putting the previous question in front of it: retrieval then sees the topic the
+follow-up refers to. One that points at one item of a list ("What about the second
+one?" after the two crises) names the item instead (``orderbot.ordinals`` reads the
+lists). Every backend uses these rules; none rewrites the question with a model.
 
 A bare request for more ("Why?", "Tell me more") may get the previous answer again
 ("Why?" after "What are the three categories?", when the documents give no reason):
