@@ -115,3 +115,33 @@ def test_the_other_one_of_two() -> None:
     ]
     other = standalone_question("What about the other one?", history)
     assert other == "Tell me more about “the global power balance has shifted rapidly”"
+
+
+GROUPINGS = (
+    "As a result, the coming decade will see increasingly fierce competition among two or "
+    "more groupings. [1] One such grouping consists of “like-minded” Western-oriented states "
+    "led by the United States and Europe. [1] A rival, heterogeneous coalition might be led "
+    "by China and Russia. [1] A potential third grouping consists of states in a resurgent "
+    "Global South. [1]"
+)
+
+
+def test_items_written_out_as_one_such_a_rival_a_third() -> None:
+    """A visitor's "Who leads the second one?" after the groupings got all three again:
+    the list was not read (its sentences open "One such…", "A rival…", "A potential
+    third…"), and the answer counted "two or more" of them, not three."""
+    (groupings,) = enumerations(GROUPINGS)
+    assert len(groupings.items) == 3
+    assert groupings.items[1].startswith("A rival, heterogeneous coalition")
+    history = [
+        Turn(role="user", content="What groupings will compete in the coming decade?"),
+        Turn(role="assistant", content=GROUPINGS),
+    ]
+    asked = standalone_question("Who leads the second one?", history)
+    assert asked == "Who leads “A rival, heterogeneous coalition might be led by China and Russia”?"
+    # An answer holding two lists (the variables under their categories) needs a count.
+    history[-1] = Turn(role="assistant", content=VARIABLES)
+    history[0] = Turn(role="user", content="How is the package organised?")
+    assert standalone_question("What about the second one?", history).startswith(
+        "How is the package organised?"
+    )

@@ -166,7 +166,9 @@ def _item_question(
     after "What are the two crises?") or as a question or answer counted with the
     pointer's noun ("the first category" after "… three categories …"), or a list one of
     whose items the previous question named ("And in the third category?" after "How many
-    proposals are in the Regulation of Force and Coercion category?"). An elliptical
+    proposals are in the Regulation of Force and Coercion category?"); or the one list
+    the last answer holds ("Who leads the second one?" after the three groupings, which
+    the answer counted as "two or more"). An elliptical
     follow-up like that last one is the previous question with the item in place of its
     sibling: "How many proposals are in the Regional Flashpoints and Ordering category?"."""
     ref = reference(question)
@@ -179,10 +181,13 @@ def _item_question(
         said=[c for a in answers for c in counts(a)],
         previous=asked[-1] if asked else "",
     )
-    shown = (listed for answer in answers for listed in enumerations(answer))
-    for listed in itertools.chain(shown, lists()):
+    shown = [enumerations(answer) for answer in answers]  # newest answer first
+    # "The second one" when the last answer holds one list: that list's ("the first
+    # time" is not one of its items).
+    alone = shown[0][0] if shown and len(shown[0]) == 1 and ref.noun == "one" else None
+    for listed in itertools.chain(*shown, lists()):
         item = listed.item(ref.ordinal) if ref.ordinal else pointer.other(listed)
-        if item is None or not pointer.fits(listed):
+        if item is None or not (listed is alone or pointer.fits(listed)):
             continue
         sibling = next((i for i in listed.items if i != item and _names(pointer.previous, i)), None)
         if sibling is not None and _elliptical(question, ref.start, ref.end):

@@ -18,7 +18,13 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict
 
 from orderbot.generate.citations import without_markers
-from orderbot.generate.evidence import OPENS_AN_ITEM, STOP, content_terms, counted
+from orderbot.generate.evidence import (
+    OPENS_AN_ITEM,
+    OPENS_ANOTHER_ITEM,
+    STOP,
+    content_terms,
+    counted,
+)
 from orderbot.ingest.sentences import split_sentences
 
 ORDINALS = {
@@ -148,16 +154,27 @@ def enumerations(answer: str) -> list[Enumeration]:
 
 
 def _ordinal_sentences(sentences: list[str]) -> list[Enumeration]:
-    """ "First, … Second, …": the sentences after their ordinal word."""
+    """ "First, … Second, …": the sentences after their ordinal word. Or sentences in a
+    row that each open another item ("One such grouping …", "A rival … coalition …", "A
+    potential third grouping …"): the sentences whole, since their openings name them."""
     starts = [
         (m, s)
         for s in sentences
         if (m := OPENS_AN_ITEM.match(s)) and s[m.end() :].lstrip().startswith(",")
     ]
-    if len(starts) < 2 or starts[0][0].group(1).casefold() != "first":
-        return []
-    items = tuple(s[m.end() :].lstrip(" ,").rstrip(".") for m, s in starts)
-    return [Enumeration(kind="sentences", items=items)]
+    found = []
+    if len(starts) >= 2 and starts[0][0].group(1).casefold() == "first":
+        items = tuple(s[m.end() :].lstrip(" ,").rstrip(".") for m, s in starts)
+        found.append(Enumeration(kind="sentences", items=items))
+    run: list[str] = []
+    for sentence in [*sentences, ""]:
+        if sentence and OPENS_ANOTHER_ITEM.match(sentence):
+            run.append(sentence.rstrip("."))
+            continue
+        if len(run) >= 2:
+            found.append(Enumeration(kind="sentences", items=tuple(run)))
+        run = []
+    return found
 
 
 def _labelled(text: str) -> list[Enumeration]:

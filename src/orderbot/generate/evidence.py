@@ -123,6 +123,13 @@ NUMBER_VALUES = {w: str(n) for n, w in enumerate(_NUMBER_WORDS)} | {
 OPENS_AN_ITEM = re.compile(
     r"^(first|second|third|fourth|fifth|sixth|seventh|finally|lastly)\b", re.IGNORECASE
 )
+# The other way of writing one out: "One such grouping …", "A rival … coalition …", "A
+# potential third grouping …"; "Under …, we present twelve proposals", "The … category …".
+OPENS_ANOTHER_ITEM = re.compile(
+    r"^(another|one such|a rival|a potential|a second|a third|the other|under|"
+    r"the [a-z]+ category)\b",
+    re.IGNORECASE,
+)
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)*\b|\b[a-z]+\b", re.IGNORECASE)
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
 # A bibliographic line: a quoted title, alone or after a short author or publisher and a

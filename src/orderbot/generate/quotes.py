@@ -22,6 +22,7 @@ from orderbot.generate.asked import slot_of
 from orderbot.generate.evidence import (
     NUMBER_VALUES,
     OPENS_AN_ITEM,
+    OPENS_ANOTHER_ITEM,
     Evidence,
     NextChunk,
     Unit,
@@ -32,11 +33,6 @@ from orderbot.models import Chunk
 _ANNOUNCES = re.compile(
     r"\b(two|three|four|five|six|seven|eight|nine|ten|[2-9])\s+(?:[\w-]+\s+){0,2}?"
     r"([a-z]+(?:ies|es|s))\b",
-    re.IGNORECASE,
-)
-_OTHER_ITEM = re.compile(
-    r"^(another|one such|a rival|a potential|a second|a third|the other|under|"
-    r"the [a-z]+ category)\b",
     re.IGNORECASE,
 )
 _CONTINUES = re.compile(r"^(second|third|fourth|finally|lastly|another)\b", re.IGNORECASE)
@@ -200,7 +196,7 @@ def _complete(
                 out.append(Quote(sibling, quote.score))
                 return out
             if family is None:
-                families = (OPENS_AN_ITEM, _OTHER_ITEM)
+                families = (OPENS_AN_ITEM, OPENS_ANOTHER_ITEM)
                 family = next((f for f in families if f.match(sibling.text)), None)
             if family is not None and family.match(sibling.text):
                 out.append(Quote(sibling, quote.score))
