@@ -145,3 +145,12 @@ def test_items_written_out_as_one_such_a_rival_a_third() -> None:
     assert standalone_question("What about the second one?", history).startswith(
         "How is the package organised?"
     )
+
+
+def test_only_the_start_of_a_long_earlier_answer_is_read() -> None:
+    """A client sends the earlier turns, each up to 20,000 characters: one made of
+    "First, x. Second, y." sentences took a second to split. Lists are read from an
+    answer's first 5,000 characters (a real answer is rarely 2,000)."""
+    filler = "Filler text without a list. " * 200  # 5,600 characters
+    assert enumerations(CRISES)
+    assert enumerations(filler + CRISES) == []

@@ -141,9 +141,14 @@ def _loose(stem: str) -> str:
     return stem.rstrip("ei") or stem
 
 
+_READ = 5_000  # characters of an answer read for lists (an answer is rarely 2,000)
+
+
 def enumerations(answer: str) -> list[Enumeration]:
-    """Every list ``answer`` (an earlier answer's text) holds, in the order tried."""
-    text = " ".join(without_markers(answer).split())
+    """Every list ``answer`` (an earlier answer's text) holds, in the order tried. Only
+    its first ``_READ`` characters are read: a client may send any earlier "answer" (up
+    to 20,000 characters), and one made of "First, x." sentences took a second to split."""
+    text = " ".join(without_markers(answer[:_READ]).split())
     sentences = split_sentences(text)
     found = [*_ordinal_sentences(sentences), *_labelled(text)]
     groups = [m.group("heading").rstrip(": ") for m in _GROUP.finditer(text)]
