@@ -855,3 +855,40 @@ def test_a_citation_link_opens_the_report_at_its_quote(browser: Any, pipeline: P
             assert bottom > 0 and top < height, (link, quote, box)
             page.close()
         context.close()
+
+
+def test_a_preview_lying_over_the_next_marker_hands_over_to_it(
+    browser: Any, live: LiveServer
+) -> None:
+    """Found by a visitor: [2]'s preview opened over [3] on the next line, and [3] could
+    not be hovered until the pointer went round the preview. Here the first preview is
+    laid over the second marker on purpose, then the pointer moves on to that marker
+    (a mouse: on a phone a tap opens a preview and a tap elsewhere closes it)."""
+    page = new_page(browser, "desktop")
+    open_chat(page, live)
+    bot = ask(page, "What are the two crises?")
+    markers = bot.locator("a.cite")
+    first, second = markers.first, bot.locator("a.cite:not(:text-is('[1]'))").first
+    first.hover()
+    popover = bot.locator(".popover:not([hidden])")
+    assert popover.count() == 1
+    target = second.bounding_box()
+    assert target is not None
+    popover.evaluate(
+        "(p, t) => { const box = p.offsetParent.getBoundingClientRect();"
+        " p.style.left = (t.x - box.left - 20) + 'px';"
+        " p.style.top = (t.y - box.top - 20) + 'px'; }",
+        target,
+    )
+    x, y = target["x"] + target["width"] / 2, target["y"] + target["height"] / 2
+    covered = page.evaluate(
+        "([x, y]) => !document.elementFromPoint(x, y).matches('a.cite')", [x, y]
+    )
+    assert covered  # the first preview lies over the second marker
+    page.mouse.move(x - 3, y)
+    page.mouse.move(x, y)
+    shown = bot.locator(".popover:not([hidden])")
+    assert shown.count() == 1
+    assert shown.get_attribute("id") == second.get_attribute("aria-controls")
+    assert page.problems == []
+    page.context.close()

@@ -428,6 +428,20 @@
     a.addEventListener("mouseleave", later);
     pop.addEventListener("mouseenter", keep);
     pop.addEventListener("mouseleave", later);
+    // A preview can cover the next marker: the pointer moving on to it (not to a link of
+    // this preview) hands over to that marker's preview. A visitor could not reach [3]
+    // from [2], whose preview lay over it.
+    pop.addEventListener("mousemove", function (e) {
+      if (e.target.closest(".pop-links")) return;
+      var under = document.elementsFromPoint(e.clientX, e.clientY);
+      for (var i = 0; i < under.length; i++) {
+        if (under[i] !== a && under[i].classList.contains("cite")) {
+          hide(pop, a);
+          under[i].dispatchEvent(new MouseEvent("mouseenter"));
+          return;
+        }
+      }
+    });
     a.addEventListener("focus", function () { keep(); show(pop, a); });
     wrap.addEventListener("focusout", function (e) {
       if (!wrap.contains(e.relatedTarget)) later();
