@@ -150,7 +150,16 @@ def test_items_written_out_as_one_such_a_rival_a_third() -> None:
 def test_only_the_start_of_a_long_earlier_answer_is_read() -> None:
     """A client sends the earlier turns, each up to 20,000 characters: one made of
     "First, x. Second, y." sentences took a second to split. Lists are read from an
-    answer's first 5,000 characters (a real answer is rarely 2,000)."""
+    earlier answer's first 5,000 characters (a real answer is rarely 2,000); a list
+    passage of the documents is read whole."""
     filler = "Filler text without a list. " * 200  # 5,600 characters
-    assert enumerations(CRISES)
-    assert enumerations(filler + CRISES) == []
+    assert enumerations(filler + CRISES)  # a passage: whole
+    history = [
+        Turn(role="user", content="What are the two crises?"),
+        Turn(role="assistant", content=filler + CRISES),
+    ]
+    assert standalone_question("And the second one?", history) == (
+        "What are the two crises? And the second one?"
+    )
+    history[-1] = Turn(role="assistant", content=CRISES)
+    assert standalone_question("And the second one?", history).startswith("And “the world")

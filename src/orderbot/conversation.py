@@ -104,6 +104,7 @@ def is_follow_up(question: str) -> bool:
 
 
 _CHAIN = 3  # earlier questions a follow-up of follow-ups may reach back to
+_READ = 5_000  # characters of an earlier answer read for its lists (one is rarely 2,000)
 
 
 def _no_lists() -> Iterable[Enumeration]:
@@ -174,7 +175,9 @@ def _item_question(
     ref = reference(question)
     if ref is None:
         return None
-    answers = [without_markers(a) for a in reversed(earlier_answers(history))]
+    # A client sends the earlier turns (up to 20,000 characters each): only an answer's
+    # start is read, as one made of "First, x." sentences took a second to split.
+    answers = [without_markers(a[:_READ]) for a in reversed(earlier_answers(history))]
     pointer = _Pointer(
         noun=ref.noun,
         asked=[c for q in reversed(asked) for c in counts(q)],

@@ -55,7 +55,7 @@ _ORDINAL = "|".join(ORDINALS)
 # bare ordinal before another word is not a pointer to a listed item.
 _REFERENCE = re.compile(
     rf"\b(?:the|that|this)\s+(?P<ordinal>{_ORDINAL})"
-    rf"(?:\s+(?P<one>one)\b|\s+of\s+(?:them|those|these)\b|\s+(?P<noun>[a-z]+)\b|(?=\s*\W*$))",
+    rf"(?:\s+one\b|\s+of\s+(?:them|those|these)\b|\s+(?P<noun>[a-z]+)\b|(?=\s*\W*$))",
     re.I,
 )
 # "Variable 2, Use of Force": a label and its number, then the item up to ";", the next
@@ -141,14 +141,10 @@ def _loose(stem: str) -> str:
     return stem.rstrip("ei") or stem
 
 
-_READ = 5_000  # characters of an answer read for lists (an answer is rarely 2,000)
-
-
 def enumerations(answer: str) -> list[Enumeration]:
-    """Every list ``answer`` (an earlier answer's text) holds, in the order tried. Only
-    its first ``_READ`` characters are read: a client may send any earlier "answer" (up
-    to 20,000 characters), and one made of "First, x." sentences took a second to split."""
-    text = " ".join(without_markers(answer[:_READ]).split())
+    """Every list ``answer`` (an earlier answer's text, or a list passage) holds, in the
+    order tried."""
+    text = " ".join(without_markers(answer).split())
     sentences = split_sentences(text)
     found = [*_ordinal_sentences(sentences), *_labelled(text)]
     groups = [m.group("heading").rstrip(": ") for m in _GROUP.finditer(text)]
