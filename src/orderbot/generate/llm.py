@@ -24,7 +24,7 @@ from orderbot.generate.extractive import ExtractiveGenerator
 from orderbot.generate.model_api import ChatModel, Stream
 from orderbot.generate.prompt import Prompts
 from orderbot.generate.quotes import asks_about_sources
-from orderbot.generate.verify import check_claim
+from orderbot.generate.verify import cited, supported
 
 log = logging.getLogger("orderbot")
 
@@ -84,31 +84,17 @@ class LLMGenerator:
             except ModelError as exc:
                 log.warning("%s; answering with quotes only", exc)
                 written.generator = f"{self.quotes.name} (fallback from {self.name})"
-        shown = lead is not None and not any(_restates(lead[0], q.unit.text) for q in quotes)
-        # Numbered only now (the same check): a lead left out takes no number.
-        if shown and lead is not None and (numbered := self._check(*lead, evidence, cites)):
-            yield numbered
+        if lead is not None and not any(_restates(lead[0], q.unit.text) for q in quotes):
+            yield cited(*lead, evidence, cites)  # numbered only now: a lead left out takes none
         yield from self.quotes.render(quotes, cites)
         if written.generator:
             yield FALLBACK_NOTE
 
-    def _check(
-        self, claim: str, chosen: list[int], evidence: Evidence, cites: CitationList
-    ) -> str | None:
-        return check_claim(
-            claim,
-            chosen,
-            evidence,
-            cites,
-            threshold=self.support_threshold,
-            novelty=self.novelty,
-        )
-
     def _lead(
         self, evidence: Evidence, picked: list[int], written: Written
     ) -> tuple[str, list[int]] | None:
-        """The model's sentence, checked (with its markers, numbered apart from the
-        answer's), and the units it said it used; None if it fails the check."""
+        """The model's sentence if it passes the check, with the units that support it;
+        None if it fails (recorded in ``written.unsupported``)."""
         request = self.prompts.request(
             evidence.question,
             [evidence.units[i].text for i in picked],
@@ -137,9 +123,10 @@ class LLMGenerator:
         if claim and claim.rstrip("\"'”’»)]")[-1:] not in {".", "!", "?", "…"}:
             claim = claim.rstrip(",;–—- ") + "."  # "20 proposals" reads as an answer cut off
         chosen = [picked[n - 1] for n in numbers if 1 <= n <= len(picked)]
-        checked = self._check(claim, chosen, evidence, CitationList())
+        checked = supported(
+            claim, chosen, evidence, threshold=self.support_threshold, novelty=self.novelty
+        )
         if checked is None:
             log.info("the model's sentence is not supported: %s", claim)
             written.unsupported.append(claim)
-            return None
-        return checked, chosen
+        return checked

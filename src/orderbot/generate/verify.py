@@ -282,6 +282,26 @@ def check_claim(
     """``claim`` followed by the markers of the units that support it, or None.
 
     ``chosen`` are the indexes of the units the model said it used."""
+    checked = supported(claim, chosen, evidence, threshold=threshold, novelty=novelty)
+    return None if checked is None else cited(*checked, evidence, cites)
+
+
+def cited(claim: str, backed: Sequence[int], evidence: Evidence, cites: CitationList) -> str:
+    """``claim`` with the markers of the units ``backed`` (numbered in ``cites`` now)."""
+    numbers = [cites.cite(evidence.units[i].chunk, evidence.units[i].text) for i in backed]
+    return f"{claim} {markers(numbers)}"
+
+
+def supported(
+    claim: str,
+    chosen: Sequence[int],
+    evidence: Evidence,
+    *,
+    threshold: float,
+    novelty: float = 0.25,
+) -> tuple[str, list[int]] | None:
+    """The claim as it would be shown and the indexes of the units that support it, or
+    None (see the module's text); nothing is numbered yet."""
     claim = without_yes_or_no(without_markers(claim))
     if len(content_terms(claim)) < 2 or not evidence.units:
         return None
@@ -314,7 +334,4 @@ def check_claim(
     if not backed:
         best = max(range(len(support)), key=lambda i: support[i])
         backed = [best] if backs(best) else []
-    if not backed:
-        return None
-    numbers = [cites.cite(evidence.units[i].chunk, evidence.units[i].text) for i in backed]
-    return f"{claim} {markers(numbers)}"
+    return (claim, backed) if backed else None
