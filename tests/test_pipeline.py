@@ -502,6 +502,6 @@ def test_a_bare_question_word_follows_up(pipeline: Pipeline) -> None:
     assert all(is_follow_up(q) for q in ("When?", "Who else?", "By whom?", "Where exactly?"))
     assert not is_follow_up("Where is the Quincy Institute based?")
     # "where" asks about a source as the question's word, not as a relative pronoun
-    from orderbot.generate.quotes import asks_about_sources
+    from orderbot.generate.evidence import asks_about_sources
 
     assert not asks_about_sources("Who said it is a world where might makes right?")

@@ -130,6 +130,22 @@ OPENS_ANOTHER_ITEM = re.compile(
     r"the [a-z]+ category)\b",
     re.IGNORECASE,
 )
+# "Where" only as a question's first word ("Where?", "Where was it published?"): not "a
+# world where might makes right".
+_SOURCE_WORDS = re.compile(
+    r"\b(journal|article|title[sd]?|publish\w*|cite[sd]?|citation|source|footnote|notes?|"
+    r"pages?|speech|remarks|event|conference|meeting|when|date|year|volume|issue|wrote|"
+    r"written|author)\b|(?:^|[.?!]\s+)where\b",
+    re.IGNORECASE,
+)
+
+
+def asks_about_sources(question: str) -> bool:
+    """The question asks about a cited work (its title, journal, date, where it was
+    said…): only then may a bibliographic line answer it."""
+    return bool(_SOURCE_WORDS.search(question))
+
+
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)*\b|\b[a-z]+\b", re.IGNORECASE)
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]{2,})\b")
 # A bibliographic line: a quoted title, alone or after a short author or publisher and a
@@ -330,6 +346,18 @@ class Evidence:
     def ranked(self) -> list[int]:
         """Unit indexes, best-scoring first."""
         return [int(i) for i in np.argsort(self.scores, kind="stable")[::-1]]
+
+    @functools.cached_property
+    def about_sources(self) -> bool:
+        return asks_about_sources(self.question)
+
+    def answering(self) -> list[int]:
+        """The indexes of the units that may answer (a bibliographic line only a question
+        about sources), best-scoring first: what is quoted, what a model reads and may
+        lean on, and what the coverage judge reads."""
+        return [
+            i for i in self.ranked() if self.units[i].kind != "bibliography" or self.about_sources
+        ]
 
     def best(self) -> float:
         return max(self.scores, default=0.0)

@@ -23,7 +23,6 @@ from orderbot.generate.evidence import Evidence, content_terms, term_overlap
 from orderbot.generate.extractive import ExtractiveGenerator
 from orderbot.generate.model_api import ChatModel, Stream
 from orderbot.generate.prompt import Prompts
-from orderbot.generate.quotes import asks_about_sources
 from orderbot.generate.verify import cited, supported
 
 log = logging.getLogger("orderbot")
@@ -72,10 +71,7 @@ class LLMGenerator:
         self.novelty = novelty
 
     def write(self, evidence: Evidence, cites: CitationList, written: Written) -> Stream:
-        sources_ok = asks_about_sources(evidence.question)
-        picked = [
-            i for i in evidence.ranked() if evidence.units[i].kind != "bibliography" or sources_ok
-        ][: self.sentences]
+        picked = evidence.answering()[: self.sentences]
         quotes = self.quotes.choose(evidence)
         lead = None
         if picked:

@@ -36,14 +36,6 @@ _ANNOUNCES = re.compile(
     re.IGNORECASE,
 )
 _CONTINUES = re.compile(r"^(second|third|fourth|finally|lastly|another)\b", re.IGNORECASE)
-# "Where" only as a question's first word ("Where?", "Where was it published?"): not "a
-# world where might makes right".
-_SOURCE_WORDS = re.compile(
-    r"\b(journal|article|title[sd]?|publish\w*|cite[sd]?|citation|source|footnote|notes?|"
-    r"pages?|speech|remarks|event|conference|meeting|when|date|year|volume|issue|wrote|"
-    r"written|author)\b|(?:^|[.?!]\s+)where\b",
-    re.IGNORECASE,
-)
 _LIST_QUESTION = re.compile(
     r"^\s*(what|which|list|name|who)\b.*\b(are|were|include|includes|make up|groupings?|"
     r"categories|variables|crises|domains|areas|ways|items|proposals|elements)\b",
@@ -60,10 +52,6 @@ _GIVES_REASON = re.compile(
 class Quote:
     unit: Unit
     score: float
-
-
-def asks_about_sources(question: str) -> bool:
-    return bool(_SOURCE_WORDS.search(question))
 
 
 def announced_count(text: str) -> int:
@@ -92,8 +80,8 @@ def choose(
     if evidence.outline:
         return overview(evidence)
     scores = evidence.scores
-    sources_ok = asks_about_sources(evidence.question)
-    order = [i for i in evidence.ranked() if evidence.units[i].kind != "bibliography" or sources_ok]
+    sources_ok = evidence.about_sources
+    order = evidence.answering()
     if not order or scores[order[0]] < min_score:
         return []
     order = _giving_the_figure(evidence, order, max(min_score, scores[order[0]] - 2 * margin))

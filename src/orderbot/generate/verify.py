@@ -63,7 +63,6 @@ from orderbot.generate.evidence import (
     counted,
     words,
 )
-from orderbot.generate.quotes import asks_about_sources
 
 _WH_QUESTION = re.compile(r"^\s*(what|which|who|whom|whose|how|when|where|why)\b", re.I)
 _NUMBER_WORDS = content_terms(" ".join(NUMBER_VALUES))
@@ -315,13 +314,13 @@ def supported(
     support = evidence.claim_support(claim)
     bare = not _words_only(said - asked)  # "Five proposals.": the question's words, a figure
 
-    sources_ok = asks_about_sources(evidence.question)
+    answering = set(evidence.answering())
 
     def backs(i: int) -> bool:
         unit = evidence.units[i].text
         return (
             support[i] >= threshold
-            and (evidence.units[i].kind != "bibliography" or sources_ok)
+            and i in answering
             and (not bare or about_the_question(unit, asked))
             and entailed(claim, unit, evidence.question, novelty)
             and not swaps_a_name(claim, unit)

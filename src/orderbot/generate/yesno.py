@@ -20,7 +20,6 @@ from orderbot.config import JudgePromptSettings
 from orderbot.generate.evidence import Evidence
 from orderbot.generate.guard import neutralize
 from orderbot.generate.model_api import ChatRequest, Message, ScoringModel
-from orderbot.generate.quotes import asks_about_sources
 
 
 def yes_share(logprobs: dict[str, float]) -> float:
@@ -63,12 +62,7 @@ class YesNoJudge:
 
     def evidence_sentences(self, evidence: Evidence) -> list[str]:
         """The best units the judge reads, best first."""
-        sources_ok = asks_about_sources(evidence.question)
-        return [
-            evidence.units[i].text
-            for i in evidence.ranked()
-            if evidence.units[i].kind != "bibliography" or sources_ok
-        ][: self.sentences]
+        return [evidence.units[i].text for i in evidence.answering()][: self.sentences]
 
     def messages(self, question: str, sentences: Sequence[str]) -> list[Message]:
         numbered = "\n".join(
