@@ -96,6 +96,11 @@ def test_quotes_of_one_passage_are_joined_by_an_ellipsis_only_where_words_are_le
     cites.cite(chunk(), after)
     cites.cite(chunk(), first)
     assert cites.citations[0].quote == f"{first} {after} A short one."
+    # A quote the passage does not hold (not expected, but possible) is set apart.
+    cites = CitationList()
+    cites.cite(chunk(), "A short one.")
+    cites.cite(chunk(), "Words from elsewhere.")
+    assert cites.citations[0].quote == "A short one. … Words from elsewhere."
 
 
 def test_addresses_left_as_they_are() -> None:

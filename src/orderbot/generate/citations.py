@@ -52,18 +52,20 @@ class CitationList:
 def _in_order(text: str, quotes: list[str]) -> str:
     """``quotes`` of ``text`` in the order ``text`` has them, with "…" only where it leaves
     words out between two (a visitor read "One such grouping … … As a result, …", the
-    other way round from the report, with "…" between sentences that follow each other)."""
+    other way round from the report, with "…" between sentences that follow each other).
+    A quote not found in ``text`` comes last, set apart by "…"."""
     plain = " ".join(text.split())
-    spans = []
+    spans = []  # (start, end, quote); a quote not found starts after the text's end
     for quote in quotes:
         said = " ".join(quote.split())
         start = plain.find(said)
-        spans.append((start if start >= 0 else len(plain), start + len(said), said))
+        found = (start, start + len(said)) if start >= 0 else (len(plain) + 1, len(plain) + 1)
+        spans.append((*found, said))
     spans.sort()
     out = spans[0][2]
     for (_, end, _), (start, _, said) in itertools.pairwise(spans):
-        out += " " if 0 <= end <= start and not plain[end:start].strip() else " … "
-        out += said
+        adjacent = end <= start <= len(plain) and not plain[end:start].strip()
+        out += (" " if adjacent else " … ") + said
     return out
 
 
