@@ -11,7 +11,15 @@ import functools
 import re
 from dataclasses import dataclass
 
-from orderbot.generate.evidence import NUMBER_VALUES, STOP, content_terms, counted, names, words
+from orderbot.generate.evidence import (
+    NUMBER_VALUES,
+    STOP,
+    content_terms,
+    counted,
+    labels,
+    names,
+    words,
+)
 
 _HOW_MANY = re.compile(r"\bhow\s+(many|much)\s+([^?!;:,]*)", re.I)
 _TOKEN = re.compile(r"[\w.'’-]+")
@@ -136,10 +144,9 @@ class Slot:
         noun or a numbered list of it, a sum of money, a date beside a word of
         ``question``, a name or a group of people, a place."""
         if self.kind == "number":  # "seven variables", or a list of them ("Variable 5, …")
-            listed = self.noun and re.search(rf"\b{re.escape(self.noun)}\w*\s+\d", text, re.I)
-            return bool(listed) or any(
-                not self.noun or self.noun in things for _, things in counted(text)
-            )
+            if self.noun and self.noun in labels(text):
+                return True
+            return any(not self.noun or self.noun in things for _, things in counted(text))
         if self.kind == "amount":
             return bool(_AMOUNT.search(text))
         if self.kind == "date":

@@ -202,28 +202,43 @@ def counted(text: str, span: int = 4) -> list[tuple[str, list[str]]]:
     return out
 
 
-# Words that may open a sentence right before a figure they qualify ("Over 40 countries").
-_BEFORE_FIGURES = frozenset(
-    [
-        "over",
-        "under",
-        "nearly",
-        "almost",
-        "about",
-        "around",
-        "roughly",
-        "approximately",
-        "some",
-        "only",
-        "just",
-        "exactly",
-        "more",
-        "fewer",
-        "less",
-        "top",
-        "up",
-    ]
+# Words that qualify a figure: "from *over* 40 countries", "*more than* 130 scholars".
+FIGURE_QUALIFIERS = (
+    "over",
+    "more than",
+    "nearly",
+    "almost",
+    "about",
+    "around",
+    "roughly",
+    "approximately",
+    "some",
+    "at least",
+    "at most",
+    "fewer than",
+    "less than",
+    "up to",
+    "under",
+    "upwards of",
+    "close to",
+    "just over",
+    "just under",
 )
+# Words that may open a sentence right before a figure, so do not name it as a label does
+# ("Over 40 countries", "Only 5"; not "Variable 3").
+_BEFORE_FIGURES = frozenset(q.split()[0] for q in FIGURE_QUALIFIERS) | {"only", "exactly", "top"}
+
+
+def labels(text: str) -> set[str]:
+    """Stems of the words that name things by number in ``text``: {"variabl"} for
+    "Variable 5, Climate, Peace, and Security; Variable 6, …"."""
+    tokens = _NUMBER.findall(text)
+    return {
+        stem
+        for i, word in enumerate(tokens)
+        if word[0].isdigit() and i and _is_label(tokens[i - 1])
+        for stem in content_terms(tokens[i - 1])
+    }
 
 
 def _is_label(word: str) -> bool:

@@ -56,6 +56,7 @@ from functools import lru_cache
 from orderbot.generate.asked import slot_of
 from orderbot.generate.citations import CitationList, markers, without_markers
 from orderbot.generate.evidence import (
+    FIGURE_QUALIFIERS,
     NUMBER_VALUES,
     STOP,
     Evidence,
@@ -80,12 +81,7 @@ _YES_NO = re.compile(
     r"^\s*(yes|no|yeah|nope|correct|incorrect|true|false|indeed|right|wrong)\s*[,.!:;—–-]+\s*",
     re.I,
 )
-_QUALIFIED = re.compile(
-    r"\b(over|more than|nearly|almost|about|around|roughly|approximately|some|at least|"
-    r"at most|fewer than|less than|up to|under|upwards of|close to|just over|just under)\s+"
-    r"(\d[\d,.]*\d|\d|[a-z]+)\b",
-    re.I,
-)
+_QUALIFIED = re.compile(rf"\b({'|'.join(FIGURE_QUALIFIERS)})\s+(\d[\d,.]*\d|\d|[a-z]+)\b", re.I)
 
 
 def negated(text: str, span: int = 3) -> set[str]:
