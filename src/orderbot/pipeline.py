@@ -76,14 +76,15 @@ class Pipeline:
         self._failed: Hashable | None = None
         # Held by whoever loads a new index (a background thread, or a waiting caller).
         self._reload_lock = threading.Lock()
-        # One judge per index version, dropped with its retriever (no strong reference).
+        # Per index version, dropped with its retriever (no strong reference): the coverage
+        # judge, and the lists its documents hold; one lock guards both.
         self._judges: weakref.WeakKeyDictionary[HybridRetriever, CoverageJudge] = (
             weakref.WeakKeyDictionary()
         )
-        self._judges_lock = threading.Lock()
         self._lists: weakref.WeakKeyDictionary[HybridRetriever, tuple[Enumeration, ...]] = (
             weakref.WeakKeyDictionary()
         )
+        self._per_index_lock = threading.Lock()
         self.judge(retriever)  # the vocabulary is read here, not in a visitor's request
         # Requests in flight (a server marks them): a background load steps aside for them.
         self.foreground = Foreground()
@@ -407,7 +408,7 @@ class Pipeline:
     def lists(self, retriever: HybridRetriever) -> tuple[Enumeration, ...]:
         """The lists ``retriever``'s documents hold (the seven variables under their three
         categories), for a follow-up that points at "the first category"; read once."""
-        with self._judges_lock:  # a few list passages: read under the lock
+        with self._per_index_lock:  # a few list passages: read under the lock
             found = self._lists.get(retriever)
             if found is None:
                 chunks = [c for c in retriever.chunks.values() if c.kind == "list"]
@@ -420,7 +421,7 @@ class Pipeline:
     ) -> CoverageJudge:
         """The coverage judge for ``retriever``'s index (its vocabulary read once, with
         ``pause()`` between runs of chunks when a background load reads it)."""
-        with self._judges_lock:
+        with self._per_index_lock:
             judge = self._judges.get(retriever)
         if judge is not None:
             return judge
@@ -428,7 +429,7 @@ class Pipeline:
         # meanwhile must not wait for a new version's vocabulary (nor it for them).
         chunks = paced(retriever.chunks.values(), pause, every=200)
         vocabulary = Vocabulary(f"{c.section} {c.text}" for c in chunks)
-        with self._judges_lock:
+        with self._per_index_lock:
             return self._judges.setdefault(
                 retriever, CoverageJudge(self.settings.coverage, vocabulary, self.yes_no)
             )
