@@ -488,7 +488,7 @@ def test_a_scene_setting_when_does_not_ask_for_a_date() -> None:
     assert slot_of("If the reforms fail, what happens?").kind == ""
     date = Slot("date")
     assert not date.given_by("When did it serve them?", "It may have served them.")
-    assert date.given_by("When did Guterres speak?", "Guterres spoke on May 2, 2024.")
+    assert date.given_by("When did Guterres speak?", "Guterres spoke in May.")  # no year
 
 
 def test_a_bare_question_word_follows_up(pipeline: Pipeline) -> None:
