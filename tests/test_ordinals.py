@@ -163,3 +163,27 @@ def test_only_the_start_of_a_long_earlier_answer_is_read() -> None:
     )
     history[-1] = Turn(role="assistant", content=CRISES)
     assert standalone_question("And the second one?", history).startswith("And “the world")
+
+
+def test_after_an_item_it_is_the_item_and_they_are_the_list() -> None:
+    """A visitor's "Why are they dangerous?" after "What are the two crises…?", "Tell me
+    more about that second crisis" and "What about the other one?" was asked with all
+    three questions in front, and got the first answer again."""
+    history = [
+        Turn(role="user", content="What are the two crises?"),
+        Turn(role="assistant", content=CRISES),
+        Turn(role="user", content="Tell me more about that second crisis"),
+        Turn(role="assistant", content="Second, the world faces a new set of crises. [1]"),
+        Turn(role="user", content="What about the other one?"),
+        Turn(role="assistant", content="First, the global power balance has shifted. [1]"),
+    ]
+    assert standalone_question("Why are they dangerous?", history) == (
+        "What are the two crises? Why are they dangerous?"
+    )
+    assert standalone_question("Why is it dangerous?", history) == (
+        "Tell me more about “the global power balance has shifted rapidly” Why is it dangerous?"
+    )
+    # A question that picks no item keeps the chain as before.
+    assert standalone_question("Why are they dangerous?", history[:2]) == (
+        "What are the two crises? Why are they dangerous?"
+    )

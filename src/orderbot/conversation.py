@@ -103,7 +103,11 @@ def is_follow_up(question: str) -> bool:
     return bool(_OPENERS.match(text) or pointing or bare)
 
 
+# "They", "them": the whole list after a question about one of its items.
+_PLURAL = re.compile(r"\b(they|them|their|these|those|both|each)\b", re.I)
+
 _CHAIN = 3  # earlier questions a follow-up of follow-ups may reach back to
+_REACH = 8  # earlier questions read to understand the last ones
 _READ = 5_000  # characters of an earlier answer read for its lists (one is rarely 2,000)
 
 
@@ -116,7 +120,6 @@ def standalone_question(
     history: Sequence[Turn],
     *,
     lists: Callable[[], Iterable[Enumeration]] = _no_lists,
-    depth: int = _CHAIN,
 ) -> str:
     """The question to retrieve with: ``question`` itself, or, for a follow-up, the
     previous user question followed by it; when that was a follow-up too ("Why?", then
@@ -124,33 +127,50 @@ def standalone_question(
 
     A follow-up that points at one item of a list ("What about the second one?") asks
     about that item instead: see ``_item_question``. ``lists`` gives the lists the
-    documents hold, for a pointer that no earlier answer's list fits (read only then)."""
-    if not is_follow_up(question):
-        return question
-    turns = [  # "thanks" between two questions is no topic to follow up on
+    documents hold, for a pointer that no earlier answer's list fits (read only then).
+    After such a question, a follow-up about "it" is about that item, and one about
+    "them" about the whole list: "Why are they dangerous?" after "What are the two
+    crises?" and "Tell me more about the second one" asks why the crises are."""
+    asked = [  # "thanks" between two questions is no topic to follow up on
         i
         for i, t in enumerate(history)
         if t.role == "user" and t.content.strip() and not small_talk(t.content)
     ]
-    earlier = [history[i].content.strip() for i in turns]
-    if turns and depth > 0:  # the previous question as it was understood
-        last = turns[-1]
-        previous = standalone_question(earlier[-1], history[:last], lists=lists, depth=depth - 1)
-    else:
-        previous = earlier[-1] if earlier else ""
-    about_item = _item_question(question, [*earlier[-_CHAIN:-1], previous], history, lists)
+    understood: list[_Understood] = []  # each earlier question, in order
+    for i in asked[-_REACH:]:
+        understood.append(_understand(history[i].content.strip(), history[:i], understood, lists))
+    return " ".join(_understand(question, history, understood, lists).parts)
+
+
+@dataclass(frozen=True)
+class _Understood:
+    parts: tuple[str, ...]  # the questions retrieval reads, the asked one last
+    item: bool  # about one item of a list
+
+
+def _understand(
+    question: str,
+    history: Sequence[Turn],
+    before: Sequence[_Understood],
+    lists: Callable[[], Iterable[Enumeration]],
+) -> _Understood:
+    """``question`` as it is understood after ``history``, whose questions were
+    understood as ``before``."""
+    if not is_follow_up(question):
+        return _Understood((question,), item=False)
+    topic = before[-1] if before else _Understood((), item=False)
+    earlier = [" ".join(u.parts) for u in before[-_CHAIN:]]
+    about_item = _item_question(question, earlier, history, lists)
     if about_item is not None:
         ref = reference(question)
         rest = question[: ref.start] + " " + question[ref.end :] if ref else question
         if not _ANAPHORA.search(_NOT_POINTING.sub(" ", rest)):
-            return about_item
+            return _Understood((about_item,), item=True)
         question = about_item  # "What did they say about <item>?": still the topic
-    chain: list[str] = []
-    for asked in reversed(earlier[-_CHAIN:]):
-        chain.insert(0, asked)
-        if not is_follow_up(asked):
-            break
-    return " ".join([*chain, question])
+    elif topic.item and _PLURAL.search(_NOT_POINTING.sub(" ", question)):
+        # About the whole list: the question before those that picked its items.
+        topic = next((u for u in reversed(before) if not u.item), topic)
+    return _Understood((*topic.parts, question)[-_CHAIN - 1 :], item=topic.item)
 
 
 def _item_question(
