@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from orderbot.conversation import Turn
 from orderbot.errors import QuestionError
 from orderbot.eval import load_qa
 from orderbot.generate.asked import asks_for_overview, slot_of
@@ -72,6 +73,23 @@ def test_a_why_question_gets_the_reason_after_the_claim(pipeline: Pipeline) -> N
     answer = pipeline.ask("Why is the piecemeal drift to a decentered world not enough on its own?")
     claim = answer.answer.index("will not, on its own, address the challenges")
     assert answer.answer.index("efforts to foster a set of updated norms") > claim
+
+
+def test_a_request_for_more_gets_the_sentences_that_go_on(pipeline: Pipeline) -> None:
+    """A visitor's "Tell me more about that second crisis" (and "What about the second
+    one?") after the two crises got only the sentence already shown, not the two after it
+    that say what those crises are."""
+    history = [
+        Turn(role="user", content="What are the two crises?"),
+        Turn(role="assistant", content=pipeline.ask("What are the two crises?").answer),
+    ]
+    for follow_up in ("Tell me more about that second crisis", "What about the second one?"):
+        answer = pipeline.ask(follow_up, history).answer
+        second = answer.index("Second, the world faces")
+        assert answer.index("These call into question") > second
+        assert answer.index("These include climate change, artificial intelligence") > second
+    told = pipeline.ask("Tell me more about the multi-order world").answer
+    assert told.index("This would risk hollowing out") > told.index("a multi-order world may")
 
 
 @pytest.mark.parametrize(

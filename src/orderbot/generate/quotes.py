@@ -10,7 +10,9 @@ quoted sentence that carries a footnote marker brings the line of the work it ci
 sentence that cites it). A "why" question whose best sentence states no reason brings the
 sentence after it, where the report usually gives the reason ("… will not, on its own,
 address the challenges …" is followed by "… efforts to foster … updated norms … are
-necessary.").
+necessary."). A request to say more about something ("Tell me more about “the world
+faces a new set of … crises”") brings the sentences after the best one that go on about
+it ("These call into question …", "These include climate change, …").
 """
 
 from __future__ import annotations
@@ -46,6 +48,21 @@ _GIVES_REASON = re.compile(
     r"\b(because|since|due to|owing to|as a result|thereby|so that|in order to|given)\b",
     re.IGNORECASE,
 )
+
+# "Tell me more about …", "Can you explain …", and a follow-up about one sentence of an
+# earlier answer ("What about “the world faces …”?", as ``orderbot.conversation`` words it).
+_ELABORATE = re.compile(
+    r"^\s*(tell me (more )?about|(tell me|say|know) more|more (about|on)\b|"
+    r"(can you |could you |please )*(explain|elaborate|expand|go into)|what about “)",
+    re.IGNORECASE,
+)
+# A sentence that goes on about the one before it.
+_GOES_ON = re.compile(
+    r"^(these|this|they|it|its|such|that|those|thus|hence|as a result|in other words|"
+    r"consequently|accordingly|in turn)\b",
+    re.IGNORECASE,
+)
+_MORE = 4  # sentences at most that a request for more brings
 
 
 @dataclass(frozen=True)
@@ -97,6 +114,8 @@ def choose(
     listy = bool(_LIST_QUESTION.search(evidence.question))
     if chosen and _WHY.search(evidence.question):
         chosen[0:1] = _with_reason(chosen[0])
+    elif chosen and _ELABORATE.search(evidence.question):
+        chosen[0:1] = _going_on(chosen[0])
     completed: list[Quote] = []
     for quote in chosen:
         works = _cited_works(quote) if sources_ok else []
@@ -141,6 +160,23 @@ def _with_reason(quote: Quote) -> list[Quote]:
     siblings = chunk_units(unit.chunk, unit.rank)
     after = [s for s in siblings if s.position == unit.position + 1 and s.kind == "sentence"]
     return [quote, *(Quote(s, quote.score) for s in after)]
+
+
+def _going_on(quote: Quote) -> list[Quote]:
+    """The best sentence for a request to say more, and the sentences after it in its
+    passage that go on about it ("These …", "As a result, …", "One such grouping …")."""
+    unit = quote.unit
+    if unit.kind != "sentence":
+        return [quote]
+    out = [quote]
+    for sibling in chunk_units(unit.chunk, unit.rank):
+        if sibling.position <= unit.position:
+            continue
+        goes_on = _GOES_ON.match(sibling.text) or OPENS_ANOTHER_ITEM.match(sibling.text)
+        if sibling.kind != "sentence" or not goes_on or len(out) > _MORE:
+            break
+        out.append(Quote(sibling, quote.score))
+    return out
 
 
 def _same(a: Unit, b: Unit) -> bool:
