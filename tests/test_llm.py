@@ -28,6 +28,7 @@ from orderbot.generate.verify import (
     drops_a_hedge,
     drops_a_qualifier,
     drops_the_speaker,
+    places_what_is_asked,
     swaps_a_name,
 )
 from orderbot.index import build_index
@@ -190,6 +191,8 @@ class TestModelThatIsNotJSON(GeneratorContract):
             "type of autocracy.",
             True,
         ),
+        # a visitor's: a name for a "where" question
+        ("Where was Guterres speaking?", "U.N. Secretary-General António Guterres.", False),
         # five proposals are in the unit, but the question counts categories
         ("Into how many categories are the reform proposals grouped?", "Five proposals.", False),
         (
@@ -205,6 +208,21 @@ def test_what_the_check_lets_through(
     evidence = evidence_for(pipeline, question)
     checked = check_claim(claim, [], evidence, CitationList(), threshold=0.5)
     assert (checked is not None) == supported, checked
+
+
+@pytest.mark.parametrize(
+    ("claim", "place"),
+    [
+        ("U.N. Secretary-General António Guterres.", False),
+        ("Guterres spoke about balance and justice.", False),
+        ("Guterres spoke at the Munich Security Conference.", True),
+        ("He was in Munich.", True),
+        ("The remarks were given to a security conference.", True),
+    ],
+)
+def test_a_where_question_is_answered_with_a_place(claim: str, place: bool) -> None:
+    assert places_what_is_asked(claim, "Where was Guterres speaking?") is place
+    assert places_what_is_asked(claim, "What did Guterres say?")  # no place asked for
 
 
 MEETING = (

@@ -236,6 +236,24 @@ def counts_what_is_asked(claim: str, question: str) -> bool:
     return not figures or any(slot.noun in things for things in figures)
 
 
+# A place: "in/at/to/before [the] Munich …", or a word for a place or a gathering.
+_AT_A_NAME = re.compile(r"\b(?:[Ii]n|[Aa]t|[Tt]o|[Bb]efore|[Ff]rom)\s+(?:the\s+)?[A-Z]")
+_PLACE_WORD = re.compile(
+    r"\b(conferences?|summits?|forums?|assembly|city|capital|countr(?:y|ies)|universit(?:y|ies)|"
+    r"headquarters|parliament|congress|meetings?|sessions?|hearings?|region|continent)\b",
+    re.I,
+)
+
+
+def places_what_is_asked(claim: str, question: str) -> bool:
+    """False when the question asks "where" and the claim names no place: a visitor's
+    "Where was Guterres speaking?" was answered "U.N. Secretary-General António
+    Guterres.", a name that passed as an answer."""
+    if slot_of(question).kind != "place":
+        return True
+    return bool(_AT_A_NAME.search(claim) or _PLACE_WORD.search(claim))
+
+
 _QUOTATION = re.compile(r"“([^”]{20,})”")
 _SENTENCE_END = re.compile(r"[.!?]\s+")
 
@@ -306,6 +324,8 @@ def supported(
     if _words_only(asked) and not _words_only(said & asked):
         return None  # a fragment that names nothing of what was asked about
     if not counts_what_is_asked(claim, evidence.question):
+        return None
+    if not places_what_is_asked(claim, evidence.question):
         return None
     support = evidence.claim_support(claim)
     bare = not _words_only(said - asked)  # "Five proposals.": the question's words, a figure
