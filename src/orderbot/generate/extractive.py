@@ -1,7 +1,9 @@
 """The quoting backend: no language model. It quotes the units of the evidence that answer
 the question (``quotes.choose``), each followed by its citation marker; a sentence that
 carries a footnote marker also cites the footnote, with its URL. A quote is the source's
-own sentence, so it passes the citation check by construction.
+own sentence, so it passes the citation check by construction. When the question takes
+for granted a figure that a quote contradicts, the answer opens by saying so
+(``premise``).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from orderbot.generate.base import Written
 from orderbot.generate.citations import CitationList, markers
 from orderbot.generate.evidence import Evidence
 from orderbot.generate.model_api import Stream
+from orderbot.generate.premise import correction
 from orderbot.generate.quotes import Quote, choose
 
 
@@ -30,7 +33,9 @@ class ExtractiveGenerator:
         self.margin = margin
 
     def write(self, evidence: Evidence, cites: CitationList, written: Written) -> Stream:
-        yield from self.render(self.choose(evidence), cites)
+        quotes = self.choose(evidence)
+        yield from self.correct(evidence.question, quotes, cites)
+        yield from self.render(quotes, cites)
 
     def choose(self, evidence: Evidence) -> list[Quote]:
         return choose(
@@ -39,6 +44,14 @@ class ExtractiveGenerator:
             limit=self.max_sentences,
             margin=self.margin,
         )
+
+    @staticmethod
+    def correct(question: str, quotes: list[Quote], cites: CitationList) -> Stream:
+        """ "The documents say 20 proposals, not 30.", cited, when a quote contradicts a
+        figure the question takes for granted."""
+        found = correction(question, [q.unit for q in quotes])
+        if found is not None:
+            yield f"{found.text()} {markers([cites.cite(found.unit.chunk, found.unit.text)])}"
 
     @staticmethod
     def render(quotes: list[Quote], cites: CitationList) -> Stream:

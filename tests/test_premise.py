@@ -1,0 +1,72 @@
+"""A figure the question takes for granted that the quotes contradict
+(``orderbot.generate.premise``): the answer opens by correcting it, cited."""
+
+from __future__ import annotations
+
+import pytest
+
+from orderbot.generate.premise import figures
+from orderbot.pipeline import Pipeline
+
+
+def test_the_figures_a_text_gives() -> None:
+    (stated,) = figures("Since the report contains 30 proposals, how are they split?", plain=True)
+    assert (stated.value, stated.qualified) == (30, False) and "propos" in stated.counts
+    # Known, qualified, a label or a year: no plain claim.
+    for question in (
+        "How many of the 20 proposals deal with nuclear weapons?",
+        "Did more than 200 experts take part?",
+        "What is Variable 3 called?",
+        "Why did the project imagine the world of 2030?",
+    ):
+        assert figures(question, plain=True) == [], question
+    (groupings,) = figures("competition among two or more groupings")
+    assert groupings.qualified  # not an exact figure to correct with
+
+
+@pytest.mark.parametrize(
+    ("question", "opening"),
+    [
+        (
+            "Since the report contains 30 proposals, how are they split among its categories?",
+            "The documents say 20 proposals, not 30. [1]",
+        ),
+        (
+            "Is it true that the package has 25 proposals?",
+            "The documents say 20 proposals, not 25.",
+        ),
+        (
+            "The report organises its proposals into twelve variables, right? Which of them "
+            "deal with nuclear issues?",
+            "The documents say seven variables, not twelve.",
+        ),
+        # the category's sentence corrects it, not the package's 20 proposals
+        (
+            "Given that the Transnational and Planetary Threats category has twelve proposals, "
+            "which is the biggest one?",
+            "The documents say five proposals, not twelve.",
+        ),
+    ],
+)
+def test_a_figure_the_quotes_contradict_is_corrected(
+    pipeline: Pipeline, question: str, opening: str
+) -> None:
+    answer = pipeline.ask(question)
+    assert answer.answer.startswith(opening)
+    first = answer.citations[0]
+    figure = opening.split("say ")[1].split(",")[0]
+    assert figure in first.quote  # cited to the sentence that gives the figure
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Are there 3 categories?",  # right
+        "How many of the 20 proposals deal with Security Council reform?",  # known
+        "Did more than 200 experts take part in the project?",  # "more than 130": no exact
+        "What three groupings will compete in the coming decade?",  # "two or more"
+        "How many proposals are there?",  # no figure asked about
+    ],
+)
+def test_no_correction_without_a_contradiction(pipeline: Pipeline, question: str) -> None:
+    assert not pipeline.ask(question).answer.startswith("The documents say")
