@@ -187,3 +187,18 @@ def test_after_an_item_it_is_the_item_and_they_are_the_list() -> None:
     assert standalone_question("Why are they dangerous?", history[:2]) == (
         "What are the two crises? Why are they dangerous?"
     )
+
+
+def test_back_then_points_at_the_previous_topic() -> None:
+    """A visitor's "What was different back then?" after "Tell me about the Cold War
+    comparison" was asked alone, and refused as not covered."""
+    assert is_follow_up("What was different back then?")
+    assert is_follow_up("What did states do at that time?")
+    assert not is_follow_up("What was different about the Cold War?")
+    history = [
+        Turn(role="user", content="Tell me about the Cold War comparison"),
+        Turn(role="assistant", content="Although the Cold War featured … [1]"),
+    ]
+    assert standalone_question("What was different back then?", history) == (
+        "Tell me about the Cold War comparison What was different back then?"
+    )

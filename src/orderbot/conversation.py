@@ -33,7 +33,8 @@ _OPENERS = re.compile(r"^(and|but|so|also|then|what about|how about|and what|or)
 _ANAPHORA = re.compile(
     r"\b(it|its|they|them|their|he|him|his|she|her|this|that|these|those|there|"
     r"the (first|second|third|last|other|latter|former)( one)?|the same|"
-    r"(which|that|this|each) one|one of (them|those|these))\b",
+    r"(which|that|this|each) one|one of (them|those|these)|"
+    r"back then|by then|since then|until then|at (that|the) time|in those days)\b",
     re.I,
 )
 # The same words when they point at nothing: "there are", "says that", "is it true that",
