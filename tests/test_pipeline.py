@@ -92,6 +92,17 @@ def test_a_request_for_more_gets_the_sentences_that_go_on(pipeline: Pipeline) ->
     assert told.index("This would risk hollowing out") > told.index("a multi-order world may")
 
 
+def test_a_sentence_the_report_qualifies_comes_with_the_qualification(pipeline: Pipeline) -> None:
+    """A visitor's "Is the report about trade and public health reform?" got only "Other
+    aspects of the international order are also in need of reform, from trade and
+    finance to public health.", which reads as a yes; the report's next sentence, "However,
+    … this report specifically addresses the international security order …", says no."""
+    answer = pipeline.ask("Is the report about trade and public health reform?").answer
+    assert answer.index("specifically addresses the international security order") > (
+        answer.index("from trade and finance to public health")
+    )
+
+
 @pytest.mark.parametrize(
     ("question", "overview"),
     [

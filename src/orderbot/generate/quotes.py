@@ -12,7 +12,9 @@ sentence after it, where the report usually gives the reason ("… will not, on 
 address the challenges …" is followed by "… efforts to foster … updated norms … are
 necessary."). A request to say more about something ("Tell me more about “the world
 faces a new set of … crises”") brings the sentences after the best one that go on about
-it ("These call into question …", "These include climate change, …").
+it ("These call into question …", "These include climate change, …"). Any other question's
+best sentence brings the next one when that qualifies it ("However, …"): quoted alone, it
+would say what the report goes on to take back.
 """
 
 from __future__ import annotations
@@ -63,6 +65,10 @@ _GOES_ON = re.compile(
     re.IGNORECASE,
 )
 _MORE = 4  # sentences at most that a request for more brings
+# A sentence that qualifies the one before it: "Other aspects … are also in need of
+# reform, from trade … to public health." is followed by "*However*, … this report
+# specifically addresses the international security order …".
+_BUT = re.compile(r"^(however|nonetheless|nevertheless|that said),", re.I)
 
 
 @dataclass(frozen=True)
@@ -116,6 +122,8 @@ def choose(
         chosen[0:1] = _with_reason(chosen[0])
     elif chosen and _ELABORATE.search(evidence.question):
         chosen[0:1] = _going_on(chosen[0])
+    elif chosen:
+        chosen[0:1] = _with_but(chosen[0])
     completed: list[Quote] = []
     for quote in chosen:
         works = _cited_works(quote) if sources_ok else []
@@ -160,6 +168,17 @@ def _with_reason(quote: Quote) -> list[Quote]:
     siblings = chunk_units(unit.chunk, unit.rank)
     after = [s for s in siblings if s.position == unit.position + 1 and s.kind == "sentence"]
     return [quote, *(Quote(s, quote.score) for s in after)]
+
+
+def _with_but(quote: Quote) -> list[Quote]:
+    """The best sentence, and the one after it when that one qualifies it ("However, …"):
+    quoted alone, it would say what the report goes on to take back."""
+    unit = quote.unit
+    if unit.kind != "sentence":
+        return [quote]
+    siblings = chunk_units(unit.chunk, unit.rank)
+    after = [s for s in siblings if s.position == unit.position + 1 and s.kind == "sentence"]
+    return [quote, *(Quote(s, quote.score) for s in after if _BUT.match(s.text))]
 
 
 def _going_on(quote: Quote) -> list[Quote]:
