@@ -6,7 +6,8 @@ from __future__ import annotations
 import pytest
 
 from orderbot.conversation import Turn, is_follow_up, standalone_question
-from orderbot.ordinals import counts, enumerations, noun_key, reference
+from orderbot.generate.lists import enumerations
+from orderbot.ordinals import counts, noun_key, reference
 
 VARIABLES = (
     "More specifically, this package of reforms contains 20 proposals … seven variables. [1] "

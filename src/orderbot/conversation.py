@@ -26,7 +26,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from orderbot.errors import QuestionError
 from orderbot.generate.citations import without_markers
 from orderbot.generate.evidence import content_terms, words
-from orderbot.ordinals import Count, Enumeration, counts, enumerations, noun_key, reference
+from orderbot.generate.lists import Enumeration, enumerations
+from orderbot.ordinals import Count, counts, noun_key, reference
 from orderbot.question import check_text, small_talk
 
 _OPENERS = re.compile(r"^(and|but|so|also|then|what about|how about|and what|or)\b", re.I)

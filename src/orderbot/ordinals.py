@@ -3,29 +3,17 @@ answer listed, and the ordinal a follow-up names.
 
 "What about the second one?" after "What are the two crises?" means the sentence that
 begins "Second, …" of the answer the reader just saw, not the two crises again. The
-things an answer enumerates are read from its text (``enumerations``): sentences that
-begin "First, … Second, …", labelled items ("Variable 2, Use of Force"), the headings of
-a grouped list ("Regulation of Force and Coercion: …; … . Transnational …: …") and an
-inline list ("They are A, B, and C.") when it has as many items as were asked for.
+things an answer enumerates are read from its text (``generate.lists``).
 ``conversation`` decides which of them a follow-up means; nothing here looks anything up.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from orderbot.generate.citations import without_markers
-from orderbot.generate.evidence import (
-    OPENS_AN_ITEM,
-    OPENS_ANOTHER_ITEM,
-    STOP,
-    content_terms,
-    counted,
-)
-from orderbot.ingest.sentences import split_sentences
+from orderbot.generate.evidence import STOP, content_terms, counted
 
 ORDINALS = {
     "first": 1,
@@ -58,35 +46,6 @@ _REFERENCE = re.compile(
     rf"(?:\s+one\b|\s+of\s+(?:them|those|these)\b|\s+(?P<noun>[a-z]+)\b|(?=\s*\W*$))",
     re.I,
 )
-# "Variable 2, Use of Force": a label and its number, then the item up to ";", the next
-# group's heading or the sentence's end ("U.N. Security Council Reform" keeps its stops).
-_GROUP_HEADING = r"[A-Z][^:;.]{2,80}?:\s"
-_LABELLED = re.compile(
-    r"\b(?P<label>[A-Z][a-z]+) (?P<n>\d{1,2}), (?P<item>[^;]+?)"
-    rf"(?=;|\.\s+{_GROUP_HEADING}|\.?\s*$|(?<![A-Z]\.[A-Z])\.\s)"
-)
-_GROUP = re.compile(rf"(?:^|(?<=\.\s))(?P<heading>{_GROUP_HEADING})")
-_INLINE_LEAD = re.compile(r"^.*?\b(?:are|is|were|include|includes|including|namely)\s+", re.I)
-
-
-class Enumeration(BaseModel):
-    """The items an answer lists, in order; ``label`` names what a labelled list counts
-    ("variable")."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    kind: Literal["sentences", "labelled", "groups", "inline"]
-    items: tuple[str, ...]
-    label: str | None = None
-
-    def item(self, ordinal: int) -> str | None:
-        """The item an ordinal (1-based, -1 for the last) names, if the list has it; 0
-        ("the other one") names none by itself."""
-        if ordinal == 0:
-            return None
-        if ordinal == -1:
-            return self.items[-1] if self.items else None
-        return self.items[ordinal - 1] if 0 < ordinal <= len(self.items) else None
 
 
 class Reference(BaseModel):
@@ -139,67 +98,3 @@ def noun_key(word: str) -> str:
 
 def _loose(stem: str) -> str:
     return stem.rstrip("ei") or stem
-
-
-def enumerations(answer: str) -> list[Enumeration]:
-    """Every list ``answer`` (an earlier answer's text, or a list passage) holds, in the
-    order tried."""
-    text = " ".join(without_markers(answer).split())
-    sentences = split_sentences(text)
-    found = [*_ordinal_sentences(sentences), *_labelled(text)]
-    groups = [m.group("heading").rstrip(": ") for m in _GROUP.finditer(text)]
-    if len(groups) >= 2 and any(e.kind == "labelled" for e in found):
-        found.append(Enumeration(kind="groups", items=tuple(groups)))
-    found += [Enumeration(kind="inline", items=i) for s in sentences if (i := _inline(s))]
-    return found
-
-
-def _ordinal_sentences(sentences: list[str]) -> list[Enumeration]:
-    """ "First, … Second, …": the sentences after their ordinal word. Or sentences in a
-    row that each open another item ("One such grouping …", "A rival … coalition …", "A
-    potential third grouping …"): the sentences whole, since their openings name them."""
-    starts = [
-        (m, s)
-        for s in sentences
-        if (m := OPENS_AN_ITEM.match(s)) and s[m.end() :].lstrip().startswith(",")
-    ]
-    found = []
-    if len(starts) >= 2 and starts[0][0].group(1).casefold() == "first":
-        items = tuple(s[m.end() :].lstrip(" ,").rstrip(".") for m, s in starts)
-        found.append(Enumeration(kind="sentences", items=items))
-    run: list[str] = []
-    for sentence in [*sentences, ""]:
-        if sentence and OPENS_ANOTHER_ITEM.match(sentence):
-            run.append(sentence.rstrip("."))
-            continue
-        if len(run) >= 2:
-            found.append(Enumeration(kind="sentences", items=tuple(run)))
-        run = []
-    return found
-
-
-def _labelled(text: str) -> list[Enumeration]:
-    """ "Variable 1, …; Variable 2, …": one label, numbered from 1 without a gap."""
-    found = list(_LABELLED.finditer(text))
-    labels = {m.group("label").casefold() for m in found}
-    numbers = [int(m.group("n")) for m in found]
-    if len(found) < 2 or len(labels) != 1 or numbers != list(range(1, len(found) + 1)):
-        return []
-    items = tuple(m.group("item").strip() for m in found)
-    return [Enumeration(kind="labelled", items=items, label=labels.pop())]
-
-
-def _inline(sentence: str) -> tuple[str, ...]:
-    """The items of "They are A, B, and C." (at least three, each a few words)."""
-    body = sentence.rstrip(" .!?")
-    parts = [p.strip() for p in body.split(",")]
-    if len(parts) < 3 or ";" in body or ":" in body:
-        return ()
-    last = parts[-1]
-    if not re.match(r"^(and|or)\s", last, re.I):
-        return ()
-    parts[-1] = re.sub(r"^(and|or)\s+", "", last, flags=re.I)
-    parts[0] = _INLINE_LEAD.sub("", parts[0])
-    if any(not p or len(p.split()) > 7 for p in parts):
-        return ()
-    return tuple(parts)

@@ -30,6 +30,7 @@ from orderbot.generate.citations import CitationList
 from orderbot.generate.coverage import CoverageJudge, Vocabulary
 from orderbot.generate.evidence import Evidence
 from orderbot.generate.factory import make_yes_no_judge
+from orderbot.generate.lists import Enumeration, enumerations
 from orderbot.generate.yesno import YesNoJudge
 from orderbot.index.embedder import Embedder, load_embedder
 from orderbot.index.location import index_location
@@ -46,7 +47,6 @@ from orderbot.models import (
     StreamEvent,
     Timings,
 )
-from orderbot.ordinals import Enumeration, enumerations
 from orderbot.question import SmallTalk, check_question, small_talk
 from orderbot.retrieve import HybridRetriever
 
