@@ -193,6 +193,13 @@ class TestModelThatIsNotJSON(GeneratorContract):
         ),
         # a visitor's: a name for a "where" question
         ("Where was Guterres speaking?", "U.N. Secretary-General António Guterres.", False),
+        # a visitor's follow-up, as asked: no figure for "how many"
+        (
+            "Which variable covers artificial intelligence? How many proposals are in its "
+            "category?",
+            "Artificial Intelligence and Cyber.",
+            False,
+        ),
         # five proposals are in the unit, but the question counts categories
         ("Into how many categories are the reform proposals grouped?", "Five proposals.", False),
         (

@@ -227,10 +227,15 @@ def about_the_question(unit: str, asked: set[str]) -> bool:
 
 
 def counts_what_is_asked(claim: str, question: str) -> bool:
-    """False when the question asks "how many N" and the claim counts things, but none of
-    its figures counts N."""
+    """False when the question asks "how many N" and the claim gives no figure (a visitor's
+    "How many proposals are in its category?" got "Artificial Intelligence and Cyber."),
+    or counts things but none of its figures counts N."""
     slot = slot_of(question)
-    if slot.kind != "number" or not slot.noun:
+    if slot.kind != "number":
+        return True
+    if not counted(claim):
+        return False
+    if not slot.noun:
         return True
     figures = [after for _, after in counted(claim, span=2) if after]
     return not figures or any(slot.noun in things for things in figures)
