@@ -211,6 +211,8 @@ def _item_question(
     # time" is not one of its items).
     alone = shown[0][0] if shown and len(shown[0]) == 1 and ref.noun == "one" else None
     for listed in itertools.chain(*shown, lists()):
+        if ref.ordinal == -1 and listed.kind == "labelled":  # the last of all, not of a part
+            listed = next((w for w in lists() if _extends(w, listed)), listed)
         item = listed.item(ref.ordinal) if ref.ordinal else pointer.other(listed)
         if item is None or not (listed is alone or pointer.fits(listed)):
             continue
@@ -256,6 +258,17 @@ class _Pointer:
         return (self.noun == "one" or key in named) and any(
             _names(self.previous, i) for i in listed.items
         )
+
+
+def _extends(whole: Enumeration, part: Enumeration) -> bool:
+    """``whole`` is a longer labelled list that starts with ``part``'s items (an answer
+    quoted the first group of the seven variables: "the last one" is the seventh)."""
+    return (
+        whole.kind == "labelled"
+        and whole.label == part.label
+        and len(whole.items) > len(part.items)
+        and whole.items[: len(part.items)] == part.items
+    )
 
 
 def _names(text: str, item: str) -> bool:

@@ -12,12 +12,13 @@ means; ``quotes`` reads a grouped list to quote only the group a question names
 from __future__ import annotations
 
 import re
+from collections import Counter
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
 from orderbot.generate.citations import without_markers
-from orderbot.generate.evidence import OPENS_AN_ITEM, OPENS_ANOTHER_ITEM
+from orderbot.generate.evidence import OPENS_AN_ITEM, OPENS_ANOTHER_ITEM, content_terms
 from orderbot.ingest.sentences import split_sentences
 
 # "Variable 2, Use of Force": a label and its number, then the item up to ";", the next
@@ -113,3 +114,51 @@ def _inline(sentence: str) -> tuple[str, ...]:
     if any(not p or len(p.split()) > 7 for p in parts):
         return ()
     return tuple(parts)
+
+
+def group_named(text: str, question: str) -> str | None:
+    """The group of a grouped, labelled list (``text``, a list passage) that ``question``
+    is about, as the passage words it: its heading and items ("Regulation of Force and
+    Coercion: Variable 1, …; Variable 4, …."); None when the question names no group, or
+    more than one. A group is named by its heading's words, by the words only one of its
+    items uses (two of them, or its only one), or by an item's label ("Variable 2")."""
+    text = " ".join(text.split())
+    starts = [m.start("heading") for m in _GROUP.finditer(text)]
+    if len(starts) < 2 or not _labelled(text):
+        return None
+    segments = [text[a:b].strip() for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
+    asked = content_terms(question)
+    labelled = [list(_LABELLED.finditer(segment)) for segment in segments]
+    items = [m.group("item") for found in labelled for m in found]
+    used = Counter(t for item in items for t in content_terms(item))
+
+    headings = [content_terms(m.group("heading")) for m in _GROUP.finditer(text)]
+    chosen = [k for k, heading in enumerate(headings) if heading and heading <= asked]
+    label = next((m.group("label") for found in labelled for m in found), "")
+    whole = re.search(rf"\b{label}s\b", question, re.I)  # "the seven variables": all
+    if not chosen and not whole:
+        chosen = [k for k in range(len(segments)) if _names_an_item(labelled[k], used, question)]
+    # Another group's item is touched too ("Why does the Transnational … category cover
+    # nuclear disarmament?", where Preventing Nuclear War is another category's): all.
+    touched = {
+        k
+        for k, found in enumerate(labelled)
+        for m in found
+        if {t for t in content_terms(m.group("item")) if used[t] == 1} & asked
+    }
+    if len(chosen) != 1 or touched - set(chosen):
+        return None
+    return segments[chosen[0]]
+
+
+def _names_an_item(found: list[re.Match[str]], used: Counter[str], question: str) -> bool:
+    """An item's label ("Variable 2"), or two of the words that no other item uses (both
+    of "Use of Force": not the verb of "does the report use the term …?")."""
+    asked = content_terms(question)
+    for m in found:
+        if re.search(rf"\b{m.group('label')}\s+{m.group('n')}\b", question, re.I):
+            return True
+        own = {t for t in content_terms(m.group("item")) if used[t] == 1}
+        if own and len(own & asked) >= min(2, len(own)):
+            return True
+    return False

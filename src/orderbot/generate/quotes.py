@@ -20,7 +20,7 @@ would say what the report goes on to take back.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from orderbot.generate.asked import slot_of
 from orderbot.generate.evidence import (
@@ -32,6 +32,7 @@ from orderbot.generate.evidence import (
     Unit,
     chunk_units,
 )
+from orderbot.generate.lists import group_named
 from orderbot.models import Chunk
 
 _ANNOUNCES = re.compile(
@@ -130,7 +131,15 @@ def choose(
         for extra in [*_complete(quote, evidence, listy, evidence.next_chunk), *works]:
             if not any(_same(extra.unit, q.unit) for q in completed):
                 completed.append(extra)
-    return completed
+    return [_group_of(q, evidence.question) for q in completed]
+
+
+def _group_of(quote: Quote, question: str) -> Quote:
+    """A grouped list, cut to the group the question is about ("What about Use of
+    Force?": Regulation of Force and Coercion's four variables, not all seven)."""
+    if quote.unit.kind != "list" or (group := group_named(quote.unit.text, question)) is None:
+        return quote
+    return Quote(replace(quote.unit, text=group), quote.score)
 
 
 def _giving_the_figure(evidence: Evidence, order: list[int], reach: float) -> list[int]:
