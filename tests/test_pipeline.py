@@ -9,7 +9,7 @@ import pytest
 from orderbot.conversation import Turn
 from orderbot.errors import QuestionError
 from orderbot.eval import load_qa
-from orderbot.generate.asked import asks_for_overview, slot_of
+from orderbot.generate.asked import asks_for_overview, sentences_asked, slot_of
 from orderbot.models import Answer
 from orderbot.pipeline import Pipeline
 from tests.conftest import ROOT
@@ -101,6 +101,17 @@ def test_a_sentence_the_report_qualifies_comes_with_the_qualification(pipeline: 
     assert answer.index("specifically addresses the international security order") > (
         answer.index("from trade and finance to public health")
     )
+
+
+def test_an_overview_in_so_many_sentences_has_that_many(pipeline: Pipeline) -> None:
+    """A visitor's "Summarize the report in three sentences" got six."""
+    assert sentences_asked("Summarize the report in three sentences") == 3
+    assert sentences_asked("Give me the gist in 2 bullet points") == 2
+    assert sentences_asked("Summarize the report") is None
+    three = pipeline.ask("Summarize the report in three sentences")
+    assert len(three.citations) == 3 and three.answer.count("[") == 3
+    assert three.answer.startswith("The world is moving toward two major crises")
+    assert len(pipeline.ask("Summarize the report").citations) > 3
 
 
 @pytest.mark.parametrize(

@@ -223,6 +223,23 @@ _OVERVIEW_WORDS = content_terms(
 )
 
 
+_HOW_LONG = re.compile(
+    r"\b(one|two|three|four|five|six|[1-9])\s+(?:short\s+|brief\s+|main\s+|key\s+)?"
+    r"(sentences?|points?|bullets?|bullet points|lines|takeaways)\b",
+    re.I,
+)
+
+
+def sentences_asked(question: str) -> int | None:
+    """How many sentences an overview question asks for ("in three sentences", "in 2
+    bullet points"), if it says."""
+    found = _HOW_LONG.search(question)
+    if found is None:
+        return None
+    word = found.group(1).lower()
+    return int(NUMBER_VALUES.get(word, word))
+
+
 @functools.lru_cache(maxsize=4096)
 def asks_for_overview(question: str) -> bool:
     """The question asks for the gist of a whole document, not for something in it."""

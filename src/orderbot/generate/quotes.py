@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from orderbot.generate.asked import slot_of
+from orderbot.generate.asked import sentences_asked, slot_of
 from orderbot.generate.evidence import (
     NUMBER_VALUES,
     OPENS_AN_ITEM,
@@ -161,12 +161,22 @@ def _giving_the_figure(evidence: Evidence, order: list[int], reach: float) -> li
 
 def overview(evidence: Evidence) -> list[Quote]:
     """The first sentence (or list) of each passage, in the passages' order (the units
-    come passage by passage, each passage's in reading order)."""
+    come passage by passage, each passage's in reading order). Asked for a number of
+    sentences ("in three sentences"), as many, spread over the document, sentences
+    before lists."""
     out: dict[str, Quote] = {}
     for unit, score in zip(evidence.units, evidence.scores, strict=True):
         if unit.kind != "bibliography" and unit.chunk.id not in out:
             out[unit.chunk.id] = Quote(unit, score)
-    return list(out.values())
+    quotes = list(out.values())
+    wanted = sentences_asked(evidence.question)
+    if wanted is None or wanted >= len(quotes):
+        return quotes
+    sentences = [q for q in quotes if q.unit.kind == "sentence"]
+    pool = sentences if len(sentences) >= wanted else quotes
+    if wanted == 1:
+        return pool[:1]
+    return [pool[round(i * (len(pool) - 1) / (wanted - 1))] for i in range(wanted)]
 
 
 def _with_reason(quote: Quote) -> list[Quote]:
