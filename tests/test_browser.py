@@ -209,6 +209,12 @@ def test_chat_page_answers_with_citation_previews(
     passages = page.locator("blockquote.passage, .pop-quote").all_text_contents()
     assert any("‘" in p for p in passages), passages
     assert not any("““" in p or "””" in p for p in passages), passages
+    # A list passage is shown as it is, not in quotation marks as if one sentence.
+    listed = ask(page, "What are the seven variables?")
+    lists = [
+        p for p in listed.locator("blockquote.passage").all_text_contents() if "Variable 1" in p
+    ]
+    assert lists and not any(p.startswith("“") for p in lists), lists
     assert_accessible(page)
     outside = [u for u in requests if not u.startswith((live.url, "data:", "blob:"))]
     assert outside == [], "the page fetched something from outside the server"

@@ -56,7 +56,10 @@ def test_a_question_about_one_variable_is_answered_by_its_group(pipeline: Pipeli
     answer = pipeline.ask("What about the second one?", history)
     assert "Variable 2, Use of Force" in answer.answer
     assert "Variable 7" not in answer.answer
-    assert any(c.quote == FORCE for c in answer.citations)  # the quote is the group's text
+    (listed,) = [c for c in answer.citations if c.quote == FORCE]  # the group's own text
+    # a list is shown as it is: its colons and semicolons are not the document's
+    assert listed.listed and listed.quoted() == FORCE
+    assert not any(c.listed for c in answer.citations if c is not listed)
 
 
 def test_the_last_one_is_the_last_of_the_whole_list() -> None:

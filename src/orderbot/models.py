@@ -217,10 +217,19 @@ class Citation(BaseModel):
     work: str | None = Field(
         None, description="For a footnote: the whole note, with the cited work's reference."
     )
+    listed: bool = Field(
+        False,
+        description="The quote is a list passage: headings and items the document sets "
+        "apart, joined here with colons and semicolons, so not one sentence to put in "
+        "quotation marks.",
+    )
 
     def quoted(self) -> str:
         """The quote in quotation marks; the quotes inside it become single ones, as in
-        print (not “““National Security Strategy,” …”). The chat's script does the same."""
+        print (not “““National Security Strategy,” …”). A list is shown as it is, since its
+        punctuation is not the document's. The chat's script does the same."""
+        if self.listed:
+            return self.quote
         return "“" + self.quote.replace("“", "‘").replace("”", "’") + "”"
 
 

@@ -376,6 +376,12 @@
     return "“" + text.replace(/“/g, "‘").replace(/”/g, "’") + "”";
   }
 
+  // A list passage (headings and items joined with colons and semicolons) is shown as it
+  // is: in quotation marks it would read as one sentence of the document.
+  function shown(c) {
+    return c.listed ? c.quote : quoted(c.quote);
+  }
+
   function renderAnswer(box, answer, turnId) {
     // The answer holds only sentences that passed the citation check; the ones that
     // failed (answer.unsupported, for maintainers) are never drawn.
@@ -406,7 +412,7 @@
     pop.hidden = true;
     pop.appendChild(el("span", "pop-work", work(c)));
     pop.appendChild(el("span", "pop-where", where(c)));
-    pop.appendChild(el("span", "pop-quote", quoted(c.quote)));
+    pop.appendChild(el("span", "pop-quote", shown(c)));
     var links = el("span", "pop-links");
     var go = el("a", "", "Show source [" + c.n + "]");
     go.href = a.href;
@@ -509,7 +515,7 @@
       var at = where(c);
       if (at) s.appendChild(el("span", "where", " — " + at));
       d.appendChild(s);
-      d.appendChild(el("blockquote", "passage", quoted(c.quote)));
+      d.appendChild(el("blockquote", "passage", shown(c)));
       var link = webLink(c.url, c.work ? null : "Open at this passage (" + hostOf(c.url) + ")");
       if (link) d.appendChild(link);
       li.appendChild(d);

@@ -29,6 +29,7 @@ class CitationList:
                 url=passage_link(chunk, quote),
                 page=chunk.page,
                 work=chunk.text if chunk.kind == "footnote" else None,
+                listed=chunk.kind == "list",
             )
             self._by_chunk[chunk.id] = found
             self._quoted[chunk.id] = [quote]
