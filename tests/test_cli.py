@@ -56,6 +56,7 @@ def test_ask_json_is_one_stable_object(
         "url",
         "page",
         "work",
+        "listed",
     }
     assert set(data["contexts"][0]) == {"chunk_id", "document", "section", "text", "score"}
     assert set(data["timings_ms"]) == {"retrieve", "generate", "total", "first_sentence"}
