@@ -15,11 +15,14 @@ same prompt, are not asked again). Then, with no further model calls:
 - ``feature``: the judge's log-odds as one more signal of the logistic model (so every
   question waits for the model), cross-validated and applied the same way.
 
+With ``--tune-only`` the test questions are neither asked nor reported: the way to try a
+new prompt without looking at ``test``.
+
 A question counts as refused when the pipeline would refuse it with the quoting backend:
 off-topic (retrieval's floor), not ``covered``, or nothing to quote.
 
     nice -n 10 .venv/bin/python benchmarks/calibrate_judge.py [--qa eval/qa.jsonl] \\
-        [--cache eval/runs/judge.jsonl] [--judge local:qwen2.5-coder-1.5b]
+        [--cache eval/runs/judge.jsonl] [--judge local:qwen2.5-coder-1.5b] [--tune-only]
 """
 
 from __future__ import annotations
@@ -84,7 +87,7 @@ def collect(args: argparse.Namespace) -> list[dict[str, Any]]:
     first = pipeline.judge(pipeline.retriever)
     writer = quoting(settings.generation)
     rows = []
-    items = load_qa(args.qa)
+    items = [i for i in load_qa(args.qa) if not args.tune_only or i.split == "tune"]
     for n, item in enumerate(items, 1):
         query = standalone_question(item.question, item.history)
         retrieval = pipeline.retriever.retrieve(query)
@@ -247,6 +250,11 @@ def main() -> None:
     parser.add_argument(
         "--cached-only", action="store_true", help="leave out questions not in the cache"
     )
+    parser.add_argument(
+        "--tune-only",
+        action="store_true",
+        help="ask and report the tuning questions only (to try a prompt without seeing test)",
+    )
     args = parser.parse_args()
     args.cache.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -266,6 +274,8 @@ def main() -> None:
         f"max {max(seconds):.2f}"
     )
     for name, chosen in (("tune", tune), ("test", test)):
+        if not chosen:
+            continue
         relevant = [r for r in chosen if r["relevant"]]
         y = [r["answerable"] for r in relevant]
         print(
@@ -287,6 +297,8 @@ def main() -> None:
     print(line("tune, feature (5-fold CV)", tune, cv["feature"], "all"))
     refused, asked = refused_band(tune, threshold, band)
     print(line("tune, band (fitted on tune)", tune, refused, int(asked.sum())))
+    if not test:
+        return
     print(line("test, judge off", test, refused_off(test, threshold), 0))
     refused, asked = refused_band(test, threshold, band)
     print(line("test, band", test, refused, int(asked.sum())))
