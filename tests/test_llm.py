@@ -24,13 +24,13 @@ from orderbot.generate.llm import FALLBACK_NOTE, LLMGenerator
 from orderbot.generate.local_models import MODELS, ModelNotInstalled, resolve_model
 from orderbot.generate.prompt import Prompts
 from orderbot.generate.verify import (
-    check_claim,
     drops_a_hedge,
     drops_a_qualifier,
     drops_the_speaker,
     places_what_is_asked,
     swaps_a_name,
 )
+from orderbot.generate.verify import supported as verified
 from orderbot.index import build_index
 from orderbot.index.embedder import OnnxEmbedder
 from orderbot.ingest.corpus import file_hash
@@ -213,7 +213,7 @@ def test_what_the_check_lets_through(
     pipeline: Pipeline, question: str, claim: str, supported: bool
 ) -> None:
     evidence = evidence_for(pipeline, question)
-    checked = check_claim(claim, [], evidence, CitationList(), threshold=0.5)
+    checked = verified(claim, [], evidence, threshold=0.5)
     assert (checked is not None) == supported, checked
 
 

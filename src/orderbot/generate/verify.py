@@ -233,12 +233,11 @@ def counts_what_is_asked(claim: str, question: str) -> bool:
     slot = slot_of(question)
     if slot.kind != "number":
         return True
-    if not counted(claim):
+    given = counted(claim, span=2)
+    if not given:
         return False
-    if not slot.noun:
-        return True
-    figures = [after for _, after in counted(claim, span=2) if after]
-    return not figures or any(slot.noun in things for things in figures)
+    figures = [after for _, after in given if after]
+    return not slot.noun or not figures or any(slot.noun in things for things in figures)
 
 
 # A place: "in/at/to/before [the] Munich …", or a word for a place or a gathering.
@@ -286,22 +285,6 @@ def drops_the_speaker(claim: str, unit: str) -> bool:
         if speaker and not kept & set(speaker):
             return True
     return False
-
-
-def check_claim(
-    claim: str,
-    chosen: Sequence[int],
-    evidence: Evidence,
-    cites: CitationList,
-    *,
-    threshold: float,
-    novelty: float = 0.25,
-) -> str | None:
-    """``claim`` followed by the markers of the units that support it, or None.
-
-    ``chosen`` are the indexes of the units the model said it used."""
-    checked = supported(claim, chosen, evidence, threshold=threshold, novelty=novelty)
-    return None if checked is None else cited(*checked, evidence, cites)
 
 
 def cited(claim: str, backed: Sequence[int], evidence: Evidence, cites: CitationList) -> str:
