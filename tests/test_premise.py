@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from orderbot.generate.premise import figures
+from orderbot.generate.evidence import figures
+from orderbot.generate.premise import claimed
 from orderbot.pipeline import Pipeline
 
 
 def test_the_figures_a_text_gives() -> None:
-    (stated,) = figures("Since the report contains 30 proposals, how are they split?", plain=True)
-    assert (stated.value, stated.qualified) == (30, False) and "propos" in stated.counts
+    (stated,) = claimed("Since the report contains 30 proposals, how are they split?")
+    assert (stated.number, stated.qualified) == ("30", False) and "propos" in stated.after
     # Known, qualified, a label or a year: no plain claim.
     for question in (
         "How many of the 20 proposals deal with nuclear weapons?",
@@ -19,7 +20,7 @@ def test_the_figures_a_text_gives() -> None:
         "What is Variable 3 called?",
         "Why did the project imagine the world of 2030?",
     ):
-        assert figures(question, plain=True) == [], question
+        assert claimed(question) == [], question
     (groupings,) = figures("competition among two or more groupings")
     assert groupings.qualified  # not an exact figure to correct with
 

@@ -190,16 +190,7 @@ def numbers(text: str) -> set[str]:
 def counted(text: str, span: int = 4) -> list[tuple[str, list[str]]]:
     """Each number in ``text`` with the stems of the content words just after it. A number
     that names something ("Variable 3", "Article 51") counts nothing and is left out."""
-    tokens = _NUMBER.findall(text)
-    out = []
-    for i, word in enumerate(tokens):
-        lower = word.lower()
-        number = lower.replace(",", "") if lower[0].isdigit() else NUMBER_VALUES.get(lower)
-        if number is None or (lower[0].isdigit() and i and _is_label(tokens[i - 1])):
-            continue
-        after = [t for w in tokens[i + 1 : i + 1 + span] for t in content_terms(w)]
-        out.append((number, after))
-    return out
+    return [(f.number, list(f.after)) for f in figures(text, span)]
 
 
 # Words that qualify a figure: "from *over* 40 countries", "*more than* 130 scholars".
@@ -224,6 +215,53 @@ FIGURE_QUALIFIERS = (
     "just over",
     "just under",
 )
+# A qualifier right before a figure, or "or more" after it: no exact figure.
+_QUALIFIER_BEFORE = re.compile(rf"\b(?:{'|'.join(FIGURE_QUALIFIERS)})\s*$", re.IGNORECASE)
+_OR_MORE = re.compile(r"\s+or\s+(?:more|so|fewer|less)\b|\+|\s+plus\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A number a text states, with what it counts."""
+
+    number: str  # in digits ("twenty" and "20" alike)
+    written: str  # as the text writes it: "twenty"
+    after: tuple[str, ...]  # stems of the content words just after it
+    start: int  # where it is written in the text
+    end: int  # where the words after it end
+    before: str  # the word before it, lower case ("the" of "the 20 proposals")
+    qualified: bool  # "more than 130", "two or more", "about 50": no exact figure
+
+
+def figures(text: str, span: int = 4) -> list[Figure]:
+    """The numbers ``text`` states (see ``counted``), where they are and how they are
+    qualified."""
+    tokens = list(_NUMBER.finditer(text))
+    out = []
+    for i, token in enumerate(tokens):
+        word = token.group()
+        lower = word.lower()
+        number = lower.replace(",", "") if lower[0].isdigit() else NUMBER_VALUES.get(lower)
+        before = tokens[i - 1].group() if i else ""
+        if number is None or (lower[0].isdigit() and before and _is_label(before)):
+            continue
+        after = tokens[i + 1 : i + 1 + span]
+        ahead = text[max(0, token.start() - 20) : token.start()]
+        qualified = bool(_QUALIFIER_BEFORE.search(ahead) or _OR_MORE.match(text, token.end()))
+        out.append(
+            Figure(
+                number=number,
+                written=word,
+                after=tuple(t for w in after for t in content_terms(w.group())),
+                start=token.start(),
+                end=after[-1].end() if after else token.end(),
+                before=before.lower(),
+                qualified=qualified,
+            )
+        )
+    return out
+
+
 # Words that may open a sentence right before a figure, so do not name it as a label does
 # ("Over 40 countries", "Only 5"; not "Variable 3").
 _BEFORE_FIGURES = frozenset(q.split()[0] for q in FIGURE_QUALIFIERS) | {"only", "exactly", "top"}

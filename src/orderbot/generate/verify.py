@@ -56,12 +56,12 @@ from functools import lru_cache
 from orderbot.generate.asked import slot_of
 from orderbot.generate.citations import CitationList, markers, without_markers
 from orderbot.generate.evidence import (
-    FIGURE_QUALIFIERS,
     NUMBER_VALUES,
     STOP,
     Evidence,
     content_terms,
     counted,
+    figures,
     words,
 )
 
@@ -81,7 +81,6 @@ _YES_NO = re.compile(
     r"^\s*(yes|no|yeah|nope|correct|incorrect|true|false|indeed|right|wrong)\s*[,.!:;—–-]+\s*",
     re.I,
 )
-_QUALIFIED = re.compile(rf"\b({'|'.join(FIGURE_QUALIFIERS)})\s+(\d[\d,.]*\d|\d|[a-z]+)\b", re.I)
 
 
 def negated(text: str, span: int = 3) -> set[str]:
@@ -166,16 +165,12 @@ def without_yes_or_no(claim: str) -> str:
 
 
 def drops_a_qualifier(claim: str, unit: str) -> bool:
-    """True when ``unit`` qualifies a figure ("over 40") and ``claim`` states the figure
-    bare ("40 countries")."""
-    qualified = {m.group(2).lower() for m in _QUALIFIED.finditer(claim)}
-    for found in _QUALIFIED.finditer(unit):
-        figure = found.group(2).lower()
-        if figure.isalpha() and figure not in NUMBER_VALUES:
-            continue
-        if figure not in qualified and re.search(rf"\b{re.escape(figure)}\b", claim, re.I):
-            return True
-    return False
+    """True when ``unit`` qualifies a figure ("over 40", "two or more") and ``claim``
+    states the figure bare ("40 countries")."""
+    said = figures(claim)
+    bare = {f.number for f in said if not f.qualified}
+    kept = {f.number for f in said if f.qualified}
+    return any(f.qualified and f.number in bare - kept for f in figures(unit))
 
 
 # Words that make a statement less than certain. A modal may stand for another ("may",
