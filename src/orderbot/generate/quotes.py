@@ -19,6 +19,7 @@ would say what the report goes on to take back.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, replace
 
@@ -119,12 +120,8 @@ def choose(
             continue
         chosen.append(Quote(unit, scores[i]))
     listy = bool(_LIST_QUESTION.search(evidence.question))
-    if chosen and _WHY.search(evidence.question):
-        chosen[0:1] = _with_reason(chosen[0])
-    elif chosen and _ELABORATE.search(evidence.question):
-        chosen[0:1] = _going_on(chosen[0])
-    elif chosen:
-        chosen[0:1] = _with_but(chosen[0])
+    if chosen:
+        chosen[0:1] = _with_what_follows(chosen[0], evidence.question)
     completed: list[Quote] = []
     for quote in chosen:
         works = _cited_works(quote) if sources_ok else []
@@ -179,41 +176,38 @@ def overview(evidence: Evidence) -> list[Quote]:
     return [pool[round(i * (len(pool) - 1) / (wanted - 1))] for i in range(wanted)]
 
 
-def _with_reason(quote: Quote) -> list[Quote]:
-    """A "why" question's best sentence, and the one after it when it states no reason."""
-    unit = quote.unit
-    if unit.kind != "sentence" or _GIVES_REASON.search(unit.text):
-        return [quote]
-    siblings = chunk_units(unit.chunk, unit.rank)
-    after = [s for s in siblings if s.position == unit.position + 1 and s.kind == "sentence"]
-    return [quote, *(Quote(s, quote.score) for s in after)]
-
-
-def _with_but(quote: Quote) -> list[Quote]:
-    """The best sentence, and the one after it when that one qualifies it ("However, …"):
-    quoted alone, it would say what the report goes on to take back."""
+def _with_what_follows(quote: Quote, question: str) -> list[Quote]:
+    """The best quote, and the sentences after it that it needs: for a "why" question
+    whose sentence states no reason, the next one; for a request to say more, those that
+    go on about it; else the next one when that qualifies it ("However, …")."""
     unit = quote.unit
     if unit.kind != "sentence":
         return [quote]
-    siblings = chunk_units(unit.chunk, unit.rank)
-    after = [s for s in siblings if s.position == unit.position + 1 and s.kind == "sentence"]
-    return [quote, *(Quote(s, quote.score) for s in after if _BUT.match(s.text))]
+    after = _next_sentences(unit)
+    if _WHY.search(question):
+        extra = [] if _GIVES_REASON.search(unit.text) else after[:1]
+    elif _ELABORATE.search(question):
+        extra = list(itertools.takewhile(_goes_on, after))[:_MORE]
+    else:
+        extra = [s for s in after[:1] if _BUT.match(s.text)]
+    return [quote, *(Quote(s, quote.score) for s in extra)]
 
 
-def _going_on(quote: Quote) -> list[Quote]:
-    """The best sentence for a request to say more, and the sentences after it in its
-    passage that go on about it ("These …", "As a result, …", "One such grouping …")."""
-    unit = quote.unit
-    if unit.kind != "sentence":
-        return [quote]
-    out = [quote]
+def _goes_on(unit: Unit) -> bool:
+    """``unit`` goes on about the sentence before it ("These …", "One such grouping …")."""
+    return bool(_GOES_ON.match(unit.text) or OPENS_ANOTHER_ITEM.match(unit.text))
+
+
+def _next_sentences(unit: Unit) -> list[Unit]:
+    """The sentences right after ``unit`` in its passage, in reading order, up to the first
+    unit that is not one (a list, a bibliographic line, a withheld instruction)."""
+    out: list[Unit] = []
     for sibling in chunk_units(unit.chunk, unit.rank):
         if sibling.position <= unit.position:
             continue
-        goes_on = _GOES_ON.match(sibling.text) or OPENS_ANOTHER_ITEM.match(sibling.text)
-        if sibling.kind != "sentence" or not goes_on or len(out) > _MORE:
+        if sibling.kind != "sentence" or sibling.position != unit.position + len(out) + 1:
             break
-        out.append(Quote(sibling, quote.score))
+        out.append(sibling)
     return out
 
 
