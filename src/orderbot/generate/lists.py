@@ -11,6 +11,7 @@ means; ``quotes`` reads a grouped list to quote only the group a question names
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from typing import Literal
@@ -55,6 +56,13 @@ class Enumeration(BaseModel):
 def enumerations(answer: str) -> list[Enumeration]:
     """Every list ``answer`` (an earlier answer's text, or a list passage) holds, in the
     order tried."""
+    return list(_enumerations(answer))
+
+
+@functools.lru_cache(maxsize=256)
+def _enumerations(answer: str) -> tuple[Enumeration, ...]:
+    """Remembered: each question of a conversation reads the same earlier answers again
+    (up to eight questions, three answers each, on every request)."""
     text = " ".join(without_markers(answer).split())
     sentences = split_sentences(text)
     found = [*_ordinal_sentences(sentences), *_labelled(text)]
@@ -62,7 +70,7 @@ def enumerations(answer: str) -> list[Enumeration]:
     if len(groups) >= 2 and any(e.kind == "labelled" for e in found):
         found.append(Enumeration(kind="groups", items=tuple(groups)))
     found += [Enumeration(kind="inline", items=i) for s in sentences if (i := _inline(s))]
-    return found
+    return tuple(found)
 
 
 def _ordinal_sentences(sentences: list[str]) -> list[Enumeration]:
