@@ -14,6 +14,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
+from dataclasses import dataclass
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -130,43 +131,65 @@ def group_named(text: str, question: str) -> str | None:
     Coercion: Variable 1, …; Variable 4, …."); None when the question names no group, or
     more than one. A group is named by its heading's words, by the words only one of its
     items uses (two of them, or its only one), or by an item's label ("Variable 2")."""
-    text = " ".join(text.split())
-    starts = [m.start("heading") for m in _GROUP.finditer(text)]
-    if len(starts) < 2 or not _labelled(text):
+    groups = _groups(text)
+    if not groups:
         return None
-    segments = [text[a:b].strip() for a, b in zip(starts, [*starts[1:], len(text)], strict=True)]
     asked = content_terms(question)
-    labelled = [list(_LABELLED.finditer(segment)) for segment in segments]
-    items = [m.group("item") for found in labelled for m in found]
-    used = Counter(t for item in items for t in content_terms(item))
-
-    headings = [content_terms(m.group("heading")) for m in _GROUP.finditer(text)]
-    chosen = [k for k, heading in enumerate(headings) if heading and heading <= asked]
-    label = next((m.group("label") for found in labelled for m in found), "")
-    whole = re.search(rf"\b{label}s\b", question, re.I)  # "the seven variables": all
+    chosen = [g for g in groups if g.heading and g.heading <= asked]
+    label = next(g.label for g in groups if g.label)
+    whole = re.search(rf"\b{re.escape(label)}s\b", question, re.I)  # "the seven variables": all
     if not chosen and not whole:
-        chosen = [k for k in range(len(segments)) if _names_an_item(labelled[k], used, question)]
+        chosen = [g for g in groups if g.names_an_item(question, asked)]
     # Another group's item is touched too ("Why does the Transnational … category cover
     # nuclear disarmament?", where Preventing Nuclear War is another category's): all.
-    touched = {
-        k
-        for k, found in enumerate(labelled)
-        for m in found
-        if {t for t in content_terms(m.group("item")) if used[t] == 1} & asked
-    }
-    if len(chosen) != 1 or touched - set(chosen):
+    touched = [g for g in groups if any(own & asked for _, own in g.items)]
+    if len(chosen) != 1 or any(g is not chosen[0] for g in touched):
         return None
-    return segments[chosen[0]]
+    return chosen[0].text
 
 
-def _names_an_item(found: list[re.Match[str]], used: Counter[str], question: str) -> bool:
-    """An item's label ("Variable 2"), or two of the words that no other item uses (both
-    of "Use of Force": not the verb of "does the report use the term …?")."""
-    asked = content_terms(question)
-    for m in found:
-        if re.search(rf"\b{m.group('label')}\s+{m.group('n')}\b", question, re.I):
-            return True
-        own = {t for t in content_terms(m.group("item")) if used[t] == 1}
-        if own and len(own & asked) >= min(2, len(own)):
-            return True
-    return False
+@dataclass(frozen=True)
+class _Group:
+    text: str  # the group as the passage words it, heading first
+    heading: frozenset[str]  # its heading's stems
+    label: str  # what its items are ("Variable")
+    # each item: a pattern for its label and number ("Variable 2"), and the stems of its
+    # words that no other item of the list uses
+    items: tuple[tuple[str, frozenset[str]], ...]
+
+    def names_an_item(self, question: str, asked: set[str]) -> bool:
+        """An item's label ("Variable 2"), or two of the words that no other item uses
+        (both of "Use of Force": not the verb of "does the report use the term …?")."""
+        return any(
+            re.search(named, question, re.I) or (own and len(own & asked) >= min(2, len(own)))
+            for named, own in self.items
+        )
+
+
+@functools.lru_cache(maxsize=64)
+def _groups(text: str) -> tuple[_Group, ...]:
+    """The groups of a grouped, labelled list passage (none for any other text); read once
+    per passage, as every question that quotes it asks."""
+    text = " ".join(text.split())
+    heads = list(_GROUP.finditer(text))
+    if len(heads) < 2 or not _labelled(text):
+        return ()
+    ends = [h.start("heading") for h in heads[1:]] + [len(text)]
+    segments = [text[h.start("heading") : end].strip() for h, end in zip(heads, ends, strict=True)]
+    labelled = [list(_LABELLED.finditer(segment)) for segment in segments]
+    used = Counter(t for found in labelled for m in found for t in content_terms(m.group("item")))
+    return tuple(
+        _Group(
+            text=segment,
+            heading=frozenset(content_terms(head.group("heading"))),
+            label=found[0].group("label") if found else "",
+            items=tuple(
+                (
+                    rf"\b{re.escape(m.group('label'))}\s+{m.group('n')}\b",
+                    frozenset(t for t in content_terms(m.group("item")) if used[t] == 1),
+                )
+                for m in found
+            ),
+        )
+        for head, segment, found in zip(heads, segments, labelled, strict=True)
+    )
