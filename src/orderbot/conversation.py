@@ -129,7 +129,8 @@ def standalone_question(
 
     A follow-up that points at one item of a list ("What about the second one?") asks
     about that item instead: see ``_item_question``. ``lists`` gives the lists the
-    documents hold, for a pointer that no earlier answer's list fits (read only then).
+    documents hold, for a pointer that no earlier answer's list fits, or for "the last one"
+    after part of a labelled list (read only then).
     After such a question, a follow-up about "it" is about that item, and one about
     "them" about the whole list: "Why are they dangerous?" after "What are the two
     crises?" and "Tell me more about the second one" asks why the crises are."""
