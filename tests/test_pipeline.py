@@ -9,7 +9,7 @@ import pytest
 from orderbot.conversation import Turn
 from orderbot.errors import QuestionError
 from orderbot.eval import load_qa
-from orderbot.generate.asked import asks_for_overview, sentences_asked, slot_of
+from orderbot.generate.asked import asks_for_overview, sentences_asked, slot_of, speaker_of
 from orderbot.models import Answer
 from orderbot.pipeline import Pipeline
 from tests.conftest import ROOT
@@ -209,6 +209,52 @@ def test_an_instruction_is_not_looked_up(pipeline: Pipeline) -> None:
         assert answer.answer.startswith("This reads as an instruction to me")
         assert answer.refusal and answer.refusal.reason == "instruction"
         assert answer.refusal.message == answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "speaker"),
+    [
+        ("What did Jake Sullivan tell the Chinese delegation?", "Jake Sullivan"),
+        ("Does Dugard’s article discuss sanctions?", "Dugard"),
+        ("How did the U.S. State Department react to the report?", "the U.S. State Department"),
+        ("What did Guterres say about Security Council reform?", "Guterres"),
+        # no one's words asked for: the author, a title, what the report says
+        ("Who wrote the article the report cites?", None),
+        ("Which adviser is named in the title of the State Department record?", None),
+        ("What does the report say about NATO?", None),
+        ("What do the authors think is wrong with the order?", None),
+    ],
+)
+def test_whose_words_a_question_asks_for(question: str, speaker: str | None) -> None:
+    assert speaker_of(question) == speaker
+
+
+def test_the_words_of_someone_named_only_in_a_citation_are_not_covered(
+    pipeline: Pipeline,
+) -> None:
+    """Jake Sullivan and John Dugard appear only in the footnotes' citations (a record's
+    title, an article's author): what they said is not in the documents, though the
+    citation matches the question's words."""
+    for question, who in (
+        ("What did Jake Sullivan tell the Chinese delegation?", "Jake Sullivan"),
+        ("What does Dugard argue about sanctions?", "Dugard"),
+    ):
+        answer = pipeline.ask(question)
+        assert answer.refused and answer.citations == []
+        assert answer.coverage and answer.coverage.verdict == "not_covered"
+        assert answer.answer.startswith(
+            f"The documents do not say more about {who} than a footnote's citation gives:"
+        )
+    # The citation itself is in the documents; so is what Blinken told the officials (a
+    # footnote quotes him), and what Guterres said (the report quotes him).
+    for question in (
+        "Which National Security Advisor is named in the title of the State Department record?",
+        "In which journal did Dugard publish his article?",
+        "What did Blinken tell Chinese officials in 2021?",
+        "What did Guterres say about the shift away from unipolarity?",
+    ):
+        answer = pipeline.ask(question)
+        assert not answer.refused and answer.citations, question
 
 
 def test_a_refusal_says_why_and_keeps_its_message_apart_from_the_nearest_sections(

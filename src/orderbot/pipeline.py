@@ -427,8 +427,7 @@ class Pipeline:
             return judge
         # Counted outside the lock: the questions asking for the serving index's judge
         # meanwhile must not wait for a new version's vocabulary (nor it for them).
-        chunks = paced(retriever.chunks.values(), pause, every=200)
-        vocabulary = Vocabulary(f"{c.section} {c.text}" for c in chunks)
+        vocabulary = Vocabulary.of(paced(retriever.chunks.values(), pause, every=200))
         with self._per_index_lock:
             return self._judges.setdefault(
                 retriever, CoverageJudge(self.settings.coverage, vocabulary, self.yes_no)

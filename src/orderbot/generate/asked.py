@@ -3,7 +3,9 @@ when, who, where: ``slot_of``) and the word that names it (``focus_of``). Covera
 for them in the evidence; the check of a model's sentence holds a "how many" answer to
 counting the asked-for noun. A question that asks for the gist of a whole document
 ("Summarize the report", "What is this report about?": ``asks_for_overview``) is answered
-from the document's own outline, not from the passages its words happen to match."""
+from the document's own outline, not from the passages its words happen to match. The
+one whose words a question asks for ("What did Jake Sullivan say…?": ``speaker_of``) is
+looked for in the documents' prose, not only in a footnote's citation."""
 
 from __future__ import annotations
 
@@ -245,3 +247,35 @@ def asks_for_overview(question: str) -> bool:
     """The question asks for the gist of a whole document, not for something in it."""
     other = {t for t in content_terms(question) - _OVERVIEW_WORDS if not t.isdigit()}
     return bool(_OVERVIEW.search(question)) and not other
+
+
+# A verb that asks for what someone said, wrote or did in reply; lower case, so the
+# "State" of "State Department" is not "state".
+_SAYS = re.compile(
+    r"\b(?:say|says|said|conclude[sd]?|argue[sd]?|call(?:s|ed)? for|propose[sd]?|"
+    r"recommend(?:s|ed)?|tell|tells|told|repl(?:y|ies|ied)|respond(?:s|ed)?|react(?:s|ed)?|"
+    r"warn(?:s|ed)?|think|thinks|thought|believe[sd]?|claim(?:s|ed)?|discuss(?:es|ed)?|"
+    r"mention(?:s|ed)?|describe[sd]?)\b"
+)
+# A run of capitalised words and acronyms, not the question's first word: "Jake Sullivan",
+# "U.S. State Department", "Munich Security Report 2024".
+_NAME_RUN = re.compile(r"(?<!^)(?<![.?!]\s)\b(?:[A-Z][\w.-]*)(?:\s+(?:[A-Z][\w.-]*|\d{4}))*")
+# Between the speaker and the verb: at most a possessive and three words ("Dugard's
+# article discuss", "Yang Jiechi respond").
+_TO_VERB = re.compile(r"^(?:[’']s)?(?:\s+[a-z]+){0,3}\s+$")
+
+
+def speaker_of(question: str) -> str | None:
+    """The name whose words, or reply, the question asks for: the run of capitalised
+    words just before its first verb of saying ("Jake Sullivan" in "What did Jake
+    Sullivan say…?", "Dugard" in "Does Dugard's article discuss…?"); None when the
+    question asks for no one's words ("Who wrote the article…?")."""
+    verb = _SAYS.search(question)
+    if not verb:
+        return None
+    before = question[: verb.start()]
+    runs = list(_NAME_RUN.finditer(before))
+    if not runs or not _TO_VERB.match(before[runs[-1].end() :]):
+        return None
+    the = "the " if before[: runs[-1].start()].lower().endswith("the ") else ""
+    return the + runs[-1].group().rstrip(".")

@@ -28,6 +28,11 @@ A logistic model over these (weights in ``CoverageSettings``, fitted by
 that the documents answer; under ``threshold`` the answer is "not covered" (or "partial"
 when the subject is found but the asked-for slot is not).
 
+Whatever the signals say, a question for the words of someone the documents name only in
+a footnote's citation ("What did Jake Sullivan say at that meeting?", when he is named
+only in the cited record's title) is not covered: the citation matches the question's
+words well, but holds none of what was said.
+
 A second stage (``coverage.judge``, off by default) is asked only where the first is
 unsure: a question whose probability lies in ``judge_band`` (and whose asked-for kind of
 thing is there) is covered when a local model's P(Yes) to "do these passages state the
@@ -46,11 +51,11 @@ from dataclasses import dataclass
 
 from orderbot.config import CoverageSettings
 from orderbot.errors import ConfigError, ModelError
-from orderbot.generate.asked import Slot, focus_of, slot_of
-from orderbot.generate.evidence import STOP, Evidence, content_terms
+from orderbot.generate.asked import Slot, focus_of, slot_of, speaker_of
+from orderbot.generate.evidence import STOP, Evidence, chunk_units, content_terms
 from orderbot.generate.links import passage_link
 from orderbot.generate.yesno import YesNoJudge
-from orderbot.models import Coverage, NearestSection
+from orderbot.models import Chunk, Coverage, NearestSection
 
 log = logging.getLogger("orderbot")
 
@@ -68,14 +73,37 @@ FEATURES = (
 
 
 class Vocabulary:
-    """How many passages of the index use each stem (read once per index version)."""
+    """How many passages of the index use each stem, and which stems the documents use
+    only in a footnote's citation of a work (read once per index version)."""
 
-    def __init__(self, texts: Iterable[str]) -> None:
+    def __init__(self, texts: Iterable[str], cited_only: Iterable[str] = ()) -> None:
         self.df: Counter[str] = Counter()
         self.n = 0
         for text in texts:
             self.n += 1
             self.df.update(content_terms(text))
+        self.cited_only = frozenset(cited_only)
+
+    @classmethod
+    def of(cls, chunks: Iterable[Chunk]) -> Vocabulary:
+        """The vocabulary of ``chunks``: every stem of their text and section titles;
+        those of bibliographic lines ("John Dugard, “The choice before us…”") that no
+        other sentence uses are ``cited_only``."""
+        texts: list[str] = []
+        cited: set[str] = set()
+        body: set[str] = set()
+        for chunk in chunks:
+            texts.append(f"{chunk.section} {chunk.text}")
+            body |= content_terms(chunk.section)
+            if chunk.kind != "footnote":
+                body |= content_terms(chunk.text)
+                continue
+            for unit in chunk_units(chunk):
+                if unit.kind == "bibliography":
+                    cited |= content_terms(unit.text)
+                else:
+                    body |= content_terms(unit.text)
+        return cls(texts, cited - body)
 
     def knows(self, stem: str) -> bool:
         return stem in self.df
@@ -205,12 +233,30 @@ class CoverageJudge:
         z = self.settings.bias + sum(weights.get(k, 0.0) * v for k, v in features.items())
         return 1.0 / (1.0 + math.exp(-z))
 
+    def only_cited(self, question: str) -> str | None:
+        """The one whose words the question asks for ("What did Jake Sullivan say…?"),
+        when the documents name them only in a footnote's citation of a work: the words
+        are then not in the documents, however well the citation matches."""
+        speaker = speaker_of(question)
+        if speaker and content_terms(speaker) & self.vocabulary.cited_only:
+            return speaker
+        return None
+
     def decide(self, evidence: Evidence) -> Decision:
         features = self.features(evidence)
         p = self.probability(features)
         nearest = self.nearest(evidence)
         slot = slot_of(evidence.question)
         settings = self.settings
+        cited = self.only_cited(evidence.question)
+        if cited:
+            coverage = Coverage(
+                verdict="not_covered",
+                missing=f"more about {cited} than a footnote's citation gives",
+                nearest=nearest,
+                score=round(p, 4),
+            )
+            return Decision(coverage=coverage, features=features)
         p_yes = None
         if self.second is not None and asks_judge(p, features["slot"], settings.judge_band):
             try:
