@@ -325,7 +325,8 @@ class CoverageSettings(BaseModel):
 
     weights: dict[str, float] = Field(
         default_factory=lambda: dict(COVERAGE_WEIGHTS),
-        description="Logistic weights of the coverage signals.",
+        description="Logistic weights of the coverage signals; a name 'a*b' weighs the "
+        "product of two signals.",
     )
     bias: float = Field(COVERAGE_BIAS, description="Logistic intercept.")
     threshold: float = Field(

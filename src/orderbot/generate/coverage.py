@@ -23,8 +23,10 @@ The decision reads signals that cost nothing beyond retrieval, each a number in 
   project's budget", the "directs" of "who directs", the "founded" of "when was it
   founded") is in one of the best units (1 yes, 0 no, 0.5 when no such word was found).
 
-A logistic model over these (weights in ``CoverageSettings``, fitted by
-``benchmarks/calibrate_coverage.py`` on the tuning questions only) gives the probability
+A logistic model over these and the products of pairs of them ("similarity*unknown": an
+unknown word counts for more when the passages are far from the question; weights in
+``CoverageSettings``, fitted by ``benchmarks/calibrate_coverage.py`` on the tuning
+questions only) gives the probability
 that the documents answer; under ``threshold`` the answer is "not covered" (or "partial"
 when the subject is found but the asked-for slot is not).
 
@@ -112,6 +114,14 @@ class Vocabulary:
         return math.log((self.n + 1) / (self.df.get(stem, 0) + 1)) + 1.0
 
 
+def signal(features: dict[str, float], name: str) -> float:
+    """A signal by name; "a*b" is the product of two ("similarity*unknown")."""
+    value = 1.0
+    for part in name.split("*"):
+        value *= features[part]
+    return value
+
+
 def slot_found(slot: Slot, evidence: Evidence, top: list[int]) -> float:
     """1 when a top unit holds the asked-for kind of thing, 0 when none does, 0.5 for a
     question that asks for no typed thing."""
@@ -190,7 +200,7 @@ class CoverageJudge:
         vocabulary: Vocabulary,
         second: YesNoJudge | None = None,
     ) -> None:
-        unknown = set(settings.weights) - set(FEATURES)
+        unknown = {n for n in settings.weights for part in n.split("*") if part not in FEATURES}
         if unknown:
             raise ConfigError(
                 f"coverage.weights has unknown signal(s) {sorted(unknown)}; known: "
@@ -229,8 +239,9 @@ class CoverageJudge:
         }
 
     def probability(self, features: dict[str, float]) -> float:
-        weights = self.settings.weights
-        z = self.settings.bias + sum(weights.get(k, 0.0) * v for k, v in features.items())
+        z = self.settings.bias + sum(
+            weight * signal(features, name) for name, weight in self.settings.weights.items()
+        )
         return 1.0 / (1.0 + math.exp(-z))
 
     def only_cited(self, question: str) -> str | None:
