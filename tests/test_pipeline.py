@@ -560,6 +560,11 @@ def test_a_question_for_a_figure_is_answered_by_the_sentences_that_give_it(
     proposals = pipeline.ask("How many proposals does the reform package contain?")
     assert "contains 20 proposals" in proposals.answer
     assert "130" not in proposals.answer  # a figure, but of scholars
+    # Found by a visitor: the sentence with the year scores just under the quoting floor,
+    # and "… not become politically feasible for some years …" was quoted instead.
+    year = pipeline.ask("What year is the scenario set in?")
+    assert year.answer.startswith("Instead, we envisioned a scenario around 2040")
+    assert "some years" not in year.answer
 
 
 def test_a_scene_setting_when_does_not_ask_for_a_date() -> None:

@@ -109,8 +109,11 @@ def choose(
     order = evidence.answering()
     if not order or scores[order[0]] < min_score:
         return []
-    order = _giving_the_figure(evidence, order, max(min_score, scores[order[0]] - 2 * margin))
-    floor = max(min_score, scores[order[0]] - margin)
+    order = _giving_the_figure(evidence, order, scores[order[0]] - 2 * margin) or order
+    # The best unit that gives the figure or date asked for (and shares a word with the
+    # question) answers it though it scores under ``min_score``: "What year is the
+    # scenario set in?" is answered by "… a scenario around 2040 …".
+    floor = max(min(min_score, scores[order[0]]), scores[order[0]] - margin)
     chosen: list[Quote] = []
     for i in order:
         unit = evidence.units[i]
@@ -140,20 +143,20 @@ def _group_of(quote: Quote, question: str) -> Quote:
 
 
 def _giving_the_figure(evidence: Evidence, order: list[int], reach: float) -> list[int]:
-    """For a question that asks for a figure, a sum or a date: only the units that give
-    one, when any scoring above ``reach`` (twice the margin below the best) does. "How
+    """For a question that asks for a figure, a sum or a date: the units that give one
+    and score above ``reach`` (twice the margin below the best); none when no unit does
+    or the question asks for no such thing. "How
     many countries did participants come from?" is answered by "… from over 40
     countries", not by the better-scoring sentence about the participants' coalition;
     "How many proposals…?" by the 20 proposals alone, without the 130 participants."""
     slot = slot_of(evidence.question)
     if slot.kind not in ("number", "amount", "date"):
-        return order
-    giving = [
+        return []
+    return [
         i
         for i in order
         if slot.given_by(evidence.question, evidence.units[i].text) and evidence.scores[i] >= reach
     ]
-    return giving or order
 
 
 def overview(evidence: Evidence) -> list[Quote]:
