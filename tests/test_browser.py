@@ -720,6 +720,29 @@ def snippet(server: LiveServer) -> str:
     )
 
 
+def test_the_panel_on_its_own_has_no_close_button_and_keeps_a_long_question(
+    page: Page, live: LiveServer
+) -> None:
+    """Found by a visitor: × did nothing on /embed/chat opened on its own, and a pasted
+    text over the limit was cut, losing the question at its end."""
+    page.goto(f"{live.url}/embed/chat")
+    page.locator("#question").wait_for()
+    assert page.locator("#close").is_hidden()
+    limit = int(page.locator("#question").get_attribute("data-max-chars") or 0)
+    assert limit > 0
+    text = "Some background first. " * (limit // 23 + 2) + "How many proposals are there?"
+    page.locator("#question").fill(text)
+    page.locator("#question").press("Enter")
+    assert page.locator("#question").input_value() == text  # nothing cut, nothing sent
+    assert page.locator(".msg.user").count() == 0
+    hint = page.locator("#hint").inner_text()
+    assert f"limited to {limit:,}" in hint and "Shorten it" in hint
+    page.locator("#question").fill(text[-29:])
+    page.locator("#question").press("Enter")
+    page.locator(".msg.bot .rate").wait_for()
+    assert page.locator(".msg.user").count() == 1
+
+
 def test_widget_works_on_an_allowed_origin_with_a_strict_csp_and_not_elsewhere(
     page: Page, live: LiveServer
 ) -> None:

@@ -76,7 +76,7 @@ def test_page_html_escapes_branding_and_needs_no_inline_code() -> None:
     page = page_html(server, mode="page", documents=["<b>Doc</b>"], max_chars=99)
     assert '<script>"x"' not in page and "Ask &lt;script&gt;&quot;x&quot;" in page
     assert "A &amp; B" in page and 'data-accent="#123456"' in page and "&lt;b&gt;Doc" in page
-    assert 'maxlength="99"' in page and 'data-mode="page"' in page
+    assert 'data-max-chars="99"' in page and 'data-mode="page"' in page
     assert "<style" not in page and " style=" not in page
     assert not re.search(r"\son[a-z]+=", page)  # no inline event handlers
     assert re.findall(r"<script[^>]*>", page) == ['<script src="/embed/chat.js">']

@@ -200,10 +200,25 @@
     return Boolean(window.matchMedia && window.matchMedia("(hover: none) and (pointer: coarse)").matches);
   }
 
+  // Longer questions are not sent, and not cut either: a pasted text keeps its question,
+  // often at its end, until the visitor shortens it.
+  var MAX_CHARS = parseInt(input.getAttribute("data-max-chars"), 10) || 0;
+  function tooLong(text) { return MAX_CHARS > 0 && text.trim().length > MAX_CHARS; }
+  function tooLongNotice(text) {
+    return "Your question is " + text.trim().length.toLocaleString("en") +
+      " characters long; questions are limited to " + MAX_CHARS.toLocaleString("en") +
+      ". Shorten it to send it.";
+  }
+
   function ask(question) {
     question = (question || "").trim();
     if (!question) {
       notice("Type a question first.");
+      input.focus();
+      return false;
+    }
+    if (tooLong(question)) {
+      notice(tooLongNotice(question));
       input.focus();
       return false;
     }
@@ -631,13 +646,8 @@
     }
   });
   input.addEventListener("input", function () {
-    var limit = input.maxLength;
-    if (limit > 0 && input.value.length >= limit) {
-      notice("Questions are limited to " + limit.toLocaleString("en") +
-             " characters; the rest was cut.");
-    } else {
-      clearNotice();
-    }
+    if (tooLong(input.value)) notice(tooLongNotice(input.value));
+    else clearNotice();
   });
   stop.addEventListener("click", function () {
     if (running) running.controller.abort();
@@ -681,6 +691,8 @@
   var close = document.getElementById("close");
   function closeWidget() { window.parent.postMessage({ orderbot: "close" }, "*"); }
   close.addEventListener("click", closeWidget);
+  // Opened on its own, not in the widget's frame, the panel has nothing to close.
+  if (window.parent === window) close.hidden = true;
   document.addEventListener("keydown", function (e) {
     if (e.key !== "Escape") return;
     if (openPopover) { var a = openPopover.a; hide(openPopover.pop, a); a.focus(); return; }
