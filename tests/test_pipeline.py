@@ -12,6 +12,7 @@ from orderbot.eval import load_qa
 from orderbot.generate.asked import asks_for_overview, sentences_asked, slot_of, speaker_of
 from orderbot.models import Answer
 from orderbot.pipeline import Pipeline
+from orderbot.question import notes_named
 from tests.conftest import ROOT
 
 QA = ROOT / "eval" / "qa.jsonl"
@@ -565,6 +566,40 @@ def test_a_question_for_a_figure_is_answered_by_the_sentences_that_give_it(
     year = pipeline.ask("What year is the scenario set in?")
     assert year.answer.startswith("Instead, we envisioned a scenario around 2040")
     assert "some years" not in year.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "notes"),
+    [
+        ("What does footnote 3 cite?", [3]),
+        ("What do notes 1 and 4 cite?", [1, 4]),
+        ("Who wrote the article in Footnote 2?", [2]),
+        ("footnotes 5, 2 & 5", [5, 2]),
+        ("What is noted in the report?", []),
+        ("What are the notes about?", []),
+    ],
+)
+def test_the_footnotes_a_question_names(question: str, notes: list[int]) -> None:
+    assert notes_named(question) == notes
+
+
+def test_a_footnote_named_by_its_number_is_the_answer(pipeline: Pipeline) -> None:
+    """Found by a visitor: "What does footnote 3 cite?" was refused as not covered, since
+    the note's words share none with the question (nor was note 3 among the passages)."""
+    three = pipeline.ask("What does footnote 3 cite?")
+    assert not three.refused
+    assert three.answer.startswith("Government of the United States, “National Security")
+    assert [c.section for c in three.citations] == ["Footnote 3"]
+    dugard = pipeline.ask("Who wrote the article in footnote 2, and when?")
+    assert not dugard.refused and "John Dugard" in dugard.answer and "2023" in dugard.answer
+    both = pipeline.ask("What do notes 1 and 4 cite?")
+    sections = [c.section for c in both.citations]
+    assert sections[0] == "Footnote 1" and set(sections) == {"Footnote 1", "Footnote 4"}
+    # A note the documents do not have is not answered by another one.
+    for question in ("What does footnote 9 cite?", "What is footnote 9?"):
+        nine = pipeline.ask(question)
+        assert nine.refused and nine.citations == [], question
+    assert nine.answer.startswith("The documents do not say anything of a footnote 9")
 
 
 def test_a_scene_setting_when_does_not_ask_for_a_date() -> None:

@@ -1,7 +1,9 @@
 """What a question must be before anything else looks at it: text, not empty, not too
 long. Every entry point (CLI, HTTP API, chat page, evaluation) checks with this. Also
 what is not a question at all, though it is valid text: a greeting, thanks, or symbols
-with no word ("hi", "🤔🌍🔥"), which get a reply of their own rather than "not covered"."""
+with no word ("hi", "🤔🌍🔥"), which get a reply of their own rather than "not covered".
+And the footnotes a question names by number ("What does footnote 3 cite?"), which
+retrieval and coverage both read."""
 
 from __future__ import annotations
 
@@ -74,3 +76,17 @@ def small_talk(text: str) -> SmallTalk | None:
     if _THANKS.match(text.strip()):
         return "thanks"
     return None
+
+
+# "footnote 3", "note 2", "footnotes 1 and 4": notes asked for by their number.
+_NOTES = re.compile(r"\b(?:foot)?notes?\s+((?:\d+(?:\s*(?:,|and|&)\s*)?)+)", re.IGNORECASE)
+
+
+def notes_named(question: str) -> list[int]:
+    """The numbers of the footnotes ``question`` names, in order, each once."""
+    found: list[int] = []
+    for match in _NOTES.finditer(question):
+        for n in re.findall(r"\d+", match.group(1)):
+            if int(n) not in found:
+                found.append(int(n))
+    return found

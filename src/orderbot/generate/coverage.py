@@ -58,6 +58,7 @@ from orderbot.generate.evidence import STOP, Evidence, chunk_units, content_term
 from orderbot.generate.links import passage_link
 from orderbot.generate.yesno import YesNoJudge
 from orderbot.models import Chunk, Coverage, NearestSection
+from orderbot.question import notes_named
 
 log = logging.getLogger("orderbot")
 
@@ -157,6 +158,37 @@ def unknown_name(evidence: Evidence, named: set[str], vocabulary: Vocabulary) ->
                 continue  # capitalised words whose initials spell the acronym
         return 1.0
     return 0.0
+
+
+# What a question about a note asks besides the note: "What does footnote 3 cite?",
+# "What is in note 2?", "Show me footnote 5".
+_ABOUT_A_NOTE = content_terms(
+    "footnote footnotes note notes cite cites cited say says mean contain contains source "
+    "sources refer refers text quote show read give list"
+)
+
+
+def _notes_found(evidence: Evidence) -> set[int]:
+    return {
+        int(p.chunk.section.rsplit(" ", 1)[-1])
+        for p in evidence.passages
+        if p.chunk.kind == "footnote" and p.chunk.section.rsplit(" ", 1)[-1].isdigit()
+    }
+
+
+def _missing_note(evidence: Evidence) -> int | None:
+    """The first footnote the question names by number that the passages lack (retrieval
+    puts a named note first, so one missing here is not in the documents)."""
+    found = _notes_found(evidence)
+    return next((n for n in notes_named(evidence.question) if n not in found), None)
+
+
+def _asks_only_for_notes(evidence: Evidence) -> bool:
+    """The question names footnotes by number and asks nothing else of them ("What does
+    footnote 3 cite?"): the notes are the answer, whatever their words."""
+    named = notes_named(evidence.question)
+    rest = {t for t in content_terms(evidence.question) if not t.isdigit()} - _ABOUT_A_NOTE
+    return bool(named) and not rest and set(named) <= _notes_found(evidence)
 
 
 def asks_judge(p: float, slot: float, band: tuple[float, float]) -> bool:
@@ -260,13 +292,19 @@ class CoverageJudge:
         slot = slot_of(evidence.question)
         settings = self.settings
         cited = self.only_cited(evidence.question)
-        if cited:
+        missing_note = _missing_note(evidence)
+        if cited or missing_note:
             coverage = Coverage(
                 verdict="not_covered",
-                missing=f"more about {cited} than a footnote's citation gives",
+                missing=f"more about {cited} than a footnote's citation gives"
+                if cited
+                else f"anything of a footnote {missing_note}, which they do not have",
                 nearest=nearest,
                 score=round(p, 4),
             )
+            return Decision(coverage=coverage, features=features)
+        if _asks_only_for_notes(evidence):
+            coverage = Coverage(verdict="covered", nearest=nearest, score=round(p, 4))
             return Decision(coverage=coverage, features=features)
         p_yes = None
         if self.second is not None and asks_judge(p, features["slot"], settings.judge_band):

@@ -34,7 +34,8 @@ from orderbot.generate.evidence import (
     chunk_units,
 )
 from orderbot.generate.lists import group_named
-from orderbot.models import Chunk
+from orderbot.models import Chunk, footnote_section
+from orderbot.question import notes_named
 
 _ANNOUNCES = re.compile(
     r"\b(two|three|four|five|six|seven|eight|nine|ten|[2-9])\s+(?:[\w-]+\s+){0,2}?"
@@ -104,6 +105,8 @@ def choose(
     (or its list)."""
     if evidence.outline:
         return overview(evidence)
+    if notes := _notes_named(evidence):
+        return notes
     scores = evidence.scores
     sources_ok = evidence.about_sources
     order = evidence.answering()
@@ -132,6 +135,22 @@ def choose(
             if not any(_same(extra.unit, q.unit) for q in completed):
                 completed.append(extra)
     return [_group_of(q, evidence.question) for q in completed]
+
+
+def _notes_named(evidence: Evidence) -> list[Quote]:
+    """For a question that names footnotes by number ("What does footnote 3 cite?", "Who
+    wrote the article in footnote 2?"): the whole of each note, in the order named. A
+    note's words rarely share any with such a question, so they would not be quoted
+    on their score."""
+    out: list[Quote] = []
+    for n in notes_named(evidence.question):
+        section = footnote_section(n)
+        out += [
+            Quote(unit, evidence.scores[i])
+            for i, unit in enumerate(evidence.units)
+            if unit.chunk.kind == "footnote" and unit.chunk.section == section
+        ]
+    return out
 
 
 def _group_of(quote: Quote, question: str) -> Quote:

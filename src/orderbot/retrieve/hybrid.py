@@ -12,7 +12,8 @@ from bm25s.stopwords import STOPWORDS_EN
 from orderbot.config import RetrievalSettings
 from orderbot.index.embedder import Embedder
 from orderbot.index.store import ChunkStore
-from orderbot.models import Chunk, Retrieval, ScoredChunk
+from orderbot.models import Chunk, Retrieval, ScoredChunk, footnote_section
+from orderbot.question import notes_named
 from orderbot.retrieve.bm25 import BM25Index
 from orderbot.retrieve.fusion import reciprocal_rank_fusion
 
@@ -80,10 +81,12 @@ class HybridRetriever:
             k=self.settings.rrf_k,
             weights=[*weights, self.settings.sentence_weight],
         )
+        fused = self._named_notes_first(query, fused)
         results = [ScoredChunk(chunk=self.chunks[i], score=score) for i, score in fused[:k]]
         judged: list[ScoredChunk] = []
         if sentences:  # coverage weighs the ranking its weights were fitted on
             plain = reciprocal_rank_fusion(rankings, k=self.settings.rrf_k, weights=weights)
+            plain = self._named_notes_first(query, plain)
             judged = [ScoredChunk(chunk=self.chunks[i], score=score) for i, score in plain[:k]]
         best = max((s for _, s in dense), default=-1.0)
         return Retrieval(
@@ -92,6 +95,23 @@ class HybridRetriever:
             relevant=bool(results) and best >= self.settings.min_similarity,
             judged=judged,
         )
+
+    def _named_notes_first(
+        self, query: str, fused: list[tuple[str, float]]
+    ) -> list[tuple[str, float]]:
+        """The footnotes a question names by number ("What does footnote 3 cite?") lead
+        the ranking: a note's number is not a word its text shares with the question."""
+        sections = {footnote_section(n) for n in notes_named(query)}
+        if not sections:
+            return fused
+        named = [
+            i for i, c in self.chunks.items() if c.kind == "footnote" and c.section in sections
+        ]
+        if not named:
+            return fused
+        top = max((score for _, score in fused), default=1.0)
+        first = set(named)
+        return [(i, top) for i in named] + [(i, s) for i, s in fused if i not in first]
 
     def outline(self, query: str, sections: int) -> Retrieval:
         """The opening passage of each section of the document ``query`` is about, in
