@@ -12,7 +12,7 @@ from orderbot.eval import load_qa
 from orderbot.generate.asked import asks_for_overview, sentences_asked, slot_of, speaker_of
 from orderbot.models import Answer
 from orderbot.pipeline import Pipeline
-from orderbot.question import notes_named
+from orderbot.question import acronym_asked, notes_named
 from tests.conftest import ROOT
 
 QA = ROOT / "eval" / "qa.jsonl"
@@ -600,6 +600,25 @@ def test_a_footnote_named_by_its_number_is_the_answer(pipeline: Pipeline) -> Non
         nine = pipeline.ask(question)
         assert nine.refused and nine.citations == [], question
     assert nine.answer.startswith("The documents do not say anything of a footnote 9")
+
+
+def test_an_acronym_asked_about_is_answered_by_the_sentence_that_spells_it_out(
+    pipeline: Pipeline,
+) -> None:
+    """Found by a visitor: "What does RBIO stand for?" got three sentences using "the
+    RBIO", none saying what it stands for; the one that does, "… the “rules-based
+    international order” (RBIO)", is in another section and was not retrieved."""
+    assert acronym_asked("What does RBIO stand for?") == "RBIO"
+    assert acronym_asked("What is the acronym P5 short for?") == "P5"
+    assert acronym_asked("What is the RBIO?") is None  # asks what it is, answered so
+    for question in ("What does RBIO stand for?", "What is RBIO short for?"):
+        answer = pipeline.ask(question)
+        assert not answer.refused and len(answer.citations) == 1
+        assert "“rules-based international order” (RBIO)" in answer.answer
+    # The documents use "P5" without ever spelling it out.
+    p5 = pipeline.ask("What does the acronym P5 stand for?")
+    assert p5.refused and p5.citations == []
+    assert p5.answer.startswith("The documents do not say what P5 stands for:")
 
 
 def test_a_scene_setting_when_does_not_ask_for_a_date() -> None:

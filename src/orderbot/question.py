@@ -2,8 +2,9 @@
 long. Every entry point (CLI, HTTP API, chat page, evaluation) checks with this. Also
 what is not a question at all, though it is valid text: a greeting, thanks, or symbols
 with no word ("hi", "🤔🌍🔥"), which get a reply of their own rather than "not covered".
-And the footnotes a question names by number ("What does footnote 3 cite?"), which
-retrieval and coverage both read."""
+And what retrieval, coverage and quoting all read from a question's wording: the footnotes
+it names by number ("What does footnote 3 cite?") and the acronym it asks to have spelt
+out ("What does RBIO stand for?")."""
 
 from __future__ import annotations
 
@@ -90,3 +91,18 @@ def notes_named(question: str) -> list[int]:
             if int(n) not in found:
                 found.append(int(n))
     return found
+
+
+# "What does RBIO stand for?", "What is the acronym P5 short for?"
+_STANDS_FOR = re.compile(
+    r"\b(?:stands?\s+for|short\s+for|abbreviat\w*|acronym|spell(?:s|ed)?\s+out)\b", re.I
+)
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\b")
+
+
+def acronym_asked(question: str) -> str | None:
+    """The acronym ``question`` asks to have spelt out, if it asks that."""
+    if not _STANDS_FOR.search(question):
+        return None
+    found = _ACRONYM.findall(question)
+    return found[0] if found else None

@@ -58,7 +58,7 @@ from orderbot.generate.evidence import STOP, Evidence, chunk_units, content_term
 from orderbot.generate.links import passage_link
 from orderbot.generate.yesno import YesNoJudge
 from orderbot.models import Chunk, Coverage, NearestSection
-from orderbot.question import notes_named
+from orderbot.question import acronym_asked, notes_named
 
 log = logging.getLogger("orderbot")
 
@@ -191,6 +191,12 @@ def _asks_only_for_notes(evidence: Evidence) -> bool:
     return bool(named) and not rest and set(named) <= _notes_found(evidence)
 
 
+def _spelt_out(evidence: Evidence) -> bool:
+    """A passage spells out the acronym the question asks about ("… order” (RBIO)")."""
+    acronym = acronym_asked(evidence.question)
+    return bool(acronym) and any(f"({acronym})" in p.chunk.text for p in evidence.passages)
+
+
 def asks_judge(p: float, slot: float, band: tuple[float, float]) -> bool:
     """Whether the second stage is asked: ``p`` in ``band`` and the asked-for kind of
     thing not missing (``slot`` > 0)."""
@@ -285,25 +291,32 @@ class CoverageJudge:
             return speaker
         return None
 
+    def _missing_by_rule(self, evidence: Evidence) -> str | None:
+        """What the documents lack, read without weighing signals: the words of someone
+        they name only in a citation, a footnote they do not have, an acronym they never
+        spell out."""
+        if cited := self.only_cited(evidence.question):
+            return f"more about {cited} than a footnote's citation gives"
+        if note := _missing_note(evidence):
+            return f"anything of a footnote {note}, which they do not have"
+        acronym = acronym_asked(evidence.question)
+        if acronym and not _spelt_out(evidence):
+            return f"what {acronym} stands for"
+        return None
+
     def decide(self, evidence: Evidence) -> Decision:
         features = self.features(evidence)
         p = self.probability(features)
         nearest = self.nearest(evidence)
         slot = slot_of(evidence.question)
         settings = self.settings
-        cited = self.only_cited(evidence.question)
-        missing_note = _missing_note(evidence)
-        if cited or missing_note:
+        missing_rule = self._missing_by_rule(evidence)
+        if missing_rule:
             coverage = Coverage(
-                verdict="not_covered",
-                missing=f"more about {cited} than a footnote's citation gives"
-                if cited
-                else f"anything of a footnote {missing_note}, which they do not have",
-                nearest=nearest,
-                score=round(p, 4),
+                verdict="not_covered", missing=missing_rule, nearest=nearest, score=round(p, 4)
             )
             return Decision(coverage=coverage, features=features)
-        if _asks_only_for_notes(evidence):
+        if _asks_only_for_notes(evidence) or _spelt_out(evidence):
             coverage = Coverage(verdict="covered", nearest=nearest, score=round(p, 4))
             return Decision(coverage=coverage, features=features)
         p_yes = None

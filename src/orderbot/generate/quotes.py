@@ -35,7 +35,7 @@ from orderbot.generate.evidence import (
 )
 from orderbot.generate.lists import group_named
 from orderbot.models import Chunk, footnote_section
-from orderbot.question import notes_named
+from orderbot.question import acronym_asked, notes_named
 
 _ANNOUNCES = re.compile(
     r"\b(two|three|four|five|six|seven|eight|nine|ten|[2-9])\s+(?:[\w-]+\s+){0,2}?"
@@ -107,6 +107,8 @@ def choose(
         return overview(evidence)
     if notes := _notes_named(evidence):
         return notes
+    if spelt := _spelling_out(evidence):
+        return spelt
     scores = evidence.scores
     sources_ok = evidence.about_sources
     order = evidence.answering()
@@ -135,6 +137,17 @@ def choose(
             if not any(_same(extra.unit, q.unit) for q in completed):
                 completed.append(extra)
     return [_group_of(q, evidence.question) for q in completed]
+
+
+def _spelling_out(evidence: Evidence) -> list[Quote]:
+    """For a question asking what an acronym stands for: the best unit that spells it
+    out, the words before "(RBIO)". The units that use the acronym score better, and
+    none of them says what it stands for."""
+    acronym = acronym_asked(evidence.question)
+    if acronym is None:
+        return []
+    spelt = [i for i in evidence.ranked() if f"({acronym})" in evidence.units[i].text]
+    return [Quote(evidence.units[spelt[0]], evidence.scores[spelt[0]])] if spelt else []
 
 
 def _notes_named(evidence: Evidence) -> list[Quote]:

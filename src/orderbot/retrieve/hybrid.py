@@ -13,7 +13,7 @@ from orderbot.config import RetrievalSettings
 from orderbot.index.embedder import Embedder
 from orderbot.index.store import ChunkStore
 from orderbot.models import Chunk, Retrieval, ScoredChunk, footnote_section
-from orderbot.question import notes_named
+from orderbot.question import acronym_asked, notes_named
 from orderbot.retrieve.bm25 import BM25Index
 from orderbot.retrieve.fusion import reciprocal_rank_fusion
 
@@ -100,13 +100,23 @@ class HybridRetriever:
         self, query: str, fused: list[tuple[str, float]]
     ) -> list[tuple[str, float]]:
         """The footnotes a question names by number ("What does footnote 3 cite?") lead
-        the ranking: a note's number is not a word its text shares with the question."""
+        the ranking: a note's number is not a word its text shares with the question.
+        So does the passage that spells out an acronym the question asks about ("What
+        does RBIO stand for?": the one with "… order” (RBIO)"), which the many passages
+        using the acronym outrank."""
         sections = {footnote_section(n) for n in notes_named(query)}
-        if not sections:
+        acronym = acronym_asked(query)
+        if sections:
+            named = [
+                i for i, c in self.chunks.items() if c.kind == "footnote" and c.section in sections
+            ]
+        elif acronym:
+            spelt = f"({acronym})"
+            named = [i for i, _ in fused if spelt in self.chunks[i].text][:1] or [
+                i for i, c in self.chunks.items() if spelt in c.text
+            ][:1]
+        else:
             return fused
-        named = [
-            i for i, c in self.chunks.items() if c.kind == "footnote" and c.section in sections
-        ]
         if not named:
             return fused
         top = max((score for _, score in fused), default=1.0)
