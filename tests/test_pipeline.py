@@ -561,6 +561,10 @@ def test_a_question_for_a_figure_is_answered_by_the_sentences_that_give_it(
     proposals = pipeline.ask("How many proposals does the reform package contain?")
     assert "contains 20 proposals" in proposals.answer
     assert "130" not in proposals.answer  # a figure, but of scholars
+    # Found by a visitor: "… in each category?" got the total and one category's five.
+    each = pipeline.ask("How many proposals are in each category?")
+    for figure in ("20 proposals", "twelve proposals", "five proposals", "three proposals"):
+        assert figure in each.answer, figure
     # Found by a visitor: the sentence with the year scores just under the quoting floor,
     # and "… not become politically feasible for some years …" was quoted instead.
     year = pipeline.ask("What year is the scenario set in?")

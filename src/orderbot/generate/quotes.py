@@ -48,6 +48,10 @@ _LIST_QUESTION = re.compile(
     r"categories|variables|crises|domains|areas|ways|items|proposals|elements)\b",
     re.IGNORECASE,
 )
+# A figure asked for per item: "How many proposals are in each category?", "… per
+# variable?", "… in every category?"
+_EACH = re.compile(r"\bhow\s+many\b.*\b(?:each|every|per)\s+\w+", re.IGNORECASE)
+_EACH_LIMIT = 8  # at most this many units, each giving one item's figure
 _WHY = re.compile(r"^\s*(why|how come|what makes|for what reason)\b", re.IGNORECASE)
 _GIVES_REASON = re.compile(
     r"\b(because|since|due to|owing to|as a result|thereby|so that|in order to|given)\b",
@@ -114,6 +118,11 @@ def choose(
     order = evidence.answering()
     if not order or scores[order[0]] < min_score:
         return []
+    if _EACH.search(evidence.question) and (each := _giving_the_figure(evidence, order, 0.0)):
+        # "How many proposals are in each category?": a figure per category, so every
+        # unit that gives one, in the passages' order (the three categories' sentences, not
+        # only the total and the best-scoring category).
+        return [Quote(evidence.units[i], scores[i]) for i in sorted(each)[:_EACH_LIMIT]]
     order = _giving_the_figure(evidence, order, scores[order[0]] - 2 * margin) or order
     # The best unit that gives the figure or date asked for (and shares a word with the
     # question) answers it though it scores under ``min_score``: "What year is the
