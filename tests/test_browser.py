@@ -720,6 +720,20 @@ def snippet(server: LiveServer) -> str:
     )
 
 
+def test_a_follow_up_read_as_another_question_says_so(page: Page, live: LiveServer) -> None:
+    """Found by a visitor: after the seven variables, "What about the second one?" was
+    answered about Use of Force, but nothing on the page said which item was meant."""
+    open_chat(page, live)
+    first = ask(page, "What are the seven variables?")
+    assert first.locator(".understood").count() == 0
+    second = ask(page, "What about the second one?")
+    assert second.locator(".understood").inner_text() == "Read as: “What about Use of Force?”"
+    why = ask(page, "Why?")  # only read with the question before it: nothing to show
+    assert why.locator(".understood").count() == 0
+    page.reload()  # a restored conversation says it too
+    page.locator(".msg.bot").nth(1).locator(".understood").wait_for()
+
+
 def test_the_panel_on_its_own_has_no_close_button_and_keeps_a_long_question(
     page: Page, live: LiveServer
 ) -> None:

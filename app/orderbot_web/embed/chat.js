@@ -316,6 +316,13 @@
   function finish(turn, answer, restoring) {
     turn.answer = answer;
     turn.state.remove();
+    // A follow-up read as another question ("What about the second one?" as "What about
+    // Use of Force?") says so, so the visitor can tell what was answered. One only read
+    // with the previous question in front ("What is the RBIO? Why?") is not shown.
+    var read = (answer.rewritten_question || "").trim();
+    if (read && read.slice(-turn.question.length) !== turn.question) {
+      turn.bot.insertBefore(el("p", "understood", "Read as: “" + read + "”"), turn.text);
+    }
     // The checked sentences give way to the whole answer in the same place.
     turn.text.textContent = "";
     if (answer.refused) {
