@@ -625,6 +625,23 @@ def test_an_acronym_asked_about_is_answered_by_the_sentence_that_spells_it_out(
     assert p5.answer.startswith("The documents do not say what P5 stands for:")
 
 
+@pytest.mark.parametrize(
+    ("question", "text", "given"),
+    [
+        ("In which month of 2023 did the experts meet?", "They met in 2023 and 2024.", False),
+        ("In which month of 2023 did the experts meet?", "The meeting, March 18, 2021.", False),
+        ("In which month of 2023 did the experts meet?", "The experts met in May 2023.", True),
+        ("On what date was the meeting held?", "The meeting, March 18, 2021.", True),
+        ("On what date was the meeting held?", "The meeting was held in 2021.", False),
+        ("When was the meeting held?", "The meeting was held in 2021.", True),
+    ],
+)
+def test_a_date_asked_to_the_month_or_day_needs_one(question: str, text: str, given: bool) -> None:
+    """ "In which month of 2023 did the experts meet?" was answered with "… in 2023 and
+    2024 …": a year, where a month was asked, and the year the question gives bounds it."""
+    assert slot_of(question).given_by(question, text) is given
+
+
 def test_a_scene_setting_when_does_not_ask_for_a_date() -> None:
     """Read from a test answer: "When lots of countries feel free to ignore the law, who
     ends up at risk…?" asked for a date, and "may" (the verb) counted as the month, so

@@ -25,6 +25,14 @@ from orderbot.generate.evidence import (
 
 _HOW_MANY = re.compile(r"\bhow\s+(many|much)\s+([^?!;:,]*)", re.I)
 _TOKEN = re.compile(r"[\w.'’-]+")
+# A date asked for to the month or to the day: "In which month of 2023 did the experts
+# meet?" is not answered by "in 2023 and 2024", nor "On what date…?" by a year alone.
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_YEAR = re.compile(r"\b(?:1[89]\d{2}|20\d{2})\b")
+_MONTH = re.compile(rf"\b(?:{_MONTHS})\b")
+_DAY = re.compile(rf"\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})\b")
+_WHICH_MONTH = re.compile(r"^\s*(?:in\s+)?(?:which|what)\s+month\b", re.I)
+_WHICH_DAY = re.compile(r"^\s*(?:on\s+)?(?:which|what)\s+(?:exact\s+)?(?:date|day)\b", re.I)
 _WHEN = re.compile(
     r"^\s*(when|what year|which year|in what year|by what year|what date|on what date|"
     r"since when)\b",
@@ -125,11 +133,13 @@ def counted_phrase(question: str) -> tuple[str, str] | None:
 @dataclass(frozen=True)
 class Slot:
     kind: str  # "number", "amount", "date", "person", "place" or "" (no typed thing)
-    noun: str = ""  # for "number": the stem of the counted noun
+    noun: str = ""  # for "number": the stem of the counted noun; for "date": "month", "day"
 
     def describe(self, question: str) -> str:
         if self.kind == "number" and self.noun:
             return f"how many {self.noun_text(question)}"
+        if self.kind == "date" and self.noun:
+            return "in which month" if self.noun == "month" else "on what day"
         return {
             "amount": "how much",
             "date": "when",
@@ -151,8 +161,14 @@ class Slot:
             return any(not self.noun or self.noun in things for _, things in counted(text))
         if self.kind == "amount":
             return bool(_AMOUNT.search(text))
-        if self.kind == "date":
-            return bool(_DATE.search(text) and content_terms(text) & content_terms(question))
+        if self.kind == "date":  # the year a question gives bounds it ("which month of 2023")
+            wanted = {"month": _MONTH, "day": _DAY}.get(self.noun, _DATE)
+            years = set(_YEAR.findall(question))
+            return bool(
+                wanted.search(text)
+                and content_terms(text) & content_terms(question)
+                and years <= set(_YEAR.findall(text))
+            )
         if self.kind == "person":
             return bool(names(text) - set(words(question)) or _PEOPLE.search(text))
         if self.kind == "place":
@@ -171,6 +187,10 @@ def slot_of(question: str) -> Slot:
         counted = counted_phrase(question)
         noun = counted[1] if counted else ""
         return Slot("number", next(iter(content_terms(noun)), ""))
+    if _WHICH_MONTH.match(question):
+        return Slot("date", "month")
+    if _WHICH_DAY.match(question):
+        return Slot("date", "day")
     if _WHEN.match(question) and not _SUBORDINATE.match(question):
         return Slot("date")
     question = _SUBORDINATE.sub("", question)  # "When …, who ends up at risk?": who
