@@ -570,6 +570,13 @@ def test_a_question_for_a_figure_is_answered_by_the_sentences_that_give_it(
     year = pipeline.ask("What year is the scenario set in?")
     assert year.answer.startswith("Instead, we envisioned a scenario around 2040")
     assert "some years" not in year.answer
+    # No sentence reaches the floor, and the one that gives the year answers (a `tune`
+    # question that was refused).
+    starting = pipeline.ask(
+        "What year was the future scenario that the participants used as their starting "
+        "point set in?"
+    )
+    assert starting.answer.startswith("Instead, we envisioned a scenario around 2040")
 
 
 @pytest.mark.parametrize(

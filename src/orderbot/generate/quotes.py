@@ -116,8 +116,14 @@ def choose(
     scores = evidence.scores
     sources_ok = evidence.about_sources
     order = evidence.answering()
-    if not order or scores[order[0]] < min_score:
+    if not order:
         return []
+    if scores[order[0]] < min_score:
+        # Nothing reaches the floor: only a unit that gives the figure or date asked for
+        # may answer ("What year was the future scenario … set in?": "… around 2040 …").
+        order = _giving_the_figure(evidence, order, scores[order[0]] - 2 * margin)
+        if not order:
+            return []
     if _EACH.search(evidence.question) and (each := _giving_the_figure(evidence, order, 0.0)):
         # "How many proposals are in each category?": a figure per category, so every
         # unit that gives one, in the passages' order (the three categories' sentences, not
