@@ -12,7 +12,7 @@ from orderbot.eval import load_qa
 from orderbot.generate.asked import asks_for_overview, sentences_asked, slot_of, speaker_of
 from orderbot.models import Answer
 from orderbot.pipeline import Pipeline
-from orderbot.question import acronym_asked, notes_named
+from orderbot.question import acronym_asked, asks_for_all_sources, notes_named
 from tests.conftest import ROOT
 
 QA = ROOT / "eval" / "qa.jsonl"
@@ -611,6 +611,33 @@ def test_a_footnote_named_by_its_number_is_the_answer(pipeline: Pipeline) -> Non
         nine = pipeline.ask(question)
         assert nine.refused and nine.citations == [], question
     assert nine.answer.startswith("The documents do not say anything of a footnote 9")
+
+
+@pytest.mark.parametrize(
+    ("question", "all_of_them"),
+    [
+        ("What sources does the report cite?", True),
+        ("List the works cited.", True),
+        ("Which sources are cited in the introduction’s footnotes?", True),
+        ("What sources does the report cite on climate?", False),  # narrowed
+        ("Who wrote the works cited?", False),
+        ("What does footnote 3 cite?", False),  # one note, by number
+        ("What are the notes about?", False),
+    ],
+)
+def test_a_question_for_all_the_sources(question: str, all_of_them: bool) -> None:
+    assert asks_for_all_sources(question) is all_of_them
+
+
+def test_the_sources_cited_are_the_footnotes_citations(pipeline: Pipeline) -> None:
+    """ "What sources does the report cite?" got a sentence hoping the report will inspire
+    decision-makers; "List the works cited." was refused."""
+    for question in ("What sources does the report cite?", "List the works cited."):
+        answer = pipeline.ask(question)
+        assert not answer.refused, question
+        assert [c.section for c in answer.citations] == [f"Footnote {n}" for n in range(1, 6)]
+        assert "John Dugard, “The choice before us" in answer.answer
+        assert "As Secretary of State" not in answer.answer  # the citation, not the quote
 
 
 def test_an_acronym_asked_about_is_answered_by_the_sentence_that_spells_it_out(

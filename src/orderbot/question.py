@@ -3,8 +3,9 @@ long. Every entry point (CLI, HTTP API, chat page, evaluation) checks with this.
 what is not a question at all, though it is valid text: a greeting, thanks, or symbols
 with no word ("hi", "🤔🌍🔥"), which get a reply of their own rather than "not covered".
 And what retrieval, coverage and quoting all read from a question's wording: the footnotes
-it names by number ("What does footnote 3 cite?") and the acronym it asks to have spelt
-out ("What does RBIO stand for?")."""
+it names by number ("What does footnote 3 cite?"), whether it asks for all the sources
+cited ("What sources does the report cite?") and the acronym it asks to have spelt out
+("What does RBIO stand for?")."""
 
 from __future__ import annotations
 
@@ -106,3 +107,25 @@ def acronym_asked(question: str) -> str | None:
         return None
     found = _ACRONYM.findall(question)
     return found[0] if found else None
+
+
+# "What sources does the report cite?", "List the works cited", "Which sources are cited
+# in the footnotes?": every note, not those a topic would find.
+_ALL_SOURCES = re.compile(
+    r"\b(?:sources|works|references|footnotes|notes|citations|bibliography)\b", re.I
+)
+_SOURCES_WORDS = (
+    "what which list name show give are is does do the report introduction document text "
+    "its it in of cite cites cited sources works references footnotes notes citations "
+    "bibliography all main used uses use me please"
+)
+_ABOUT_SOURCES = frozenset(_SOURCES_WORDS.split())
+
+
+def asks_for_all_sources(question: str) -> bool:
+    """The question asks for the sources cited, all of them: it names them in the plural
+    and nothing narrows them ("What sources does the report cite on climate?" does)."""
+    if not _ALL_SOURCES.search(question) or notes_named(question):
+        return False
+    plain = question.lower().replace("’s", "").replace("'s", "")
+    return all(w in _ABOUT_SOURCES for w in re.findall(r"[a-z]+", plain))

@@ -58,7 +58,7 @@ from orderbot.generate.evidence import STOP, Evidence, chunk_units, content_term
 from orderbot.generate.links import passage_link
 from orderbot.generate.yesno import YesNoJudge
 from orderbot.models import Chunk, Coverage, NearestSection
-from orderbot.question import acronym_asked, notes_named
+from orderbot.question import acronym_asked, asks_for_all_sources, notes_named
 
 log = logging.getLogger("orderbot")
 
@@ -185,7 +185,10 @@ def _missing_note(evidence: Evidence) -> int | None:
 
 def _asks_only_for_notes(evidence: Evidence) -> bool:
     """The question names footnotes by number and asks nothing else of them ("What does
-    footnote 3 cite?"): the notes are the answer, whatever their words."""
+    footnote 3 cite?"), or asks for all the sources cited: the notes are the answer,
+    whatever their words."""
+    if asks_for_all_sources(evidence.question):
+        return bool(_notes_found(evidence))
     named = notes_named(evidence.question)
     rest = {t for t in content_terms(evidence.question) if not t.isdigit()} - _ABOUT_A_NOTE
     return bool(named) and not rest and set(named) <= _notes_found(evidence)

@@ -35,7 +35,7 @@ from orderbot.generate.evidence import (
 )
 from orderbot.generate.lists import group_named
 from orderbot.models import Chunk, footnote_section
-from orderbot.question import acronym_asked, notes_named
+from orderbot.question import acronym_asked, asks_for_all_sources, notes_named
 
 _ANNOUNCES = re.compile(
     r"\b(two|three|four|five|six|seven|eight|nine|ten|[2-9])\s+(?:[\w-]+\s+){0,2}?"
@@ -167,10 +167,20 @@ def _spelling_out(evidence: Evidence) -> list[Quote]:
 
 def _notes_named(evidence: Evidence) -> list[Quote]:
     """For a question that names footnotes by number ("What does footnote 3 cite?", "Who
-    wrote the article in footnote 2?"): the whole of each note, in the order named. A
+    wrote the article in footnote 2?"): the whole of each note, in the order named; for
+    one that asks for all the sources cited, each note's citation of its work. A
     note's words rarely share any with such a question, so they would not be quoted
     on their score."""
     out: list[Quote] = []
+    if asks_for_all_sources(evidence.question):
+        # Each note's citation of its work (its first unit when none reads as one).
+        for passage in evidence.passages:
+            if passage.chunk.kind != "footnote":
+                continue
+            mine = [i for i, u in enumerate(evidence.units) if u.chunk.id == passage.chunk.id]
+            cited = [i for i in mine if evidence.units[i].kind == "bibliography"] or mine[:1]
+            out += [Quote(evidence.units[i], evidence.scores[i]) for i in cited]
+        return out
     for n in notes_named(evidence.question):
         section = footnote_section(n)
         out += [

@@ -13,7 +13,7 @@ from orderbot.config import RetrievalSettings
 from orderbot.index.embedder import Embedder
 from orderbot.index.store import ChunkStore
 from orderbot.models import Chunk, Retrieval, ScoredChunk, footnote_section
-from orderbot.question import acronym_asked, notes_named
+from orderbot.question import acronym_asked, asks_for_all_sources, notes_named
 from orderbot.retrieve.bm25 import BM25Index
 from orderbot.retrieve.fusion import reciprocal_rank_fusion
 
@@ -22,6 +22,15 @@ _WORD = re.compile(r"\w+")
 
 def _words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in STOPWORDS_EN}
+
+
+def _first(named: list[str], fused: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """``fused`` with ``named`` at its head, scored as its best."""
+    if not named:
+        return fused
+    top = max((score for _, score in fused), default=1.0)
+    first = set(named)
+    return [(i, top) for i in named] + [(i, s) for i, s in fused if i not in first]
 
 
 class HybridRetriever:
@@ -81,47 +90,51 @@ class HybridRetriever:
             k=self.settings.rrf_k,
             weights=[*weights, self.settings.sentence_weight],
         )
-        fused = self._named_notes_first(query, fused)
+        named = self._named(query, fused)
+        fused = _first(named, fused)
         results = [ScoredChunk(chunk=self.chunks[i], score=score) for i, score in fused[:k]]
         judged: list[ScoredChunk] = []
         if sentences:  # coverage weighs the ranking its weights were fitted on
             plain = reciprocal_rank_fusion(rankings, k=self.settings.rrf_k, weights=weights)
-            plain = self._named_notes_first(query, plain)
+            plain = _first(named, plain)
             judged = [ScoredChunk(chunk=self.chunks[i], score=score) for i, score in plain[:k]]
         best = max((s for _, s in dense), default=-1.0)
         return Retrieval(
             question=query,
             results=results,
-            relevant=bool(results) and best >= self.settings.min_similarity,
+            # A note asked for by number, or all of them, is found whatever the words.
+            relevant=bool(results) and (best >= self.settings.min_similarity or bool(named)),
             judged=judged,
         )
 
-    def _named_notes_first(
-        self, query: str, fused: list[tuple[str, float]]
-    ) -> list[tuple[str, float]]:
-        """The footnotes a question names by number ("What does footnote 3 cite?") lead
-        the ranking: a note's number is not a word its text shares with the question.
-        So does the passage that spells out an acronym the question asks about ("What
-        does RBIO stand for?": the one with "… order” (RBIO)"), which the many passages
-        using the acronym outrank."""
-        sections = {footnote_section(n) for n in notes_named(query)}
-        acronym = acronym_asked(query)
-        if sections:
-            named = [
+    def _notes_of(self, doc_id: str) -> list[str]:
+        """The footnotes of a document, in their order."""
+        notes = [
+            (int(c.section.rsplit(" ", 1)[-1]), i)
+            for i, c in self.chunks.items()
+            if c.kind == "footnote" and c.doc_id == doc_id and c.section[-1:].isdigit()
+        ]
+        return [i for _, i in sorted(notes)]
+
+    def _named(self, query: str, fused: list[tuple[str, float]]) -> list[str]:
+        """The chunks a question asks for by what they are, not by their words, to lead
+        the ranking: the footnotes it names by number ("What does footnote 3 cite?"); for
+        all the sources cited ("What sources does the report cite?"), the notes of the
+        best passage's document, in order; the passage that spells out an acronym it asks
+        about ("What does RBIO stand for?": the one with "… order” (RBIO)"), which the many
+        passages using the acronym outrank."""
+        if sections := {footnote_section(n) for n in notes_named(query)}:
+            return [
                 i for i, c in self.chunks.items() if c.kind == "footnote" and c.section in sections
             ]
-        elif acronym:
+        if asks_for_all_sources(query) and fused:
+            return self._notes_of(self.chunks[fused[0][0]].doc_id)[: self.settings.top_k]
+        if acronym := acronym_asked(query):
             spelt = f"({acronym})"
-            named = [i for i, _ in fused if spelt in self.chunks[i].text][:1] or [
+            return [i for i, _ in fused if spelt in self.chunks[i].text][:1] or [
                 i for i, c in self.chunks.items() if spelt in c.text
             ][:1]
-        else:
-            return fused
-        if not named:
-            return fused
-        top = max((score for _, score in fused), default=1.0)
-        first = set(named)
-        return [(i, top) for i in named] + [(i, s) for i, s in fused if i not in first]
+        return []
 
     def outline(self, query: str, sections: int) -> Retrieval:
         """The opening passage of each section of the document ``query`` is about, in
