@@ -139,7 +139,7 @@ class Slot:
         if self.kind == "number" and self.noun:
             return f"how many {self.noun_text(question)}"
         if self.kind == "date" and self.noun:
-            return "in which month" if self.noun == "month" else "on what day"
+            return "in which month" if self.noun == "month" else "on what date"
         return {
             "amount": "how much",
             "date": "when",
