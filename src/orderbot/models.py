@@ -114,6 +114,11 @@ class Chunk(BaseModel):
     def footnote(self, n: int) -> Footnote | None:
         return next((f for f in self.footnotes if f.n == n), None)
 
+    @property
+    def note(self) -> int | None:
+        """For a footnote's own chunk, the note's number ("Footnote 3": 3)."""
+        return self.footnotes[0].n if self.kind == "footnote" and self.footnotes else None
+
     def cited_work(self, n: int) -> Chunk | None:
         """Footnote ``n`` of this chunk as the chunk of its own that cites the work (the
         one ingest indexes), or None if the chunk has no such footnote."""

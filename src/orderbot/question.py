@@ -109,6 +109,12 @@ def acronym_asked(question: str) -> str | None:
     return found[0] if found else None
 
 
+def spells_out(text: str, acronym: str) -> bool:
+    """``text`` gives the words of ``acronym``, with the acronym after them in brackets
+    ("… the “rules-based international order” (RBIO)")."""
+    return f"({acronym})" in text
+
+
 # "What sources does the report cite?", "List the works cited", "Which sources are cited
 # in the footnotes?": every note, not those a topic would find.
 _ALL_SOURCES = re.compile(

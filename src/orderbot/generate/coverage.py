@@ -23,17 +23,18 @@ The decision reads signals that cost nothing beyond retrieval, each a number in 
   project's budget", the "directs" of "who directs", the "founded" of "when was it
   founded") is in one of the best units (1 yes, 0 no, 0.5 when no such word was found).
 
-A logistic model over these and the products of pairs of them ("similarity*unknown": an
-unknown word counts for more when the passages are far from the question; weights in
-``CoverageSettings``, fitted by ``benchmarks/calibrate_coverage.py`` on the tuning
-questions only) gives the probability
-that the documents answer; under ``threshold`` the answer is "not covered" (or "partial"
-when the subject is found but the asked-for slot is not).
+A logistic model over these (weights in ``CoverageSettings``, fitted by
+``benchmarks/calibrate_coverage.py`` on the tuning questions only; a weight named "a*b"
+weighs the product of two signals, which ``--interactions`` fits but the defaults do not
+use) gives the probability that the documents answer; under ``threshold`` the answer is
+"not covered" (or "partial" when the subject is found but the asked-for slot is not).
 
-Whatever the signals say, a question for the words of someone the documents name only in
-a footnote's citation ("What did Jake Sullivan say at that meeting?", when he is named
-only in the cited record's title) is not covered: the citation matches the question's
-words well, but holds none of what was said.
+Some questions are decided by rule, whatever the signals say (``_missing_by_rule``): one
+for the words of someone the documents name only in a footnote's citation ("What did Jake
+Sullivan say at that meeting?": the citation matches the question's words well, but holds
+none of what was said), for a footnote the documents lack, or for an acronym they never
+spell out, is not covered; one that asks only for footnotes by number, for all the sources
+cited, or for an acronym a passage spells out, is covered.
 
 A second stage (``coverage.judge``, off by default) is asked only where the first is
 unsure: a question whose probability lies in ``judge_band`` (and whose asked-for kind of
@@ -58,7 +59,7 @@ from orderbot.generate.evidence import STOP, Evidence, chunk_units, content_term
 from orderbot.generate.links import passage_link
 from orderbot.generate.yesno import YesNoJudge
 from orderbot.models import Chunk, Coverage, NearestSection
-from orderbot.question import acronym_asked, asks_for_all_sources, notes_named
+from orderbot.question import acronym_asked, asks_for_all_sources, notes_named, spells_out
 
 log = logging.getLogger("orderbot")
 
@@ -169,11 +170,7 @@ _ABOUT_A_NOTE = content_terms(
 
 
 def _notes_found(evidence: Evidence) -> set[int]:
-    return {
-        int(p.chunk.section.rsplit(" ", 1)[-1])
-        for p in evidence.passages
-        if p.chunk.kind == "footnote" and p.chunk.section.rsplit(" ", 1)[-1].isdigit()
-    }
+    return {n for p in evidence.passages if (n := p.chunk.note)}
 
 
 def _missing_note(evidence: Evidence) -> int | None:
@@ -197,7 +194,9 @@ def _asks_only_for_notes(evidence: Evidence) -> bool:
 def _spelt_out(evidence: Evidence) -> bool:
     """A passage spells out the acronym the question asks about ("… order” (RBIO)")."""
     acronym = acronym_asked(evidence.question)
-    return bool(acronym) and any(f"({acronym})" in p.chunk.text for p in evidence.passages)
+    if acronym is None:
+        return False
+    return any(spells_out(p.chunk.text, acronym) for p in evidence.passages)
 
 
 def asks_judge(p: float, slot: float, band: tuple[float, float]) -> bool:

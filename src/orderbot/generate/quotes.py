@@ -34,8 +34,8 @@ from orderbot.generate.evidence import (
     chunk_units,
 )
 from orderbot.generate.lists import group_named
-from orderbot.models import Chunk, footnote_section
-from orderbot.question import acronym_asked, asks_for_all_sources, notes_named
+from orderbot.models import Chunk
+from orderbot.question import acronym_asked, asks_for_all_sources, notes_named, spells_out
 
 _ANNOUNCES = re.compile(
     r"\b(two|three|four|five|six|seven|eight|nine|ten|[2-9])\s+(?:[\w-]+\s+){0,2}?"
@@ -118,18 +118,18 @@ def choose(
     order = evidence.answering()
     if not order:
         return []
-    if scores[order[0]] < min_score:
-        # Nothing reaches the floor: only a unit that gives the figure or date asked for
-        # may answer ("What year was the future scenario … set in?": "… around 2040 …").
-        order = _giving_the_figure(evidence, order, scores[order[0]] - 2 * margin)
-        if not order:
-            return []
+    giving = _giving_the_figure(evidence, order, scores[order[0]] - 2 * margin)
+    if scores[order[0]] < min_score and not giving:
+        # Nothing reaches the floor, and only a unit that gives the figure or date asked
+        # for may answer then ("What year was the future scenario … set in?": "… around
+        # 2040 …").
+        return []
     if _EACH.search(evidence.question) and (each := _giving_the_figure(evidence, order, 0.0)):
         # "How many proposals are in each category?": a figure per category, so every
         # unit that gives one, in the passages' order (the three categories' sentences, not
         # only the total and the best-scoring category).
         return [Quote(evidence.units[i], scores[i]) for i in sorted(each)[:_EACH_LIMIT]]
-    order = _giving_the_figure(evidence, order, scores[order[0]] - 2 * margin) or order
+    order = giving or order
     # The best unit that gives the figure or date asked for (and shares a word with the
     # question) answers it though it scores under ``min_score``: "What year is the
     # scenario set in?" is answered by "… a scenario around 2040 …".
@@ -161,7 +161,7 @@ def _spelling_out(evidence: Evidence) -> list[Quote]:
     acronym = acronym_asked(evidence.question)
     if acronym is None:
         return []
-    spelt = [i for i in evidence.ranked() if f"({acronym})" in evidence.units[i].text]
+    spelt = [i for i in evidence.ranked() if spells_out(evidence.units[i].text, acronym)]
     return [Quote(evidence.units[spelt[0]], evidence.scores[spelt[0]])] if spelt else []
 
 
@@ -182,11 +182,10 @@ def _notes_named(evidence: Evidence) -> list[Quote]:
             out += [Quote(evidence.units[i], evidence.scores[i]) for i in cited]
         return out
     for n in notes_named(evidence.question):
-        section = footnote_section(n)
         out += [
             Quote(unit, evidence.scores[i])
             for i, unit in enumerate(evidence.units)
-            if unit.chunk.kind == "footnote" and unit.chunk.section == section
+            if unit.chunk.note == n
         ]
     return out
 

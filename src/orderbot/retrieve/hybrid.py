@@ -12,8 +12,8 @@ from bm25s.stopwords import STOPWORDS_EN
 from orderbot.config import RetrievalSettings
 from orderbot.index.embedder import Embedder
 from orderbot.index.store import ChunkStore
-from orderbot.models import Chunk, Retrieval, ScoredChunk, footnote_section
-from orderbot.question import acronym_asked, asks_for_all_sources, notes_named
+from orderbot.models import Chunk, Retrieval, ScoredChunk
+from orderbot.question import acronym_asked, asks_for_all_sources, notes_named, spells_out
 from orderbot.retrieve.bm25 import BM25Index
 from orderbot.retrieve.fusion import reciprocal_rank_fusion
 
@@ -109,11 +109,7 @@ class HybridRetriever:
 
     def _notes_of(self, doc_id: str) -> list[str]:
         """The footnotes of a document, in their order."""
-        notes = [
-            (int(c.section.rsplit(" ", 1)[-1]), i)
-            for i, c in self.chunks.items()
-            if c.kind == "footnote" and c.doc_id == doc_id and c.section[-1:].isdigit()
-        ]
+        notes = [(c.note, i) for i, c in self.chunks.items() if c.note and c.doc_id == doc_id]
         return [i for _, i in sorted(notes)]
 
     def _named(self, query: str, fused: list[tuple[str, float]]) -> list[str]:
@@ -123,17 +119,13 @@ class HybridRetriever:
         best passage's document, in order; the passage that spells out an acronym it asks
         about ("What does RBIO stand for?": the one with "… order” (RBIO)"), which the many
         passages using the acronym outrank."""
-        if sections := {footnote_section(n) for n in notes_named(query)}:
-            return [
-                i for i, c in self.chunks.items() if c.kind == "footnote" and c.section in sections
-            ]
+        if numbers := set(notes_named(query)):
+            return [i for i, c in self.chunks.items() if c.note in numbers]
         if asks_for_all_sources(query) and fused:
             return self._notes_of(self.chunks[fused[0][0]].doc_id)[: self.settings.top_k]
-        if acronym := acronym_asked(query):
-            spelt = f"({acronym})"
-            return [i for i, _ in fused if spelt in self.chunks[i].text][:1] or [
-                i for i, c in self.chunks.items() if spelt in c.text
-            ][:1]
+        if acronym := acronym_asked(query):  # the best-ranked passage that spells it out
+            ids = itertools.chain((i for i, _ in fused), self.chunks)
+            return next(([i] for i in ids if spells_out(self.chunks[i].text, acronym)), [])
         return []
 
     def outline(self, query: str, sections: int) -> Retrieval:
