@@ -34,7 +34,7 @@ from sklearn.preprocessing import StandardScaler
 from orderbot.config import load_settings
 from orderbot.conversation import standalone_question
 from orderbot.eval.qa import load_qa
-from orderbot.generate.coverage import FEATURES
+from orderbot.generate.coverage import FEATURES, signal
 from orderbot.pipeline import Pipeline
 
 
@@ -77,13 +77,10 @@ def main() -> None:
     if args.out:
         args.out.write_text("".join(json.dumps(r) + "\n" for r in rows), "utf-8")
 
-    def signal(row: dict[str, object], name: str) -> float:
-        a, _, b = name.partition("*")
-        return float(row[a]) * (float(row[b]) if b else 1.0)  # type: ignore[arg-type]
-
     def matrix(split: str) -> tuple[np.ndarray, np.ndarray, list[dict[str, object]]]:
         chosen = [r for r in rows if r["split"] == split]
-        x = np.array([[signal(r, n) for n in names] for r in chosen])
+        values = [{f: float(r[f]) for f in FEATURES} for r in chosen]  # type: ignore[arg-type]
+        x = np.array([[signal(v, n) for n in names] for v in values])
         y = np.array([1 if r["answerable"] else 0 for r in chosen])
         return x, y, chosen
 

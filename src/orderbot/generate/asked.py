@@ -61,10 +61,7 @@ _MONEY = re.compile(
 )
 _WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
 # A month is a capitalised name: "may" is a verb ("it may have served…").
-_DATE = re.compile(
-    r"\b(1[89]\d{2}|20\d{2})\b|\b(January|February|March|April|May|June|July|August|"
-    r"September|October|November|December)\b"
-)
+_DATE = re.compile(rf"{_YEAR.pattern}|{_MONTH.pattern}")
 # "When lots of countries ignore the law, who ends up at risk?": a clause that sets the
 # scene, then the question; it asks "who", not "when".
 _SUBORDINATE = re.compile(
