@@ -12,7 +12,12 @@ from orderbot.eval import load_qa
 from orderbot.generate.asked import asks_for_overview, sentences_asked, slot_of, speaker_of
 from orderbot.models import Answer
 from orderbot.pipeline import Pipeline
-from orderbot.question import acronym_asked, asks_for_all_sources, notes_named
+from orderbot.question import (
+    acronym_asked,
+    asks_for_all_sources,
+    notes_named,
+    numbered_items,
+)
 from tests.conftest import ROOT
 
 QA = ROOT / "eval" / "qa.jsonl"
@@ -611,6 +616,49 @@ def test_a_footnote_named_by_its_number_is_the_answer(pipeline: Pipeline) -> Non
         nine = pipeline.ask(question)
         assert nine.refused and nine.citations == [], question
     assert nine.answer.startswith("The documents do not say anything of a footnote 9")
+
+
+@pytest.mark.parametrize(
+    ("text", "items"),
+    [
+        ("What exactly does proposal 7 say?", ["proposal 7"]),
+        ("Compare Variables 1 and 2", ["variable 1", "variable 2"]),
+        ("What is proposal #12 about?", ["proposal 12"]),
+        ("Does the report mention Article 51?", ["article 51"]),
+        ("Proposals 3, 4 or 3", ["proposal 3", "proposal 4"]),
+        ("What did the 2022 strategy say?", []),  # a year, not a number
+        ("What does section 2022 say?", []),
+        ("Summarize it in 3 sentences.", []),  # the number before the noun
+        ("Which page 42 quote is it?", []),  # a page is a citation's locator
+        (
+            "Variable 1, U.N. Security Council Reform; Variable 2, Use of Force",
+            [
+                "variable 1",
+                "variable 2",
+            ],
+        ),
+    ],
+)
+def test_the_numbered_items_a_text_names(text: str, items: list[str]) -> None:
+    assert numbered_items(text) == items
+
+
+def test_a_numbered_item_the_documents_do_not_have_is_not_covered(pipeline: Pipeline) -> None:
+    """A `tune` question, "What exactly does proposal 7 say about nuclear no-first-use?",
+    was answered with the sentence summing up the twelve proposals on force: the documents
+    never single out, let alone number, a proposal. An item they do number is asked as
+    any other question."""
+    seven = pipeline.ask("What exactly does proposal 7 say about nuclear no-first-use?")
+    assert seven.refused and seven.citations == []
+    assert seven.answer.startswith(
+        "The documents do not say anything of a proposal 7, which they do not have"
+    )
+    nine = pipeline.ask("What is Variable 9 about?")
+    assert nine.refused and nine.coverage is not None
+    assert nine.coverage.missing == "anything of a variable 9, which they do not have"
+    five = pipeline.ask("What is Variable 5?")
+    assert not five.refused
+    assert "Variable 5" in five.answer
 
 
 @pytest.mark.parametrize(

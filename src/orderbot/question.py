@@ -94,6 +94,33 @@ def notes_named(question: str) -> list[int]:
     return found
 
 
+# "proposal 7", "Variable 5", "Articles 2 and 51", "chapter #3": an item a document would
+# label with its number. Pages are left out (a citation's locator, not a label the text
+# carries), and so are years ("the 2022 strategy" is not a numbered item).
+_LABELS = (
+    "proposal|variable|chapter|section|article|paragraph|part|annex|appendix|"
+    "recommendation|principle|category|resolution|item"
+)
+_LABELLED = re.compile(
+    rf"\b({_LABELS})s?\s+(?:no\.?\s*|number\s+|#\s*)?"
+    r"(\d{1,4}(?:\s*(?:,|and|&|or)\s*\d{1,4})*)\b",
+    re.IGNORECASE,
+)
+_A_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def numbered_items(text: str) -> list[str]:
+    """The numbered items ``text`` names, as "proposal 7" (the label in the singular and
+    lower case), in order, each once: "Variables 1 and 2" gives "variable 1", "variable 2"."""
+    found: list[str] = []
+    for match in _LABELLED.finditer(text):
+        for n in re.findall(r"\d+", match.group(2)):
+            item = f"{match.group(1).lower()} {int(n)}"
+            if not _A_YEAR.match(n) and item not in found:
+                found.append(item)
+    return found
+
+
 # "What does RBIO stand for?", "What is the acronym P5 short for?"
 _STANDS_FOR = re.compile(
     r"\b(?:stands?\s+for|short\s+for|abbreviat\w*|acronym|spell(?:s|ed)?\s+out)\b", re.I

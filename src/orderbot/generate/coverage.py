@@ -32,9 +32,10 @@ use) gives the probability that the documents answer; under ``threshold`` the an
 Some questions are decided by rule, whatever the signals say (``_missing_by_rule``): one
 for the words of someone the documents name only in a footnote's citation ("What did Jake
 Sullivan say at that meeting?": the citation matches the question's words well, but holds
-none of what was said), for a footnote the documents lack, or for an acronym they never
-spell out, is not covered; one that asks only for footnotes by number, for all the sources
-cited, or for an acronym a passage spells out, is covered.
+none of what was said), for a footnote or a numbered item ("proposal 7", "Article 51") the
+documents lack, or for an acronym they never spell out, is not covered; one that asks
+only for footnotes by number, for all the sources cited, or for an acronym a passage
+spells out, is covered.
 
 A second stage (``coverage.judge``, off by default) is asked only where the first is
 unsure: a question whose probability lies in ``judge_band`` (and whose asked-for kind of
@@ -59,7 +60,13 @@ from orderbot.generate.evidence import STOP, Evidence, chunk_units, content_term
 from orderbot.generate.links import passage_link
 from orderbot.generate.yesno import YesNoJudge
 from orderbot.models import Chunk, Coverage, NearestSection
-from orderbot.question import acronym_asked, asks_for_all_sources, notes_named, spells_out
+from orderbot.question import (
+    acronym_asked,
+    asks_for_all_sources,
+    notes_named,
+    numbered_items,
+    spells_out,
+)
 
 log = logging.getLogger("orderbot")
 
@@ -77,16 +84,20 @@ FEATURES = (
 
 
 class Vocabulary:
-    """How many passages of the index use each stem, and which stems the documents use
-    only in a footnote's citation of a work (read once per index version)."""
+    """How many passages of the index use each stem, which stems the documents use only
+    in a footnote's citation of a work, and which numbered items ("variable 5") they name
+    (read once per index version)."""
 
     def __init__(self, texts: Iterable[str], cited_only: Iterable[str] = ()) -> None:
         self.df: Counter[str] = Counter()
         self.n = 0
+        items: set[str] = set()
         for text in texts:
             self.n += 1
             self.df.update(content_terms(text))
+            items.update(numbered_items(text))
         self.cited_only = frozenset(cited_only)
+        self.items = frozenset(items)  # "variable 5": the numbered items the texts name
 
     @classmethod
     def of(cls, chunks: Iterable[Chunk]) -> Vocabulary:
@@ -293,14 +304,21 @@ class CoverageJudge:
             return speaker
         return None
 
+    def unknown_item(self, question: str) -> str | None:
+        """The first numbered item the question names ("proposal 7", "Article 51") that
+        no passage of the documents names: whatever it is, they do not discuss it."""
+        return next((i for i in numbered_items(question) if i not in self.vocabulary.items), None)
+
     def _missing_by_rule(self, evidence: Evidence) -> str | None:
         """What the documents lack, read without weighing signals: the words of someone
-        they name only in a citation, a footnote they do not have, an acronym they never
-        spell out."""
+        they name only in a citation, a footnote or a numbered item ("proposal 7") they
+        do not have, an acronym they never spell out."""
         if cited := self.only_cited(evidence.question):
             return f"more about {cited} than a footnote's citation gives"
         if note := _missing_note(evidence):
             return f"anything of a footnote {note}, which they do not have"
+        if item := self.unknown_item(evidence.question):
+            return f"anything of a {item}, which they do not have"
         acronym = acronym_asked(evidence.question)
         if acronym and not _spelt_out(evidence):
             return f"what {acronym} stands for"
