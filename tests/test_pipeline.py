@@ -9,7 +9,13 @@ import pytest
 from orderbot.conversation import Turn
 from orderbot.errors import QuestionError
 from orderbot.eval import load_qa
-from orderbot.generate.asked import asks_for_overview, sentences_asked, slot_of, speaker_of
+from orderbot.generate.asked import (
+    asks_for_overview,
+    sentences_asked,
+    slot_of,
+    speaker_of,
+    topic_of,
+)
 from orderbot.models import Answer
 from orderbot.pipeline import Pipeline
 from orderbot.question import (
@@ -659,6 +665,50 @@ def test_a_numbered_item_the_documents_do_not_have_is_not_covered(pipeline: Pipe
     five = pipeline.ask("What is Variable 5?")
     assert not five.refused
     assert "Variable 5" in five.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "topic"),
+    [
+        ("What does the report say about NATO expansion?", "NATO expansion"),
+        ("does the cyber proposal cover election interference?", "election interference"),
+        ("Is there a proposal on biological weapons?", "biological weapons"),
+        (
+            "What is the report's position on the Paris climate agreement?",
+            "Paris climate agreement",
+        ),
+        ("What dangers did Guterres warn about in the quoted remarks?", None),
+        ("On what date was the meeting held?", None),
+        ("What does the report say?", None),
+    ],
+)
+def test_what_a_question_asks_the_documents_view_of(question: str, topic: str | None) -> None:
+    assert topic_of(question) == topic
+
+
+def test_a_subject_the_documents_have_no_words_for_is_not_covered(pipeline: Pipeline) -> None:
+    """`tune` questions such as "Which proposal covers the militarization of outer space?"
+    and "Does the use of force variable say anything about drone strikes or targeted
+    killings?" were answered with the sentence summing up a category's proposals: the
+    documents use none of "militarization", "outer", "space". One word the documents lack
+    may be a synonym of one they use ("hegemony", "cyberwarfare"), so it takes two."""
+    space = pipeline.ask("Which proposal covers the militarization of outer space?")
+    assert space.refused and space.citations == []
+    assert space.answer.startswith(
+        "The documents do not say anything about militarization of outer space:"
+    )
+    drones = pipeline.ask(
+        "Does the use of force variable say anything about drone strikes or targeted killings?"
+    )
+    assert drones.refused
+    judge = pipeline.judge(pipeline.retriever)
+    assert judge.unknown_topic("does the cyber proposal cover election interference?") == (
+        "election interference"
+    )
+    # Half the words known ("cyber"), or a single unknown word: asked as any question.
+    assert judge.unknown_topic("What does the report say about cyber warfare?") is None
+    assert judge.unknown_topic("What does the report say about hegemony?") is None
+    assert not pipeline.ask("What does the report say about great-power rivalry?").refused
 
 
 @pytest.mark.parametrize(

@@ -342,6 +342,14 @@ class CoverageSettings(BaseModel):
     top_units: int = Field(
         6, ge=1, le=50, description="Best sentences searched for the asked-for detail."
     )
+    unknown_topic: float | None = Field(
+        0.6,
+        gt=0.0,
+        le=1.0,
+        description="Share of the words naming what a question asks the documents' view of "
+        "('NATO expansion' in 'What does the report say about NATO expansion?') that the "
+        "documents never use, at which it is not covered (null: never).",
+    )
     nearest: int = Field(
         3, ge=0, le=10, description="Sections named as nearest when a question is not covered."
     )

@@ -296,3 +296,22 @@ def speaker_of(question: str) -> str | None:
         return None
     the = "the " if before[: runs[-1].start()].lower().endswith("the ") else ""
     return the + runs[-1].group().rstrip(".")
+
+
+# "What does the report say about NATO expansion?", "Does the cyber proposal cover
+# election interference?", "Is there a proposal on biological weapons?": the thing a
+# question asks the documents' view of, after a verb or preposition of subject matter.
+_TOPIC = re.compile(
+    r"\b(?:about|regarding|concerning|deals?\s+with|dealing\s+with|cover(?:s|ing)?|"
+    r"address(?:es|ing)?|mentions?|discuss(?:es)?|supports?|recommends?|propose[sd]?|"
+    r"endorse[sd]?|calls?\s+for|(?:proposals?|position|stance|views?|plans?)\s+on)\s+"
+    r"(?!(?:in|at|to|for|from|with|by|of|on)\b)(?:the\s+|a\s+|an\s+)?([^?,;.!]+)",
+    re.I,
+)
+
+
+def topic_of(question: str) -> str | None:
+    """The phrase naming what the question asks the documents' view of ("NATO
+    expansion", "election interference"), if it asks for a view of something."""
+    found = _TOPIC.search(question)
+    return found.group(1).strip() if found else None

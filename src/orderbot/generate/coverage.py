@@ -33,9 +33,11 @@ Some questions are decided by rule, whatever the signals say (``_missing_by_rule
 for the words of someone the documents name only in a footnote's citation ("What did Jake
 Sullivan say at that meeting?": the citation matches the question's words well, but holds
 none of what was said), for a footnote or a numbered item ("proposal 7", "Article 51") the
-documents lack, or for an acronym they never spell out, is not covered; one that asks
-only for footnotes by number, for all the sources cited, or for an acronym a passage
-spells out, is covered.
+documents lack, for an acronym they never spell out, or for the documents' view of a
+subject they have no words for (most words of "drone strikes or targeted killings",
+``unknown_topic``; at least two words, since one may be a synonym of theirs) is not
+covered; one that asks only for footnotes by number, for all the sources cited, or for an
+acronym a passage spells out, is covered.
 
 A second stage (``coverage.judge``, off by default) is asked only where the first is
 unsure: a question whose probability lies in ``judge_band`` (and whose asked-for kind of
@@ -55,7 +57,7 @@ from dataclasses import dataclass
 
 from orderbot.config import CoverageSettings
 from orderbot.errors import ConfigError, ModelError
-from orderbot.generate.asked import Slot, focus_of, slot_of, speaker_of
+from orderbot.generate.asked import Slot, focus_of, slot_of, speaker_of, topic_of
 from orderbot.generate.evidence import STOP, Evidence, chunk_units, content_terms
 from orderbot.generate.links import passage_link
 from orderbot.generate.yesno import YesNoJudge
@@ -309,6 +311,18 @@ class CoverageJudge:
         no passage of the documents names: whatever it is, they do not discuss it."""
         return next((i for i in numbered_items(question) if i not in self.vocabulary.items), None)
 
+    def unknown_topic(self, question: str) -> str | None:
+        """What the question asks the documents' view of ("election interference"), when
+        the documents do not use enough of its words (``unknown_topic``, a share) to
+        have one."""
+        share = self.settings.unknown_topic
+        topic = topic_of(question) if share is not None else None
+        terms = content_terms(topic) if topic else set()
+        if share is None or len(terms) < 2:  # one word may be a synonym ("hegemony")
+            return None
+        unknown = sum(not self.vocabulary.knows(t) for t in terms) / len(terms)
+        return topic if unknown >= share else None
+
     def _missing_by_rule(self, evidence: Evidence) -> str | None:
         """What the documents lack, read without weighing signals: the words of someone
         they name only in a citation, a footnote or a numbered item ("proposal 7") they
@@ -322,6 +336,8 @@ class CoverageJudge:
         acronym = acronym_asked(evidence.question)
         if acronym and not _spelt_out(evidence):
             return f"what {acronym} stands for"
+        if topic := self.unknown_topic(evidence.question):
+            return f"anything about {topic}"
         return None
 
     def decide(self, evidence: Evidence) -> Decision:
