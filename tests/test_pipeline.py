@@ -366,7 +366,9 @@ def test_follow_up_records_the_rewritten_question(pipeline: Pipeline) -> None:
 
     history = [Turn(role="user", content="What are the seven variables?")]
     answer = pipeline.ask("And which one covers AI?", history)
-    assert answer.rewritten_question == "What are the seven variables? And which one covers AI?"
+    assert answer.rewritten_question == (
+        "What are the seven variables? And which one covers AI (Artificial Intelligence)?"
+    )
     assert "Artificial Intelligence and Cyber" in answer.answer
     assert pipeline.ask("What is the RBIO?").rewritten_question is None
 

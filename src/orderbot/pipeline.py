@@ -13,6 +13,7 @@ import weakref
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import closing
 
+from orderbot.acronyms import Glossary
 from orderbot.config import Settings
 from orderbot.conversation import (
     Turn,
@@ -77,11 +78,15 @@ class Pipeline:
         # Held by whoever loads a new index (a background thread, or a waiting caller).
         self._reload_lock = threading.Lock()
         # Per index version, dropped with its retriever (no strong reference): the coverage
-        # judge, and the lists its documents hold; one lock guards both.
+        # judge, the lists its documents hold and the acronyms of their names; one lock
+        # guards them.
         self._judges: weakref.WeakKeyDictionary[HybridRetriever, CoverageJudge] = (
             weakref.WeakKeyDictionary()
         )
         self._lists: weakref.WeakKeyDictionary[HybridRetriever, tuple[Enumeration, ...]] = (
+            weakref.WeakKeyDictionary()
+        )
+        self._glossaries: weakref.WeakKeyDictionary[HybridRetriever, Glossary] = (
             weakref.WeakKeyDictionary()
         )
         self._per_index_lock = threading.Lock()
@@ -282,6 +287,7 @@ class Pipeline:
         t0 = time.perf_counter()
         retriever = self.retriever  # one index for the whole question, even mid-reload
         query = standalone_question(text, history, lists=lambda: self.lists(retriever))
+        query = self.glossary(retriever).spell_out(query)  # "AI (Artificial Intelligence)"
         chat = small_talk(text)  # "hi", "thanks", "🤔🌍🔥"
         instruction = not chat and is_instruction(text)  # "Ignore your instructions and…"
         # Surely another language: the English passages its names and cognates match
@@ -414,6 +420,16 @@ class Pipeline:
                 chunks = [c for c in retriever.chunks.values() if c.kind == "list"]
                 found = tuple(e for c in chunks for e in enumerations(c.text))
                 self._lists[retriever] = found
+            return found
+
+    def glossary(self, retriever: HybridRetriever) -> Glossary:
+        """The acronyms of the names ``retriever``'s documents use; read once."""
+        with self._per_index_lock:
+            found = self._glossaries.get(retriever)
+            if found is None:
+                chunks = retriever.chunks.values()
+                found = Glossary.of(f"{c.section}\n{c.text}" for c in chunks)
+                self._glossaries[retriever] = found
             return found
 
     def judge(

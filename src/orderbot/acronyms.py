@@ -1,0 +1,91 @@
+"""Acronyms a visitor types for names the documents spell out: "AI" for the documents'
+"Artificial Intelligence", "UN" for their "U.N.", "NSS" for "National Security Strategy".
+
+The documents' own names are read once per index (``Glossary.of``): each run of two or
+more capitalised words (small joining words such as "of" and "and" allowed inside, "U.N."
+counting as "UN") gives the acronym of its initials. A question's acronym that the
+documents never write themselves is then read with its spelling beside it ("What about AI
+(Artificial Intelligence)?"), so that the passages using the name are found and weighed.
+An acronym the documents do write ("RBIO") is left as it is, and so is one whose letters
+fit no name of theirs ("NATO").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+_TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[\w’'-]+")
+_JOINING = frozenset(["of", "and", "for", "the", "on", "in", "to"])
+_DOTTED = re.compile(r"^(?:[A-Z]\.){2,}$")
+# A question's acronym: two to six capitals (digits after the first allowed), or dotted.
+_ASKED = re.compile(r"\b(?:[A-Z]\.){2,}|\b[A-Z][A-Z0-9]{1,5}\b")
+_LONGEST = 5  # capitalised words in one name
+
+
+def _initials(word: str) -> str:
+    """ "U.N." gives "UN"; "Rules-Based" gives "RB"; "Security" gives "S"."""
+    if _DOTTED.match(word):
+        return word.replace(".", "")
+    return "".join(part[0] for part in word.split("-") if part[:1].isupper())
+
+
+def _capitalised(word: str) -> bool:
+    return bool(_DOTTED.match(word)) or word[:1].isupper()
+
+
+def _names(text: str) -> Iterable[list[str]]:
+    """Each run of capitalised words in ``text``, joining words kept inside it."""
+    run: list[str] = []
+    for token in [*_TOKEN.findall(text), ""]:
+        word = re.sub(r"[’']s$", "", token)  # "Quincy Institute’s": the name
+        if (word and _capitalised(word)) or (word in _JOINING and run):
+            run.append(word)
+        else:
+            while run and not _capitalised(run[-1]):
+                run.pop()
+            if run:
+                yield run
+            run = []
+
+
+class Glossary:
+    """What each acronym the documents' names make stands for, there."""
+
+    def __init__(self, names: dict[str, list[str]], written: Iterable[str]) -> None:
+        self.names = names
+        self.written = frozenset(written)  # the acronyms as the documents write them
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> Glossary:
+        names: dict[str, list[str]] = {}
+        written: set[str] = set()
+        for text in texts:
+            written.update(_ASKED.findall(text))
+            for run in _names(text):
+                starts = [i for i, w in enumerate(run) if _capitalised(w)]
+                for a, start in enumerate(starts):
+                    for end in starts[a : a + _LONGEST]:
+                        words = run[start : end + 1]
+                        acronym = "".join(_initials(w) for w in words)
+                        name = " ".join(words)
+                        if len(acronym) >= 2 and name not in names.setdefault(acronym, []):
+                            names[acronym].append(name)
+        return cls(names, written)
+
+    def spell_out(self, question: str) -> str:
+        """``question`` with each acronym the documents do not write as it is written
+        there followed by what it stands for in the documents: the form they write it in
+        ("UN (U.N.)"), else the names its letters fit (at most two)."""
+
+        def spelt(match: re.Match[str]) -> str:
+            asked = match.group()
+            if asked in self.written:
+                return asked
+            names = self.names.get(asked.replace(".", ""), [])
+            names = [n for n in names if n in self.written] or names
+            if not names or f"({names[0]}" in question:
+                return asked
+            return f"{asked} ({'; '.join(names[:2])})"
+
+        return _ASKED.sub(spelt, question)

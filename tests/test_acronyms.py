@@ -1,0 +1,52 @@
+"""Acronyms a visitor types for the names the documents spell out."""
+
+from __future__ import annotations
+
+import pytest
+
+from orderbot.acronyms import Glossary
+from orderbot.pipeline import Pipeline
+
+TEXT = (
+    "Variable 7, Artificial Intelligence and Cyber. The U.N. Security Council met. "
+    "The Quincy Institute’s Better Order Project wrote of the “rules-based international "
+    "order” (RBIO). Government of the United States, “National Security Strategy.” The "
+    "U.S. and the Global North."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "read_as"),
+    [
+        ("What about AI?", "What about AI (Artificial Intelligence)?"),
+        ("Does the 2022 NSS say so?", "Does the 2022 NSS (National Security Strategy) say so?"),
+        ("Who directs the BOP?", "Who directs the BOP (Better Order Project)?"),
+        ("Is UNSC reform in it?", "Is UNSC (U.N. Security Council) reform in it?"),
+        ("Has the UN endorsed it?", "Has the UN (U.N.) endorsed it?"),  # as they write it
+        ("How does the US see it?", "How does the US (U.S.) see it?"),
+        ("What does the U.N. want?", "What does the U.N. want?"),  # written so
+        ("What is the RBIO?", "What is the RBIO?"),  # they write it
+        ("What about NATO?", "What about NATO?"),  # no name of theirs fits
+        ("Is the QI behind it?", "Is the QI (Quincy Institute) behind it?"),  # no "’s"
+        ("What about AI (Artificial Intelligence)?", "What about AI (Artificial Intelligence)?"),
+    ],
+)
+def test_an_acronym_is_read_with_the_name_it_stands_for_in_the_documents(
+    question: str, read_as: str
+) -> None:
+    assert Glossary.of([TEXT]).spell_out(question) == read_as
+
+
+def test_a_question_using_an_acronym_finds_the_passages_that_spell_it_out(
+    pipeline: Pipeline,
+) -> None:
+    """A visitor's "What about AI?" was refused: the documents write "artificial
+    intelligence", never "AI", so every word of the question was one they do not use."""
+    answer = pipeline.ask("What about AI?")
+    assert not answer.refused
+    assert "artificial intelligence" in answer.answer.lower()
+    assert answer.rewritten_question == "What about AI (Artificial Intelligence)?"
+    # Reading it so does not make the documents say what it stands for.
+    stands = pipeline.ask("What does AI stand for?")
+    assert stands.refused
+    assert stands.answer.startswith("The documents do not say what AI stands for")
