@@ -250,6 +250,9 @@ def test_the_words_of_someone_named_only_in_a_citation_are_not_covered(
     for question, who in (
         ("What did Jake Sullivan tell the Chinese delegation?", "Jake Sullivan"),
         ("What does Dugard argue about sanctions?", "Dugard"),
+        # Who they are, too: "who is Dugard?" was refused without saying why.
+        ("who is Dugard?", "Dugard"),
+        ("Who is John Dugard — is he a judge or a professor?", "John Dugard"),
     ):
         answer = pipeline.ask(question)
         assert answer.refused and answer.citations == []

@@ -282,6 +282,18 @@ _NAME_RUN = re.compile(r"(?<!^)(?<![.?!]\s)\b(?:[A-Z][\w.-]*)(?:\s+(?:[A-Z][\w.-
 _TO_VERB = re.compile(r"^(?:[’']s)?(?:\s+[a-z]+){0,3}\s+$")
 
 
+# "Who is Dugard?", "Who was John Dugard — a judge?": a person asked about by name.
+_WHO_IS = re.compile(
+    r"^\s*[Ww]ho\s+(?:is|was)\s+((?:[A-Z][\w.’'-]*)(?:\s+[A-Z][\w.’'-]*){0,3})\s*(?:[?!.,:;—–-]|$)"
+)
+
+
+def person_asked(question: str) -> str | None:
+    """The name a "Who is …?" question asks about ("Dugard" in "Who is Dugard?")."""
+    found = _WHO_IS.match(question)
+    return found.group(1) if found else None
+
+
 def speaker_of(question: str) -> str | None:
     """The name whose words, or reply, the question asks for: the run of capitalised
     words just before its first verb of saying ("Jake Sullivan" in "What did Jake

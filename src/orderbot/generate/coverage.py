@@ -57,7 +57,14 @@ from dataclasses import dataclass
 
 from orderbot.config import CoverageSettings
 from orderbot.errors import ConfigError, ModelError
-from orderbot.generate.asked import Slot, focus_of, slot_of, speaker_of, topic_of
+from orderbot.generate.asked import (
+    Slot,
+    focus_of,
+    person_asked,
+    slot_of,
+    speaker_of,
+    topic_of,
+)
 from orderbot.generate.evidence import STOP, Evidence, chunk_units, content_terms
 from orderbot.generate.links import passage_link
 from orderbot.generate.yesno import YesNoJudge
@@ -298,10 +305,11 @@ class CoverageJudge:
         return 1.0 / (1.0 + math.exp(-z))
 
     def only_cited(self, question: str) -> str | None:
-        """The one whose words the question asks for ("What did Jake Sullivan say…?"),
-        when the documents name them only in a footnote's citation of a work: the words
-        are then not in the documents, however well the citation matches."""
-        speaker = speaker_of(question)
+        """The one whose words the question asks for ("What did Jake Sullivan say…?"), or
+        who it asks about ("Who is Dugard?"), when the documents name them only in a
+        footnote's citation of a work: the words, or who they are, are then not in the
+        documents, however well the citation matches."""
+        speaker = speaker_of(question) or person_asked(question)
         if speaker and content_terms(speaker) & self.vocabulary.cited_only:
             return speaker
         return None
