@@ -215,7 +215,7 @@ class GenerationSettings(BaseModel):
         3, ge=1, le=10, description="Most best-scoring sentences quoted (before completion)."
     )
     min_sentence_score: float = Field(
-        0.23, ge=0.0, le=1.0, description="Score a sentence needs to be quoted."
+        0.27, ge=0.0, le=1.0, description="Score a sentence needs to be quoted."
     )
     quote_margin: float = Field(
         0.12, ge=0.0, le=1.0, description="Quote sentences scoring within this of the best."
@@ -330,7 +330,7 @@ class CoverageSettings(BaseModel):
     )
     bias: float = Field(COVERAGE_BIAS, description="Logistic intercept.")
     threshold: float = Field(
-        0.28, ge=0.0, le=1.0, description="Probability above which a question is covered."
+        0.26, ge=0.0, le=1.0, description="Probability above which a question is covered."
     )
     partial_threshold: float = Field(
         0.2,

@@ -23,7 +23,7 @@ class ExtractiveGenerator:
         self,
         *,
         max_sentences: int = 3,
-        min_score: float = 0.23,
+        min_score: float = 0.27,
         margin: float = 0.12,
     ) -> None:
         if max_sentences < 1:
