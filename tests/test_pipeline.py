@@ -252,6 +252,7 @@ def test_the_words_of_someone_named_only_in_a_citation_are_not_covered(
         ("What does Dugard argue about sanctions?", "Dugard"),
         # Who they are, too: "who is Dugard?" was refused without saying why.
         ("who is Dugard?", "Dugard"),
+        ("who is dugard?", "dugard"),  # as a visitor typed it
         ("Who is John Dugard — is he a judge or a professor?", "John Dugard"),
     ):
         answer = pipeline.ask(question)
@@ -661,8 +662,10 @@ def test_a_numbered_item_the_documents_do_not_have_is_not_covered(pipeline: Pipe
     any other question."""
     seven = pipeline.ask("What exactly does proposal 7 say about nuclear no-first-use?")
     assert seven.refused and seven.citations == []
+    # They number their variables, not their proposals: a visitor read "which they do not
+    # have" as a claim that the report has no such proposal.
     assert seven.answer.startswith(
-        "The documents do not say anything of a proposal 7, which they do not have"
+        "The documents do not say anything of a proposal 7 (they do not number proposals):"
     )
     nine = pipeline.ask("What is Variable 9 about?")
     assert nine.refused and nine.coverage is not None
@@ -685,10 +688,29 @@ def test_a_numbered_item_the_documents_do_not_have_is_not_covered(pipeline: Pipe
         ("What dangers did Guterres warn about in the quoted remarks?", None),
         ("On what date was the meeting held?", None),
         ("What does the report say?", None),
+        # A follow-up is read after the question it follows: the last one is asked now.
+        ("does it cover election interference? what about drone strikes?", "drone strikes"),
+        ("what is the report about does it talk about ukraine", "ukraine"),
     ],
 )
 def test_what_a_question_asks_the_documents_view_of(question: str, topic: str | None) -> None:
     assert topic_of(question) == topic
+
+
+def test_a_follow_up_about_another_subject_is_refused_for_its_own(pipeline: Pipeline) -> None:
+    """A visitor asked "what about drone strikes?" after "does it say anything about
+    election interference?" and was told the documents say nothing about election
+    interference; "what does it say about taiwan", asked after a question about Guterres,
+    got the Guterres answer again: "it" there is the report, not the previous subject."""
+    first = "does it say anything about election interference?"
+    history = [Turn(role="user", content=first), Turn(role="assistant", content="…")]
+    drones = pipeline.ask("what about drone strikes?", history)
+    assert drones.refused
+    assert drones.answer.startswith("The documents do not say anything about drone strikes")
+    guterres = "What did Guterres say about the shift away from unipolarity?"
+    history = [Turn(role="user", content=guterres), Turn(role="assistant", content="…")]
+    taiwan = pipeline.ask("what does it say about taiwan", history)
+    assert taiwan.rewritten_question is None and taiwan.refused
 
 
 def test_a_subject_the_documents_have_no_words_for_is_not_covered(pipeline: Pipeline) -> None:

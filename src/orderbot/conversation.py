@@ -39,8 +39,9 @@ _ANAPHORA = re.compile(
     re.I,
 )
 # The same words when they point at nothing: "there are", "says that", "is it true that",
-# "…, isn't it?", "the same as". A question of its own that uses them ("The report says
-# there are 30 proposals, right?") must not take the previous question's topic.
+# "…, isn't it?", "the same as", the document's "it" in "what does it say about…". A
+# question of its own that uses them ("The report says there are 30 proposals, right?")
+# must not take the previous question's topic.
 _NOT_POINTING = re.compile(
     r"\bthere(?=\s+(is|are|was|were|be|been|will|would|could|should|might|has|have|had)\b)|"
     r"\bthere's\b|"
@@ -48,6 +49,9 @@ _NOT_POINTING = re.compile(
     r"\b(is|isn't|was|wasn't|isn’t|wasn’t) it (true|the case|correct|right|so) that\b|"
     r"\b(isn't|is|isn’t|wasn't|wasn’t|doesn't|doesn’t) it\W*$|"
     r"\bthe same(?=\s+(as|thing as)\b)|"
+    # "What does it say about Taiwan?", "Does it mention climate?": "it" is the document.
+    r"\b(?:(?<=does )|(?<=did )|(?<=do ))it(?=\s+(say|talk|mention|discuss|cover|address|"
+    r"recommend|propose|argue|suggest|deal|touch|get into|go into)\b)|"
     r"\b(says|said|say|true|claim|claims|claimed|argue|argues|argued|mean|means|think|"
     r"thinks|believe|believes|suggest|suggests|state|states|stated|note|notes|noted|show|"
     r"shows|insist|insists|fear|fears|hope|hopes|expect|expects|propose|proposes|warn|"

@@ -282,9 +282,12 @@ _NAME_RUN = re.compile(r"(?<!^)(?<![.?!]\s)\b(?:[A-Z][\w.-]*)(?:\s+(?:[A-Z][\w.-
 _TO_VERB = re.compile(r"^(?:[’']s)?(?:\s+[a-z]+){0,3}\s+$")
 
 
-# "Who is Dugard?", "Who was John Dugard — a judge?": a person asked about by name.
+# "Who is Dugard?", "who is john dugard — a judge?": someone asked about by name (a
+# visitor may not capitalise it), not "who is the author" nor "who is he".
 _WHO_IS = re.compile(
-    r"^\s*[Ww]ho\s+(?:is|was)\s+((?:[A-Z][\w.’'-]*)(?:\s+[A-Z][\w.’'-]*){0,3})\s*(?:[?!.,:;—–-]|$)"
+    r"^\s*who\s+(?:is|was)\s+(?!(?:the|a|an|your|my|this|that|it|he|she|they|behind)\b)"
+    r"([\w.’'-]+(?:\s+[\w.’'-]+){0,2})\s*(?:[?!.,:;—–-]|$)",
+    re.I,
 )
 
 
@@ -314,16 +317,18 @@ def speaker_of(question: str) -> str | None:
 # election interference?", "Is there a proposal on biological weapons?": the thing a
 # question asks the documents' view of, after a verb or preposition of subject matter.
 _TOPIC = re.compile(
-    r"\b(?:about|regarding|concerning|deals?\s+with|dealing\s+with|cover(?:s|ing)?|"
+    r"(?=\b(?:about|regarding|concerning|deals?\s+with|dealing\s+with|cover(?:s|ing)?|"
     r"address(?:es|ing)?|mentions?|discuss(?:es)?|supports?|recommends?|propose[sd]?|"
     r"endorse[sd]?|calls?\s+for|(?:proposals?|position|stance|views?|plans?)\s+on)\s+"
-    r"(?!(?:in|at|to|for|from|with|by|of|on)\b)(?:the\s+|a\s+|an\s+)?([^?,;.!]+)",
+    r"(?!(?:in|at|to|for|from|with|by|of|on)\b)(?:the\s+|a\s+|an\s+)?([^?,;.!]+))",
     re.I,
 )
 
 
 def topic_of(question: str) -> str | None:
     """The phrase naming what the question asks the documents' view of ("NATO
-    expansion", "election interference"), if it asks for a view of something."""
-    found = _TOPIC.search(question)
-    return found.group(1).strip() if found else None
+    expansion", "election interference"), if it asks for a view of something: the last
+    one named, since a follow-up is read after the question it follows ("Does it cover
+    election interference? What about drone strikes?" asks about drone strikes)."""
+    found = [m.group(1).strip() for m in _TOPIC.finditer(question)]
+    return found[-1] if found else None

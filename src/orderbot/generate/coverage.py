@@ -136,6 +136,13 @@ class Vocabulary:
         return math.log((self.n + 1) / (self.df.get(stem, 0) + 1)) + 1.0
 
 
+def _plural(noun: str) -> str:
+    """ "proposals", "categories", "annexes": enough English for a numbered item's kind."""
+    if noun.endswith("y"):
+        return noun[:-1] + "ies"
+    return noun + ("es" if noun.endswith(("s", "x")) else "s")
+
+
 def signal(features: dict[str, float], name: str) -> float:
     """A signal by name; "a*b" is the product of two ("similarity*unknown")."""
     value = 1.0
@@ -340,7 +347,10 @@ class CoverageJudge:
         if note := _missing_note(evidence):
             return f"anything of a footnote {note}, which they do not have"
         if item := self.unknown_item(evidence.question):
-            return f"anything of a {item}, which they do not have"
+            kind = item.split()[0]
+            if any(i.split()[0] == kind for i in self.vocabulary.items):
+                return f"anything of a {item}, which they do not have"
+            return f"anything of a {item} (they do not number {_plural(kind)})"
         acronym = acronym_asked(evidence.question)
         if acronym and not _spelt_out(evidence):
             return f"what {acronym} stands for"
