@@ -24,6 +24,7 @@ from orderbot.generate.llm import FALLBACK_NOTE, LLMGenerator
 from orderbot.generate.local_models import MODELS, ModelNotInstalled, resolve_model
 from orderbot.generate.prompt import Prompts
 from orderbot.generate.verify import (
+    describes_who_is_asked,
     drops_a_hedge,
     drops_a_qualifier,
     drops_the_speaker,
@@ -230,6 +231,20 @@ def test_what_the_check_lets_through(
 def test_a_where_question_is_answered_with_a_place(claim: str, place: bool) -> None:
     assert places_what_is_asked(claim, "Where was Guterres speaking?") is place
     assert places_what_is_asked(claim, "What did Guterres say?")  # no place asked for
+
+
+@pytest.mark.parametrize(
+    ("claim", "describes"),
+    [
+        ("Antony Blinken.", False),  # a visitor's "who is blinken" got only the name
+        ("Blinken.", False),
+        ("Antony Blinken was the U.S. Secretary of State.", True),
+        ("Blinken told Chinese officials that might makes right.", True),
+    ],
+)
+def test_who_someone_is_is_not_answered_by_the_name_alone(claim: str, describes: bool) -> None:
+    assert describes_who_is_asked(claim, "who is blinken") is describes
+    assert describes_who_is_asked(claim, "What did Blinken say?")  # not who he is
 
 
 MEETING = (

@@ -53,7 +53,7 @@ from dataclasses import dataclass
 from difflib import Match, SequenceMatcher
 from functools import lru_cache
 
-from orderbot.generate.asked import slot_of
+from orderbot.generate.asked import person_asked, slot_of
 from orderbot.generate.citations import CitationList, markers, without_markers
 from orderbot.generate.evidence import (
     NUMBER_VALUES,
@@ -253,6 +253,21 @@ def places_what_is_asked(claim: str, question: str) -> bool:
     return bool(_AT_A_NAME.search(claim) or _PLACE_WORD.search(claim))
 
 
+_NAME_RUN = re.compile(r"(?:[A-Z][\w.’'-]*\s*)+")
+
+
+def describes_who_is_asked(claim: str, question: str) -> bool:
+    """False when the question asks who someone is and the claim only gives the name: a
+    visitor's "who is blinken" got "Antony Blinken.", cited, which says nothing of him."""
+    person = person_asked(question)
+    if person is None:
+        return True
+    named = content_terms(person)
+    runs = [content_terms(r) for r in _NAME_RUN.findall(claim)]
+    name = set().union(*(r for r in runs if r & named)) | named
+    return bool(content_terms(claim) - name - content_terms(question))
+
+
 _QUOTATION = re.compile(r"“([^”]{20,})”")
 _SENTENCE_END = re.compile(r"[.!?]\s+")
 
@@ -309,6 +324,8 @@ def supported(
     if not counts_what_is_asked(claim, evidence.question):
         return None
     if not places_what_is_asked(claim, evidence.question):
+        return None
+    if not describes_who_is_asked(claim, evidence.question):
         return None
     support = evidence.claim_support(claim)
     bare = not _words_only(said - asked)  # "Five proposals.": the question's words, a figure
