@@ -732,6 +732,11 @@ def test_a_follow_up_read_as_another_question_says_so(page: Page, live: LiveServ
     assert why.locator(".understood").count() == 0
     page.reload()  # a restored conversation says it too
     page.locator(".msg.bot").nth(1).locator(".understood").wait_for()
+    # An item quoted in the question read is not put in quotation marks twice.
+    ask(page, "What are the two crises?")
+    crisis = ask(page, "What about the second one?")
+    read = crisis.locator(".understood").inner_text()
+    assert read.startswith("Read as: What about “") and read.count("“") == 1, read
 
 
 def test_the_panel_on_its_own_has_no_close_button_and_keeps_a_long_question(

@@ -321,7 +321,10 @@
     // with the previous question in front ("What is the RBIO? Why?") is not shown.
     var read = (answer.rewritten_question || "").trim();
     if (read && read.slice(-turn.question.length) !== turn.question) {
-      turn.bot.insertBefore(el("p", "understood", "Read as: “" + read + "”"), turn.text);
+      // One that quotes an item already ("What about “the world faces…”?") is not
+      // quoted again: quotation marks inside quotation marks read badly.
+      var quoted = /[“”]/.test(read) ? read : "“" + read + "”";
+      turn.bot.insertBefore(el("p", "understood", "Read as: " + quoted), turn.text);
     }
     // The checked sentences give way to the whole answer in the same place.
     turn.text.textContent = "";
