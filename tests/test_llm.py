@@ -30,6 +30,7 @@ from orderbot.generate.verify import (
     drops_the_speaker,
     places_what_is_asked,
     swaps_a_name,
+    unhedges,
 )
 from orderbot.generate.verify import supported as verified
 from orderbot.index import build_index
@@ -245,6 +246,28 @@ def test_a_where_question_is_answered_with_a_place(claim: str, place: bool) -> N
 def test_who_someone_is_is_not_answered_by_the_name_alone(claim: str, describes: bool) -> None:
     assert describes_who_is_asked(claim, "who is blinken") is describes
     assert describes_who_is_asked(claim, "What did Blinken say?")  # not who he is
+
+
+COALITION = (
+    "A rival, heterogeneous coalition might be led by China and Russia, irrespective of "
+    "whether they establish a formal alliance, and feature a collection of states that "
+    "feel threatened by Western dominance."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "unhedged"),
+    [
+        ("China and Russia are heterogeneous coalition.", True),  # seen by a visitor
+        ("China and Russia lead the coalition.", True),
+        ("China and Russia might lead a heterogeneous coalition.", False),
+        ("A rival coalition could be led by China and Russia.", False),  # a modal for one
+        ("States feel threatened by Western dominance.", False),  # another clause
+        ("Russia is a great power.", False),  # one shared word
+    ],
+)
+def test_what_the_passage_hedges_stays_hedged_in_other_words(claim: str, unhedged: bool) -> None:
+    assert unhedges(claim, COALITION) is unhedged
 
 
 MEETING = (

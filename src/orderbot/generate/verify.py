@@ -28,7 +28,9 @@ A claim is shown only when a unit of the evidence supports it:
   because…" is not backed by "Presumably, the RBIO exists as a distinct term partly
   because…", nor "The National Security Strategy is already conceived of as a bloc" by
   "… National Security Strategy appears to already have conceived of the RBIO as a …
-  bloc" (both seen by a visitor);
+  bloc" (both seen by a visitor); one that says in other words what a unit hedges says
+  it hedged too: "China and Russia are heterogeneous coalition." is not backed by "A
+  rival, heterogeneous coalition might be led by China and Russia";
 - a claim that adds nothing to the question's words but figures ("Five proposals." for
   "How many proposals are in the Regulation of Force and Coercion category?") is backed
   only by a unit that holds half of the question's words: a visitor read "Five
@@ -212,6 +214,27 @@ def drops_a_hedge(claim: str, unit: str) -> bool:
     )
 
 
+_CLAUSE = re.compile(r"[,;:—–()]|\s-\s")
+
+
+def unhedges(claim: str, unit: str) -> bool:
+    """True when ``claim`` states without a hedge what ``unit`` says in a hedged clause,
+    in other words: "China and Russia are heterogeneous coalition." from "A rival,
+    heterogeneous coalition *might* be led by China and Russia" (a visitor saw it, cited;
+    ``drops_a_hedge`` needs the words copied in order). The claim's words it shares with
+    the unit (two at least) must all lie in one clause with the hedge."""
+    if {t.lower() for t in _tokens(claim)} & _HEDGES:
+        return False
+    shared = content_terms(claim) & content_terms(unit)
+    if len(shared) < 2:
+        return False
+    for clause in _CLAUSE.split(unit):
+        hedged = {t.lower() for t in _tokens(clause)} & _HEDGES
+        if hedged and shared <= content_terms(clause):
+            return True
+    return False
+
+
 _ABOUT = 0.5  # share of the question's words a unit must hold to back a bare figure
 
 
@@ -343,6 +366,7 @@ def supported(
             and not drops_the_speaker(claim, unit)
             and not drops_a_qualifier(claim, unit)
             and not drops_a_hedge(claim, unit)
+            and not unhedges(claim, unit)
         )
 
     backed = [i for i in dict.fromkeys(chosen) if 0 <= i < len(support) and backs(i)]
