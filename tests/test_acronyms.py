@@ -22,8 +22,8 @@ TEXT = (
         ("Does the 2022 NSS say so?", "Does the 2022 NSS (National Security Strategy) say so?"),
         ("Who directs the BOP?", "Who directs the BOP (Better Order Project)?"),
         ("Is UNSC reform in it?", "Is UNSC (U.N. Security Council) reform in it?"),
-        ("Has the UN endorsed it?", "Has the UN (U.N.) endorsed it?"),  # as they write it
-        ("How does the US see it?", "How does the US (U.S.) see it?"),
+        ("Has the UN endorsed it?", "Has the UN endorsed it?"),  # they write "U.N."
+        ("How does the US see it?", "How does the US see it?"),
         ("What does the U.N. want?", "What does the U.N. want?"),  # written so
         ("What is the RBIO?", "What is the RBIO?"),  # they write it
         ("What about NATO?", "What about NATO?"),  # no name of theirs fits

@@ -1,13 +1,13 @@
 """Acronyms a visitor types for names the documents spell out: "AI" for the documents'
-"Artificial Intelligence", "UN" for their "U.N.", "NSS" for "National Security Strategy".
+"Artificial Intelligence", "NSS" for "National Security Strategy".
 
 The documents' own names are read once per index (``Glossary.of``): each run of two or
 more capitalised words (small joining words such as "of" and "and" allowed inside, "U.N."
 counting as "UN") gives the acronym of its initials. A question's acronym that the
 documents never write themselves is then read with its spelling beside it ("What about AI
 (Artificial Intelligence)?"), so that the passages using the name are found and weighed.
-An acronym the documents do write ("RBIO") is left as it is, and so is one whose letters
-fit no name of theirs ("NATO").
+An acronym the documents do write ("RBIO", or "UN" as their "U.N.") is left as it is,
+and so is one whose letters fit no name of theirs ("NATO").
 """
 
 from __future__ import annotations
@@ -54,7 +54,8 @@ class Glossary:
 
     def __init__(self, names: dict[str, list[str]], written: Iterable[str]) -> None:
         self.names = names
-        self.written = frozenset(written)  # the acronyms as the documents write them
+        # The acronyms the documents write, without their stops ("U.N." is "UN").
+        self.letters = frozenset(w.replace(".", "") for w in written)
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> Glossary:
@@ -74,16 +75,15 @@ class Glossary:
         return cls(names, written)
 
     def spell_out(self, question: str) -> str:
-        """``question`` with each acronym the documents do not write as it is written
-        there followed by what it stands for in the documents: the form they write it in
-        ("UN (U.N.)"), else the names its letters fit (at most two)."""
+        """``question`` with each acronym the documents never write (with stops or
+        without) followed by the names of theirs its letters fit (at most two)."""
 
         def spelt(match: re.Match[str]) -> str:
             asked = match.group()
-            if asked in self.written:
+            letters = asked.replace(".", "")
+            if letters in self.letters:  # written so, or with stops ("UN" as "U.N.")
                 return asked
-            names = self.names.get(asked.replace(".", ""), [])
-            names = [n for n in names if n in self.written] or names
+            names = self.names.get(letters, [])
             if not names or f"({names[0]}" in question:
                 return asked
             return f"{asked} ({'; '.join(names[:2])})"
