@@ -50,3 +50,16 @@ def test_a_question_using_an_acronym_finds_the_passages_that_spell_it_out(
     stands = pipeline.ask("What does AI stand for?")
     assert stands.refused
     assert stands.answer.startswith("The documents do not say what AI stands for")
+
+
+def test_the_documents_names_are_read_when_the_index_is_loaded(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading every chunk's names takes about 3 s at 10,000 chunks: the first visitor's
+    question used to pay it, holding the lock other questions wait on."""
+
+    def read(cls: type[Glossary], texts: object) -> Glossary:
+        raise AssertionError("the names were read in a visitor's request")
+
+    monkeypatch.setattr(Glossary, "of", classmethod(read))
+    assert not pipeline.ask("What about AI?").refused

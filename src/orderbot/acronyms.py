@@ -59,7 +59,7 @@ class Glossary:
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> Glossary:
-        names: dict[str, list[str]] = {}
+        names: dict[str, dict[str, None]] = {}  # acronym -> its names, in order, once
         written: set[str] = set()
         for text in texts:
             written.update(_ASKED.findall(text))
@@ -69,10 +69,9 @@ class Glossary:
                     for end in starts[a : a + _LONGEST]:
                         words = run[start : end + 1]
                         acronym = "".join(_initials(w) for w in words)
-                        name = " ".join(words)
-                        if len(acronym) >= 2 and name not in names.setdefault(acronym, []):
-                            names[acronym].append(name)
-        return cls(names, written)
+                        if len(acronym) >= 2:
+                            names.setdefault(acronym, {})[" ".join(words)] = None
+        return cls({a: list(n) for a, n in names.items()}, written)
 
     def spell_out(self, question: str) -> str:
         """``question`` with each acronym the documents never write (with stops or

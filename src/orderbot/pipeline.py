@@ -91,6 +91,7 @@ class Pipeline:
         )
         self._per_index_lock = threading.Lock()
         self.judge(retriever)  # the vocabulary is read here, not in a visitor's request
+        self.glossary(retriever)  # and so are the documents' names
         # Requests in flight (a server marks them): a background load steps aside for them.
         self.foreground = Foreground()
 
@@ -190,6 +191,7 @@ class Pipeline:
             retriever = HybridRetriever(store, embedder, self.settings.retrieval, pause)
             manifest = store.read_manifest()
             self.judge(retriever, pause)  # off the request path too
+            self.glossary(retriever, pause)
         except BaseException:
             store.close()
             raise
@@ -422,15 +424,19 @@ class Pipeline:
                 self._lists[retriever] = found
             return found
 
-    def glossary(self, retriever: HybridRetriever) -> Glossary:
-        """The acronyms of the names ``retriever``'s documents use; read once."""
+    def glossary(
+        self, retriever: HybridRetriever, pause: Callable[[], None] | None = None
+    ) -> Glossary:
+        """The acronyms of the names ``retriever``'s documents use, read once (as the
+        judge's vocabulary is: when the index is loaded, outside the lock)."""
         with self._per_index_lock:
             found = self._glossaries.get(retriever)
-            if found is None:
-                chunks = retriever.chunks.values()
-                found = Glossary.of(f"{c.section}\n{c.text}" for c in chunks)
-                self._glossaries[retriever] = found
+        if found is not None:
             return found
+        chunks = paced(retriever.chunks.values(), pause, every=200)
+        found = Glossary.of(f"{c.section}\n{c.text}" for c in chunks)
+        with self._per_index_lock:
+            return self._glossaries.setdefault(retriever, found)
 
     def judge(
         self, retriever: HybridRetriever, pause: Callable[[], None] | None = None
