@@ -80,25 +80,12 @@ def small_talk(text: str) -> SmallTalk | None:
     return None
 
 
-# "footnote 3", "note 2", "footnotes 1 and 4": notes asked for by their number.
-_NOTES = re.compile(r"\b(?:foot)?notes?\s+((?:\d+(?:\s*(?:,|and|&)\s*)?)+)", re.IGNORECASE)
-
-
-def notes_named(question: str) -> list[int]:
-    """The numbers of the footnotes ``question`` names, in order, each once."""
-    found: list[int] = []
-    for match in _NOTES.finditer(question):
-        for n in re.findall(r"\d+", match.group(1)):
-            if int(n) not in found:
-                found.append(int(n))
-    return found
-
-
-# "proposal 7", "Variable 5", "Articles 2 and 51", "chapter #3": an item a document would
-# label with its number. Pages are left out (a citation's locator, not a label the text
-# carries), and so are years ("the 2022 strategy" is not a numbered item).
+# "proposal 7", "Variable 5", "Articles 2 and 51", "chapter #3", "footnotes 1 and 4": an
+# item a document labels with its number ("note 2" is a footnote). Pages are left out (a
+# citation's locator, not a label the text carries), and so are years ("the 2022
+# strategy" is not a numbered item).
 _LABELS = (
-    "proposal|variable|chapter|section|article|paragraph|part|annex|appendix|"
+    "footnote|note|proposal|variable|chapter|section|article|paragraph|part|annex|appendix|"
     "recommendation|principle|category|resolution|item"
 )
 _LABELLED = re.compile(
@@ -111,14 +98,22 @@ _A_YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 def numbered_items(text: str) -> list[str]:
     """The numbered items ``text`` names, as "proposal 7" (the label in the singular and
-    lower case), in order, each once: "Variables 1 and 2" gives "variable 1", "variable 2"."""
+    lower case, a note as "footnote"), in order, each once: "Variables 1 and 2" gives
+    "variable 1", "variable 2"."""
     found: list[str] = []
     for match in _LABELLED.finditer(text):
+        label = match.group(1).lower()
+        label = "footnote" if label == "note" else label
         for n in re.findall(r"\d+", match.group(2)):
-            item = f"{match.group(1).lower()} {int(n)}"
+            item = f"{label} {int(n)}"
             if not _A_YEAR.match(n) and item not in found:
                 found.append(item)
     return found
+
+
+def notes_named(question: str) -> list[int]:
+    """The numbers of the footnotes ``question`` names, in order, each once."""
+    return [int(i.split()[1]) for i in numbered_items(question) if i.startswith("footnote ")]
 
 
 # "What does RBIO stand for?", "What is the acronym P5 short for?"

@@ -97,16 +97,18 @@ class Vocabulary:
     in a footnote's citation of a work, and which numbered items ("variable 5") they name
     (read once per index version)."""
 
-    def __init__(self, texts: Iterable[str], cited_only: Iterable[str] = ()) -> None:
+    def __init__(
+        self, texts: Iterable[str], cited_only: Iterable[str] = (), items: Iterable[str] = ()
+    ) -> None:
         self.df: Counter[str] = Counter()
         self.n = 0
-        items: set[str] = set()
+        named = set(items)
         for text in texts:
             self.n += 1
             self.df.update(content_terms(text))
-            items.update(numbered_items(text))
+            named.update(numbered_items(text))
         self.cited_only = frozenset(cited_only)
-        self.items = frozenset(items)  # "variable 5": the numbered items the texts name
+        self.items = frozenset(named)  # "variable 5", "footnote 3": the numbered items
 
     @classmethod
     def of(cls, chunks: Iterable[Chunk]) -> Vocabulary:
@@ -116,8 +118,11 @@ class Vocabulary:
         texts: list[str] = []
         cited: set[str] = set()
         body: set[str] = set()
+        notes: set[str] = set()
         for chunk in chunks:
             texts.append(f"{chunk.section} {chunk.text}")
+            if chunk.note:
+                notes.add(f"footnote {chunk.note}")
             body |= content_terms(chunk.section)
             if chunk.kind != "footnote":
                 body |= content_terms(chunk.text)
@@ -127,7 +132,7 @@ class Vocabulary:
                     cited |= content_terms(unit.text)
                 else:
                     body |= content_terms(unit.text)
-        return cls(texts, cited - body)
+        return cls(texts, cited - body, notes)
 
     def knows(self, stem: str) -> bool:
         return stem in self.df
@@ -198,13 +203,6 @@ _ABOUT_A_NOTE = content_terms(
 
 def _notes_found(evidence: Evidence) -> set[int]:
     return {n for p in evidence.passages if (n := p.chunk.note)}
-
-
-def _missing_note(evidence: Evidence) -> int | None:
-    """The first footnote the question names by number that the passages lack (retrieval
-    puts a named note first, so one missing here is not in the documents)."""
-    found = _notes_found(evidence)
-    return next((n for n in notes_named(evidence.question) if n not in found), None)
 
 
 def _asks_only_for_notes(evidence: Evidence) -> bool:
@@ -322,8 +320,9 @@ class CoverageJudge:
         return None
 
     def unknown_item(self, question: str) -> str | None:
-        """The first numbered item the question names ("proposal 7", "Article 51") that
-        no passage of the documents names: whatever it is, they do not discuss it."""
+        """The first numbered item the question names ("proposal 7", "Article 51",
+        "footnote 9") that the documents do not have: whatever it is, they do not
+        discuss it."""
         return next((i for i in numbered_items(question) if i not in self.vocabulary.items), None)
 
     def unknown_topic(self, question: str) -> str | None:
@@ -340,13 +339,11 @@ class CoverageJudge:
 
     def _missing_by_rule(self, evidence: Evidence) -> str | None:
         """What the documents lack, read without weighing signals: the words of someone
-        they name only in a citation, a footnote or a numbered item ("proposal 7") they
-        do not have, an acronym they never spell out."""
+        they name only in a citation, a numbered item ("footnote 9", "proposal 7") they
+        do not have, an acronym they never spell out, a subject they have no words for."""
         if cited := self.only_cited(evidence.question):
             return f"more about {cited} than a footnote's citation gives"
-        if note := _missing_note(evidence):
-            return f"anything of a footnote {note}, which they do not have"
-        if item := self.unknown_item(evidence.question):
+        if item := self.unknown_item(evidence.question):  # "footnote 9", "proposal 7"
             kind = item.split()[0]
             if any(i.split()[0] == kind for i in self.vocabulary.items):
                 return f"anything of a {item}, which they do not have"
