@@ -18,8 +18,8 @@ from collections.abc import Iterable
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[\w’'-]+")
 _JOINING = frozenset(["of", "and", "for", "the", "on", "in", "to"])
 _DOTTED = re.compile(r"^(?:[A-Z]\.){2,}$")
-# A question's acronym: two to six capitals (digits after the first allowed), or dotted.
-_ASKED = re.compile(r"\b(?:[A-Z]\.){2,}|\b[A-Z][A-Z0-9]{1,5}\b")
+# An acronym: two to eight capitals (digits after the first allowed: "P5"), or dotted.
+ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}|\b[A-Z][A-Z0-9]{1,7}\b")
 _LONGEST = 5  # capitalised words in one name
 
 
@@ -62,7 +62,7 @@ class Glossary:
         names: dict[str, dict[str, None]] = {}  # acronym -> its names, in order, once
         written: set[str] = set()
         for text in texts:
-            written.update(_ASKED.findall(text))
+            written.update(ACRONYM.findall(text))
             for run in _names(text):
                 starts = [i for i, w in enumerate(run) if _capitalised(w)]
                 for a, start in enumerate(starts):
@@ -87,4 +87,4 @@ class Glossary:
                 return asked
             return f"{asked} ({'; '.join(names[:2])})"
 
-        return _ASKED.sub(spelt, question)
+        return ACRONYM.sub(spelt, question)

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from typing import Literal
 
+from orderbot.acronyms import ACRONYM
 from orderbot.errors import QuestionError
 
 SmallTalk = Literal["greeting", "thanks", "no_words"]
@@ -120,14 +121,13 @@ def notes_named(question: str) -> list[int]:
 _STANDS_FOR = re.compile(
     r"\b(?:stands?\s+for|short\s+for|abbreviat\w*|acronym|spell(?:s|ed)?\s+out)\b", re.I
 )
-_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\b")
 
 
 def acronym_asked(question: str) -> str | None:
     """The acronym ``question`` asks to have spelt out, if it asks that."""
     if not _STANDS_FOR.search(question):
         return None
-    found = _ACRONYM.findall(question)
+    found = ACRONYM.findall(question)
     return found[0] if found else None
 
 
