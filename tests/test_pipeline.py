@@ -582,6 +582,14 @@ def test_a_question_for_a_figure_is_answered_by_the_sentences_that_give_it(
     each = pipeline.ask("How many proposals are in each category?")
     for figure in ("20 proposals", "twelve proposals", "five proposals", "three proposals"):
         assert figure in each.answer, figure
+    # Found by a visitor: "How many proposals are there?" got the 20 with two of the three
+    # categories' counts, which read as all of them; the total answers alone.
+    total = pipeline.ask("how many proposals are there?")
+    assert "contains 20 proposals" in total.answer
+    assert "twelve proposals" not in total.answer and "five proposals" not in total.answer
+    # A question about one part still gets the part.
+    part = pipeline.ask("How many proposals fall under Regional Flashpoints and Ordering?")
+    assert "three proposals" in part.answer
     # Found by a visitor: the sentence with the year scores just under the quoting floor,
     # and "… not become politically feasible for some years …" was quoted instead.
     year = pipeline.ask("What year is the scenario set in?")

@@ -32,6 +32,7 @@ from orderbot.generate.evidence import (
     NextChunk,
     Unit,
     chunk_units,
+    counted,
 )
 from orderbot.generate.lists import group_named
 from orderbot.models import Chunk
@@ -129,7 +130,7 @@ def choose(
         # unit that gives one, in the passages' order (the three categories' sentences, not
         # only the total and the best-scoring category).
         return [Quote(evidence.units[i], scores[i]) for i in sorted(each)[:_EACH_LIMIT]]
-    order = giving or order
+    order = _the_total(evidence, giving) or order
     # The best unit that gives the figure or date asked for (and shares a word with the
     # question) answers it though it scores under ``min_score``: "What year is the
     # scenario set in?" is answered by "… a scenario around 2040 …".
@@ -213,6 +214,34 @@ def _giving_the_figure(evidence: Evidence, order: list[int], reach: float) -> li
         for i in order
         if slot.given_by(evidence.question, evidence.units[i].text) and evidence.scores[i] >= reach
     ]
+
+
+def _the_total(evidence: Evidence, giving: list[int]) -> list[int]:
+    """``giving`` (the units that give the figure asked for, best first), or the best
+    alone when it gives the largest count of the asked-for noun among them: "How many
+    proposals are there?" is answered by "… contains 20 proposals …", not by it with two
+    of the three categories' counts, which would read as all of them. (A question per
+    item, "… in each category?", gets every count; one about a part gets the part.)"""
+    slot = slot_of(evidence.question)
+    if slot.kind != "number" or not slot.noun or len(giving) < 2:
+        return giving
+
+    def largest(i: int) -> float:
+        counts = [_value(n) for n, things in counted(evidence.units[i].text) if slot.noun in things]
+        return max(counts, default=0.0)
+
+    best = largest(giving[0])
+    if best and all(largest(i) <= best for i in giving[1:]):
+        return [i for i in giving if largest(i) == best]
+    return giving
+
+
+def _value(number: str) -> float:
+    """A figure's value ("20", "1.5"); 0 for a run of digits that is none ("1.2.3")."""
+    try:
+        return float(number)
+    except ValueError:
+        return 0.0
 
 
 def overview(evidence: Evidence) -> list[Quote]:
