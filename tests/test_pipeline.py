@@ -115,6 +115,14 @@ def test_a_sentence_the_report_qualifies_comes_with_the_qualification(pipeline: 
     )
 
 
+def test_what_the_report_rejects_comes_with_what_it_wants(pipeline: Pipeline) -> None:
+    """"What is the way forward according to the report?" got only "The way forward is
+    neither the promotion of the RBIO nor the advent of a rival order …"; the next
+    sentence, "Rather, … require a rejuvenated, inclusive global order …", is the way."""
+    answer = pipeline.ask("What is the way forward according to the report?").answer
+    assert answer.index("Rather, these profound changes") > answer.index("neither the promotion")
+
+
 def test_an_overview_in_so_many_sentences_has_that_many(pipeline: Pipeline) -> None:
     """A visitor's "Summarize the report in three sentences" got six."""
     assert sentences_asked("Summarize the report in three sentences") == 3

@@ -14,7 +14,8 @@ necessary."). A request to say more about something ("Tell me more about “the 
 faces a new set of … crises”") brings the sentences after the best one that go on about
 it ("These call into question …", "These include climate change, …"). Any other question's
 best sentence brings the next one when that qualifies it ("However, …"): quoted alone, it
-would say what the report goes on to take back.
+would say what the report goes on to take back; and one that says what is not wanted
+("neither … nor …") brings the one that says what is ("Rather, …").
 """
 
 from __future__ import annotations
@@ -77,6 +78,10 @@ _MORE = 4  # sentences at most that a request for more brings
 # reform, from trade … to public health." is followed by "*However*, … this report
 # specifically addresses the international security order …".
 _BUT = re.compile(r"^(however|nonetheless|nevertheless|that said),", re.I)
+# A sentence that says what is not wanted, and the one after it that says what is: "The
+# way forward is neither … nor …" and "Rather, … require a rejuvenated … order …".
+_NEITHER = re.compile(r"\bneither\b[^.?!]*\bnor\b", re.I)
+_RATHER = re.compile(r"^(rather|instead)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -267,7 +272,9 @@ def overview(evidence: Evidence) -> list[Quote]:
 def _with_what_follows(quote: Quote, question: str) -> list[Quote]:
     """The best quote, and the sentences after it that it needs: for a "why" question
     whose sentence states no reason, the next one; for a request to say more, those that
-    go on about it; else the next one when that qualifies it ("However, …")."""
+    go on about it; else the next one when that qualifies it ("However, …"), or says what
+    is wanted after it said what is not ("… neither the promotion of the RBIO nor …",
+    then "Rather, … a rejuvenated, inclusive global order …")."""
     unit = quote.unit
     if unit.kind != "sentence":
         return [quote]
@@ -276,6 +283,8 @@ def _with_what_follows(quote: Quote, question: str) -> list[Quote]:
         extra = [] if _GIVES_REASON.search(unit.text) else after[:1]
     elif _ELABORATE.search(question):
         extra = list(itertools.takewhile(_goes_on, after))[:_MORE]
+    elif _NEITHER.search(unit.text):
+        extra = [s for s in after[:1] if _RATHER.match(s.text)]
     else:
         extra = [s for s in after[:1] if _BUT.match(s.text)]
     return [quote, *(Quote(s, quote.score) for s in extra)]
