@@ -1,7 +1,8 @@
 """Choosing what to quote: the units that answer, completed to the unit that answers.
 
-The best-scoring units are taken (within ``margin`` of the best, at most ``limit``), then
-completed: a sentence that announces items ("two major crises", "three categories …
+The best-scoring units are taken (within ``margin`` of the best, at most ``limit``; one
+after the best only when it shares as many of the question's words, for a sentence that
+scores near the best on its meaning alone is mostly padding), then completed: a sentence that announces items ("two major crises", "three categories …
 seven variables") brings the sentences that name them ("First, …", "Second, …") or the
 list that follows it, and a sentence that continues one ("Second, …") brings the one it
 continues. Bibliographic lines are quoted only for questions about a source, and then a
@@ -33,6 +34,7 @@ from orderbot.generate.evidence import (
     NextChunk,
     Unit,
     chunk_units,
+    content_terms,
     counted,
 )
 from orderbot.generate.lists import group_named
@@ -140,6 +142,7 @@ def choose(
     # question) answers it though it scores under ``min_score``: "What year is the
     # scenario set in?" is answered by "… a scenario around 2040 …".
     floor = max(min(min_score, scores[order[0]]), scores[order[0]] - margin)
+    question = content_terms(evidence.question)
     chosen: list[Quote] = []
     for i in order:
         unit = evidence.units[i]
@@ -147,6 +150,8 @@ def choose(
             break
         if any(_same(unit, q.unit) for q in chosen):
             continue
+        if chosen and not giving and _shared(unit, question) < _shared(chosen[0].unit, question):
+            continue  # it scores near the best on its meaning alone: padding, mostly
         chosen.append(Quote(unit, scores[i]))
     listy = bool(_LIST_QUESTION.search(evidence.question))
     if chosen:
@@ -158,6 +163,11 @@ def choose(
             if not any(_same(extra.unit, q.unit) for q in completed):
                 completed.append(extra)
     return [_group_of(q, evidence.question) for q in completed]
+
+
+def _shared(unit: Unit, question: set[str]) -> int:
+    """How many of the question's content terms ``unit`` has."""
+    return len(content_terms(unit.text) & question)
 
 
 def _spelling_out(evidence: Evidence) -> list[Quote]:
