@@ -20,6 +20,7 @@ from orderbot.models import Answer
 from orderbot.pipeline import Pipeline
 from orderbot.question import (
     acronym_asked,
+    acronym_defined,
     asks_for_all_sources,
     notes_named,
     numbered_items,
@@ -816,6 +817,31 @@ def test_an_acronym_asked_about_is_answered_by_the_sentence_that_spells_it_out(
     p5 = pipeline.ask("What does the acronym P5 stand for?")
     assert p5.refused and p5.citations == []
     assert p5.answer.startswith("The documents do not say what P5 stands for:")
+
+
+@pytest.mark.parametrize(
+    ("question", "acronym"),
+    [
+        ("What is the RBIO?", "RBIO"),
+        ("so what's this RBIO thing everyone's arguing about?", "RBIO"),
+        ("what are the P5", "P5"),
+        ("What is the RBIO's role in the strategy?", None),  # asks more of it
+        ("What does RBIO stand for?", None),  # asked by acronym_asked
+        ("What is the report about?", None),
+    ],
+)
+def test_a_question_for_what_an_acronym_is(question: str, acronym: str | None) -> None:
+    assert acronym_defined(question) == acronym
+
+
+def test_what_an_acronym_is_starts_with_what_it_stands_for(pipeline: Pipeline) -> None:
+    """ "so what's this RBIO thing everyone's arguing about?" (a `tune` question) got
+    three sentences about the RBIO, none saying what the letters stand for."""
+    for question in ("What is the RBIO?", "so what's this RBIO thing everyone's arguing about?"):
+        answer = pipeline.ask(question).answer
+        assert answer.startswith("One such grouping"), question
+        assert "“rules-based international order” (RBIO)" in answer
+        assert answer.count("[") >= 2, question  # and what the report says of it
 
 
 @pytest.mark.parametrize(

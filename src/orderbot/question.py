@@ -131,6 +131,21 @@ def acronym_asked(question: str) -> str | None:
     return found[0] if found else None
 
 
+# "What is the RBIO?", "so what's this RBIO thing everyone's arguing about?": what the
+# acronym is, which starts with what it stands for.
+_WHAT_IS_ACRONYM = re.compile(
+    r"^\W*(?i:(?:so|and|ok|okay|but|sorry)\W+)?(?i:what|who)(?:\s+(?i:is|are|was|were)|['’]s)"
+    rf"\s+(?:(?i:the|this|that|these|an?)\s+)?({ACRONYM.pattern})"
+    r"(?:\s+(?i:thing|concept|term|idea|exactly|anyway)\b.*)?\s*[?.!]*\s*$"
+)
+
+
+def acronym_defined(question: str) -> str | None:
+    """The acronym ``question`` asks what it is, with no more asked of it."""
+    found = _WHAT_IS_ACRONYM.match(question)
+    return found.group(1) if found else None
+
+
 def spells_out(text: str, acronym: str) -> bool:
     """``text`` gives the words of ``acronym``, with the acronym after them in brackets
     ("… the “rules-based international order” (RBIO)")."""

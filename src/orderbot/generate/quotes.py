@@ -2,21 +2,22 @@
 
 The best-scoring units are taken (within ``margin`` of the best, at most ``limit``; one
 after the best only when it shares as many of the question's words, for a sentence that
-scores near the best on its meaning alone is mostly padding), then completed: a sentence that announces items ("two major crises", "three categories …
-seven variables") brings the sentences that name them ("First, …", "Second, …") or the
-list that follows it, and a sentence that continues one ("Second, …") brings the one it
-continues. Bibliographic lines are quoted only for questions about a source, and then a
-quoted sentence that carries a footnote marker brings the line of the work it cites
-("What was the title of the speech cited…?" is answered by the footnote, not by the
-sentence that cites it). A "why" question whose best sentence states no reason brings the
-sentence after it, where the report usually gives the reason ("… will not, on its own,
-address the challenges …" is followed by "… efforts to foster … updated norms … are
-necessary."). A request to say more about something ("Tell me more about “the world
-faces a new set of … crises”") brings the sentences after the best one that go on about
-it ("These call into question …", "These include climate change, …"). Any other question's
-best sentence brings the next one when that qualifies it ("However, …"): quoted alone, it
-would say what the report goes on to take back; and one that says what is not wanted
-("neither … nor …") brings the one that says what is ("Rather, …").
+scores near the best on its meaning alone is mostly padding), then completed: a sentence
+that announces items ("two major crises", "three categories … seven variables") brings the
+sentences that name them ("First, …", "Second, …") or the list that follows it, and a
+sentence that continues one ("Second, …") brings the one it continues. "What is the RBIO?"
+starts with the sentence that spells the acronym out. Bibliographic lines are quoted only
+for questions about a source, and then a quoted sentence that carries a footnote marker
+brings the line of the work it cites ("What was the title of the speech cited…?" is
+answered by the footnote, not by the sentence that cites it). A "why" question whose best
+sentence states no reason brings the sentence after it, where the report usually gives the
+reason ("… will not, on its own, address the challenges …" is followed by "… efforts to
+foster … updated norms … are necessary."). A request to say more about something ("Tell me
+more about “the world faces a new set of … crises”") brings the sentences after the best
+one that go on about it ("These call into question …", "These include climate change, …").
+Any other question's best sentence brings the next one when that qualifies it ("However,
+…"): quoted alone, it would say what the report goes on to take back; and one that says
+what is not wanted ("neither … nor …") brings the one that says what is ("Rather, …").
 """
 
 from __future__ import annotations
@@ -39,7 +40,13 @@ from orderbot.generate.evidence import (
 )
 from orderbot.generate.lists import group_named
 from orderbot.models import Chunk
-from orderbot.question import acronym_asked, asks_for_all_sources, notes_named, spells_out
+from orderbot.question import (
+    acronym_asked,
+    acronym_defined,
+    asks_for_all_sources,
+    notes_named,
+    spells_out,
+)
 
 _ANNOUNCES = re.compile(
     r"\b(two|three|four|five|six|seven|eight|nine|ten|[2-9])\s+(?:[\w-]+\s+){0,2}?"
@@ -162,6 +169,10 @@ def choose(
         for extra in [*_complete(quote, evidence, listy, evidence.next_chunk), *works]:
             if not any(_same(extra.unit, q.unit) for q in completed):
                 completed.append(extra)
+    defined = acronym_defined(evidence.question)
+    if defined and (spelling := _spelling(evidence, defined)):
+        # "What is the RBIO?" starts with what it stands for.
+        completed = [spelling, *(q for q in completed if not _same(q.unit, spelling.unit))]
     return [_group_of(q, evidence.question) for q in completed]
 
 
@@ -175,10 +186,14 @@ def _spelling_out(evidence: Evidence) -> list[Quote]:
     out, the words before "(RBIO)". The units that use the acronym score better, and
     none of them says what it stands for."""
     acronym = acronym_asked(evidence.question)
-    if acronym is None:
-        return []
+    spelt = _spelling(evidence, acronym) if acronym else None
+    return [spelt] if spelt else []
+
+
+def _spelling(evidence: Evidence, acronym: str) -> Quote | None:
+    """The best unit that spells ``acronym`` out."""
     spelt = [i for i in evidence.ranked() if spells_out(evidence.units[i].text, acronym)]
-    return [Quote(evidence.units[spelt[0]], evidence.scores[spelt[0]])] if spelt else []
+    return Quote(evidence.units[spelt[0]], evidence.scores[spelt[0]]) if spelt else None
 
 
 def _notes_named(evidence: Evidence) -> list[Quote]:

@@ -13,7 +13,13 @@ from orderbot.config import RetrievalSettings
 from orderbot.index.embedder import Embedder
 from orderbot.index.store import ChunkStore
 from orderbot.models import Chunk, Retrieval, ScoredChunk
-from orderbot.question import acronym_asked, asks_for_all_sources, notes_named, spells_out
+from orderbot.question import (
+    acronym_asked,
+    acronym_defined,
+    asks_for_all_sources,
+    notes_named,
+    spells_out,
+)
 from orderbot.retrieve.bm25 import BM25Index
 from orderbot.retrieve.fusion import reciprocal_rank_fusion
 
@@ -117,14 +123,14 @@ class HybridRetriever:
         the ranking: the footnotes it names by number ("What does footnote 3 cite?"); for
         all the sources cited ("What sources does the report cite?"), the notes of the
         best passage's document, in order; the passage that spells out an acronym it asks
-        about ("What does RBIO stand for?": the one with "… order” (RBIO)"), which the many
-        passages using the acronym outrank."""
+        about ("What does RBIO stand for?", "What is the RBIO?": the one with "… order”
+        (RBIO)"), which the many passages using the acronym outrank."""
         if numbers := set(notes_named(query)):
             return [i for i, c in self.chunks.items() if c.note in numbers]
         if asks_for_all_sources(query) and fused:
             return self._notes_of(self.chunks[fused[0][0]].doc_id)[: self.settings.top_k]
-        if acronym := acronym_asked(query):  # the best-ranked passage that spells it out
-            ids = itertools.chain((i for i, _ in fused), self.chunks)
+        if acronym := acronym_asked(query) or acronym_defined(query):  # the best-ranked
+            ids = itertools.chain((i for i, _ in fused), self.chunks)  # spelling it out
             return next(([i] for i in ids if spells_out(self.chunks[i].text, acronym)), [])
         return []
 
