@@ -164,6 +164,12 @@ def test_an_overview_in_so_many_sentences_has_that_many(pipeline: Pipeline) -> N
         # a visitor's, answered with one sentence that happens to say "report"
         ("Can you summarize the report in a few sentences?", True),
         ("Summarise this report in three bullet points", True),
+        # "the report's" read as "report" and "s", another word: "We hope the report will
+        # inspire…" was the answer
+        ("What is the report's main argument?", True),
+        ("What is the report’s main recommendation?", True),
+        ("What does the report conclude?", True),
+        ("What is the report's main argument about China?", False),
         ("What does the report say about China?", False),
         ("Summarize what the report says about China", False),  # a subject: retrieval
         ("What is the report about China?", False),

@@ -41,11 +41,11 @@ _WHEN = re.compile(
 _OVERVIEW = re.compile(
     r"\b(summari[sz]e|summary|overview|gist|tl;?dr|in a nutshell|in brief)\b"
     r"|\b(main|key|central|core|overall)\s+(argument|point|idea|message|thesis|finding|"
-    r"claim|takeaway)s?\b"
+    r"claim|takeaway|recommendation|conclusion)s?\b"
     r"|^\s*what(?:'s| is| are)\s+(?:this|the)\s+(?:report|document|text|paper|"
     r"introduction)\s+(?:about|arguing|saying)\s*\??\s*$"
     r"|^\s*what\s+does\s+(?:this|the)\s+(?:report|document|text|paper|introduction)\s+"
-    r"(?:argue|say)\s*\??\s*$",
+    r"(?:argue|say|conclude|recommend)\s*\??\s*$",
     re.I,
 )
 # "What is the Project's annual budget?", "What would the reforms cost?": a sum of money,
@@ -236,6 +236,7 @@ def focus_of(question: str) -> frozenset[str]:
 _OVERVIEW_WORDS = content_terms(
     "summarize summarise summary overview gist tldr nutshell brief short quick main key "
     "central core overall argument point idea message thesis finding claim takeaway give "
+    "recommendation conclusion conclude recommend "
     "report document text paper introduction article whole entire sentences words arguing "
     "saying argue about this tl dr few couple bullet bullets points lines paragraph "
     "paragraphs plain simple simply briefly one two three four five"
@@ -262,7 +263,8 @@ def sentences_asked(question: str) -> int | None:
 @functools.lru_cache(maxsize=4096)
 def asks_for_overview(question: str) -> bool:
     """The question asks for the gist of a whole document, not for something in it."""
-    other = {t for t in content_terms(question) - _OVERVIEW_WORDS if not t.isdigit()}
+    # "s" of "the report's": a possessive's letter is no other word
+    other = {t for t in content_terms(question) - _OVERVIEW_WORDS if len(t) > 1 and not t.isdigit()}
     return bool(_OVERVIEW.search(question)) and not other
 
 
