@@ -124,6 +124,14 @@ def test_what_the_report_rejects_comes_with_what_it_wants(pipeline: Pipeline) ->
     assert answer.index("Rather, these profound changes") > answer.index("neither the promotion")
 
 
+def test_what_a_thing_is_starts_where_the_text_first_brings_it_up(pipeline: Pipeline) -> None:
+    """ "What is the Better Order Project?" started with "However, given the focus and
+    expertise of the Better Order Project participants, this report specifically
+    addresses …", which scores a little better than the sentence that introduces it."""
+    answer = pipeline.ask("What is the Better Order Project?").answer
+    assert answer.startswith("To begin the arduous work"), answer
+
+
 @pytest.mark.parametrize(
     ("question", "padding"),
     [

@@ -144,7 +144,7 @@ def choose(
         # unit that gives one, in the passages' order (the three categories' sentences, not
         # only the total and the best-scoring category).
         return [Quote(evidence.units[i], scores[i]) for i in sorted(each)[:_EACH_LIMIT]]
-    order = _the_total(evidence, giving) or order
+    order = _the_total(evidence, giving) or _first_mention(evidence, order, margin / 2)
     # The best unit that gives the figure or date asked for (and shares a word with the
     # question) answers it though it scores under ``min_score``: "What year is the
     # scenario set in?" is answered by "… a scenario around 2040 …".
@@ -264,6 +264,42 @@ def _the_total(evidence: Evidence, giving: list[int]) -> list[int]:
     if best and all(largest(i) <= best for i in giving[1:]):
         return [i for i in giving if largest(i) == best]
     return giving
+
+
+# "What is the Better Order Project?", "What is a multi-order world?": what a thing is, by
+# its name alone.
+_WHAT_IS = re.compile(
+    r"^\s*what(?:\s+is|\s+are|\s+was|\s+were|['’]s)\s+(?:the\s+|an?\s+)?"
+    r"([^?,;:]{3,60}?)\s*\??\s*$",
+    re.IGNORECASE,
+)
+
+
+def _first_mention(evidence: Evidence, order: list[int], reach: float) -> list[int]:
+    """``order``, with the first unit in reading order that names the thing asked about
+    put first, among those naming it and scoring within ``reach`` of the best: a text
+    says what a thing is where it first brings it up ("… the Quincy Institute’s Better
+    Order Project brought together more than 130 …"), not where it next mentions it
+    ("However, given the focus and expertise of the Better Order Project participants
+    …")."""
+    found = _WHAT_IS.match(evidence.question)
+    if not found or not order or not (name := content_terms(found.group(1))):
+        return order
+    best = evidence.scores[order[0]]
+    naming = [
+        i
+        for i in order
+        if evidence.scores[i] >= best - reach and name <= content_terms(evidence.units[i].text)
+    ]
+    if not naming:
+        return order
+
+    def place(i: int) -> tuple[str, int, int]:
+        unit = evidence.units[i]
+        return (unit.chunk.doc_id, unit.chunk.paragraph_start, unit.position)
+
+    first = min(naming, key=place)
+    return [first, *(i for i in order if i != first)]
 
 
 def _value(number: str) -> float:
