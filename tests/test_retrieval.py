@@ -42,6 +42,19 @@ def test_bm25_only_returns_matching_chunks() -> None:
     assert BM25Index([]).search("anything", 3) == []
 
 
+def test_bm25_queries_leave_out_words_for_the_text_itself() -> None:
+    """"What does the report say about…?": every passage is the report's, and the few that
+    say "this report" ranked first (tune's "What two big dangers does the report open
+    with?" got "We hope the report will inspire…")."""
+    index = BM25Index(
+        [
+            _chunk("a", "We hope the report will inspire the authors of other reports."),
+            _chunk("b", "The way forward is neither one path nor the other."),
+        ]
+    )
+    assert [i for i, _ in index.search("What does the report say about the path?", 2)] == ["b"]
+
+
 @pytest.mark.slow
 def test_hybrid_finds_the_passage(pipeline: Pipeline) -> None:
     result = pipeline.retriever.retrieve("How many proposals are in the package?")

@@ -10,11 +10,30 @@ from collections.abc import Callable, Sequence
 
 import bm25s
 import Stemmer
+from bm25s.stopwords import STOPWORDS_EN
 
 from orderbot.models import Chunk
 from orderbot.per_thread import per_thread
 
 _TOKENS = r"(?u)\b\w\w+\b"
+# A question's words for the text itself ("What does the report say…?", "Do the authors
+# claim…?") find nothing, every passage being the report's, but rank first the few that
+# happen to say "this report" ("We hope the report will inspire…"): left out of queries.
+_ABOUT_THE_TEXT = (
+    "report",
+    "reports",
+    "author",
+    "authors",
+    "writer",
+    "writers",
+    "document",
+    "documents",
+    "text",
+    "paper",
+    "introduction",
+    "intro",
+)
+_QUERY_STOPWORDS = [*STOPWORDS_EN, *_ABOUT_THE_TEXT]
 _BATCH = 200  # chunks tokenized between two pauses
 
 
@@ -54,7 +73,11 @@ class BM25Index:
         if self._bm25 is None or k <= 0:
             return []
         tokens = bm25s.tokenize(
-            query, stemmer=_stemmer(), token_pattern=_TOKENS, show_progress=False
+            query,
+            stopwords=_QUERY_STOPWORDS,
+            stemmer=_stemmer(),
+            token_pattern=_TOKENS,
+            show_progress=False,
         )
         indexes, scores = self._bm25.retrieve(tokens, k=min(k, len(self._ids)), show_progress=False)
         return [
