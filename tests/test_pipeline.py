@@ -839,6 +839,7 @@ def test_an_acronym_asked_about_is_answered_by_the_sentence_that_spells_it_out(
         ("What is the RBIO?", "RBIO"),
         ("so what's this RBIO thing everyone's arguing about?", "RBIO"),
         ("what are the P5", "P5"),
+        ("whats the RBIO", "RBIO"),  # a visitor's, typed without the apostrophe
         ("What is the RBIO's role in the strategy?", None),  # asks more of it
         ("What does RBIO stand for?", None),  # asked by acronym_asked
         ("What is the report about?", None),

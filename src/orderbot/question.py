@@ -134,7 +134,7 @@ def acronym_asked(question: str) -> str | None:
 # "What is the RBIO?", "so what's this RBIO thing everyone's arguing about?": what the
 # acronym is, which starts with what it stands for.
 _WHAT_IS_ACRONYM = re.compile(
-    r"^\W*(?i:(?:so|and|ok|okay|but|sorry)\W+)?(?i:what|who)(?:\s+(?i:is|are|was|were)|['’]s)"
+    r"^\W*(?i:(?:so|and|ok|okay|but|sorry)\W+)?(?i:what|who)(?:\s+(?i:is|are|was|were)|['’]?s)"
     rf"\s+(?:(?i:the|this|that|these|an?)\s+)?({ACRONYM.pattern})"
     r"(?:\s+(?i:thing|concept|term|idea|exactly|anyway)\b.*)?\s*[?.!]*\s*$"
 )

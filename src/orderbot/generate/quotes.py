@@ -269,7 +269,7 @@ def _the_total(evidence: Evidence, giving: list[int]) -> list[int]:
 # "What is the Better Order Project?", "What is a multi-order world?": what a thing is, by
 # its name alone.
 _WHAT_IS = re.compile(
-    r"^\s*what(?:\s+is|\s+are|\s+was|\s+were|['’]s)\s+(?:the\s+|an?\s+)?"
+    r"^\s*what(?:\s+is|\s+are|\s+was|\s+were|['’]?s)\s+(?:the\s+|an?\s+)?"
     r"([^?,;:]{3,60}?)\s*\??\s*$",
     re.IGNORECASE,
 )
