@@ -42,7 +42,7 @@ _OVERVIEW = re.compile(
     r"\b(summari[sz]e|summary|overview|gist|tl;?dr|in a nutshell|in brief)\b"
     r"|\b(main|key|central|core|overall)\s+(argument|point|idea|message|thesis|finding|"
     r"claim|takeaway|recommendation|conclusion)s?\b"
-    r"|^\s*what(?:'s| is| are)\s+(?:this|the)\s+(?:report|document|text|paper|"
+    r"|^\s*what(?:['’]?s| is| are)\s+(?:this|the)\s+(?:report|document|text|paper|"
     r"introduction)\s+(?:about|arguing|saying)\s*\??\s*$"
     r"|^\s*what\s+does\s+(?:this|the)\s+(?:report|document|text|paper|introduction)\s+"
     r"(?:argue|say|conclude|recommend)\s*\??\s*$",
@@ -52,7 +52,7 @@ _OVERVIEW = re.compile(
 # as "how much" asks for. The money word must head what is asked ("What does the report
 # say about the cost of war?" asks for what it says).
 _MONEY = re.compile(
-    r"^\s*what(?:'s|’s|\s+is|\s+was|\s+are|\s+were|\s+would\s+be|\s+will\s+be)\s+"
+    r"^\s*what(?:['’]?s|\s+is|\s+was|\s+are|\s+were|\s+would\s+be|\s+will\s+be)\s+"
     r"(?:the\s+)?(?:[\w.’'-]+\s+){0,4}?(?:annual\s+|yearly\s+|total\s+|overall\s+|"
     r"estimated\s+)?(?:budgets?|cost|price|salary|salaries|revenues?|endowment)\b"
     r"(?!\s+of\s+(?:war|conflict|inaction|failure|doing nothing)\b)"

@@ -43,6 +43,7 @@ STOP = frozenset(STOPWORDS_EN) | frozenset(
         "whose",
         "why",
         "what",
+        "whats",  # "whats the budget", typed without the apostrophe
         "which",
         "when",
         "where",
