@@ -763,6 +763,18 @@ def test_a_follow_up_about_another_subject_is_refused_for_its_own(pipeline: Pipe
     history = [Turn(role="user", content=guterres), Turn(role="assistant", content="…")]
     taiwan = pipeline.ask("what does it say about taiwan", history)
     assert taiwan.rewritten_question is None and taiwan.refused
+    # Found by a visitor: "what do they say about china", after "who is John Dugard",
+    # was refused about Dugard; "what sources does it cite", after a question about the
+    # National Security Strategy, got only its two notes.
+    dugard = [Turn(role="user", content="who is John Dugard"), Turn(role="assistant", content="…")]
+    china = pipeline.ask("what do they say about china", dugard)
+    assert china.rewritten_question is None and not china.refused
+    assert "Dugard" not in china.answer
+    nss = "what does the national security strategy say"
+    history = [Turn(role="user", content=nss), Turn(role="assistant", content="…")]
+    sources = pipeline.ask("what sources does it cite", history)
+    assert sources.rewritten_question is None
+    assert [c.section for c in sources.citations] == [f"Footnote {n}" for n in range(1, 6)]
 
 
 def test_a_subject_the_documents_have_no_words_for_is_not_covered(pipeline: Pipeline) -> None:

@@ -49,9 +49,11 @@ _NOT_POINTING = re.compile(
     r"\b(is|isn't|was|wasn't|isn’t|wasn’t) it (true|the case|correct|right|so) that\b|"
     r"\b(isn't|is|isn’t|wasn't|wasn’t|doesn't|doesn’t) it\W*$|"
     r"\bthe same(?=\s+(as|thing as)\b)|"
-    # "What does it say about Taiwan?", "Does it mention climate?": "it" is the document.
-    r"\b(?:(?<=does )|(?<=did )|(?<=do ))it(?=\s+(say|talk|mention|discuss|cover|address|"
-    r"recommend|propose|argue|suggest|deal|touch|get into|go into)\b)|"
+    # "What does it say about Taiwan?", "Does it mention climate?", "What sources does it
+    # cite?": "it" is the document; "What do they say about China?": "they", its authors.
+    r"\b(?:(?<=does )it|(?<=did )it|(?<=do )they)(?=\s+(say|talk|mention|discuss|"
+    r"cover|address|recommend|propose|argue|suggest|deal|touch|get into|go into|cite|quote|"
+    r"conclude|think|want|call for|write|explain|describe)\b)|"
     r"\b(says|said|say|true|claim|claims|claimed|argue|argues|argued|mean|means|think|"
     r"thinks|believe|believes|suggest|suggests|state|states|stated|note|notes|noted|show|"
     r"shows|insist|insists|fear|fears|hope|hopes|expect|expects|propose|proposes|warn|"
