@@ -11,7 +11,7 @@ TEXT = (
     "Variable 7, Artificial Intelligence and Cyber. The U.N. Security Council met. "
     "The Quincy Institute’s Better Order Project wrote of the “rules-based international "
     "order” (RBIO). Government of the United States, “National Security Strategy.” The "
-    "U.S. and the Global North."
+    "U.S. and the Global North. It is for all of us."
 )
 
 
@@ -29,6 +29,14 @@ TEXT = (
         ("What about NATO?", "What about NATO?"),  # no name of theirs fits
         ("Is the QI behind it?", "Is the QI (Quincy Institute) behind it?"),  # no "’s"
         ("What about AI (Artificial Intelligence)?", "What about AI (Artificial Intelligence)?"),
+        # Typed in lower case, as visitors do: read in capitals when the documents write
+        # it, or spell it out and it has no vowel (no English word) ...
+        ("what does rbio stand for", "what does RBIO stand for"),
+        ("does the nss say so", "does the NSS (National Security Strategy) say so"),
+        # ... never a word of theirs ("us"), nor one with a vowel whose capitals fit a
+        # name ("qi" might be a word).
+        ("how does the us see it", "how does the us see it"),
+        ("is the qi behind it", "is the qi behind it"),
     ],
 )
 def test_an_acronym_is_read_with_the_name_it_stands_for_in_the_documents(

@@ -117,7 +117,7 @@ def test_a_sentence_the_report_qualifies_comes_with_the_qualification(pipeline: 
 
 
 def test_what_the_report_rejects_comes_with_what_it_wants(pipeline: Pipeline) -> None:
-    """"What is the way forward according to the report?" got only "The way forward is
+    """ "What is the way forward according to the report?" got only "The way forward is
     neither the promotion of the RBIO nor the advent of a rival order …"; the next
     sentence, "Rather, … require a rejuvenated, inclusive global order …", is the way."""
     answer = pipeline.ask("What is the way forward according to the report?").answer
@@ -838,7 +838,12 @@ def test_an_acronym_asked_about_is_answered_by_the_sentence_that_spells_it_out(
     assert acronym_asked("What does RBIO stand for?") == "RBIO"
     assert acronym_asked("What is the acronym P5 short for?") == "P5"
     assert acronym_asked("What is the RBIO?") is None  # asks what it is, answered so
-    for question in ("What does RBIO stand for?", "What is RBIO short for?"):
+    # (lower case, a visitor's: it got three sentences using "the RBIO")
+    for question in (
+        "What does RBIO stand for?",
+        "What is RBIO short for?",
+        "what does rbio stand for",
+    ):
         answer = pipeline.ask(question)
         assert not answer.refused and len(answer.citations) == 1
         assert "“rules-based international order” (RBIO)" in answer.answer

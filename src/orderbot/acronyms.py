@@ -7,7 +7,8 @@ counting as "UN") gives the acronym of its initials. A question's acronym that t
 documents never write themselves is then read with its spelling beside it ("What about AI
 (Artificial Intelligence)?"), so that the passages using the name are found and weighed.
 An acronym the documents do write ("RBIO", or "UN" as their "U.N.") is left as it is,
-and so is one whose letters fit no name of theirs ("NATO").
+and so is one whose letters fit no name of theirs ("NATO"). One typed in lower case
+("rbio", "nss") is read in capitals, unless the documents use it as a word ("us").
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ _DOTTED = re.compile(r"^(?:[A-Z]\.){2,}$")
 # An acronym: two to eight capitals (digits after the first allowed: "P5"), or dotted.
 ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}|\b[A-Z][A-Z0-9]{1,7}\b")
 _LONGEST = 5  # capitalised words in one name
+_LOWER = re.compile(r"\b[a-z][a-z0-9]{1,7}\b")  # a word typed in lower case
+_VOWEL = re.compile(r"[aeiouy]")
 
 
 def _initials(word: str) -> str:
@@ -52,17 +55,23 @@ def _names(text: str) -> Iterable[list[str]]:
 class Glossary:
     """What each acronym the documents' names make stands for, there."""
 
-    def __init__(self, names: dict[str, list[str]], written: Iterable[str]) -> None:
+    def __init__(
+        self, names: dict[str, list[str]], written: Iterable[str], words: Iterable[str] = ()
+    ) -> None:
         self.names = names
         # The acronyms the documents write, without their stops ("U.N." is "UN").
         self.letters = frozenset(w.replace(".", "") for w in written)
+        # The words the documents write in lower case ("us", "war"): no acronym typed so.
+        self.words = frozenset(words)
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> Glossary:
         names: dict[str, dict[str, None]] = {}  # acronym -> its names, in order, once
         written: set[str] = set()
+        lower: set[str] = set()
         for text in texts:
             written.update(ACRONYM.findall(text))
+            lower.update(_LOWER.findall(text))
             for run in _names(text):
                 starts = [i for i, w in enumerate(run) if _capitalised(w)]
                 for a, start in enumerate(starts):
@@ -71,7 +80,21 @@ class Glossary:
                         acronym = "".join(_initials(w) for w in words)
                         if len(acronym) >= 2:
                             names.setdefault(acronym, {})[" ".join(words)] = None
-        return cls({a: list(n) for a, n in names.items()}, written)
+        return cls({a: list(n) for a, n in names.items()}, written, lower)
+
+    def capitalise(self, question: str) -> str:
+        """``question`` with each acronym typed in lower case in capitals: one the
+        documents write ("what does rbio stand for"), or one they spell out that has no
+        vowel, so is no English word ("the nss"; not "ago", "me" or "wat", whose capitals
+        also fit names of theirs); never a word the documents use ("us")."""
+
+        def upper(match: re.Match[str]) -> str:
+            word = match.group()
+            letters = word.upper()
+            known = letters in self.letters or (letters in self.names and not _VOWEL.search(word))
+            return letters if known and word not in self.words else word
+
+        return _LOWER.sub(upper, question)
 
     def spell_out(self, question: str) -> str:
         """``question`` with each acronym the documents never write (with stops or
@@ -87,4 +110,4 @@ class Glossary:
                 return asked
             return f"{asked} ({'; '.join(names[:2])})"
 
-        return ACRONYM.sub(spelt, question)
+        return ACRONYM.sub(spelt, self.capitalise(question))
