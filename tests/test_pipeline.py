@@ -124,6 +124,18 @@ def test_what_the_report_rejects_comes_with_what_it_wants(pipeline: Pipeline) ->
     assert answer.index("Rather, these profound changes") > answer.index("neither the promotion")
 
 
+def test_a_date_or_sum_no_quote_gives_is_not_answered(pipeline: Pipeline) -> None:
+    """ "What month was Dugard's Leiden Journal article published in?" (a `tune` question)
+    got the citation, which gives the year alone: coverage found a month among the best
+    sentences, but none near the best. A count, though, may be answered by what it
+    counts."""
+    month = pipeline.ask("What month was Dugard's Leiden Journal article published in?")
+    assert month.refused and month.citations == []
+    assert month.answer.startswith("The documents do not say in which month")
+    counted = pipeline.ask("How many countries lead the rival coalition?")
+    assert "led by China and Russia" in counted.answer
+
+
 def test_what_a_thing_is_starts_where_the_text_first_brings_it_up(pipeline: Pipeline) -> None:
     """ "What is the Better Order Project?" started with "However, given the focus and
     expertise of the Better Order Project participants, this report specifically

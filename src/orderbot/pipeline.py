@@ -25,7 +25,7 @@ from orderbot.conversation import (
 from orderbot.errors import IndexUnavailableError
 from orderbot.foreground import Foreground, paced
 from orderbot.generate import Generator, check_backend, make_generator
-from orderbot.generate.asked import asks_for_overview
+from orderbot.generate.asked import asks_for_overview, slot_of
 from orderbot.generate.base import Written
 from orderbot.generate.citations import CitationList
 from orderbot.generate.coverage import CoverageJudge, Vocabulary
@@ -347,7 +347,9 @@ class Pipeline:
         refused = not sentences
         refusal: Refusal | None = None
         if refused and not repeated and coverage is not None and coverage.verdict == "covered":
-            coverage = coverage.model_copy(update={"verdict": "not_covered"})
+            # Nothing answered: for "When will…?" or "How many…?", what was not found.
+            missing = coverage.missing or slot_of(query).describe(query) or None
+            coverage = coverage.model_copy(update={"verdict": "not_covered", "missing": missing})
         if chat:
             refusal = self.refusal_of_small_talk(chat)
         elif instruction:

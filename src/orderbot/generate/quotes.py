@@ -134,6 +134,12 @@ def choose(
     if not order:
         return []
     giving = _giving_the_figure(evidence, order, scores[order[0]] - 2 * margin)
+    if not giving and slot_of(evidence.question).kind in ("amount", "date"):
+        # "In which month was Dugard's article published?": no unit near the best gives
+        # one, and a sum or a date is written or not there. (A count may be answered by
+        # the things it counts: "How many countries lead the rival coalition?", "… led by
+        # China and Russia …".)
+        return []
     if scores[order[0]] < min_score and not giving:
         # Nothing reaches the floor, and only a unit that gives the figure or date asked
         # for may answer then ("What year was the future scenario … set in?": "… around
@@ -229,6 +235,9 @@ def _group_of(quote: Quote, question: str) -> Quote:
     return Quote(replace(quote.unit, text=group), quote.score)
 
 
+_GIVEN = ("number", "amount", "date")  # what a unit gives, or does not
+
+
 def _giving_the_figure(evidence: Evidence, order: list[int], reach: float) -> list[int]:
     """For a question that asks for a figure, a sum or a date: the units that give one
     and score above ``reach`` (twice the margin below the best); none when no unit does
@@ -237,7 +246,7 @@ def _giving_the_figure(evidence: Evidence, order: list[int], reach: float) -> li
     countries", not by the better-scoring sentence about the participants' coalition;
     "How many proposals…?" by the 20 proposals alone, without the 130 participants."""
     slot = slot_of(evidence.question)
-    if slot.kind not in ("number", "amount", "date"):
+    if slot.kind not in _GIVEN:
         return []
     return [
         i
