@@ -728,8 +728,10 @@ def test_a_follow_up_read_as_another_question_says_so(page: Page, live: LiveServ
     assert first.locator(".understood").count() == 0
     second = ask(page, "What about the second one?")
     assert second.locator(".understood").inner_text() == "Read as: “What about Use of Force?”"
-    why = ask(page, "Why?")  # only read with the question before it: nothing to show
-    assert why.locator(".understood").count() == 0
+    why = ask(page, "Why?")  # read with the question before it, which is named
+    assert why.locator(".understood").inner_text() == (
+        "Read with the question before it: “What about Use of Force?”"
+    )
     page.reload()  # a restored conversation says it too
     page.locator(".msg.bot").nth(1).locator(".understood").wait_for()
     # An item quoted in the question read is not put in quotation marks twice.

@@ -433,6 +433,20 @@ def test_follow_up_records_the_rewritten_question(pipeline: Pipeline) -> None:
     assert pipeline.ask("What is the RBIO?").rewritten_question is None
 
 
+def test_a_follow_up_asks_its_own_sentence(pipeline: Pipeline) -> None:
+    """Found by a visitor: "where did he say it", after "what does guterres think about
+    multipolarity" (typed without a question mark), was read as one sentence, whose
+    "where" did not ask for the source, and got the same answer again."""
+    from orderbot.conversation import Turn
+
+    history = [Turn(role="user", content="what does guterres think about multipolarity")]
+    answer = pipeline.ask("where did he say it", history)
+    assert answer.rewritten_question == (
+        "what does guterres think about multipolarity? where did he say it"
+    )
+    assert "Munich Security Conference" in answer.answer
+
+
 def test_a_bare_why_continues_the_conversation(pipeline: Pipeline) -> None:
     from orderbot.conversation import Turn, is_follow_up
 

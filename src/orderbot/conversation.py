@@ -148,7 +148,14 @@ def standalone_question(
     understood: list[_Understood] = []  # each earlier question, in order
     for i in asked[-_REACH:]:
         understood.append(_understand(history[i].content.strip(), history[:i], understood, lists))
-    return " ".join(_understand(question, history, understood, lists).parts)
+    parts = _understand(question, history, understood, lists).parts
+    # Each earlier question ends as a question does, typed so or not: "what does guterres
+    # think about multipolarity? where did he say it" asks "where" of a new sentence.
+    return " ".join([*(_ended(p) for p in parts[:-1]), *parts[-1:]])
+
+
+def _ended(question: str) -> str:
+    return question if question.rstrip()[-1:] in {"?", ".", "!"} else f"{question.rstrip()}?"
 
 
 @dataclass(frozen=True)

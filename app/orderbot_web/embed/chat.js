@@ -317,14 +317,20 @@
     turn.answer = answer;
     turn.state.remove();
     // A follow-up read as another question ("What about the second one?" as "What about
-    // Use of Force?") says so, so the visitor can tell what was answered. One only read
-    // with the previous question in front ("What is the RBIO? Why?") is not shown.
+    // Use of Force?") says so, so the visitor can tell what was answered; one read with
+    // the previous question in front ("Why?" after "What is the RBIO?") names that
+    // question: a visitor could not tell why "what do they say about china" was answered
+    // about the one before.
     var read = (answer.rewritten_question || "").trim();
-    if (read && read.slice(-turn.question.length) !== turn.question) {
+    var asked = turn.question.trim();
+    if (read && read !== asked) {
+      var merged = read.slice(-asked.length) === asked;
+      var shown = merged ? read.slice(0, read.length - asked.length).trim() : read;
       // One that quotes an item already ("What about “the world faces…”?") is not
       // quoted again: quotation marks inside quotation marks read badly.
-      var quoted = /[“”]/.test(read) ? read : "“" + read + "”";
-      turn.bot.insertBefore(el("p", "understood", "Read as: " + quoted), turn.text);
+      var quoted = /[“”]/.test(shown) ? shown : "“" + shown + "”";
+      var label = merged ? "Read with the question before it: " : "Read as: ";
+      turn.bot.insertBefore(el("p", "understood", label + quoted), turn.text);
     }
     // The checked sentences give way to the whole answer in the same place.
     turn.text.textContent = "";
