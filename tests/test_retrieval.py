@@ -43,7 +43,7 @@ def test_bm25_only_returns_matching_chunks() -> None:
 
 
 def test_bm25_queries_leave_out_words_for_the_text_itself() -> None:
-    """"What does the report say about…?": every passage is the report's, and the few that
+    """ "What does the report say about…?": every passage is the report's, and the few that
     say "this report" ranked first (tune's "What two big dangers does the report open
     with?" got "We hope the report will inspire…")."""
     index = BM25Index(
