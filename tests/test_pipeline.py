@@ -144,24 +144,6 @@ def test_what_a_thing_is_starts_where_the_text_first_brings_it_up(pipeline: Pipe
     assert answer.startswith("To begin the arduous work"), answer
 
 
-@pytest.mark.parametrize(
-    ("question", "padding"),
-    [
-        ("What is the way forward according to the report?", "We hope the report will inspire"),
-        ("Which U.N. Secretary-General does the report quote?", "twelve proposals"),
-    ],
-)
-def test_a_sentence_near_the_best_on_its_meaning_alone_is_not_quoted(
-    pipeline: Pipeline, question: str, padding: str
-) -> None:
-    """Sentences that score within the margin of the best on embedding similarity, with
-    fewer of the question's words, were quoted after the answer: "While not a panacea…"
-    and "We hope the report will inspire…" after the way forward, the twelve force
-    proposals after Guterres."""
-    answer = pipeline.ask(question).answer
-    assert padding not in answer
-
-
 def test_an_overview_in_so_many_sentences_has_that_many(pipeline: Pipeline) -> None:
     """A visitor's "Summarize the report in three sentences" got six."""
     assert sentences_asked("Summarize the report in three sentences") == 3

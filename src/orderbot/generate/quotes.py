@@ -1,23 +1,22 @@
 """Choosing what to quote: the units that answer, completed to the unit that answers.
 
-The best-scoring units are taken (within ``margin`` of the best, at most ``limit``; one
-after the best only when it shares as many of the question's words, for a sentence that
-scores near the best on its meaning alone is mostly padding), then completed: a sentence
-that announces items ("two major crises", "three categories … seven variables") brings the
-sentences that name them ("First, …", "Second, …") or the list that follows it, and a
-sentence that continues one ("Second, …") brings the one it continues. "What is the RBIO?"
-starts with the sentence that spells the acronym out. Bibliographic lines are quoted only
-for questions about a source, and then a quoted sentence that carries a footnote marker
-brings the line of the work it cites ("What was the title of the speech cited…?" is
-answered by the footnote, not by the sentence that cites it). A "why" question whose best
-sentence states no reason brings the sentence after it, where the report usually gives the
-reason ("… will not, on its own, address the challenges …" is followed by "… efforts to
-foster … updated norms … are necessary."). A request to say more about something ("Tell me
-more about “the world faces a new set of … crises”") brings the sentences after the best
-one that go on about it ("These call into question …", "These include climate change, …").
-Any other question's best sentence brings the next one when that qualifies it ("However,
-…"): quoted alone, it would say what the report goes on to take back; and one that says
-what is not wanted ("neither … nor …") brings the one that says what is ("Rather, …").
+The best-scoring units are taken (within ``margin`` of the best, at most ``limit``), then
+completed: a sentence that announces items ("two major crises", "three categories … seven
+variables") brings the sentences that name them ("First, …", "Second, …") or the list that
+follows it, and a sentence that continues one ("Second, …") brings the one it continues.
+"What is the RBIO?" starts with the sentence that spells the acronym out. Bibliographic
+lines are quoted only for questions about a source, and then a quoted sentence that
+carries a footnote marker brings the line of the work it cites ("What was the title of the
+speech cited…?" is answered by the footnote, not by the sentence that cites it). A "why"
+question whose best sentence states no reason brings the sentence after it, where the
+report usually gives the reason ("… will not, on its own, address the challenges …" is
+followed by "… efforts to foster … updated norms … are necessary."). A request to say more
+about something ("Tell me more about “the world faces a new set of … crises”") brings the
+sentences after the best one that go on about it ("These call into question …", "These
+include climate change, …"). Any other question's best sentence brings the next one when
+that qualifies it ("However, …"): quoted alone, it would say what the report goes on to
+take back; and one that says what is not wanted ("neither … nor …") brings the one that
+says what is ("Rather, …").
 """
 
 from __future__ import annotations
@@ -155,7 +154,6 @@ def choose(
     # question) answers it though it scores under ``min_score``: "What year is the
     # scenario set in?" is answered by "… a scenario around 2040 …".
     floor = max(min(min_score, scores[order[0]]), scores[order[0]] - margin)
-    question = content_terms(evidence.question)
     chosen: list[Quote] = []
     for i in order:
         unit = evidence.units[i]
@@ -163,8 +161,6 @@ def choose(
             break
         if any(_same(unit, q.unit) for q in chosen):
             continue
-        if chosen and not giving and _shared(unit, question) < _shared(chosen[0].unit, question):
-            continue  # it scores near the best on its meaning alone: padding, mostly
         chosen.append(Quote(unit, scores[i]))
     listy = bool(_LIST_QUESTION.search(evidence.question))
     if chosen:
@@ -180,11 +176,6 @@ def choose(
         # "What is the RBIO?" starts with what it stands for.
         completed = [spelling, *(q for q in completed if not _same(q.unit, spelling.unit))]
     return [_group_of(q, evidence.question) for q in completed]
-
-
-def _shared(unit: Unit, question: set[str]) -> int:
-    """How many of the question's content terms ``unit`` has."""
-    return len(content_terms(unit.text) & question)
 
 
 def _spelling_out(evidence: Evidence) -> list[Quote]:
