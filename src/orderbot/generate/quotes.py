@@ -277,11 +277,11 @@ _WHAT_IS = re.compile(
 
 def _first_mention(evidence: Evidence, order: list[int], reach: float) -> list[int]:
     """``order``, with the first unit in reading order that names the thing asked about
-    put first, among those naming it and scoring within ``reach`` of the best: a text
-    says what a thing is where it first brings it up ("… the Quincy Institute’s Better
-    Order Project brought together more than 130 …"), not where it next mentions it
-    ("However, given the focus and expertise of the Better Order Project participants
-    …")."""
+    put first, among those naming it, scoring within ``reach`` of the best and in the
+    document of the best of them: a text says what a thing is where it first brings it
+    up ("… the Quincy Institute’s Better Order Project brought together more than 130
+    …"), not where it next mentions it ("However, given the focus and expertise of the
+    Better Order Project participants …")."""
     found = _WHAT_IS.match(evidence.question)
     if not found or not order or not (name := content_terms(found.group(1))):
         return order
@@ -293,10 +293,12 @@ def _first_mention(evidence: Evidence, order: list[int], reach: float) -> list[i
     ]
     if not naming:
         return order
+    document = evidence.units[naming[0]].chunk.doc_id  # reading order is a document's
+    naming = [i for i in naming if evidence.units[i].chunk.doc_id == document]
 
-    def place(i: int) -> tuple[str, int, int]:
+    def place(i: int) -> tuple[int, int]:
         unit = evidence.units[i]
-        return (unit.chunk.doc_id, unit.chunk.paragraph_start, unit.position)
+        return (unit.chunk.paragraph_start, unit.position)
 
     first = min(naming, key=place)
     return [first, *(i for i in order if i != first)]
