@@ -24,6 +24,7 @@ from orderbot.question import (
     asks_for_all_sources,
     notes_named,
     numbered_items,
+    thing_asked,
 )
 from tests.conftest import ROOT
 
@@ -876,6 +877,21 @@ def test_an_acronym_asked_about_is_answered_by_the_sentence_that_spells_it_out(
 )
 def test_a_question_for_what_an_acronym_is(question: str, acronym: str | None) -> None:
     assert acronym_defined(question) == acronym
+
+
+@pytest.mark.parametrize(
+    ("question", "thing"),
+    [
+        ("What is the Better Order Project?", "Better Order Project"),
+        ("whats a multi-order world", "multi-order world"),
+        ("what is the U.N.?", "U.N."),  # its last stop is the name's
+        ("so what's this RBIO thing everyone's arguing about?", "RBIO"),
+        ("What is the RBIO, and who backs it?", None),  # asks more of it
+        ("What does the report say about China?", None),
+    ],
+)
+def test_the_thing_a_what_is_question_asks_about(question: str, thing: str | None) -> None:
+    assert thing_asked(question) == thing
 
 
 def test_what_an_acronym_is_starts_with_what_it_stands_for(pipeline: Pipeline) -> None:

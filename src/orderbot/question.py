@@ -131,19 +131,27 @@ def acronym_asked(question: str) -> str | None:
     return found[0] if found else None
 
 
-# "What is the RBIO?", "so what's this RBIO thing everyone's arguing about?": what the
-# acronym is, which starts with what it stands for.
-_WHAT_IS_ACRONYM = re.compile(
-    r"^\W*(?i:(?:so|and|ok|okay|but|sorry)\W+)?(?i:what|who)(?:\s+(?i:is|are|was|were)|['’]?s)"
-    rf"\s+(?:(?i:the|this|that|these|an?)\s+)?({ACRONYM.pattern})"
-    r"(?:\s+(?i:thing|concept|term|idea|exactly|anyway)\b.*)?\s*[?.!]*\s*$"
+# "What is the Better Order Project?", "whats the RBIO", "so what's this RBIO thing
+# everyone's arguing about?", "what is the U.N.?" (its last stop kept): what a thing is,
+# asked by its name alone.
+_WHAT_IS = re.compile(
+    r"^\W*(?:(?:so|and|ok|okay|but|sorry)\W+)?(?:what|who)(?:\s+(?:is|are|was|were)|['’]?s)"
+    r"\s+(?:(?:the|this|that|these|an?)\s+)?([^?,;:]{2,60}?(?:(?<=\b[A-Z])\.)?)"
+    r"(?:\s+(?:thing|concept|term|idea|exactly|anyway)\b.*)?\s*[?.!]*\s*$",
+    re.IGNORECASE,
 )
+
+
+def thing_asked(question: str) -> str | None:
+    """The name a "What is X?" question asks about, when it asks nothing more of it."""
+    found = _WHAT_IS.match(question)
+    return found.group(1) if found else None
 
 
 def acronym_defined(question: str) -> str | None:
     """The acronym ``question`` asks what it is, with no more asked of it."""
-    found = _WHAT_IS_ACRONYM.match(question)
-    return found.group(1) if found else None
+    thing = thing_asked(question)
+    return thing if thing and ACRONYM.fullmatch(thing) else None
 
 
 def spells_out(text: str, acronym: str) -> bool:

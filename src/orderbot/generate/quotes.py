@@ -45,6 +45,7 @@ from orderbot.question import (
     asks_for_all_sources,
     notes_named,
     spells_out,
+    thing_asked,
 )
 
 _ANNOUNCES = re.compile(
@@ -266,15 +267,6 @@ def _the_total(evidence: Evidence, giving: list[int]) -> list[int]:
     return giving
 
 
-# "What is the Better Order Project?", "What is a multi-order world?": what a thing is, by
-# its name alone.
-_WHAT_IS = re.compile(
-    r"^\s*what(?:\s+is|\s+are|\s+was|\s+were|['’]?s)\s+(?:the\s+|an?\s+)?"
-    r"([^?,;:]{3,60}?)\s*\??\s*$",
-    re.IGNORECASE,
-)
-
-
 def _first_mention(evidence: Evidence, order: list[int], reach: float) -> list[int]:
     """``order``, with the first unit in reading order that names the thing asked about
     put first, among those naming it, scoring within ``reach`` of the best and in the
@@ -282,8 +274,8 @@ def _first_mention(evidence: Evidence, order: list[int], reach: float) -> list[i
     up ("… the Quincy Institute’s Better Order Project brought together more than 130
     …"), not where it next mentions it ("However, given the focus and expertise of the
     Better Order Project participants …")."""
-    found = _WHAT_IS.match(evidence.question)
-    if not found or not order or not (name := content_terms(found.group(1))):
+    thing = thing_asked(evidence.question)
+    if not thing or not order or not (name := content_terms(thing)):
         return order
     best = evidence.scores[order[0]]
     naming = [
