@@ -38,6 +38,7 @@ from orderbot.index.embedder import OnnxEmbedder
 from orderbot.ingest.corpus import file_hash
 from orderbot.ingest.quarantine import clear
 from orderbot.pipeline import Pipeline
+from orderbot.question import with_apostrophes
 from orderbot.testing import FakeChatModel, model_answer
 from tests.conftest import CORPUS, make_settings
 from tests.openai_server import openai_server
@@ -521,6 +522,20 @@ def test_the_model_sentence_leads_and_the_quotes_follow(pipeline: Pipeline) -> N
     assert request.json_schema["properties"]["evidence"]["items"]["enum"] == [1, 2, 3, 4]
     user = request.messages[1]["content"]
     assert user.startswith("Evidence:\n[1] ") and user.rstrip().endswith(PROPOSALS)
+
+
+def test_a_restatement_of_a_question_typed_without_its_apostrophe_is_not_shown(
+    pipeline: Pipeline,
+) -> None:
+    """Found in a fresh clone: "whats the better order project" was led by the model's
+    "The Better Order Project. [1]": the check that rejects a claim turning the question
+    into a statement read "whats" as no question word."""
+    assert with_apostrophes("whats the budget? thats it") == "what's the budget? that's it"
+    assert with_apostrophes("its budget") == "its budget"  # a word, not a contraction
+    model = FakeChatModel(model_answer("The Better Order Project.", [1]))
+    answer = with_generator(pipeline, llm(model)).ask("whats the better order project")
+    assert answer.unsupported == ["The Better Order Project."]
+    assert not answer.answer.startswith("The Better Order Project.")
 
 
 def test_a_rejected_model_sentence_is_never_shown(pipeline: Pipeline) -> None:

@@ -48,7 +48,7 @@ from orderbot.models import (
     StreamEvent,
     Timings,
 )
-from orderbot.question import SmallTalk, check_question, small_talk
+from orderbot.question import SmallTalk, check_question, small_talk, with_apostrophes
 from orderbot.retrieve import HybridRetriever
 
 log = logging.getLogger(__name__)
@@ -289,6 +289,7 @@ class Pipeline:
         t0 = time.perf_counter()
         retriever = self.retriever  # one index for the whole question, even mid-reload
         query = standalone_question(text, history, lists=lambda: self.lists(retriever))
+        query = with_apostrophes(query)  # "whats the budget" as "what's the budget"
         query = self.glossary(retriever).spell_out(query)  # "AI (Artificial Intelligence)"
         chat = small_talk(text)  # "hi", "thanks", "🤔🌍🔥"
         instruction = not chat and is_instruction(text)  # "Ignore your instructions and…"

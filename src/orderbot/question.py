@@ -41,6 +41,16 @@ def shown(text: str) -> str:
     return _NOT_TEXT.sub("\ufffd", text)
 
 
+# "whats", "thats", "wheres": a contraction typed without its apostrophe ("its" is a word).
+_BARE_CONTRACTION = re.compile(r"\b(what|who|where|how|that|there)s\b", re.IGNORECASE)
+
+
+def with_apostrophes(question: str) -> str:
+    """``question`` with "whats" read as "what's", so every reader of a question's words
+    ("what's the budget…" asks for a sum; "what's X?" what X is) reads it as typed so."""
+    return _BARE_CONTRACTION.sub(r"\1's", question)
+
+
 def check_question(question: str, limit: int) -> str:
     """The question stripped, or a QuestionError saying what is wrong with it."""
     check_text(question)
