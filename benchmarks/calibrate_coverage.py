@@ -32,7 +32,6 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from orderbot.config import load_settings
-from orderbot.conversation import standalone_question
 from orderbot.eval.qa import load_qa
 from orderbot.generate.coverage import FEATURES, signal
 from orderbot.pipeline import Pipeline
@@ -60,9 +59,9 @@ def main() -> None:
     judge = pipeline.judge(pipeline.retriever)
     rows = []
     for item in load_qa(args.qa):
-        query = standalone_question(item.question, item.history)
-        retrieval = pipeline.retriever.retrieve(query)
-        evidence = pipeline.evidence(pipeline.retriever, retrieval, judged=True)
+        read = pipeline.read(pipeline.retriever, item.question, item.history)
+        retrieval = pipeline.retriever.retrieve(read.query)
+        evidence = pipeline.evidence(pipeline.retriever, retrieval, judged=True, asked=read.asked)
         features = judge.features(evidence)
         rows.append(
             {

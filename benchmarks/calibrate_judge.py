@@ -44,7 +44,6 @@ from sklearn.metrics import roc_auc_score
 from sklearn.model_selection import StratifiedKFold
 
 from orderbot.config import load_settings
-from orderbot.conversation import standalone_question
 from orderbot.errors import OrderbotError
 from orderbot.eval.qa import load_qa
 from orderbot.generate.coverage import FEATURES, asks_judge, covers
@@ -89,9 +88,9 @@ def collect(args: argparse.Namespace) -> list[dict[str, Any]]:
     rows = []
     items = [i for i in load_qa(args.qa) if not args.tune_only or i.split == "tune"]
     for n, item in enumerate(items, 1):
-        query = standalone_question(item.question, item.history)
-        retrieval = pipeline.retriever.retrieve(query)
-        evidence = pipeline.evidence(pipeline.retriever, retrieval, judged=True)
+        read = pipeline.read(pipeline.retriever, item.question, item.history)
+        retrieval = pipeline.retriever.retrieve(read.query)
+        evidence = pipeline.evidence(pipeline.retriever, retrieval, judged=True, asked=read.asked)
         features = first.features(evidence)
         row: dict[str, Any] = {
             "id": item.id,

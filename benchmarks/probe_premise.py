@@ -26,7 +26,6 @@ from calibrate_judge import Band, figures, refused_band, refused_off
 from sklearn.metrics import roc_auc_score
 
 from orderbot.config import load_settings
-from orderbot.conversation import standalone_question
 from orderbot.eval.qa import load_qa
 from orderbot.generate.factory import make_yes_no_judge
 from orderbot.pipeline import Pipeline
@@ -67,8 +66,9 @@ def ask(rows: list[dict[str, Any]], args: argparse.Namespace) -> dict[str, float
     for item in load_qa(args.qa):
         if item.id not in wanted:
             continue
-        retrieval = pipeline.retriever.retrieve(standalone_question(item.question, item.history))
-        evidence = pipeline.evidence(pipeline.retriever, retrieval, judged=True)
+        read = pipeline.read(pipeline.retriever, item.question, item.history)
+        retrieval = pipeline.retriever.retrieve(read.query)
+        evidence = pipeline.evidence(pipeline.retriever, retrieval, judged=True, asked=read.asked)
         t0 = time.perf_counter()
         cache[item.id] = judge.p_yes(evidence)
         with args.cache.open("a", encoding="utf-8") as fh:

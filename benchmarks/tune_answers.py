@@ -36,7 +36,8 @@ def main() -> None:
         pipeline = Pipeline.from_settings(settings, embedder=embedder)
         ranks = [
             m.hit_rank(
-                [r.chunk.text for r in pipeline.retriever.retrieve(_query(i)).results], i.evidence
+                [r.chunk.text for r in pipeline.retriever.retrieve(_query(pipeline, i)).results],
+                i.evidence,
             )
             for i in items
         ]
@@ -77,10 +78,9 @@ def main() -> None:
         )
 
 
-def _query(item: object) -> str:
-    from orderbot.conversation import standalone_question
-
-    return standalone_question(item.question, item.history)  # type: ignore[attr-defined]
+def _query(pipeline: Pipeline, item: object) -> str:
+    """The question as the pipeline retrieves with it."""
+    return pipeline.read(pipeline.retriever, item.question, item.history).query  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":

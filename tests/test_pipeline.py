@@ -430,6 +430,45 @@ def test_a_follow_up_asks_its_own_sentence(pipeline: Pipeline) -> None:
     assert "Munich Security Conference" in answer.answer
 
 
+@pytest.mark.parametrize(
+    ("earlier", "question", "asked"),
+    [
+        ("how many ppl were involved", "so what's their solution?", "what's their solution?"),
+        ("what did blinken say", "when?", "when?"),
+        ("What is the RBIO?", "And who said that?", "who said that?"),
+        # Nothing asked by itself: what the question before it asked.
+        ("How many proposals are in the first category?", "and in the second?", None),
+        ("What is the 2040 scenario?", "Why?", None),
+        ("What does the report say about China?", "what about russia", None),
+    ],
+)
+def test_a_follow_up_is_read_for_what_it_asks_itself(
+    earlier: str, question: str, asked: str | None
+) -> None:
+    """What kind of thing a follow-up asks for (a count, a date, a person) is its own
+    when it asks something by itself; the previous question only gives its subject."""
+    from orderbot.conversation import Turn, standalone
+
+    read = standalone(question, [Turn(role="user", content=earlier)])
+    assert read.query.startswith(earlier)
+    assert read.asked == (asked or read.query)
+
+
+def test_a_follow_up_is_not_refused_for_what_the_question_before_it_asked(
+    pipeline: Pipeline,
+) -> None:
+    """Found by a visitor: "so what's their solution?", after "how many ppl were
+    involved" (which the documents do not say), was refused as "The documents do not
+    say how many ppl", the previous question's count read as the follow-up's."""
+    from orderbot.conversation import Turn
+
+    answer = pipeline.ask(
+        "so what's their solution?", [Turn(role="user", content="how many ppl were involved")]
+    )
+    assert "how many" not in answer.answer
+    assert answer.coverage is not None and answer.coverage.missing is None
+
+
 def test_a_bare_why_continues_the_conversation(pipeline: Pipeline) -> None:
     from orderbot.conversation import Turn, is_follow_up
 

@@ -123,6 +123,45 @@ def _no_lists() -> Iterable[Enumeration]:
     return ()
 
 
+class Standalone(BaseModel):
+    """A question as read after the conversation before it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    query: str  # what retrieval reads: the question, after those a follow-up follows
+    # What the kind of thing asked for (a date, a count, a list) is read from: the
+    # visitor's own last question when it asks something by itself ("so what's their
+    # solution?" after "how many ppl were involved", "when?" after "what did blinken
+    # say"), else the whole query ("and in the third category?" asks what the question
+    # before it asked).
+    asked: str
+
+
+def standalone(
+    question: str,
+    history: Sequence[Turn],
+    *,
+    lists: Callable[[], Iterable[Enumeration]] = _no_lists,
+) -> Standalone:
+    """``question`` read after ``history`` (see ``standalone_question`` and
+    ``Standalone.asked``)."""
+    parts = _parts(question, history, lists)
+    # Each earlier question ends as a question does, typed so or not: "what does guterres
+    # think about multipolarity? where did he say it" asks "where" of a new sentence.
+    query = " ".join([*(_ended(p) for p in parts[:-1]), *parts[-1:]])
+    own = _OPENERS.sub("", parts[-1]).strip(" ,")
+    asks_itself = len(parts) > 1 and not asks_for_more(own) and bool(_ASKS.match(own))
+    return Standalone(query=query, asked=own if asks_itself else query)
+
+
+# A question that asks something by itself: a question word or an auxiliary first.
+_ASKS = re.compile(
+    r"^(what|what's|whats|which|who|who's|whom|whose|when|where|why|how|is|are|was|were|"
+    r"do|does|did|can|could|will|would|should|has|have|had|list|name)\b",
+    re.I,
+)
+
+
 def standalone_question(
     question: str,
     history: Sequence[Turn],
@@ -140,6 +179,13 @@ def standalone_question(
     After such a question, a follow-up about "it" is about that item, and one about
     "them" about the whole list: "Why are they dangerous?" after "What are the two
     crises?" and "Tell me more about the second one" asks why the crises are."""
+    return standalone(question, history, lists=lists).query
+
+
+def _parts(
+    question: str, history: Sequence[Turn], lists: Callable[[], Iterable[Enumeration]]
+) -> tuple[str, ...]:
+    """The questions retrieval reads for ``question``, the asked one last."""
     asked = [  # "thanks" between two questions is no topic to follow up on
         i
         for i, t in enumerate(history)
@@ -148,10 +194,7 @@ def standalone_question(
     understood: list[_Understood] = []  # each earlier question, in order
     for i in asked[-_REACH:]:
         understood.append(_understand(history[i].content.strip(), history[:i], understood, lists))
-    parts = _understand(question, history, understood, lists).parts
-    # Each earlier question ends as a question does, typed so or not: "what does guterres
-    # think about multipolarity? where did he say it" asks "where" of a new sentence.
-    return " ".join([*(_ended(p) for p in parts[:-1]), *parts[-1:]])
+    return _understand(question, history, understood, lists).parts
 
 
 def _ended(question: str) -> str:

@@ -16,11 +16,12 @@ from contextlib import closing
 from orderbot.acronyms import Glossary
 from orderbot.config import Settings
 from orderbot.conversation import (
+    Standalone,
     Turn,
     asks_for_more,
     earlier_answers,
     repeats,
-    standalone_question,
+    standalone,
 )
 from orderbot.errors import IndexUnavailableError
 from orderbot.foreground import Foreground, paced
@@ -288,9 +289,8 @@ class Pipeline:
         text = self.check_question(question)
         t0 = time.perf_counter()
         retriever = self.retriever  # one index for the whole question, even mid-reload
-        query = standalone_question(text, history, lists=lambda: self.lists(retriever))
-        query = with_apostrophes(query)  # "whats the budget" as "what's the budget"
-        query = self.glossary(retriever).spell_out(query)  # "AI (Artificial Intelligence)"
+        read = self.read(retriever, text, history)
+        query = read.query
         chat = small_talk(text)  # "hi", "thanks", "🤔🌍🔥"
         instruction = not chat and is_instruction(text)  # "Ignore your instructions and…"
         # Surely another language: the English passages its names and cognates match
@@ -313,9 +313,11 @@ class Pipeline:
         first: float | None = None
         t1 = time.perf_counter()
         if retrieval.relevant:  # else: off-topic, nothing to weigh
-            evidence = self.evidence(retriever, retrieval)
+            evidence = self.evidence(retriever, retrieval, asked=read.asked)
             judged = (
-                self.evidence(retriever, retrieval, judged=True) if retrieval.judged else evidence
+                self.evidence(retriever, retrieval, judged=True, asked=read.asked)
+                if retrieval.judged
+                else evidence
             )
             coverage = (  # a document covers its own gist
                 Coverage(verdict="covered")
@@ -349,7 +351,7 @@ class Pipeline:
         refusal: Refusal | None = None
         if refused and not repeated and coverage is not None and coverage.verdict == "covered":
             # Nothing answered: for "When will…?" or "How many…?", what was not found.
-            missing = coverage.missing or slot_of(query).describe(query) or None
+            missing = coverage.missing or slot_of(read.asked).describe(read.asked) or None
             coverage = coverage.model_copy(update={"verdict": "not_covered", "missing": missing})
         if chat:
             refusal = self.refusal_of_small_talk(chat)
@@ -402,11 +404,30 @@ class Pipeline:
             ),
         )
 
+    def read(
+        self, retriever: HybridRetriever, question: str, history: Sequence[Turn] = ()
+    ) -> Standalone:
+        """``question`` read after ``history`` (a follow-up after the question it
+        follows), each contraction typed without its apostrophe read with it ("whats the
+        budget") and each acronym of the documents' names spelt out beside it ("AI
+        (Artificial Intelligence)")."""
+        read = standalone(question, history, lists=lambda: self.lists(retriever))
+        glossary = self.glossary(retriever)
+        query = glossary.spell_out(with_apostrophes(read.query))
+        asked = glossary.spell_out(with_apostrophes(read.asked))
+        return Standalone(query=query, asked=asked)
+
     def evidence(
-        self, retriever: HybridRetriever, retrieval: Retrieval, *, judged: bool = False
+        self,
+        retriever: HybridRetriever,
+        retrieval: Retrieval,
+        *,
+        judged: bool = False,
+        asked: str | None = None,
     ) -> Evidence:
         """The evidence an answer weighs: ``retrieval``'s passages cut into scored units;
-        with ``judged``, the passages the coverage decision weighs."""
+        with ``judged``, the passages the coverage decision weighs. ``asked`` is what the
+        kind of thing asked for is read from (``Standalone.asked``)."""
         return Evidence(
             retrieval.question,
             (retrieval.judged or retrieval.results) if judged else retrieval.results,
@@ -414,6 +435,7 @@ class Pipeline:
             semantic_weight=self.settings.generation.semantic_weight,
             next_chunk=retriever.next_chunk,
             outline=retrieval.outline,
+            asked=asked,
         )
 
     def lists(self, retriever: HybridRetriever) -> tuple[Enumeration, ...]:

@@ -161,7 +161,7 @@ def slot_found(slot: Slot, evidence: Evidence, top: list[int]) -> float:
     question that asks for no typed thing."""
     if not slot.kind:
         return 0.5
-    question = evidence.question
+    question = evidence.question  # its subject: a date "beside a word of the question"
     return float(any(slot.given_by(question, evidence.units[i].text) for i in top))
 
 
@@ -169,7 +169,7 @@ _CAPITALISED = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][A-Za-z]+|[A-Z]{2,})\b")
 
 
 def focus_found(evidence: Evidence, top: list[int]) -> float:
-    wanted = focus_of(evidence.question)
+    wanted = focus_of(evidence.asked)
     if not wanted:
         return 0.5
     have: set[str] = set()
@@ -299,7 +299,7 @@ class CoverageJudge:
             "rare_overlap": rare_overlap,
             "unknown": (sum(not vocabulary.knows(t) for t in terms) / len(terms)) if terms else 0.0,
             "unknown_name": unknown_name(evidence, named, vocabulary),
-            "slot": slot_found(slot_of(evidence.question), evidence, top),
+            "slot": slot_found(slot_of(evidence.asked), evidence, top),
             "focus": focus_found(evidence, top),
         }
 
@@ -359,7 +359,7 @@ class CoverageJudge:
         features = self.features(evidence)
         p = self.probability(features)
         nearest = self.nearest(evidence)
-        slot = slot_of(evidence.question)
+        slot = slot_of(evidence.asked)
         settings = self.settings
         missing_rule = self._missing_by_rule(evidence)
         if missing_rule:
@@ -386,7 +386,7 @@ class CoverageJudge:
             verdict = "not_covered"
         missing = None
         if verdict != "covered":
-            missing = slot.describe(evidence.question) or None
+            missing = slot.describe(evidence.asked) or None
         coverage = Coverage(
             verdict=verdict,
             missing=missing,

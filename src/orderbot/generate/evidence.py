@@ -365,7 +365,11 @@ class Evidence:
 
     ``scores[i]`` is how well unit ``i`` answers the question: embedding similarity and
     the share of the question's content words it holds, with a small bonus for units of
-    better-ranked passages."""
+    better-ranked passages.
+
+    ``question`` is what was retrieved with (a follow-up after the question it follows);
+    ``asked`` what the kind of thing asked for is read from (``Standalone.asked``: the
+    follow-up alone when it asks something by itself), the question when not given."""
 
     def __init__(
         self,
@@ -376,10 +380,12 @@ class Evidence:
         semantic_weight: float = 0.65,
         next_chunk: NextChunk | None = None,
         outline: bool = False,
+        asked: str | None = None,
     ) -> None:
         if not 0.0 <= semantic_weight <= 1.0:
             raise ValueError(f"semantic_weight must be in [0, 1], got {semantic_weight}")
         self.question = question
+        self.asked = asked or question
         self.passages = list(passages)
         # The passages are a document's section openings in reading order (an overview).
         self.outline = outline

@@ -134,7 +134,7 @@ def choose(
     if not order:
         return []
     giving = _giving_the_figure(evidence, order, scores[order[0]] - 2 * margin)
-    if not giving and slot_of(evidence.question).kind in ("amount", "date"):
+    if not giving and slot_of(evidence.asked).kind in ("amount", "date"):
         # "In which month was Dugard's article published?": no unit near the best gives
         # one, and a sum or a date is written or not there. (A count may be answered by
         # the things it counts: "How many countries lead the rival coalition?", "… led by
@@ -145,7 +145,7 @@ def choose(
         # for may answer then ("What year was the future scenario … set in?": "… around
         # 2040 …").
         return []
-    if _EACH.search(evidence.question) and (each := _giving_the_figure(evidence, order, 0.0)):
+    if _EACH.search(evidence.asked) and (each := _giving_the_figure(evidence, order, 0.0)):
         # "How many proposals are in each category?": a figure per category, so every
         # unit that gives one, in the passages' order (the three categories' sentences, not
         # only the total and the best-scoring category).
@@ -163,7 +163,7 @@ def choose(
         if any(_same(unit, q.unit) for q in chosen):
             continue
         chosen.append(Quote(unit, scores[i]))
-    listy = bool(_LIST_QUESTION.search(evidence.question))
+    listy = bool(_LIST_QUESTION.search(evidence.asked))
     if chosen:
         chosen[0:1] = _with_what_follows(chosen[0], evidence.question)
     completed: list[Quote] = []
@@ -237,7 +237,7 @@ def _giving_the_figure(evidence: Evidence, order: list[int], reach: float) -> li
     many countries did participants come from?" is answered by "… from over 40
     countries", not by the better-scoring sentence about the participants' coalition;
     "How many proposals…?" by the 20 proposals alone, without the 130 participants."""
-    slot = slot_of(evidence.question)
+    slot = slot_of(evidence.asked)
     if slot.kind not in _GIVEN:
         return []
     return [
@@ -253,7 +253,7 @@ def _the_total(evidence: Evidence, giving: list[int]) -> list[int]:
     proposals are there?" is answered by "… contains 20 proposals …", not by it with two
     of the three categories' counts, which would read as all of them. (A question per
     item, "… in each category?", gets every count; one about a part gets the part.)"""
-    slot = slot_of(evidence.question)
+    slot = slot_of(evidence.asked)
     if slot.kind != "number" or not slot.noun or len(giving) < 2:
         return giving
 
@@ -314,7 +314,7 @@ def overview(evidence: Evidence) -> list[Quote]:
         if unit.kind != "bibliography" and unit.chunk.id not in out:
             out[unit.chunk.id] = Quote(unit, score)
     quotes = list(out.values())
-    wanted = sentences_asked(evidence.question)
+    wanted = sentences_asked(evidence.asked)
     if wanted is None or wanted >= len(quotes):
         return quotes
     sentences = [q for q in quotes if q.unit.kind == "sentence"]

@@ -340,13 +340,13 @@ def supported(
     if len(content_terms(claim)) < 2 or not evidence.units:
         return None
     said, asked = content_terms(claim), content_terms(evidence.question)
-    if _WH_QUESTION.match(evidence.question) and not said - asked:
+    if _WH_QUESTION.match(evidence.asked) and not said - asked:
         return None  # it only turns the question into a statement
     if _words_only(asked) and not _words_only(said & asked):
         return None  # a fragment that names nothing of what was asked about
-    if not counts_what_is_asked(claim, evidence.question):
+    if not counts_what_is_asked(claim, evidence.asked):
         return None
-    if not places_what_is_asked(claim, evidence.question):
+    if not places_what_is_asked(claim, evidence.asked):
         return None
     if not describes_who_is_asked(claim, evidence.question):
         return None
