@@ -22,8 +22,8 @@ TEXT = (
         ("Does the 2022 NSS say so?", "Does the 2022 NSS (National Security Strategy) say so?"),
         ("Who directs the BOP?", "Who directs the BOP (Better Order Project)?"),
         ("Is UNSC reform in it?", "Is UNSC (U.N. Security Council) reform in it?"),
-        ("Has the UN endorsed it?", "Has the UN endorsed it?"),  # they write "U.N."
-        ("How does the US see it?", "How does the US see it?"),
+        ("Has the UN endorsed it?", "Has the U.N. endorsed it?"),  # as they write it
+        ("How does the US see it?", "How does the U.S. see it?"),
         ("What does the U.N. want?", "What does the U.N. want?"),  # written so
         ("What is the RBIO?", "What is the RBIO?"),  # they write it
         ("What about NATO?", "What about NATO?"),  # no name of theirs fits
@@ -71,3 +71,19 @@ def test_the_documents_names_are_read_when_the_index_is_loaded(
 
     monkeypatch.setattr(Glossary, "of", classmethod(read))
     assert not pipeline.ask("What about AI?").refused
+
+
+def test_an_acronym_they_write_with_stops_is_read_so() -> None:
+    """ "Which UN cyber norms…?": the documents write "U.N.", so "UN" was a word they
+    never use (weighed as a sign that they do not cover the question) and "US" the "us"
+    of "all of us"."""
+    from orderbot.generate.evidence import content_terms
+
+    glossary = Glossary.of([TEXT])
+    read = glossary.spell_out("Which UN norms does the US back?")
+    assert read == "Which U.N. norms does the U.S. back?"
+    assert content_terms(read) & content_terms(TEXT) >= content_terms("U.N. U.S.")
+    assert (
+        glossary.spell_out("Is UNSC reform in it?")
+        == "Is UNSC (U.N. Security Council) reform in it?"
+    )

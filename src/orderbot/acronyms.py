@@ -59,8 +59,13 @@ class Glossary:
         self, names: dict[str, list[str]], written: Iterable[str], words: Iterable[str] = ()
     ) -> None:
         self.names = names
+        written = frozenset(written)
         # The acronyms the documents write, without their stops ("U.N." is "UN").
         self.letters = frozenset(w.replace(".", "") for w in written)
+        # Those they write only with stops, by their letters ("UN": "U.N.").
+        self.dotted = {
+            w.replace(".", ""): w for w in written if "." in w and w.replace(".", "") not in written
+        }
         # The words the documents write in lower case ("us", "war"): no acronym typed so.
         self.words = frozenset(words)
 
@@ -98,12 +103,16 @@ class Glossary:
 
     def spell_out(self, question: str) -> str:
         """``question`` with each acronym the documents never write (with stops or
-        without) followed by the names of theirs its letters fit (at most two)."""
+        without) followed by the names of theirs its letters fit (at most two), and each
+        they write only with stops written so ("UN" as their "U.N.": the words weighed
+        are then theirs, and "US" is not the "us" of "all of us")."""
 
         def spelt(match: re.Match[str]) -> str:
             asked = match.group()
             letters = asked.replace(".", "")
-            if letters in self.letters:  # written so, or with stops ("UN" as "U.N.")
+            if asked in self.dotted:
+                return self.dotted[asked]
+            if letters in self.letters:  # written so, or with stops
                 return asked
             names = self.names.get(letters, [])
             if not names or f"({names[0]}" in question:
