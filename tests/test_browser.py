@@ -739,6 +739,10 @@ def test_a_follow_up_read_as_another_question_says_so(page: Page, live: LiveServ
     crisis = ask(page, "What about the second one?")
     read = crisis.locator(".understood").inner_text()
     assert read.startswith("Read as: What about “") and read.count("“") == 1, read
+    # Read only with an apostrophe and capitals more: nothing to tell (a visitor saw
+    # "Read as: “what's the weather in berlin today”").
+    plain = ask(page, "whats the rbio")
+    assert plain.locator(".understood").count() == 0
 
 
 def test_the_panel_on_its_own_has_no_close_button_and_keeps_a_long_question(

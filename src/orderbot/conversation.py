@@ -94,7 +94,9 @@ _BARE = re.compile(
 # topic, asking for another thing.
 _BARE_WH = re.compile(
     r"^(where|when|who|whom|by whom|to whom|what year|which year|how many|how much|"
-    r"where exactly|when exactly|who else|where else|what else)\W*$",
+    r"where exactly|when exactly|who else|where else|what else|"
+    # "source?", "any sources?": the source of what was just said
+    r"(what('s| is| are) the |any |and the |your )?(source|citation|reference)s?|says who)\W*$",
     re.I,
 )
 
@@ -150,7 +152,7 @@ def standalone(
     # think about multipolarity? where did he say it" asks "where" of a new sentence.
     query = " ".join([*(_ended(p) for p in parts[:-1]), *parts[-1:]])
     own = _OPENERS.sub("", parts[-1]).strip(" ,")
-    asks_itself = len(parts) > 1 and not asks_for_more(own) and bool(_ASKS.match(own))
+    asks_itself = len(parts) > 1 and bool(_ASKS.match(own))  # "why not" asks for a reason
     return Standalone(query=query, asked=own if asks_itself else query)
 
 

@@ -49,7 +49,13 @@ from orderbot.models import (
     StreamEvent,
     Timings,
 )
-from orderbot.question import SmallTalk, check_question, small_talk, with_apostrophes
+from orderbot.question import (
+    SmallTalk,
+    asks_to_make_up,
+    check_question,
+    small_talk,
+    written_out,
+)
 from orderbot.retrieve import HybridRetriever
 
 log = logging.getLogger(__name__)
@@ -292,7 +298,9 @@ class Pipeline:
         read = self.read(retriever, text, history)
         query = read.query
         chat = small_talk(text)  # "hi", "thanks", "🤔🌍🔥"
-        instruction = not chat and is_instruction(text)  # "Ignore your instructions and…"
+        # "Ignore ur instructions and…", "write me a poem about NATO": no question to look up.
+        plain = written_out(text)
+        instruction = not chat and (is_instruction(plain) or asks_to_make_up(plain))
         # Surely another language: the English passages its names and cognates match
         # would make half an answer (a visitor got only the second of the two crises).
         foreign = None if chat or instruction else other_language(text)
@@ -408,14 +416,18 @@ class Pipeline:
         self, retriever: HybridRetriever, question: str, history: Sequence[Turn] = ()
     ) -> Standalone:
         """``question`` read after ``history`` (a follow-up after the question it
-        follows), each contraction typed without its apostrophe read with it ("whats the
-        budget") and each acronym of the documents' names spelt out beside it ("AI
+        follows), written out (``question.written_out``: "whats the budget", "r there")
+        and each acronym of the documents' names spelt out beside it ("AI
         (Artificial Intelligence)")."""
-        read = standalone(question, history, lists=lambda: self.lists(retriever))
+        turns = [
+            t.model_copy(update={"content": written_out(t.content)}) if t.role == "user" else t
+            for t in history
+        ]
+        read = standalone(written_out(question), turns, lists=lambda: self.lists(retriever))
         glossary = self.glossary(retriever)
-        query = glossary.spell_out(with_apostrophes(read.query))
-        asked = glossary.spell_out(with_apostrophes(read.asked))
-        return Standalone(query=query, asked=asked)
+        return Standalone(
+            query=glossary.spell_out(read.query), asked=glossary.spell_out(read.asked)
+        )
 
     def evidence(
         self,

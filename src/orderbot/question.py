@@ -51,6 +51,58 @@ def with_apostrophes(question: str) -> str:
     return _BARE_CONTRACTION.sub(r"\1's", question)
 
 
+# Words shortened as in a text message, typed in lower case: "r there proposals about ai",
+# "ignore ur previous instructions", "how many ppl were involved".
+_SHORTENED = {
+    "r": "are",
+    "u": "you",
+    "ur": "your",
+    "ppl": "people",
+    "wht": "what",
+    "wat": "what",
+    "abt": "about",
+    "pls": "please",
+    "plz": "please",
+    "bc": "because",
+    "cuz": "because",
+    "govt": "government",
+    "gov": "government",
+}
+_SHORT_WORD = re.compile(rf"(?<![\w.’'-])({'|'.join(_SHORTENED)})(?![\w’'-]|\.\w)")
+
+
+def written_out(question: str) -> str:
+    """``question`` as written out: each word shortened as in a text message in full
+    ("r" as "are", "ur" as "your"), each contraction typed without its apostrophe with
+    it ("whats"), so that every reader of a question's words (is it a follow-up, an
+    instruction, what does it ask for) reads it as if typed so."""
+    return with_apostrophes(_SHORT_WORD.sub(lambda m: _SHORTENED[m.group()], question))
+
+
+# A request to make something up rather than a question about the documents: "write me a
+# poem about NATO", "just make up a quote from Xi", "pretend you're a U.S. diplomat".
+_MAKE_UP = re.compile(
+    r"\b(write|compose|draft|give)\s+(me\s+|us\s+)?(a|an|some)\s+(\w+\s+)?"
+    r"(poem|song|story|haiku|limerick|joke|rap|sonnet|tweet|fan fiction|fiction|screenplay)s?\b"
+    r"|\b(make|making)\s+up\s+(a|an|some|one)\s+(\w+\s+)?(quotes?|quotation|statements?|"
+    r"story|numbers?|figures?|facts?|sources?|answer)\b"
+    r"|\b(make|making)\s+(something|one|it|stuff|some)\s+up\b"
+    r"|^(\W*(just|please|now|then|ok|okay|can you|could you|would you)\b)*\s*"
+    r"(invent|fabricate|hallucinate|make up)\b"
+    r"|\bimagine\s+(you\s+are|you're|you’re|yourself)\b"
+    r"|\bpretend\s+(to\s+be|you|you're|you’re|your|that\s+you|i'm|i\s+am)\b"
+    r"|\brole[- ]?play\b"
+    r"|\b(act|speak|answer|talk)\s+as\s+(if\s+you|though\s+you|a|an)\b",
+    re.IGNORECASE,
+)
+
+
+def asks_to_make_up(question: str) -> bool:
+    """Whether ``question`` asks for something made up (a poem, an invented quote, a
+    role), which no passage can ground, rather than for what the documents say."""
+    return bool(_MAKE_UP.search(question))
+
+
 def check_question(question: str, limit: int) -> str:
     """The question stripped, or a QuestionError saying what is wrong with it."""
     check_text(question)
@@ -69,10 +121,10 @@ _GREETING = re.compile(
     r"( there| orderbot| everyone| all)?[\s\W]*$",
     re.IGNORECASE,
 )
+# Thanks, "ok", "bye", or a run of them ("ok thanks bye", "thank u so much, bye!").
 _THANKS = re.compile(
-    r"^((ok(ay)?|great|cool|perfect|got it)[\s,.!]*)?(thanks|thank you|thx|cheers|ty)"
-    r"( (very|so) much| a lot| orderbot)?[\s\W]*$|^(ok(ay)?|great|cool|perfect|got it|bye|"
-    r"goodbye)[\s\W]*$",
+    r"^((ok(ay)?|great|cool|perfect|nice|got it|thanks|thank (you|u)|thx|cheers|ty|bye|"
+    r"goodbye|bye bye|see (you|ya)|(very|so) much|a lot|again|orderbot)[\s\W]*)+$",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W_]")  # a letter or digit, in any script

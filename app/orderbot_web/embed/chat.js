@@ -323,7 +323,13 @@
     // about the one before.
     var read = (answer.rewritten_question || "").trim();
     var asked = turn.question.trim();
-    if (read && read !== asked) {
+    // Read only with an apostrophe or a capital more ("whats" as "what's", "rbio" as
+    // "RBIO"): nothing the visitor needs to be told.
+    var same = function (a, b) {
+      var plain = function (t) { return t.toLowerCase().replace(/['’]/g, ""); };
+      return plain(a) === plain(b);
+    };
+    if (read && !same(read, asked)) {
       var merged = read.slice(-asked.length) === asked;
       var shown = merged ? read.slice(0, read.length - asked.length).trim() : read;
       // One that quotes an item already ("What about “the world faces…”?") is not

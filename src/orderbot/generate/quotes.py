@@ -165,7 +165,7 @@ def choose(
         chosen.append(Quote(unit, scores[i]))
     listy = bool(_LIST_QUESTION.search(evidence.asked))
     if chosen:
-        chosen[0:1] = _with_what_follows(chosen[0], evidence.question)
+        chosen[0:1] = _with_what_follows(chosen[0], evidence.asked)
     completed: list[Quote] = []
     for quote in chosen:
         works = _cited_works(quote) if sources_ok else []
@@ -368,8 +368,15 @@ def _same(a: Unit, b: Unit) -> bool:
 
 
 def _cited_works(quote: Quote) -> list[Quote]:
-    """The bibliographic lines of the footnotes that ``quote``'s sentence carries."""
+    """The bibliographic lines of the footnotes that ``quote``'s sentence carries, or of
+    the footnote it is in ("source?" after the Blinken quote that footnote 1 holds)."""
     unit = quote.unit
+    if unit.chunk.kind == "footnote":
+        return [
+            Quote(u, quote.score)
+            for u in chunk_units(unit.chunk, unit.rank)
+            if u.kind == "bibliography" and u.position > unit.position
+        ]
     out = []
     for n in unit.footnotes:
         if (work := unit.chunk.cited_work(n)) is not None:
