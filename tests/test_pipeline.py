@@ -1063,3 +1063,16 @@ def test_a_bare_question_word_follows_up(pipeline: Pipeline) -> None:
     from orderbot.generate.evidence import asks_about_sources
 
     assert not asks_about_sources("Who said it is a world where might makes right?")
+
+
+def test_a_short_question_one_passage_holds_every_word_of_is_weighed(pipeline: Pipeline) -> None:
+    """Found by a visitor: "who signed on" scored under the off-topic floor (its one word
+    is little for the embedding) and got "not covered", with no nearest section, though
+    a passage says the coalition "have signed on". A question none of whose passages
+    holds all its words stays off-topic."""
+    answer = pipeline.ask("who signed on")
+    assert not answer.refused and "have signed on" in answer.answer
+    for off_topic in ("whats the weather in berlin today", "tell me a joke", "how do i bake bread"):
+        answer = pipeline.ask(off_topic)
+        assert answer.refused and answer.coverage is not None
+        assert not answer.coverage.score and not answer.coverage.nearest, off_topic  # off-topic

@@ -130,7 +130,12 @@ class RetrievalSettings(BaseModel):
         ge=-1.0,
         le=1.0,
         description="Cosine similarity the best passage must reach, else the question is "
-        "declared not covered by the documents.",
+        "declared not covered by the documents (see `whole_question_rescues`).",
+    )
+    whole_question_rescues: bool = Field(
+        True,
+        description="A question under `min_similarity` is still weighed when one of BM25's "
+        "passages holds every word of it ('who signed on'); coverage then decides.",
     )
 
 

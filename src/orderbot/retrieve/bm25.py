@@ -6,6 +6,7 @@ wrapping every hit in a node a share of each search."""
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Callable, Sequence
 
 import bm25s
@@ -34,6 +35,10 @@ _ABOUT_THE_TEXT = (
     "intro",
 )
 _QUERY_STOPWORDS = [*STOPWORDS_EN, *_ABOUT_THE_TEXT]
+# Stemmed question words, which BM25's stop words keep ("who signed on" asks for "sign").
+_QUESTION_WORDS = frozenset(
+    ["who", "whom", "whose", "what", "which", "when", "where", "whi", "how", "mani", "much"]
+)
 _BATCH = 200  # chunks tokenized between two pauses
 
 
@@ -48,6 +53,7 @@ class BM25Index:
         server loading a new version steps aside for the requests it answers meanwhile)."""
         self._ids = [c.id for c in chunks]
         self._bm25: bm25s.BM25 | None = None
+        self._terms: dict[str, frozenset[str]] = {}  # each chunk's stemmed words
         if chunks:
             logging.getLogger("bm25s").setLevel(logging.WARNING)
             tokens: list[list[str]] = []
@@ -64,6 +70,9 @@ class BM25Index:
                 )
             if pause is not None:
                 pause()
+            self._terms = {
+                i: frozenset(map(sys.intern, t)) for i, t in zip(self._ids, tokens, strict=True)
+            }
             self._bm25 = bm25s.BM25()
             self._bm25.index(tokens, show_progress=False)
 
@@ -85,3 +94,21 @@ class BM25Index:
             for i, s in zip(indexes[0], scores[0], strict=True)
             if s > 0
         ]
+
+    def holds_every_word(self, query: str, ids: Sequence[str]) -> bool:
+        """Whether one of the chunks ``ids`` holds every word of ``query`` that BM25
+        weighs (stop words and words for the text itself left out), there being one."""
+        words = set(self._query_terms(query)) - _QUESTION_WORDS
+        return bool(words) and any(words <= self._terms.get(i, frozenset()) for i in ids)
+
+    @staticmethod
+    def _query_terms(query: str) -> list[str]:
+        tokens = bm25s.tokenize(
+            query,
+            stopwords=_QUERY_STOPWORDS,
+            stemmer=_stemmer(),
+            token_pattern=_TOKENS,
+            show_progress=False,
+            return_ids=False,
+        )
+        return list(tokens[0]) if tokens else []

@@ -105,12 +105,14 @@ class HybridRetriever:
             plain = _first(named, plain)
             judged = [ScoredChunk(chunk=self.chunks[i], score=score) for i, score in plain[:k]]
         best = max((s for _, s in dense), default=-1.0)
+        # A note asked for by number, or all of them, is found whatever the words; and a
+        # short question may score under the floor though one passage holds every word of
+        # it ("who signed on": "… have signed on to indicate their broad support …").
+        relevant = best >= self.settings.min_similarity or bool(named)
+        if not relevant and self.settings.whole_question_rescues:
+            relevant = self.bm25.holds_every_word(query, [i for i, _ in lexical])
         return Retrieval(
-            question=query,
-            results=results,
-            # A note asked for by number, or all of them, is found whatever the words.
-            relevant=bool(results) and (best >= self.settings.min_similarity or bool(named)),
-            judged=judged,
+            question=query, results=results, relevant=bool(results) and relevant, judged=judged
         )
 
     def _notes_of(self, doc_id: str) -> list[str]:
