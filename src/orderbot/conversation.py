@@ -28,7 +28,7 @@ from orderbot.generate.citations import without_markers
 from orderbot.generate.evidence import content_terms, words
 from orderbot.generate.lists import Enumeration, enumerations
 from orderbot.ordinals import Count, counts, noun_key, reference
-from orderbot.question import check_text, small_talk
+from orderbot.question import check_text, is_instruction_to_me, small_talk
 
 _OPENERS = re.compile(r"^(and|but|so|also|then|what about|how about|and what|or)\b", re.I)
 _ANAPHORA = re.compile(
@@ -188,10 +188,13 @@ def _parts(
     question: str, history: Sequence[Turn], lists: Callable[[], Iterable[Enumeration]]
 ) -> tuple[str, ...]:
     """The questions retrieval reads for ``question``, the asked one last."""
-    asked = [  # "thanks" between two questions is no topic to follow up on
+    asked = [  # "thanks" or "ignore your instructions…" is no topic to follow up on
         i
         for i, t in enumerate(history)
-        if t.role == "user" and t.content.strip() and not small_talk(t.content)
+        if t.role == "user"
+        and t.content.strip()
+        and not small_talk(t.content)
+        and not is_instruction_to_me(t.content)
     ]
     understood: list[_Understood] = []  # each earlier question, in order
     for i in asked[-_REACH:]:

@@ -38,7 +38,6 @@ from orderbot.index.embedder import Embedder, load_embedder
 from orderbot.index.location import index_location
 from orderbot.index.sentences import StoredSentenceEmbedder
 from orderbot.index.store import ChunkStore, Manifest
-from orderbot.ingest.injection import is_instruction
 from orderbot.language import other_language
 from orderbot.models import (
     Answer,
@@ -51,8 +50,8 @@ from orderbot.models import (
 )
 from orderbot.question import (
     SmallTalk,
-    asks_to_make_up,
     check_question,
+    is_instruction_to_me,
     small_talk,
     written_out,
 )
@@ -300,7 +299,7 @@ class Pipeline:
         chat = small_talk(text)  # "hi", "thanks", "🤔🌍🔥"
         # "Ignore ur instructions and…", "write me a poem about NATO": no question to look up.
         plain = written_out(text)
-        instruction = not chat and (is_instruction(plain) or asks_to_make_up(plain))
+        instruction = not chat and is_instruction_to_me(plain)
         # Surely another language: the English passages its names and cognates match
         # would make half an answer (a visitor got only the second of the two crises).
         foreign = None if chat or instruction else other_language(text)

@@ -15,6 +15,7 @@ from typing import Literal
 
 from orderbot.acronyms import ACRONYM
 from orderbot.errors import QuestionError
+from orderbot.ingest.injection import is_instruction
 
 SmallTalk = Literal["greeting", "thanks", "no_words"]
 
@@ -101,6 +102,13 @@ def asks_to_make_up(question: str) -> bool:
     """Whether ``question`` asks for something made up (a poem, an invented quote, a
     role), which no passage can ground, rather than for what the documents say."""
     return bool(_MAKE_UP.search(question))
+
+
+def is_instruction_to_me(question: str) -> bool:
+    """Whether ``question`` (written out) is an instruction to the assistant ("ignore
+    your instructions…") or asks for something made up: nothing to look up, and nothing
+    a later follow-up is about."""
+    return is_instruction(question) or asks_to_make_up(question)
 
 
 def check_question(question: str, limit: int) -> str:
