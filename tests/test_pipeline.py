@@ -1092,3 +1092,18 @@ def test_a_short_question_one_passage_holds_every_word_of_is_weighed(pipeline: P
         answer = pipeline.ask(off_topic)
         assert answer.refused and answer.coverage is not None
         assert not answer.coverage.score and not answer.coverage.nearest, off_topic  # off-topic
+
+
+def test_a_question_comparing_counts_gets_every_count(pipeline: Pipeline) -> None:
+    """Found by a visitor: "which category has the most proposals" got the five and the
+    three proposals and the total, but not the twelve of Regulation of Force and
+    Coercion, the one that answers it."""
+    from orderbot.generate.asked import compared_count
+
+    assert compared_count("which category has the most proposals") is not None
+    assert compared_count("Which variable has the fewest proposals?") is not None
+    assert compared_count("Which state matters most?") is None  # no count compared
+    assert compared_count("What are the most important proposals?") is None
+    answer = pipeline.ask("which category has the most proposals")
+    assert "we present twelve proposals" in answer.answer
+    assert "five proposals" in answer.answer and "three proposals" in answer.answer

@@ -198,6 +198,23 @@ def slot_of(question: str) -> Slot:
     return Slot("")
 
 
+# "Which category has the most proposals?": every count is needed to compare them.
+_MOST = re.compile(
+    r"^\s*(?:which|what)\b.*?\b(?:the\s+)?(?:most|fewest|least|"
+    r"(?:greatest|largest|smallest|highest|lowest|biggest)\s+number\s+of)\s+([a-z]+)",
+    re.I,
+)
+
+
+def compared_count(question: str) -> Slot | None:
+    """For a question that compares counts ("Which category has the most proposals?"):
+    the count of the compared noun, which every part's figure gives; else None."""
+    found = _MOST.search(question)
+    if found is None or not _plural(found.group(1)):
+        return None
+    return Slot("number", next(iter(content_terms(found.group(1))), ""))
+
+
 _COPULA = frozenset(
     "is are was were be been does did do has have had can could will would".split()  # noqa: SIM905
 )

@@ -25,7 +25,7 @@ import itertools
 import re
 from dataclasses import dataclass, replace
 
-from orderbot.generate.asked import sentences_asked, slot_of
+from orderbot.generate.asked import Slot, compared_count, sentences_asked, slot_of
 from orderbot.generate.evidence import (
     NUMBER_VALUES,
     OPENS_AN_ITEM,
@@ -145,10 +145,14 @@ def choose(
         # for may answer then ("What year was the future scenario … set in?": "… around
         # 2040 …").
         return []
-    if _EACH.search(evidence.asked) and (each := _giving_the_figure(evidence, order, 0.0)):
-        # "How many proposals are in each category?": a figure per category, so every
-        # unit that gives one, in the passages' order (the three categories' sentences, not
-        # only the total and the best-scoring category).
+    per_part = compared_count(evidence.asked) or (
+        slot_of(evidence.asked) if _EACH.search(evidence.asked) else None
+    )
+    if per_part and (each := _giving_the_figure(evidence, order, 0.0, per_part)):
+        # "How many proposals are in each category?", "Which category has the most
+        # proposals?": a figure per category, so every unit that gives one, in the
+        # passages' order (the three categories' sentences, not only the total and the
+        # best-scoring category).
         return [Quote(evidence.units[i], scores[i]) for i in sorted(each)[:_EACH_LIMIT]]
     order = _the_total(evidence, giving) or _first_mention(evidence, order, margin / 2)
     # The best unit that gives the figure or date asked for (and shares a word with the
@@ -230,14 +234,17 @@ def _group_of(quote: Quote, question: str) -> Quote:
 _GIVEN = ("number", "amount", "date")  # what a unit gives, or does not
 
 
-def _giving_the_figure(evidence: Evidence, order: list[int], reach: float) -> list[int]:
+def _giving_the_figure(
+    evidence: Evidence, order: list[int], reach: float, slot: Slot | None = None
+) -> list[int]:
     """For a question that asks for a figure, a sum or a date: the units that give one
     and score above ``reach`` (twice the margin below the best); none when no unit does
     or the question asks for no such thing. "How
     many countries did participants come from?" is answered by "… from over 40
     countries", not by the better-scoring sentence about the participants' coalition;
-    "How many proposals…?" by the 20 proposals alone, without the 130 participants."""
-    slot = slot_of(evidence.asked)
+    "How many proposals…?" by the 20 proposals alone, without the 130 participants.
+    ``slot``: the thing asked for, when not the question's own (``slot_of``)."""
+    slot = slot or slot_of(evidence.asked)
     if slot.kind not in _GIVEN:
         return []
     return [
