@@ -28,6 +28,7 @@ from orderbot.generate.verify import (
     drops_a_hedge,
     drops_a_qualifier,
     drops_the_speaker,
+    names_what_is_asked_about,
     places_what_is_asked,
     swaps_a_name,
     unhedges,
@@ -203,6 +204,8 @@ class TestModelThatIsNotJSON(GeneratorContract):
             "Artificial Intelligence and Cyber.",
             False,
         ),
+        # the name of what is asked about, back (the default model's, for visitors)
+        ("who funds the quincy institute", "The Quincy Institute's Better Order Project.", False),
         # five proposals are in the unit, but the question counts categories
         ("Into how many categories are the reform proposals grouped?", "Five proposals.", False),
         (
@@ -247,6 +250,41 @@ def test_a_where_question_is_answered_with_a_place(claim: str, place: bool) -> N
 def test_who_someone_is_is_not_answered_by_the_name_alone(claim: str, describes: bool) -> None:
     assert describes_who_is_asked(claim, "who is blinken") is describes
     assert describes_who_is_asked(claim, "What did Blinken say?")  # not who he is
+
+
+@pytest.mark.parametrize(
+    ("claim", "question", "names_it_back"),
+    [
+        # The default model's lead, seen in three visitors' trials and in issue 9.
+        ("The Quincy Institute's Better Order Project.", "who funds the quincy institute", True),
+        (
+            "The Quincy Institute’s Better Order Project.",
+            "Who directs the Better Order Project?",
+            True,
+        ),
+        (
+            "The Quincy Institute's Better Order Project.",
+            "who is the director of the quincy institute",
+            True,
+        ),
+        ("The Quincy Institute's Better Order Project.", "What is the project called?", False),
+        (
+            "U.N. Secretary-General António Guterres.",
+            "Which U.N. Secretary-General is quoted?",
+            False,
+        ),
+        (
+            "The Quincy Institute's Better Order Project brought 130 experts together.",
+            "who funds the quincy institute",
+            False,
+        ),
+        ("China and Russia.", "Who leads the rival coalition?", False),
+    ],
+)
+def test_a_name_that_only_names_the_subject_back_is_no_answer(
+    claim: str, question: str, names_it_back: bool
+) -> None:
+    assert names_what_is_asked_about(claim, question) is names_it_back
 
 
 COALITION = (

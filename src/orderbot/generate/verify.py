@@ -291,6 +291,25 @@ def describes_who_is_asked(claim: str, question: str) -> bool:
     return bool(content_terms(claim) - name - content_terms(question))
 
 
+# A name alone, in two parts joined by a possessive: "The Quincy Institute's Better Order
+# Project."
+_NAME_PART = r"[A-Z][\w.’'-]*(?:\s+(?:of|and|for|the|[A-Z][\w.’'-]*))*"
+_POSSESSIVE_NAME = re.compile(rf"^\W*(?:the\s+)?({_NAME_PART})[’']s\s+({_NAME_PART})\W*$")
+
+
+def names_what_is_asked_about(claim: str, question: str) -> bool:
+    """True when the claim is a name alone, "A's B", one part of which is what the
+    question asks about: "The Quincy Institute's Better Order Project." for "who funds
+    the quincy institute" or "who directs the Better Order Project" names the subject
+    back, not who funds or directs it (the default model's answer to both, seen by
+    visitors; the passage names the project, so it passed as supported)."""
+    found = _POSSESSIVE_NAME.match(claim)
+    if found is None:
+        return False
+    asked = content_terms(question)
+    return any((part := content_terms(p)) and part <= asked for p in found.groups())
+
+
 _QUOTATION = re.compile(r"“([^”]{20,})”")
 _SENTENCE_END = re.compile(r"[.!?]\s+")
 
@@ -349,6 +368,8 @@ def supported(
     if not places_what_is_asked(claim, evidence.asked):
         return None
     if not describes_who_is_asked(claim, evidence.question):
+        return None
+    if names_what_is_asked_about(claim, evidence.question):
         return None
     support = evidence.claim_support(claim)
     bare = not _words_only(said - asked)  # "Five proposals.": the question's words, a figure
