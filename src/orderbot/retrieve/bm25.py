@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import bm25s
 import Stemmer
@@ -81,13 +82,7 @@ class BM25Index:
         query, best first. Thread-safe: the index is only read, the stemmer per thread."""
         if self._bm25 is None or k <= 0:
             return []
-        tokens = bm25s.tokenize(
-            query,
-            stopwords=_QUERY_STOPWORDS,
-            stemmer=_stemmer(),
-            token_pattern=_TOKENS,
-            show_progress=False,
-        )
+        tokens = _tokenized_query(query, ids=True)
         indexes, scores = self._bm25.retrieve(tokens, k=min(k, len(self._ids)), show_progress=False)
         return [
             (self._ids[int(i)], float(s))
@@ -103,12 +98,17 @@ class BM25Index:
 
     @staticmethod
     def _query_terms(query: str) -> list[str]:
-        tokens = bm25s.tokenize(
-            query,
-            stopwords=_QUERY_STOPWORDS,
-            stemmer=_stemmer(),
-            token_pattern=_TOKENS,
-            show_progress=False,
-            return_ids=False,
-        )
+        tokens = _tokenized_query(query, ids=False)
         return list(tokens[0]) if tokens else []
+
+
+def _tokenized_query(query: str, *, ids: bool) -> Any:
+    """``query`` as BM25 reads it: token ids for ``retrieve``, or the stemmed words."""
+    return bm25s.tokenize(
+        query,
+        stopwords=_QUERY_STOPWORDS,
+        stemmer=_stemmer(),
+        token_pattern=_TOKENS,
+        show_progress=False,
+        return_ids=ids,
+    )
