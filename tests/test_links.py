@@ -130,3 +130,18 @@ def test_answers_link_to_their_quotes(pipeline: Pipeline, question: str) -> None
     assert answer.coverage is not None
     assert answer.coverage.nearest  # the report's passages, each opened at its start
     assert all(n.url and "#:~:text=" in n.url for n in answer.coverage.nearest)
+
+
+def test_quotes_of_two_paragraphs_open_at_the_first() -> None:
+    """Found by a visitor: two quoted sentences of consecutive paragraphs are joined by
+    one space in the citation, the passage has a paragraph break there, and the link
+    opened at the passage's start, a sentence the answer had left out."""
+    cites = CitationList()
+    passage = chunk("Left out here.\n\nThe first quoted one.\n\nThe second quoted one.")
+    cites.cite(passage, "The first quoted one.")
+    cites.cite(passage, "The second quoted one.")
+    (citation,) = cites.citations
+    assert citation.quote == "The first quoted one. The second quoted one."
+    assert citation.url is not None
+    assert "text=The%20first%20quoted%20one" in citation.url
+    assert "Left" not in citation.url

@@ -35,17 +35,27 @@ def passage_link(chunk: Chunk, quote: str = "") -> str | None:
     if chunk.page is not None:  # a PDF: viewers open a page, not words
         return chunk.url if "#" in chunk.url else f"{chunk.url}#page={chunk.page}"
     parts = [p.strip() for p in quote.split(" … ") if p.strip()]
-    start = chunk.text.find(parts[0]) if parts else -1
-    span = (start, start + len(parts[0])) if start >= 0 else (0, len(chunk.text))
-    if start >= 0:  # joined quotes: from the first to the last found after it
+    first = _find(chunk.text, parts[0]) if parts else None
+    span = first or (0, len(chunk.text))
+    if first is not None:  # joined quotes: from the first to the last found after it
         for part in parts[1:]:
-            at = chunk.text.find(part, span[1])
-            if at >= 0:
-                span = (start, at + len(part))
+            if (at := _find(chunk.text, part, span[1])) is not None:
+                span = (first[0], at[1])
     directive = _text_directive(chunk, *span)
     if not directive:
         return chunk.url
     return chunk.url + (":~:" if "#" in chunk.url else "#:~:") + directive
+
+
+def _find(text: str, part: str, start: int = 0) -> tuple[int, int] | None:
+    """Where ``part`` is in ``text`` from ``start``, whatever white space stands between
+    its words: quotes of two paragraphs are joined by one space ("… technologies.
+    Finally, under …"), the passage has a paragraph break there."""
+    words = part.split()
+    if not words:
+        return None
+    found = re.compile(r"\s+".join(map(re.escape, words))).search(text, start)
+    return found.span() if found else None
 
 
 def _text_directive(chunk: Chunk, start: int, end: int) -> str:
