@@ -1098,12 +1098,14 @@ def test_a_question_comparing_counts_gets_every_count(pipeline: Pipeline) -> Non
     """Found by a visitor: "which category has the most proposals" got the five and the
     three proposals and the total, but not the twelve of Regulation of Force and
     Coercion, the one that answers it."""
-    from orderbot.generate.asked import compared_count
+    from orderbot.generate.asked import Slot, count_per_part
 
-    assert compared_count("which category has the most proposals") is not None
-    assert compared_count("Which variable has the fewest proposals?") is not None
-    assert compared_count("Which state matters most?") is None  # no count compared
-    assert compared_count("What are the most important proposals?") is None
+    assert count_per_part("which category has the most proposals") == Slot("number", "propos")
+    assert count_per_part("Which variable has the fewest proposals?") is not None
+    assert count_per_part("How many proposals are in each category?") is not None
+    assert count_per_part("Which state matters most?") is None  # no count compared
+    assert count_per_part("What are the most important proposals?") is None
+    assert count_per_part("How many proposals are there?") is None
     answer = pipeline.ask("which category has the most proposals")
     assert "we present twelve proposals" in answer.answer
     assert "five proposals" in answer.answer and "three proposals" in answer.answer

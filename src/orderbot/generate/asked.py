@@ -198,7 +198,9 @@ def slot_of(question: str) -> Slot:
     return Slot("")
 
 
-# "Which category has the most proposals?": every count is needed to compare them.
+# A figure asked for per part: "How many proposals are in each category?", "… per
+# variable?"; or every part's, to compare them: "Which category has the most proposals?".
+_EACH = re.compile(r"\bhow\s+many\b.*\b(?:each|every|per)\s+\w+", re.I)
 _MOST = re.compile(
     r"^\s*(?:which|what)\b.*?\b(?:the\s+)?(?:most|fewest|least|"
     r"(?:greatest|largest|smallest|highest|lowest|biggest)\s+number\s+of)\s+([a-z]+)",
@@ -206,9 +208,12 @@ _MOST = re.compile(
 )
 
 
-def compared_count(question: str) -> Slot | None:
-    """For a question that compares counts ("Which category has the most proposals?"):
-    the count of the compared noun, which every part's figure gives; else None."""
+def count_per_part(question: str) -> Slot | None:
+    """The count a question asks of each part ("How many proposals are in each
+    category?"), or compares across the parts ("Which category has the most
+    proposals?"), which every part's figure gives; else None."""
+    if _EACH.search(question):
+        return slot_of(question)
     found = _MOST.search(question)
     if found is None or not _plural(found.group(1)):
         return None

@@ -25,7 +25,7 @@ import itertools
 import re
 from dataclasses import dataclass, replace
 
-from orderbot.generate.asked import Slot, compared_count, sentences_asked, slot_of
+from orderbot.generate.asked import Slot, count_per_part, sentences_asked, slot_of
 from orderbot.generate.evidence import (
     NUMBER_VALUES,
     OPENS_AN_ITEM,
@@ -59,9 +59,6 @@ _LIST_QUESTION = re.compile(
     r"categories|variables|crises|domains|areas|ways|items|proposals|elements)\b",
     re.IGNORECASE,
 )
-# A figure asked for per item: "How many proposals are in each category?", "… per
-# variable?", "… in every category?"
-_EACH = re.compile(r"\bhow\s+many\b.*\b(?:each|every|per)\s+\w+", re.IGNORECASE)
 _EACH_LIMIT = 8  # at most this many units, each giving one item's figure
 _WHY = re.compile(r"^\s*(why|how come|what makes|for what reason)\b", re.IGNORECASE)
 _GIVES_REASON = re.compile(
@@ -145,10 +142,9 @@ def choose(
         # for may answer then ("What year was the future scenario … set in?": "… around
         # 2040 …").
         return []
-    per_part = compared_count(evidence.asked) or (
-        slot_of(evidence.asked) if _EACH.search(evidence.asked) else None
-    )
-    if per_part and (each := _giving_the_figure(evidence, order, 0.0, per_part)):
+    if (per_part := count_per_part(evidence.asked)) and (
+        each := _giving_the_figure(evidence, order, 0.0, per_part)
+    ):
         # "How many proposals are in each category?", "Which category has the most
         # proposals?": a figure per category, so every unit that gives one, in the
         # passages' order (the three categories' sentences, not only the total and the
