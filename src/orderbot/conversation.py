@@ -158,8 +158,8 @@ def standalone(
 
 # A question that asks something by itself: a question word or an auxiliary first.
 _ASKS = re.compile(
-    r"^(what|what's|whats|which|who|who's|whom|whose|when|where|why|how|is|are|was|were|"
-    r"do|does|did|can|could|will|would|should|has|have|had|list|name)\b",
+    r"^(what|whats|which|who|whom|whose|when|where|why|how|is|are|was|were|"
+    r"do|does|did|can|could|will|would|should|has|have|had|list|name)\b",  # "what's": "what"
     re.I,
 )
 

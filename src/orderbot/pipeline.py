@@ -424,9 +424,9 @@ class Pipeline:
         ]
         read = standalone(written_out(question), turns, lists=lambda: self.lists(retriever))
         glossary = self.glossary(retriever)
-        return Standalone(
-            query=glossary.spell_out(read.query), asked=glossary.spell_out(read.asked)
-        )
+        query = glossary.spell_out(read.query)
+        asked = query if read.asked == read.query else glossary.spell_out(read.asked)
+        return Standalone(query=query, asked=asked)
 
     def evidence(
         self,
