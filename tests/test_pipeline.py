@@ -1050,6 +1050,35 @@ def test_a_date_asked_to_the_month_or_day_needs_one(question: str, text: str, gi
     assert slot_of(question).given_by(question, text) is given
 
 
+@pytest.mark.parametrize(
+    ("question", "given"),
+    [
+        ("How many people took part?", True),
+        ("How many participants were there?", True),
+        ("How many nations were represented?", True),
+        ("How many states took part?", True),
+        ("How many proposals are there?", False),
+        ("How many people are in the Security Council?", True),  # a count of people
+        ("How many scholars took part?", True),
+        ("How many diplomats took part?", False),  # one kind of person, not another
+    ],
+)
+def test_a_count_of_people_is_given_by_a_count_of_scholars(question: str, given: bool) -> None:
+    """Found by a visitor: "how many people took part in the project" was refused as "do
+    not say how many people", though "more than 130 leading scholars, experts, and
+    former officials from over 40 countries" took part."""
+    text = (
+        "It brought together more than 130 leading scholars, experts, and former officials"
+        " from over 40 countries."
+    )
+    assert slot_of(question).given_by(question, text) is given
+
+
+def test_how_many_people_took_part_is_answered(pipeline: Pipeline) -> None:
+    answer = pipeline.ask("how many people took part in the project")
+    assert not answer.refused and "more than 130 leading scholars" in answer.answer
+
+
 def test_a_scene_setting_when_does_not_ask_for_a_date() -> None:
     """Read from a test answer: "When lots of countries feel free to ignore the law, who
     ends up at risk…?" asked for a date, and "may" (the verb) counted as the month, so

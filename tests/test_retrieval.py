@@ -55,6 +55,23 @@ def test_bm25_queries_leave_out_words_for_the_text_itself() -> None:
     assert [i for i, _ in index.search("What does the report say about the path?", 2)] == ["b"]
 
 
+def test_a_passage_holds_every_word_that_carries_meaning() -> None:
+    """Found by a visitor: "how many participants were there" was off-topic, "were"
+    being a word BM25's 33 English stop words keep, which no passage held with
+    "participants"."""
+    index = BM25Index(
+        [
+            _chunk("a", "Participants from the East and the West signed on."),
+            _chunk("b", "The package holds twenty proposals."),
+        ]
+    )
+    assert index.holds_every_word("how many participants were there", ["a", "b"])
+    assert index.holds_every_word("who signed on", ["a"])
+    assert not index.holds_every_word("how many people were involved", ["a", "b"])
+    assert not index.holds_every_word("who signed on", ["b"])
+    assert not index.holds_every_word("what is it?", ["a", "b"])  # no word to hold
+
+
 @pytest.mark.slow
 def test_hybrid_finds_the_passage(pipeline: Pipeline) -> None:
     result = pipeline.retriever.retrieve("How many proposals are in the package?")

@@ -13,7 +13,8 @@ import re
 
 from pydantic import BaseModel, ConfigDict
 
-from orderbot.generate.evidence import STOP, content_terms, counted
+from orderbot.generate.evidence import content_terms, counted
+from orderbot.stopwords import STOP
 
 ORDINALS = {
     "first": 1,

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 
 from orderbot.generate.evidence import (
     NUMBER_VALUES,
-    STOP,
     content_terms,
     counted,
     labels,
     names,
     words,
 )
+from orderbot.stopwords import STOP
 
 _HOW_MANY = re.compile(r"\bhow\s+(many|much)\s+([^?!;:,]*)", re.I)
 _TOKEN = re.compile(r"[\w.'’-]+")
@@ -127,6 +127,37 @@ def counted_phrase(question: str) -> tuple[str, str] | None:
     return (" ".join(kept), phrase[head])
 
 
+# A count of people is given by a count of scholars or officials, one of countries by a
+# count of nations or states (stems): "how many people took part" is answered by "more
+# than 130 leading scholars, experts, and former officials from over 40 countries".
+_PERSONS = frozenset(
+    [
+        "peopl",
+        "person",
+        "individu",
+        "particip",
+        "member",
+        "expert",
+        "scholar",
+        "offici",
+        "leader",
+        "repres",
+        "signatori",
+        "diplomat",
+        "academ",
+        "research",
+        "specialist",
+        "author",
+        "contributor",
+    ]
+)
+_COUNTRIES = frozenset(["countri", "nation", "state"])
+_KINDS = {
+    **dict.fromkeys(("peopl", "person", "individu", "particip", "member"), _PERSONS),
+    **dict.fromkeys(_COUNTRIES, _COUNTRIES),
+}
+
+
 @dataclass(frozen=True)
 class Slot:
     kind: str  # "number", "amount", "date", "person", "place" or "" (no typed thing)
@@ -155,7 +186,8 @@ class Slot:
         if self.kind == "number":  # "seven variables", or a list of them ("Variable 5, …")
             if self.noun and self.noun in labels(text):
                 return True
-            return any(not self.noun or self.noun in things for _, things in counted(text))
+            kinds = _KINDS.get(self.noun, frozenset([self.noun]))
+            return any(not self.noun or kinds & set(things) for _, things in counted(text))
         if self.kind == "amount":
             return bool(_AMOUNT.search(text))
         if self.kind == "date":  # the year a question gives bounds it ("which month of 2023")

@@ -65,7 +65,7 @@ from orderbot.generate.asked import (
     speaker_of,
     topic_of,
 )
-from orderbot.generate.evidence import STOP, Evidence, chunk_units, content_terms
+from orderbot.generate.evidence import Evidence, chunk_units, content_terms
 from orderbot.generate.links import passage_link
 from orderbot.generate.yesno import YesNoJudge
 from orderbot.models import Chunk, Coverage, NearestSection
@@ -76,6 +76,7 @@ from orderbot.question import (
     numbered_items,
     spells_out,
 )
+from orderbot.stopwords import STOP
 
 log = logging.getLogger("orderbot")
 

@@ -19,78 +19,19 @@ from typing import Literal
 
 import numpy as np
 import Stemmer
-from bm25s.stopwords import STOPWORDS_EN
 
 from orderbot.generate.guard import is_instruction
 from orderbot.index.embedder import Embedder, Vectors
 from orderbot.ingest.sentences import unit_spans
 from orderbot.models import Chunk, ScoredChunk
 from orderbot.per_thread import per_thread
+from orderbot.stopwords import STOP
 
 UnitKind = Literal["sentence", "list", "bibliography"]
 # The chunk after a given one in its document, if any (the index knows them all).
 NextChunk = Callable[[Chunk], Chunk | None]
 
 _WORD = re.compile(r"\w+")
-# Question words and talk about the text itself say nothing about where the answer is.
-STOP = frozenset(STOPWORDS_EN) | frozenset(
-    [
-        "how",
-        "many",
-        "much",
-        "who",
-        "whom",
-        "whose",
-        "why",
-        "what",
-        "whats",  # "whats the budget", typed without the apostrophe
-        "which",
-        "when",
-        "where",
-        "does",
-        "did",
-        "do",
-        "say",
-        "says",
-        "said",
-        "tell",
-        "give",
-        "me",
-        "you",
-        "your",
-        "please",
-        "list",
-        "describe",
-        "explain",
-        "according",
-        "report",
-        "author",
-        "authors",
-        "document",
-        "documents",
-        "text",
-        "has",
-        "have",
-        "had",
-        "having",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "would",
-        "could",
-        "should",
-        "will",
-        "shall",
-        "can",
-        "may",
-        "might",
-        "must",
-    ]
-)
 _NUMBER_WORDS = [
     "zero",
     "one",

@@ -59,13 +59,13 @@ from orderbot.generate.asked import person_asked, slot_of
 from orderbot.generate.citations import CitationList, markers, without_markers
 from orderbot.generate.evidence import (
     NUMBER_VALUES,
-    STOP,
     Evidence,
     content_terms,
     counted,
     figures,
     words,
 )
+from orderbot.stopwords import STOP
 
 _WH_QUESTION = re.compile(r"^\s*(what|which|who|whom|whose|how|when|where|why)\b", re.I)
 _NUMBER_WORDS = content_terms(" ".join(NUMBER_VALUES))
