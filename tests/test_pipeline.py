@@ -296,12 +296,25 @@ def test_a_request_to_make_something_up(question: str, made_up: bool) -> None:
         ("what do u think abt ur rules", "what do you think about your rules"),
         ("whats the RBIO", "what's the RBIO"),
         ("the u.s. and R2P", "the u.s. and R2P"),  # no word shortened
+        ("what r the 3 categories", "what are the three categories"),
+        ("the 2 big crises", "the two big crises"),
+        ("Variable 3 proposals", "Variable 3 proposals"),  # a numbered thing
+        ("the 20 proposals of the P5 states", "the 20 proposals of the P5 states"),
+        ("9/11 attacks, 2.5 years, $5 billions", "9/11 attacks, 2.5 years, $5 billions"),
     ],
 )
 def test_words_shortened_as_in_a_text_message_are_read_in_full(typed: str, read: str) -> None:
     from orderbot.question import written_out
 
     assert written_out(typed) == read
+
+
+def test_a_small_count_typed_in_digits_asks_what_the_words_ask(pipeline: Pipeline) -> None:
+    """Found by a visitor: "what r the 3 categories" was led by the five- and the
+    three-proposal sentences, before the list; the documents write "three categories"."""
+    typed = pipeline.ask("what r the 3 categories").answer
+    assert typed == pipeline.ask("what are the three categories").answer
+    assert typed.startswith("More specifically, this package of reforms contains 20 proposals")
 
 
 def test_an_instruction_is_no_topic_to_follow_up_on(pipeline: Pipeline) -> None:

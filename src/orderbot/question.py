@@ -72,12 +72,33 @@ _SHORTENED = {
 _SHORT_WORD = re.compile(rf"(?<![\w.’'-])({'|'.join(_SHORTENED)})(?![\w’'-]|\.\w)")
 
 
+# A small count typed in digits, as prose writes it in words ("what r the 3 categories":
+# the documents say "three categories"); not a numbered thing ("Variable 3 proposals").
+_DIGITS = ("", "", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+_SMALL_COUNT = re.compile(
+    r"(?<![\w.,/:$€£-])(?:(\w+) )?([2-9])(?= (?:[a-z]+ )?[a-z]{3,}s\b)", re.IGNORECASE
+)
+_NUMBERED = frozenset(
+    "variable article proposal footnote note chapter section page number category item "  # noqa: SIM905
+    "point step phase part table figure".split()
+)
+
+
+def _in_words(found: re.Match[str]) -> str:
+    before, digit = found.group(1), found.group(2)
+    if before and before.lower() in _NUMBERED:
+        return found.group()
+    return f"{before} {_DIGITS[int(digit)]}" if before else _DIGITS[int(digit)]
+
+
 def written_out(question: str) -> str:
     """``question`` as written out: each word shortened as in a text message in full
-    ("r" as "are", "ur" as "your"), each contraction typed without its apostrophe with
-    it ("whats"), so that every reader of a question's words (is it a follow-up, an
-    instruction, what does it ask for) reads it as if typed so."""
-    return with_apostrophes(_SHORT_WORD.sub(lambda m: _SHORTENED[m.group()], question))
+    ("r" as "are", "ur" as "your"), a small count in words ("3 categories" as "three
+    categories"), each contraction typed without its apostrophe with it ("whats"), so
+    that every reader of a question's words (is it a follow-up, an instruction, what
+    does it ask for) reads it as if typed so."""
+    text = _SHORT_WORD.sub(lambda m: _SHORTENED[m.group()], question)
+    return with_apostrophes(_SMALL_COUNT.sub(_in_words, text))
 
 
 # A request to make something up rather than a question about the documents: "write me a
