@@ -954,6 +954,27 @@ def test_a_subject_the_documents_have_no_words_for_is_not_covered(pipeline: Pipe
     assert not pipeline.ask("What does the report say about great-power rivalry?").refused
 
 
+def test_a_question_none_of_whose_words_the_documents_use_is_not_covered(
+    pipeline: Pipeline,
+) -> None:
+    """Found by a visitor: "is the report anti american" was answered with "We hope the
+    report will inspire decision-makers…", and `tune`'s "Is the report peer reviewed?"
+    likewise: the documents use neither word, so the nearest sentence says nothing of
+    what is asked. One unknown word may be a synonym of a known one, so it takes two;
+    pronouns and a follow-up's earlier question count as words asked about."""
+    answer = pipeline.ask("is the report anti american")
+    assert answer.refused and answer.citations == []
+    assert answer.answer.startswith(
+        "The documents do not say anything with the words “anti” or “american”:"
+    )
+    judge = pipeline.judge(pipeline.retriever)
+    assert judge.unknown_words("Is the report peer reviewed?") == ["peer", "reviewed"]
+    assert judge.unknown_words("What is hegemony?") == []  # one word
+    assert judge.unknown_words("Who was he talking to?") == []  # "he" names no new thing
+    assert judge.unknown_words("What is the peer review of the proposals?") == []
+    assert not pipeline.ask("Who do the authors hope the report will inspire?").refused
+
+
 @pytest.mark.parametrize(
     ("question", "all_of_them"),
     [

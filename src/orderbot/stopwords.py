@@ -1,6 +1,6 @@
 """The words that carry no meaning of their own in a question or a passage: BM25's
 English stop words (bm25s), question words, auxiliaries, and the words for the text
-itself ("report", "authors"). Word overlap, coverage and the quotes read a question's
+itself ("report", "authors"); and pronouns. Word overlap, coverage and the quotes read a question's
 other words; so does retrieval's check that one passage holds every word of a short
 question."""
 
@@ -66,5 +66,11 @@ STOP = frozenset(STOPWORDS_EN) | frozenset(
         "must",
     ]
 )
+# Pronouns, which BM25's stop words keep but which name no thing of their own ("who was
+# he talking to").
+PRONOUNS = frozenset(
+    "i me my mine we us our ours you your yours he him his she her hers its they them "  # noqa: SIM905
+    "theirs".split()
+)
 
-__all__ = ["STOP"]
+__all__ = ["PRONOUNS", "STOP"]

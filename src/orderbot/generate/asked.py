@@ -21,7 +21,7 @@ from orderbot.generate.evidence import (
     names,
     words,
 )
-from orderbot.stopwords import STOP
+from orderbot.stopwords import PRONOUNS, STOP
 
 _HOW_MANY = re.compile(r"\bhow\s+(many|much)\s+([^?!;:,]*)", re.I)
 _TOKEN = re.compile(r"[\w.'’-]+")
@@ -79,7 +79,7 @@ _WHERE = re.compile(r"^\s*(where|in which city|in what city|which city)\b", re.I
 
 
 # Words that end the counted noun phrase ("seats *on* the Council", "people *from*…").
-_PHRASE_ENDS = STOP | {"those", "them", "from", "its", "our", "we", "us", "he", "she"}
+_PHRASE_ENDS = STOP | PRONOUNS | {"those", "from"}
 _DETERMINERS = frozenset(["the", "those", "these", "its", "their", "our", "them", "all"])
 _IRREGULAR_PLURALS = frozenset(["people", "men", "women", "children", "criteria", "staff"])
 

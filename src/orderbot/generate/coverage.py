@@ -76,7 +76,7 @@ from orderbot.question import (
     numbered_items,
     spells_out,
 )
-from orderbot.stopwords import STOP
+from orderbot.stopwords import PRONOUNS, STOP
 
 log = logging.getLogger("orderbot")
 
@@ -167,6 +167,7 @@ def slot_found(slot: Slot, evidence: Evidence, top: list[int]) -> float:
 
 
 _CAPITALISED = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][A-Za-z]+|[A-Z]{2,})\b")
+_TYPED_WORD = re.compile(r"\w+")  # a question's words as typed (its capitals kept)
 
 
 def focus_found(evidence: Evidence, top: list[int]) -> float:
@@ -354,7 +355,24 @@ class CoverageJudge:
             return f"what {acronym} stands for"
         if topic := self.unknown_topic(evidence.question):
             return f"anything about {topic}"
+        if unknown := self.unknown_words(evidence.question):
+            return "anything with the words " + " or ".join(f"“{w}”" for w in unknown)
         return None
+
+    def unknown_words(self, question: str) -> list[str]:
+        """The words of ``question`` that carry meaning, when there are two or more and
+        the documents use none of them ("is the report anti american", "is the report
+        peer reviewed"): whatever passage the question's vector is nearest, it says
+        nothing the question asks about. Empty otherwise."""
+        typed = [
+            w
+            for w in _TYPED_WORD.findall(question)
+            if w.lower() not in STOP and w.lower() not in PRONOUNS and len(w) > 1
+        ]
+        terms = content_terms(" ".join(typed))
+        if len(terms) < 2 or any(self.vocabulary.knows(t) for t in terms):
+            return []
+        return list(dict.fromkeys(typed))
 
     def decide(self, evidence: Evidence) -> Decision:
         features = self.features(evidence)
