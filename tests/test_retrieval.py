@@ -72,6 +72,31 @@ def test_a_passage_holds_every_word_that_carries_meaning() -> None:
     assert not index.holds_every_word("what is it?", ["a", "b"])  # no word to hold
 
 
+@pytest.mark.parametrize(
+    ("question", "searched"),
+    [
+        ("What does the report say about China?", "What does say about China?"),
+        ("According to the authors, why is the RBIO flawed?", "why is the RBIO flawed?"),
+        ("What's this paper's view of the U.N.?", "What's view of the U.N.?"),
+        ("Do the writers want reform?", "Do want reform?"),
+        ("What is this report about?", "What is this report about?"),  # nothing else
+        ("Is the reporting on Guterres right?", "Is the reporting on Guterres right?"),
+    ],
+)
+def test_a_search_leaves_out_the_words_for_the_text(question: str, searched: str) -> None:
+    from orderbot.stopwords import without_the_text
+
+    assert without_the_text(question) == searched
+
+
+def test_a_question_naming_the_report_finds_what_it_asks(pipeline: Pipeline) -> None:
+    """ "Which part of the world does the report describe as resurgent?" (a `tune`
+    question) was nearest "If left unresolved, these dual crises…" by its vector, "the
+    report" weighing as much as what it asks."""
+    answer = pipeline.ask("Which part of the world does the report describe as resurgent?")
+    assert answer.answer.startswith("A potential third grouping consists of states in a resurgent")
+
+
 @pytest.mark.slow
 def test_hybrid_finds_the_passage(pipeline: Pipeline) -> None:
     result = pipeline.retriever.retrieve("How many proposals are in the package?")

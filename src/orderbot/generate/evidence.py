@@ -25,7 +25,7 @@ from orderbot.index.embedder import Embedder, Vectors
 from orderbot.ingest.sentences import unit_spans
 from orderbot.models import Chunk, ScoredChunk
 from orderbot.per_thread import per_thread
-from orderbot.stopwords import STOP
+from orderbot.stopwords import STOP, without_the_text
 
 UnitKind = Literal["sentence", "list", "bibliography"]
 # The chunk after a given one in its document, if any (the index knows them all).
@@ -333,7 +333,7 @@ class Evidence:
         self.embedder = embedder
         self.next_chunk = next_chunk
         self.units = split_units(self.passages)
-        vectors = embedder.embed([question, *(u.text for u in self.units)])
+        vectors = embedder.embed([without_the_text(question), *(u.text for u in self.units)])
         self.question_vector: Vectors = vectors[0]
         self.vectors: Vectors = vectors[1:]
         self.similarity = [float(s) for s in self.vectors @ self.question_vector]

@@ -17,27 +17,10 @@ from bm25s.stopwords import STOPWORDS_EN
 
 from orderbot.models import Chunk
 from orderbot.per_thread import per_thread
-from orderbot.stopwords import STOP
+from orderbot.stopwords import ABOUT_THE_TEXT, STOP
 
 _TOKENS = r"(?u)\b\w\w+\b"
-# A question's words for the text itself ("What does the report say…?", "Do the authors
-# claim…?") find nothing, every passage being the report's, but rank first the few that
-# happen to say "this report" ("We hope the report will inspire…"): left out of queries.
-_ABOUT_THE_TEXT = (
-    "report",
-    "reports",
-    "author",
-    "authors",
-    "writer",
-    "writers",
-    "document",
-    "documents",
-    "text",
-    "paper",
-    "introduction",
-    "intro",
-)
-_QUERY_STOPWORDS = [*STOPWORDS_EN, *_ABOUT_THE_TEXT]
+_QUERY_STOPWORDS = [*STOPWORDS_EN, *ABOUT_THE_TEXT]  # left out of queries
 _BATCH = 200  # chunks tokenized between two pauses
 
 

@@ -22,6 +22,7 @@ from orderbot.question import (
 )
 from orderbot.retrieve.bm25 import BM25Index
 from orderbot.retrieve.fusion import reciprocal_rank_fusion
+from orderbot.stopwords import without_the_text
 
 _WORD = re.compile(r"\w+")
 
@@ -75,7 +76,7 @@ class HybridRetriever:
     def retrieve(self, query: str, top_k: int | None = None) -> Retrieval:
         k = top_k or self.settings.top_k
         n = max(self.settings.candidates, k)
-        vector = self.embedder.embed([query])[0]
+        vector = self.embedder.embed([without_the_text(query)])[0]
         ranking = self.settings.sentence_weight > 0
         pool = max(n, self.settings.sentence_pool) if ranking else n
         near = [(i, s) for i, s in self.store.query(vector, pool) if i in self.chunks]
