@@ -206,6 +206,20 @@ class TestModelThatIsNotJSON(GeneratorContract):
         ),
         # the name of what is asked about, back (the default model's, for visitors)
         ("who funds the quincy institute", "The Quincy Institute's Better Order Project.", False),
+        ("who funded the project", "The Quincy Institute's Better Order Project.", False),
+        # the view of some, stated as what it is (a visitor's, cited)
+        (
+            "what is the RBIO?",
+            "The RBIO is synonymous with efforts to reverse the political trends that would "
+            "allow for a more equitable order.",
+            False,
+        ),
+        (
+            "how is the RBIO seen outside the West?",
+            "Outside of the West, the RBIO is often seen as synonymous with efforts to "
+            "reverse the political trends that would allow for a more equitable order.",
+            True,
+        ),
         # five proposals are in the unit, but the question counts categories
         ("Into how many categories are the reform proposals grouped?", "Five proposals.", False),
         (

@@ -194,6 +194,17 @@ _HEDGES = _MODALS | frozenset(
         "reportedly",
         "allegedly",
         "ostensibly",
+        # whose view it is, or how often: "the RBIO is *often seen as* synonymous with…"
+        # is a view outside the West, not what the RBIO is (a visitor got "The RBIO is
+        # synonymous with…", cited)
+        "often",
+        "sometimes",
+        "seen",
+        "viewed",
+        "regarded",
+        "perceived",
+        "tend",
+        "tends",
     ]
 )
 _LEAD_IN = 3  # tokens before a copied span that still belong to it ("Presumably, the …")
@@ -299,15 +310,19 @@ _POSSESSIVE_NAME = re.compile(rf"^\W*(?:the\s+)?({_NAME_PART})[’']s\s+({_NAME_
 
 def names_what_is_asked_about(claim: str, question: str) -> bool:
     """True when the claim is a name alone, "A's B", one part of which is what the
-    question asks about: "The Quincy Institute's Better Order Project." for "who funds
-    the quincy institute" or "who directs the Better Order Project" names the subject
-    back, not who funds or directs it (the default model's answer to both, seen by
-    visitors; the passage names the project, so it passed as supported)."""
+    question asks about, by its name or the word that heads it: "The Quincy Institute's
+    Better Order Project." for "who funds the quincy institute", "who directs the Better
+    Order Project" or "who funded the project" names the subject back, not who funds or
+    directs it (the default model's answer to all three, seen by visitors; the passage
+    names the project, so it passed as supported)."""
     found = _POSSESSIVE_NAME.match(claim)
     if found is None:
         return False
     asked = content_terms(question)
-    return any((part := content_terms(p)) and part <= asked for p in found.groups())
+    return any(
+        (part := content_terms(p)) and (part <= asked or content_terms(p.split()[-1]) <= asked)
+        for p in found.groups()
+    )
 
 
 _QUOTATION = re.compile(r"“([^”]{20,})”")
