@@ -970,6 +970,7 @@ def test_a_question_none_of_whose_words_the_documents_use_is_not_covered(
     judge = pipeline.judge(pipeline.retriever)
     assert judge.unknown_words("Is the report peer reviewed?") == ["peer", "reviewed"]
     assert judge.unknown_words("What is hegemony?") == []  # one word
+    assert judge.unknown_words("what does the report say about taiwan") == []  # "about"
     assert judge.unknown_words("Who was he talking to?") == []  # "he" names no new thing
     assert judge.unknown_words("What is the peer review of the proposals?") == []
     assert not pipeline.ask("Who do the authors hope the report will inspire?").refused
@@ -1142,6 +1143,25 @@ def test_a_bare_question_word_follows_up(pipeline: Pipeline) -> None:
     from orderbot.generate.evidence import asks_about_sources
 
     assert not asks_about_sources("Who said it is a world where might makes right?")
+
+
+def test_a_follow_up_naming_another_subject_is_answered_about_it(pipeline: Pipeline) -> None:
+    """Found by a visitor: "what about the global south" after "does it say china and
+    russia will form a formal alliance" was read with it, and the China and Russia
+    sentence came first again, its words being most of the merged question's."""
+    (_, south) = _conversation(
+        pipeline,
+        ["does it say china and russia will form a formal alliance", "what about the global south"],
+    )
+    assert south.answer.startswith("A potential third grouping consists of states in a resurgent")
+    from orderbot.conversation import Turn, standalone
+
+    before = [Turn(role="user", content="does it say china and russia will form an alliance")]
+    assert standalone("what about the global south", before).adds == "global south"
+    assert standalone("and outside the west?", before).adds == "outside west"
+    assert standalone("and who leads it?", before).adds == ""  # asks something of its own
+    assert standalone("what about china?", before).adds == ""  # nothing new named
+    assert standalone("what about the global south", []).adds == ""  # no question before
 
 
 def test_a_short_question_one_passage_holds_every_word_of_is_weighed(pipeline: Pipeline) -> None:

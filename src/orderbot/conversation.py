@@ -137,6 +137,10 @@ class Standalone(BaseModel):
     # say"), else the whole query ("and in the third category?" asks what the question
     # before it asked).
     asked: str
+    # What a follow-up that only names another subject is about, in the words the
+    # questions it follows do not have ("global south" of "what about the global south"
+    # after a question about China and Russia). Empty for any other question.
+    adds: str = ""
 
 
 def standalone(
@@ -153,7 +157,13 @@ def standalone(
     query = " ".join([*(_ended(p) for p in parts[:-1]), *parts[-1:]])
     own = _OPENERS.sub("", parts[-1]).strip(" ,")
     asks_itself = len(parts) > 1 and bool(_ASKS.match(own))  # "why not" asks for a reason
-    return Standalone(query=query, asked=own if asks_itself else query)
+    # "what about the global south", "and outside the west?": an opener and what it is
+    # now about, nothing asked of it but what the question before asked.
+    adds = ""
+    if len(parts) > 1 and not asks_itself and _OPENERS.match(parts[-1]):
+        before = content_terms(" ".join(parts[:-1]))
+        adds = " ".join(w for w in words(own) if content_terms(w) - before)
+    return Standalone(query=query, asked=own if asks_itself else query, adds=adds)
 
 
 # A question that asks something by itself: a question word or an auxiliary first.

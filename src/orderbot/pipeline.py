@@ -320,9 +320,9 @@ class Pipeline:
         first: float | None = None
         t1 = time.perf_counter()
         if retrieval.relevant:  # else: off-topic, nothing to weigh
-            evidence = self.evidence(retriever, retrieval, asked=read.asked)
+            evidence = self.evidence(retriever, retrieval, asked=read.asked, adds=read.adds)
             judged = (
-                self.evidence(retriever, retrieval, judged=True, asked=read.asked)
+                self.evidence(retriever, retrieval, judged=True, asked=read.asked, adds=read.adds)
                 if retrieval.judged
                 else evidence
             )
@@ -426,7 +426,7 @@ class Pipeline:
         glossary = self.glossary(retriever)
         query = glossary.spell_out(read.query)
         asked = query if read.asked == read.query else glossary.spell_out(read.asked)
-        return Standalone(query=query, asked=asked)
+        return Standalone(query=query, asked=asked, adds=read.adds)
 
     def evidence(
         self,
@@ -435,10 +435,12 @@ class Pipeline:
         *,
         judged: bool = False,
         asked: str | None = None,
+        adds: str = "",
     ) -> Evidence:
         """The evidence an answer weighs: ``retrieval``'s passages cut into scored units;
         with ``judged``, the passages the coverage decision weighs. ``asked`` is what the
-        kind of thing asked for is read from (``Standalone.asked``)."""
+        kind of thing asked for is read from (``Standalone.asked``); ``adds``, what a
+        follow-up asks about that the questions before it did not (``Standalone.adds``)."""
         return Evidence(
             retrieval.question,
             (retrieval.judged or retrieval.results) if judged else retrieval.results,
@@ -447,6 +449,7 @@ class Pipeline:
             next_chunk=retriever.next_chunk,
             outline=retrieval.outline,
             asked=asked,
+            adds=adds,
         )
 
     def lists(self, retriever: HybridRetriever) -> tuple[Enumeration, ...]:

@@ -76,6 +76,14 @@ PRONOUNS = frozenset(
     "i me my mine we us our ours you your yours he him his she her hers its they them "  # noqa: SIM905
     "theirs".split()
 )
+# Prepositions, quantifiers and adverbs that BM25's stop words keep: they name no thing
+# a question asks about (the documents never happen to write "about").
+FUNCTION_WORDS = frozenset(
+    "about above across after against along among around before behind below beside "  # noqa: SIM905
+    "between beyond during except from inside near off onto out outside over past since "
+    "than through throughout toward towards under until up upon within without also just "
+    "any some all each every other more most very really still even only".split()
+)
 # A question's words for the text itself ("What does the report say…?", "Do the authors
 # claim…?") find nothing, every passage being the report's, but rank first the few that
 # happen to say "this report" ("We hope the report will inspire…").
@@ -108,8 +116,8 @@ def without_the_text(question: str) -> str:
     key facts 0.765 -> 0.791, refusals 0.531 -> 0.542, false refusals unchanged). A
     question that is little else ("What is this report about?") is kept whole."""
     rest = " ".join(_THE_TEXT.sub(" ", question).split()).strip(" ,;:")
-    meaning = [w for w in re.findall(r"\w+", rest.lower()) if w not in STOP and w != "about"]
+    meaning = [w for w in re.findall(r"\w+", rest.lower()) if w not in STOP | FUNCTION_WORDS]
     return rest if meaning else question
 
 
-__all__ = ["ABOUT_THE_TEXT", "PRONOUNS", "STOP", "without_the_text"]
+__all__ = ["ABOUT_THE_TEXT", "FUNCTION_WORDS", "PRONOUNS", "STOP", "without_the_text"]

@@ -322,6 +322,7 @@ class Evidence:
         next_chunk: NextChunk | None = None,
         outline: bool = False,
         asked: str | None = None,
+        adds: str = "",
     ) -> None:
         if not 0.0 <= semantic_weight <= 1.0:
             raise ValueError(f"semantic_weight must be in [0, 1], got {semantic_weight}")
@@ -338,10 +339,20 @@ class Evidence:
         self.vectors: Vectors = vectors[1:]
         self.similarity = [float(s) for s in self.vectors @ self.question_vector]
         self.overlap = [term_overlap(question, u.text) for u in self.units]
+        # A follow-up's words of its own weigh as much as all the question's: "what about
+        # the global south" after a question about China and Russia is about the South.
+        semantic, lexical = self.similarity, self.overlap
+        if content_terms(adds):
+            own = self.vectors @ embedder.embed([adds])[0] if self.units else []
+            semantic = [(a + float(b)) / 2 for a, b in zip(semantic, own, strict=True)]
+            lexical = [
+                (o + term_overlap(adds, u.text)) / 2
+                for o, u in zip(lexical, self.units, strict=True)
+            ]
         n_ranks = max(len(self.passages), 1)
         self.scores = [
             semantic_weight * sim + (1 - semantic_weight) * lex + 0.03 * (1 - u.rank / n_ranks)
-            for u, sim, lex in zip(self.units, self.similarity, self.overlap, strict=True)
+            for u, sim, lex in zip(self.units, semantic, lexical, strict=True)
         ]
 
     def ranked(self) -> list[int]:
