@@ -355,7 +355,9 @@ class CoverageJudge:
             return f"what {acronym} stands for"
         if topic := self.unknown_topic(evidence.question):
             return f"anything about {topic}"
-        if unknown := self.unknown_words(evidence.question):
+        # Words for the documents' notes ("What sources does it cite?") are not theirs.
+        asks_for_notes = evidence.about_sources or numbered_items(evidence.question)
+        if not asks_for_notes and (unknown := self.unknown_words(evidence.question)):
             return "anything with the words " + " or ".join(f"“{w}”" for w in unknown)
         return None
 

@@ -310,17 +310,20 @@ _POSSESSIVE_NAME = re.compile(rf"^\W*(?:the\s+)?({_NAME_PART})[’']s\s+({_NAME_
 
 def names_what_is_asked_about(claim: str, question: str) -> bool:
     """True when the claim is a name alone, "A's B", one part of which is what the
-    question asks about, by its name or the word that heads it: "The Quincy Institute's
-    Better Order Project." for "who funds the quincy institute", "who directs the Better
-    Order Project" or "who funded the project" names the subject back, not who funds or
+    question asks about, by its name or, for a "who" question, the word that heads it:
+    "The Quincy Institute's Better Order Project." for "who funds the quincy institute",
+    "who directs the Better Order Project" or "who funded the project" names the subject
+    back (and answers "what is the project called?"), not who funds or
     directs it (the default model's answer to all three, seen by visitors; the passage
     names the project, so it passed as supported)."""
     found = _POSSESSIVE_NAME.match(claim)
     if found is None:
         return False
     asked = content_terms(question)
+    who = slot_of(question).kind == "person"  # "what is the project called?" asks its name
     return any(
-        (part := content_terms(p)) and (part <= asked or content_terms(p.split()[-1]) <= asked)
+        (part := content_terms(p))
+        and (part <= asked or (who and content_terms(p.split()[-1]) <= asked))
         for p in found.groups()
     )
 
