@@ -223,7 +223,7 @@ class GenerationSettings(BaseModel):
         0.27, ge=0.0, le=1.0, description="Score a sentence needs to be quoted."
     )
     quote_margin: float = Field(
-        0.12, ge=0.0, le=1.0, description="Quote sentences scoring within this of the best."
+        0.08, ge=0.0, le=1.0, description="Quote sentences scoring within this of the best."
     )
     semantic_weight: float = Field(
         0.65,

@@ -8,12 +8,15 @@ for granted a figure that a quote contradicts, the answer opens by saying so
 
 from __future__ import annotations
 
+from orderbot.config import GenerationSettings
 from orderbot.generate.base import Written
 from orderbot.generate.citations import CitationList, markers
 from orderbot.generate.evidence import Evidence
 from orderbot.generate.model_api import Stream
 from orderbot.generate.premise import correction
 from orderbot.generate.quotes import Quote, choose
+
+_DEFAULTS = GenerationSettings()  # the settings' defaults, for a generator built by hand
 
 
 class ExtractiveGenerator:
@@ -22,9 +25,9 @@ class ExtractiveGenerator:
     def __init__(
         self,
         *,
-        max_sentences: int = 3,
-        min_score: float = 0.27,
-        margin: float = 0.12,
+        max_sentences: int = _DEFAULTS.max_sentences,
+        min_score: float = _DEFAULTS.min_sentence_score,
+        margin: float = _DEFAULTS.quote_margin,
     ) -> None:
         if max_sentences < 1:
             raise ValueError(f"max_sentences must be >= 1, got {max_sentences}")

@@ -112,8 +112,8 @@ def choose(
     evidence: Evidence,
     *,
     min_score: float,
-    limit: int = 3,
-    margin: float = 0.12,
+    limit: int,
+    margin: float,
 ) -> list[Quote]:
     """The quotes that answer ``evidence.question``, in reading order within a passage.
     For an overview ("Summarize the report"), the passages are the document's section
