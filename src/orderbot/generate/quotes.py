@@ -150,7 +150,7 @@ def choose(
         # passages' order (the three categories' sentences, not only the total and the
         # best-scoring category).
         return [Quote(evidence.units[i], scores[i]) for i in sorted(each)[:_EACH_LIMIT]]
-    order = _the_total(evidence, giving) or _first_mention(evidence, order, margin / 2)
+    order = _the_total(evidence, giving) or _first_mention(evidence, order, margin)
     # The best unit that gives the figure or date asked for (and shares a word with the
     # question) answers it though it scores under ``min_score``: "What year is the
     # scenario set in?" is answered by "… a scenario around 2040 …".
