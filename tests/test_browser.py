@@ -177,9 +177,13 @@ def test_chat_page_answers_with_citation_previews(
     box, view = popover.bounding_box(), page.viewport_size
     assert box["x"] >= 0 and box["x"] + box["width"] <= view["width"]
     shot(page, f"chat-{size}.png", docs=True)
-    if popover.is_hidden():  # a screenshot may scroll the page, which closes a popover
+    show = popover.get_by_role("link", name="Show source [1]")
+    for _ in range(5):  # a screenshot may scroll the page, which closes a popover, late
+        if show.is_visible():
+            break
         marker.tap() if size == "phone" else marker.hover()
-    popover.get_by_role("link", name="Show source [1]").click()
+        page.wait_for_timeout(200)
+    show.click()
     source = bot.locator(".source").first
     assert source.locator("blockquote.passage").is_visible()
     assert source.locator("summary").evaluate("s => s === document.activeElement")
