@@ -167,7 +167,12 @@ def slot_found(slot: Slot, evidence: Evidence, top: list[int]) -> float:
 
 
 _CAPITALISED = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][A-Za-z]+|[A-Z]{2,})\b")
-_TYPED_WORD = re.compile(r"\w+")  # a question's words as typed (its capitals kept)
+_TYPED_WORD = re.compile(r"\w+")
+# A question about what the notes cite: its words ("title", "published") are the cited
+# works' ("What is the title of the article cited…?").
+_CITED = re.compile(
+    r"\b(?:cite[sd]?|citing|citations?|footnotes?|notes?|sources?)\b", re.I
+)  # a question's words as typed (its capitals kept)
 
 
 def focus_found(evidence: Evidence, top: list[int]) -> float:
@@ -359,7 +364,23 @@ class CoverageJudge:
         asks_for_notes = evidence.about_sources or numbered_items(evidence.question)
         if not asks_for_notes and (unknown := self.unknown_words(evidence.question)):
             return "anything with the words " + " or ".join(f"“{w}”" for w in unknown)
+        # A follow-up's verb often says again in other words what the answer before it
+        # said ("Who was he talking to?" after Blinken "told" Chinese officials).
+        alone = evidence.asked == evidence.question
+        cited = _CITED.search(evidence.question) or numbered_items(evidence.question)
+        if not cited and alone and (focus := self.unknown_focus(evidence.asked)):
+            return f"anything with the word “{focus}”"
         return None
+
+    def unknown_focus(self, question: str) -> str | None:
+        """The word naming what ``question`` asks for (``focus_of``: the "founded" of
+        "Who founded the Quincy Institute?", the "statement" of "What is its mission
+        statement?") as typed, when the documents never use it: they cannot say who did
+        what they never name."""
+        focus = focus_of(question)
+        if not focus or any(self.vocabulary.knows(t) for t in focus):
+            return None
+        return next((w for w in _TYPED_WORD.findall(question) if content_terms(w) & focus), None)
 
     def unknown_words(self, question: str) -> list[str]:
         """The words of ``question`` that carry meaning, when there are two or more and
