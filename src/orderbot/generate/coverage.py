@@ -367,8 +367,8 @@ class CoverageJudge:
         # A follow-up's verb often says again in other words what the answer before it
         # said ("Who was he talking to?" after Blinken "told" Chinese officials).
         alone = evidence.asked == evidence.question
-        cited = _CITED.search(evidence.question) or numbered_items(evidence.question)
-        if not cited and alone and (focus := self.unknown_focus(evidence.asked)):
+        of_notes = bool(_CITED.search(evidence.question) or numbered_items(evidence.question))
+        if not of_notes and alone and (focus := self.unknown_focus(evidence.asked)):
             return f"anything with the word “{focus}”"
         return None
 
