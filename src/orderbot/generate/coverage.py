@@ -71,6 +71,7 @@ from orderbot.generate.yesno import YesNoJudge
 from orderbot.models import Chunk, Coverage, NearestSection
 from orderbot.question import (
     acronym_asked,
+    acronym_defined,
     asks_for_all_sources,
     notes_named,
     numbered_items,
@@ -167,12 +168,14 @@ def slot_found(slot: Slot, evidence: Evidence, top: list[int]) -> float:
 
 
 _CAPITALISED = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][A-Za-z]+|[A-Z]{2,})\b")
-_TYPED_WORD = re.compile(r"\w+")
-# A question about what the notes cite: its words ("title", "published") are the cited
-# works' ("What is the title of the article cited…?").
+_TYPED_WORD = re.compile(r"\w+")  # a question's words as typed (its capitals kept)
+# A question about a cited work: its words ("title", "published") are the work's, which
+# the notes give only as a citation ("What is the title of the article cited…?").
 _CITED = re.compile(
-    r"\b(?:cite[sd]?|citing|citations?|footnotes?|notes?|sources?)\b", re.I
-)  # a question's words as typed (its capitals kept)
+    r"\b(?:cite[sd]?|citing|citations?|footnotes?|notes?|sources?|titled?|journal|article|"
+    r"speech|remarks|publish\w*|author|wrote|written|pages?|volume|issue)\b",
+    re.I,
+)
 
 
 def focus_found(evidence: Evidence, top: list[int]) -> float:
@@ -379,6 +382,10 @@ class CoverageJudge:
         what they never name."""
         focus = focus_of(question)
         if not focus or any(self.vocabulary.knows(t) for t in focus):
+            return None
+        if slot_of(question).kind in ("number", "amount"):  # said as "do not say how many"
+            return None
+        if acronym_asked(question) or acronym_defined(question):  # "What is RBIO short for?"
             return None
         return next((w for w in _TYPED_WORD.findall(question) if content_terms(w) & focus), None)
 
