@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect
 
 from orderbot.config import Settings, contrast, load_settings
@@ -178,12 +179,16 @@ def test_chat_page_answers_with_citation_previews(
     assert box["x"] >= 0 and box["x"] + box["width"] <= view["width"]
     shot(page, f"chat-{size}.png", docs=True)
     show = popover.get_by_role("link", name="Show source [1]")
-    for _ in range(5):  # a screenshot may scroll the page, which closes a popover, late
-        if show.is_visible():
+    for attempt in range(5):  # a screenshot may scroll the page, which closes a popover
+        if not show.is_visible():  # late; under load, a tap may land as it opens
+            marker.tap() if size == "phone" else marker.hover()
+            page.wait_for_timeout(300)
+        try:
+            show.click(timeout=5_000)
             break
-        marker.tap() if size == "phone" else marker.hover()
-        page.wait_for_timeout(200)
-    show.click()
+        except PlaywrightTimeout:
+            if attempt == 4:
+                raise
     source = bot.locator(".source").first
     assert source.locator("blockquote.passage").is_visible()
     assert source.locator("summary").evaluate("s => s === document.activeElement")
