@@ -71,7 +71,6 @@ from orderbot.generate.yesno import YesNoJudge
 from orderbot.models import Chunk, Coverage, NearestSection
 from orderbot.question import (
     acronym_asked,
-    acronym_defined,
     asks_for_all_sources,
     notes_named,
     numbered_items,
@@ -169,13 +168,6 @@ def slot_found(slot: Slot, evidence: Evidence, top: list[int]) -> float:
 
 _CAPITALISED = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][A-Za-z]+|[A-Z]{2,})\b")
 _TYPED_WORD = re.compile(r"\w+")  # a question's words as typed (its capitals kept)
-# A question about a cited work: its words ("title", "published") are the work's, which
-# the notes give only as a citation ("What is the title of the article cited…?").
-_CITED = re.compile(
-    r"\b(?:cite[sd]?|citing|citations?|footnotes?|notes?|sources?|titled?|journal|article|"
-    r"speech|remarks|publish\w*|author|wrote|written|pages?|volume|issue)\b",
-    re.I,
-)
 
 
 def focus_found(evidence: Evidence, top: list[int]) -> float:
@@ -367,27 +359,7 @@ class CoverageJudge:
         asks_for_notes = evidence.about_sources or numbered_items(evidence.question)
         if not asks_for_notes and (unknown := self.unknown_words(evidence.question)):
             return "anything with the words " + " or ".join(f"“{w}”" for w in unknown)
-        # A follow-up's verb often says again in other words what the answer before it
-        # said ("Who was he talking to?" after Blinken "told" Chinese officials).
-        alone = evidence.asked == evidence.question
-        of_notes = bool(_CITED.search(evidence.question) or numbered_items(evidence.question))
-        if not of_notes and alone and (focus := self.unknown_focus(evidence.asked)):
-            return f"anything with the word “{focus}”"
         return None
-
-    def unknown_focus(self, question: str) -> str | None:
-        """The word naming what ``question`` asks for (``focus_of``: the "founded" of
-        "Who founded the Quincy Institute?", the "statement" of "What is its mission
-        statement?") as typed, when the documents never use it: they cannot say who did
-        what they never name."""
-        focus = focus_of(question)
-        if not focus or any(self.vocabulary.knows(t) for t in focus):
-            return None
-        if slot_of(question).kind in ("number", "amount"):  # said as "do not say how many"
-            return None
-        if acronym_asked(question) or acronym_defined(question):  # "What is RBIO short for?"
-            return None
-        return next((w for w in _TYPED_WORD.findall(question) if content_terms(w) & focus), None)
 
     def unknown_words(self, question: str) -> list[str]:
         """The words of ``question`` that carry meaning, when there are two or more and
