@@ -76,7 +76,7 @@ from orderbot.question import (
     numbered_items,
     spells_out,
 )
-from orderbot.stopwords import FUNCTION_WORDS, PRONOUNS, STOP
+from orderbot.stopwords import NAMES_NOTHING, STOP
 
 log = logging.getLogger("orderbot")
 
@@ -369,7 +369,7 @@ class CoverageJudge:
         typed = [
             w
             for w in _TYPED_WORD.findall(question)
-            if w.lower() not in STOP | PRONOUNS | FUNCTION_WORDS and len(w) > 1
+            if w.lower() not in NAMES_NOTHING and len(w) > 1
         ]
         terms = content_terms(" ".join(typed))
         if len(terms) < 2 or any(self.vocabulary.knows(t) for t in terms):
