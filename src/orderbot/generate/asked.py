@@ -187,7 +187,13 @@ class Slot:
             if self.noun and self.noun in labels(text):
                 return True
             kinds = _KINDS.get(self.noun, frozenset([self.noun]))
-            return any(not self.noun or kinds & set(things) for _, things in counted(text))
+            # "How many of the 20 proposals are about nuclear weapons?" asks for part of
+            # the count it gives: "20 proposals" does not answer it.
+            given = {number for number, _ in counted(question)}
+            return any(
+                (not self.noun or kinds & set(things)) and number not in given
+                for number, things in counted(text)
+            )
         if self.kind == "amount":
             return bool(_AMOUNT.search(text))
         if self.kind == "date":  # the year a question gives bounds it ("which month of 2023")
