@@ -89,6 +89,14 @@ def test_a_why_question_gets_the_reason_after_the_claim(pipeline: Pipeline) -> N
     assert answer.answer.index("efforts to foster a set of updated norms") > claim
 
 
+def test_a_why_question_gets_the_reason_before_a_consequence(pipeline: Pipeline) -> None:
+    """ "As a result, the coming decade will see increasingly fierce competition…" states
+    no reason of its own: the sentence before it does."""
+    answer = pipeline.ask("Why will competition between groupings grow fiercer this decade?")
+    consequence = answer.answer.index("As a result, the coming decade")
+    assert answer.answer.index("the global power balance has shifted rapidly") < consequence
+
+
 def test_a_request_for_more_gets_the_sentences_that_go_on(pipeline: Pipeline) -> None:
     """A visitor's "Tell me more about that second crisis" (and "What about the second
     one?") after the two crises got only the sentence already shown, not the two after it
@@ -1107,6 +1115,24 @@ def test_a_count_of_people_is_given_by_a_count_of_scholars(question: str, given:
         " from over 40 countries."
     )
     assert slot_of(question).given_by(question, text) is given
+
+
+@pytest.mark.parametrize(
+    ("question", "given"),
+    [
+        ("How many of the 20 proposals are about nuclear weapons?", False),
+        ("How many of the twenty proposals concern Europe?", False),
+        ("How many proposals are there?", True),
+    ],
+)
+def test_a_count_the_question_gives_does_not_answer_it(question: str, given: bool) -> None:
+    """ "How many of the 20 proposals are specifically about nuclear weapons?" asks for a
+    part of the count it gives, and was answered with "… contains 20 proposals …"; any
+    other count of proposals may answer it."""
+    whole = "This package of reforms contains 20 proposals across seven variables."
+    assert slot_of(question).given_by(question, whole) is given
+    part = "Under the first category, we present twelve proposals."
+    assert slot_of(question).given_by(question, f"{whole} {part}")
 
 
 def test_how_many_people_took_part_is_answered(pipeline: Pipeline) -> None:

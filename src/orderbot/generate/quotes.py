@@ -65,6 +65,13 @@ _GIVES_REASON = re.compile(
     r"\b(because|since|due to|owing to|as a result|thereby|so that|in order to|given)\b",
     re.IGNORECASE,
 )
+# A sentence that states a consequence of the one before it: "As a result, the coming
+# decade will see increasingly fierce competition…" gives its reason one sentence earlier.
+_FOLLOWS_FROM = re.compile(
+    r"^(as a result|consequently|therefore|thus|hence|accordingly|for this reason|"
+    r"because of this|as such)\b",
+    re.IGNORECASE,
+)
 
 # "Tell me more about …", "Can you explain …", and a follow-up about one sentence of an
 # earlier answer ("What about “the world faces …”?", as ``orderbot.conversation`` words it).
@@ -328,15 +335,18 @@ def overview(evidence: Evidence) -> list[Quote]:
 
 
 def _with_what_follows(quote: Quote, question: str) -> list[Quote]:
-    """The best quote, and the sentences after it that it needs: for a "why" question
-    whose sentence states no reason, the next one; for a request to say more, those that
-    go on about it; else the next one when that qualifies it ("However, …"), or says what
-    is wanted after it said what is not ("… neither the promotion of the RBIO nor …",
-    then "Rather, … a rejuvenated, inclusive global order …")."""
+    """The best quote, and the sentences around it that it needs: for a "why" question
+    whose sentence states a consequence ("As a result, …"), the one before it, which gives
+    the reason; whose sentence states no reason, the next one; for a request to say more,
+    those that go on about it; else the next one when that qualifies it ("However, …"),
+    or says what is wanted after it said what is not ("… neither the promotion of the
+    RBIO nor …", then "Rather, … a rejuvenated, inclusive global order …")."""
     unit = quote.unit
     if unit.kind != "sentence":
         return [quote]
     after = _next_sentences(unit)
+    if _WHY.search(question) and _FOLLOWS_FROM.match(unit.text):
+        return [*(Quote(s, quote.score) for s in _previous_sentence(unit)), quote]
     if _WHY.search(question):
         extra = [] if _GIVES_REASON.search(unit.text) else after[:1]
     elif _ELABORATE.search(question):
@@ -364,6 +374,16 @@ def _next_sentences(unit: Unit) -> list[Unit]:
             break
         out.append(sibling)
     return out
+
+
+def _previous_sentence(unit: Unit) -> list[Unit]:
+    """The sentence right before ``unit`` in its passage, if the unit before it is one."""
+    before = [
+        s
+        for s in chunk_units(unit.chunk, unit.rank)
+        if s.position == unit.position - 1 and s.kind == "sentence"
+    ]
+    return before[:1]
 
 
 def _same(a: Unit, b: Unit) -> bool:
