@@ -1135,6 +1135,33 @@ def test_a_count_the_question_gives_does_not_answer_it(question: str, given: boo
     assert slot_of(question).given_by(question, f"{whole} {part}")
 
 
+@pytest.mark.parametrize(
+    ("question", "text", "given"),
+    [
+        (
+            "Who founded the Quincy Institute?",
+            "The Quincy Institute brought together experts.",
+            False,
+        ),
+        ("Who founded the Institute?", "It was founded in 2019 by Jane Roe.", True),
+        ("Who funds the project?", "The project brought together 130 scholars.", False),
+        ("Who funds the project?", "The project is funded by the Ford Foundation.", True),
+        ("Who is the president of the Institute?", "Its officials met in Berlin.", False),
+        ("Who chairs it?", "In the words of U.N. Secretary-General António Guterres…", True),
+        ("When was the Institute founded?", "Its experts met in 2023 and 2024.", False),
+        ("When was the Institute founded?", "The Institute was established in 2019.", True),
+        ("Who leads the rival coalition?", "It might be led by China and Russia.", True),
+        ("Who took part?", "More than 130 scholars and former officials took part.", True),
+    ],
+)
+def test_a_role_asked_about_is_named_by_its_word(question: str, text: str, given: bool) -> None:
+    """ "Who founded the Quincy Institute?", "When was it founded?" and a visitor's "who
+    funded the project" were answered with "… the Quincy Institute's Better Order Project
+    brought together more than 130 … experts … in 2023 and 2024 …": a name and a date,
+    but nobody founding or funding anything."""
+    assert slot_of(question).given_by(question, text) is given
+
+
 def test_how_many_people_took_part_is_answered(pipeline: Pipeline) -> None:
     answer = pipeline.ask("how many people took part in the project")
     assert not answer.refused and "more than 130 leading scholars" in answer.answer

@@ -158,10 +158,68 @@ _KINDS = {
 }
 
 
+# "Who founded the Quincy Institute?", "Who is the president of …?", "When was it
+# founded?", "Who funds the project?": a role or an act that a text answering the question
+# names with one of its words (stems), whatever name it gives; the "130 scholars, experts,
+# and former officials" who took part did not found, fund or direct anything.
+_ROLE_WORDS = {
+    "founded": "found establish",
+    "founder": "found establish",
+    "founders": "found establish",
+    "established": "found establish",
+    "funds": "fund financ sponsor donor donat grant",
+    "funded": "fund financ sponsor donor donat grant",
+    "finances": "fund financ sponsor donor donat grant",
+    "financed": "fund financ sponsor donor donat grant",
+    "sponsors": "fund financ sponsor donor donat grant",
+    "sponsored": "fund financ sponsor donor donat grant",
+    "funder": "fund financ sponsor donor donat grant",
+    "funders": "fund financ sponsor donor donat grant",
+    "donors": "fund financ sponsor donor donat grant",
+    "directs": "direct director",
+    "directed": "direct director",
+    "director": "direct director",
+    "runs": "run direct director manag",
+    "manages": "run direct director manag",
+    "president": "presid",
+    "chair": "chair",
+    "chairs": "chair",
+    "chaired": "chair",
+    "chairman": "chair",
+    "represented": "repres deleg",
+    "represents": "repres deleg",
+}
+_ROLE = re.compile(
+    r"^\s*(?:who\s+(?:(?:has|have|had)\s+)?(founded|funds|funded|finances|financed|sponsors|"
+    r"sponsored|directs|directed|runs|manages|chairs|chaired|represented|represents)\b"
+    r"|who\s+(?:is|was|are|were)\s+(?:the\s+)?(?:[\w.’'-]+\s+){0,4}?(founders?|funders?|"
+    r"donors|director|president|chair|chairman)\b"
+    r"|when\s+(?:was|were|is)\s+[^?]{1,80}?\b(founded|established)\b)",
+    re.I,
+)
+# A person named with a title ("Secretary-General António Guterres") names a role: "Who
+# heads the U.N.?" is answered by one, whatever word the text uses for the role.
+_TITLED = re.compile(
+    r"\b(?:Secretary(?:-General)?|President|Director|Chair(?:man|woman)?|Minister|"
+    r"Councilor|Advisor|Ambassador|Professor|Dr\.)\s+[A-Z]"
+)
+
+
+def role_asked(question: str) -> frozenset[str]:
+    """Stems of the words a text answering ``question`` names the asked-for role or act
+    with ("found", "establish" for "Who founded …?"); empty for other questions."""
+    found = _ROLE.match(question)
+    if found is None:
+        return frozenset()
+    word = next(g for g in found.groups() if g).lower()
+    return frozenset(_ROLE_WORDS[word].split())
+
+
 @dataclass(frozen=True)
 class Slot:
     kind: str  # "number", "amount", "date", "person", "place" or "" (no typed thing)
     noun: str = ""  # for "number": the stem of the counted noun; for "date": "month", "day"
+    role: frozenset[str] = frozenset()  # for "person", "date": see ``role_asked``
 
     def describe(self, question: str) -> str:
         if self.kind == "number" and self.noun:
@@ -196,6 +254,8 @@ class Slot:
             )
         if self.kind == "amount":
             return bool(_AMOUNT.search(text))
+        if self.role and not (self.role & content_terms(text)):
+            return self.kind == "person" and bool(_TITLED.search(text))
         if self.kind == "date":  # the year a question gives bounds it ("which month of 2023")
             wanted = {"month": _MONTH, "day": _DAY}.get(self.noun, _DATE)
             years = set(_YEAR.findall(question))
@@ -227,10 +287,10 @@ def slot_of(question: str) -> Slot:
     if _WHICH_DAY.match(question):
         return Slot("date", "day")
     if _WHEN.match(question) and not _SUBORDINATE.match(question):
-        return Slot("date")
+        return Slot("date", role=role_asked(question))
     question = _SUBORDINATE.sub("", question)  # "When …, who ends up at risk?": who
     if _WHO.match(question):
-        return Slot("person")
+        return Slot("person", role=role_asked(question))
     if _WHERE.match(question):
         return Slot("place")
     return Slot("")
