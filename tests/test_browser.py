@@ -190,8 +190,9 @@ def test_chat_page_answers_with_citation_previews(
             continue
     else:
         # Under the whole suite's load the phone's tap kept landing as the popover
-        # closed; what follows checks where the link leads, so it is followed directly.
-        show.dispatch_event("click")
+        # closed; what follows checks where the link leads, so it is followed directly
+        # (found by its text: a link of a closed popover has no role to find it by).
+        popover.locator("a", has_text="Show source [1]").dispatch_event("click")
     source = bot.locator(".source").first
     assert source.locator("blockquote.passage").is_visible()
     assert source.locator("summary").evaluate("s => s === document.activeElement")
