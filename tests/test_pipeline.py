@@ -1162,6 +1162,29 @@ def test_a_role_asked_about_is_named_by_its_word(question: str, text: str, given
     assert slot_of(question).given_by(question, text) is given
 
 
+@pytest.mark.parametrize(
+    ("question", "reply"),
+    [
+        ("What did the Chinese side say in reply?", True),
+        ("how did china respond to blinken", True),
+        ("What was Beijing's reaction?", True),
+        ("How do the authors propose to respond to the two crises?", False),
+        ("What was the report's response to the crises?", False),
+        ("What did Blinken say?", False),
+    ],
+)
+def test_a_reply_asked_for_is_not_the_words_replied_to(question: str, reply: bool) -> None:
+    """ "What did the Chinese side say in reply?" was answered with Blinken's own words to
+    them; only a text that speaks of a reply gives one."""
+    blinken = "As Blinken told Chinese officials in 2021: “The alternative is a violent world.”"
+    replied = "Yang replied that the United States does not represent international opinion."
+    slot = slot_of(question)
+    assert (slot.kind == "reply") is reply
+    if reply:
+        assert not slot.given_by(question, blinken)
+        assert slot.given_by(question, replied)
+
+
 def test_how_many_people_took_part_is_answered(pipeline: Pipeline) -> None:
     answer = pipeline.ask("how many people took part in the project")
     assert not answer.refused and "more than 130 leading scholars" in answer.answer

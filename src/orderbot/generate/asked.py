@@ -205,6 +205,21 @@ _TITLED = re.compile(
 )
 
 
+# "What did the Chinese side say in reply?", "How did Beijing respond?": a reply, which a
+# text answering the question names as one; the words it replies to are not it.
+_REPLY = re.compile(
+    r"^\s*(?:(?:what|how)\s+did\b[^?]*\b(?:respond|reply|react|retort|answer|"
+    r"(?:say|answer)\s+(?:back|in\s+(?:reply|response|return)))\b"
+    r"|what\s+(?:was|were)\s+(?:the\s+)?(?:[\w.’'-]+\s+){0,3}?(?:reply|replies|response|"
+    r"responses|reaction|reactions|answer)\b(?!\s+to\s+(?:the\s+)?(?:crisis|crises|"
+    r"challenges?)))",
+    re.I,
+)
+_REPLY_WORDS = frozenset(
+    ["repli", "respond", "respons", "react", "reaction", "retort", "rebutt", "answer", "counter"]
+)
+
+
 def role_asked(question: str) -> frozenset[str]:
     """Stems of the words a text answering ``question`` names the asked-for role or act
     with ("found", "establish" for "Who founded …?"); empty for other questions."""
@@ -217,7 +232,7 @@ def role_asked(question: str) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Slot:
-    kind: str  # "number", "amount", "date", "person", "place" or "" (no typed thing)
+    kind: str  # "number", "amount", "date", "person", "place", "reply" or "" (none)
     noun: str = ""  # for "number": the stem of the counted noun; for "date": "month", "day"
     role: frozenset[str] = frozenset()  # for "person", "date": see ``role_asked``
 
@@ -231,6 +246,7 @@ class Slot:
             "date": "when",
             "person": "who",
             "place": "where",
+            "reply": "what was said in reply",
         }.get(self.kind, "")
 
     def noun_text(self, question: str) -> str:
@@ -268,7 +284,7 @@ class Slot:
             return bool(names(text) - set(words(question)) or _PEOPLE.search(text))
         if self.kind == "place":
             return bool(names(text))
-        return False
+        return self.kind == "reply"  # a word for a reply, above
 
 
 @functools.lru_cache(maxsize=1024)
@@ -293,6 +309,8 @@ def slot_of(question: str) -> Slot:
         return Slot("person", role=role_asked(question))
     if _WHERE.match(question):
         return Slot("place")
+    if _REPLY.match(question):
+        return Slot("reply", role=_REPLY_WORDS)
     return Slot("")
 
 

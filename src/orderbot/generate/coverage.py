@@ -19,8 +19,8 @@ The decision reads signals that cost nothing beyond retrieval, each a number in 
 - ``slot``: whether the kind of thing asked for is there: a number counting the asked-for
   noun for "how many", a year or date in a unit on the subject for "when", a name for
   "who", and for a role or act asked about ("who founded", "who funds", "when was it
-  founded") a word for it (1 found, 0 missing, 0.5 when the question asks for no such
-  thing);
+  founded") or a reply ("what did the Chinese side say in reply?") a word for it (1
+  found, 0 missing, 0.5 when the question asks for no such thing);
 - ``focus``: whether the word naming the asked-for thing (the "budget" of "what is the
   project's budget", the "directs" of "who directs", the "founded" of "when was it
   founded") is in one of the best units (1 yes, 0 no, 0.5 when no such word was found).
