@@ -1185,6 +1185,20 @@ def test_a_reply_asked_for_is_not_the_words_replied_to(question: str, reply: boo
         assert slot.given_by(question, replied)
 
 
+def test_a_link_asked_for_is_a_cited_works_address(pipeline: Pipeline) -> None:
+    """ "What's the Better Order Project's website?" was answered with the "130 scholars"
+    sentence: no address, and the footnotes' addresses are other works'."""
+    site = pipeline.ask("is there a website for the better order project?")
+    assert site.refused and "online" in site.answer
+    online = pipeline.ask("Is the Dugard article available online?")
+    assert not online.refused
+    assert any(c.section == "Footnote 2" and "cambridge.org" in c.url for c in online.citations)
+    slot = slot_of("Is the Dugard article available online?")
+    dugard = "John Dugard, “The choice before us…,” Leiden Journal of International Law."
+    assert slot.given_by("Is the Dugard article available online?", dugard, "https://x.org")
+    assert not slot.given_by("Is the Dugard article available online?", dugard, None)
+
+
 def test_how_many_people_took_part_is_answered(pipeline: Pipeline) -> None:
     answer = pipeline.ask("how many people took part in the project")
     assert not answer.refused and "more than 130 leading scholars" in answer.answer

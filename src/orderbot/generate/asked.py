@@ -220,6 +220,22 @@ _REPLY_WORDS = frozenset(
 )
 
 
+# "What's the project's website?", "Where can I download the full PDF?", "Is there a
+# link to the transcript?": an address, which only a text holding one gives (a footnote's
+# URL, which ingestion keeps beside its text), and one on what the question names (half
+# its words: the Dugard article's "order" is not the Better Order Project).
+_LINK = re.compile(
+    r"\b(?:websites?|web\s*sites?|web\s*pages?|homepage|urls?|links?|download|downloaded|"
+    r"online|pdf)\b",
+    re.I,
+)
+_LINK_WORDS = content_terms(
+    "website websites web site sites page pages homepage url urls link links download "
+    "downloaded online pdf read find get full transcript copy available access view see "
+    "article articles paper speech remarks source sources document version text"
+)
+
+
 def role_asked(question: str) -> frozenset[str]:
     """Stems of the words a text answering ``question`` names the asked-for role or act
     with ("found", "establish" for "Who founded …?"); empty for other questions."""
@@ -232,7 +248,7 @@ def role_asked(question: str) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Slot:
-    kind: str  # "number", "amount", "date", "person", "place", "reply" or "" (none)
+    kind: str  # "number", "amount", "date", "person", "place", "reply", "link" or ""
     noun: str = ""  # for "number": the stem of the counted noun; for "date": "month", "day"
     role: frozenset[str] = frozenset()  # for "person", "date": see ``role_asked``
 
@@ -247,16 +263,18 @@ class Slot:
             "person": "who",
             "place": "where",
             "reply": "what was said in reply",
+            "link": "where it is online",
         }.get(self.kind, "")
 
     def noun_text(self, question: str) -> str:
         counted = counted_phrase(question)
         return counted[0] if counted and counted[0] else self.noun
 
-    def given_by(self, question: str, text: str) -> bool:
+    def given_by(self, question: str, text: str, url: str | None = None) -> bool:
         """Whether ``text`` holds a thing of this kind: a figure counting the asked-for
         noun or a numbered list of it, a sum of money, a date beside a word of
-        ``question``, a name or a group of people, a place."""
+        ``question``, a name or a group of people, a place, a reply; or, with its web
+        address (``url``), a text on what the question names."""
         if self.kind == "number":  # "seven variables", or a list of them ("Variable 5, …")
             if self.noun and self.noun in labels(text):
                 return True
@@ -284,6 +302,10 @@ class Slot:
             return bool(names(text) - set(words(question)) or _PEOPLE.search(text))
         if self.kind == "place":
             return bool(names(text))
+        if self.kind == "link":
+            named = {t for t in content_terms(question) - _LINK_WORDS if len(t) > 1}
+            held = named & content_terms(text)
+            return bool(url) and 2 * len(held) >= len(named)  # half: "order" is not "Project"
         return self.kind == "reply"  # a word for a reply, above
 
 
@@ -305,6 +327,8 @@ def slot_of(question: str) -> Slot:
     if _WHEN.match(question) and not _SUBORDINATE.match(question):
         return Slot("date", role=role_asked(question))
     question = _SUBORDINATE.sub("", question)  # "When …, who ends up at risk?": who
+    if _LINK.search(question):
+        return Slot("link")
     if _WHO.match(question):
         return Slot("person", role=role_asked(question))
     if _WHERE.match(question):

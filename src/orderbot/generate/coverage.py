@@ -165,6 +165,9 @@ def slot_found(slot: Slot, evidence: Evidence, top: list[int]) -> float:
     if not slot.kind:
         return 0.5
     question = evidence.question  # its subject: a date "beside a word of the question"
+    if slot.kind == "link":  # a footnote's web address, read with the sentence citing it
+        notes = [u.chunk for u in (evidence.units[i] for i in top) if u.chunk.kind == "footnote"]
+        return float(any(slot.given_by(question, f"{c.text} {c.context}", c.url) for c in notes))
     return float(any(slot.given_by(question, evidence.units[i].text) for i in top))
 
 
