@@ -162,33 +162,19 @@ _KINDS = {
 # founded?", "Who funds the project?": a role or an act that a text answering the question
 # names with one of its words (stems), whatever name it gives; the "130 scholars, experts,
 # and former officials" who took part did not found, fund or direct anything.
-_ROLE_WORDS = {
-    "founded": "found establish",
-    "founder": "found establish",
-    "founders": "found establish",
-    "established": "found establish",
-    "funds": "fund financ sponsor donor donat grant",
-    "funded": "fund financ sponsor donor donat grant",
-    "finances": "fund financ sponsor donor donat grant",
-    "financed": "fund financ sponsor donor donat grant",
-    "sponsors": "fund financ sponsor donor donat grant",
-    "sponsored": "fund financ sponsor donor donat grant",
-    "funder": "fund financ sponsor donor donat grant",
-    "funders": "fund financ sponsor donor donat grant",
-    "donors": "fund financ sponsor donor donat grant",
-    "directs": "direct director",
-    "directed": "direct director",
-    "director": "direct director",
-    "runs": "run direct director manag",
-    "manages": "run direct director manag",
-    "president": "presid",
-    "chair": "chair",
-    "chairs": "chair",
-    "chaired": "chair",
-    "chairman": "chair",
-    "represented": "repres deleg",
-    "represents": "repres deleg",
-}
+_ROLES = (  # the question's words for a role or act, and the stems a text names it with
+    ("founded founder founders established", "found establish"),
+    (
+        "funds funded finances financed sponsors sponsored funder funders donors",
+        "fund financ sponsor donor donat grant",
+    ),
+    ("directs directed director", "direct director"),
+    ("runs manages", "run direct director manag"),
+    ("president", "presid"),
+    ("chair chairs chaired chairman", "chair"),
+    ("represented represents", "repres deleg"),
+)
+_ROLE_WORDS = {word: frozenset(stems.split()) for asked, stems in _ROLES for word in asked.split()}
 _ROLE = re.compile(
     r"^\s*(?:who\s+(?:(?:has|have|had)\s+)?(founded|funds|funded|finances|financed|sponsors|"
     r"sponsored|directs|directed|runs|manages|chairs|chaired|represented|represents)\b"
@@ -242,15 +228,16 @@ def role_asked(question: str) -> frozenset[str]:
     found = _ROLE.match(question)
     if found is None:
         return frozenset()
-    word = next(g for g in found.groups() if g).lower()
-    return frozenset(_ROLE_WORDS[word].split())
+    return _ROLE_WORDS[next(g for g in found.groups() if g).lower()]
 
 
 @dataclass(frozen=True)
 class Slot:
     kind: str  # "number", "amount", "date", "person", "place", "reply", "link" or ""
     noun: str = ""  # for "number": the stem of the counted noun; for "date": "month", "day"
-    role: frozenset[str] = frozenset()  # for "person", "date": see ``role_asked``
+    # Stems one of which a text giving the thing must hold: a role's (``role_asked``) for
+    # "person" and "date", a reply's for "reply".
+    words: frozenset[str] = frozenset()
 
     def describe(self, question: str) -> str:
         if self.kind == "number" and self.noun:
@@ -288,7 +275,7 @@ class Slot:
             )
         if self.kind == "amount":
             return bool(_AMOUNT.search(text))
-        if self.role and not (self.role & content_terms(text)):
+        if self.words and not (self.words & content_terms(text)):
             return self.kind == "person" and bool(_TITLED.search(text))
         if self.kind == "date":  # the year a question gives bounds it ("which month of 2023")
             wanted = {"month": _MONTH, "day": _DAY}.get(self.noun, _DATE)
@@ -306,7 +293,7 @@ class Slot:
             named = {t for t in content_terms(question) - _LINK_WORDS if len(t) > 1}
             held = named & content_terms(text)
             return bool(url) and 2 * len(held) >= len(named)  # half: "order" is not "Project"
-        return self.kind == "reply"  # a word for a reply, above
+        return self.kind == "reply"  # it holds one of ``words``, read above
 
 
 @functools.lru_cache(maxsize=1024)
@@ -325,16 +312,16 @@ def slot_of(question: str) -> Slot:
     if _WHICH_DAY.match(question):
         return Slot("date", "day")
     if _WHEN.match(question) and not _SUBORDINATE.match(question):
-        return Slot("date", role=role_asked(question))
+        return Slot("date", words=role_asked(question))
     question = _SUBORDINATE.sub("", question)  # "When …, who ends up at risk?": who
     if _LINK.search(question):
         return Slot("link")
     if _WHO.match(question):
-        return Slot("person", role=role_asked(question))
+        return Slot("person", words=role_asked(question))
     if _WHERE.match(question):
         return Slot("place")
     if _REPLY.match(question):
-        return Slot("reply", role=_REPLY_WORDS)
+        return Slot("reply", words=_REPLY_WORDS)
     return Slot("")
 
 
