@@ -345,9 +345,9 @@ def _with_what_follows(quote: Quote, question: str) -> list[Quote]:
     if unit.kind != "sentence":
         return [quote]
     after = _next_sentences(unit)
-    if _WHY.search(question) and _FOLLOWS_FROM.match(unit.text):
-        return [*(Quote(s, quote.score) for s in _previous_sentence(unit)), quote]
     if _WHY.search(question):
+        if _FOLLOWS_FROM.match(unit.text):  # its reason is the sentence before it
+            return [*(Quote(s, quote.score) for s in _previous_sentence(unit)), quote]
         extra = [] if _GIVES_REASON.search(unit.text) else after[:1]
     elif _ELABORATE.search(question):
         extra = list(itertools.takewhile(_goes_on, after))[:_MORE]
