@@ -962,6 +962,31 @@ def test_a_subject_the_documents_have_no_words_for_is_not_covered(pipeline: Pipe
     assert not pipeline.ask("What does the report say about great-power rivalry?").refused
 
 
+def test_a_subject_the_best_passages_speak_only_around_is_not_covered(
+    pipeline: Pipeline,
+) -> None:
+    """`tune`'s "Does the climate proposal say anything about climate refugees?" and "Is
+    there a proposal on biological weapons?" were answered with the sentence summing up a
+    category's proposals: it speaks of climate and of weapons, never of refugees or of
+    biological ones. A subject of two words or more, one of them none of the documents',
+    is not covered when the best sentences hold at most half of its words."""
+    refugees = pipeline.ask("Does the climate proposal say anything about climate refugees?")
+    assert refugees.refused and refugees.citations == []
+    assert refugees.answer.startswith("The documents do not say anything about climate refugees")
+    assert pipeline.ask("Is there a proposal on biological weapons?").refused
+    # Named before the verb, or after "the proposals say".
+    assert topic_of("Which UN cyber norms does the report endorse?") == "UN cyber norms"
+    assert topic_of("What kinds of sanctions would the package ban?") == "sanctions"
+    assert topic_of("Do the AI proposals say humans must stay in control?") == (
+        "humans must stay in control"
+    )
+    # A word naming no subject of its own ("issues") does not count against it, and the
+    # documents' own words are their subject.
+    assert not pipeline.ask("Which of the proposals deal with nuclear issues?").refused
+    assert not pipeline.ask("Is there a proposal on nuclear disarmament?").refused
+    assert not pipeline.ask("What does the report say about hegemony?").refused
+
+
 def test_a_question_none_of_whose_words_the_documents_use_is_not_covered(
     pipeline: Pipeline,
 ) -> None:

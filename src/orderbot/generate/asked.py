@@ -470,8 +470,18 @@ def speaker_of(question: str) -> str | None:
 _TOPIC = re.compile(
     r"(?=\b(?:about|regarding|concerning|deals?\s+with|dealing\s+with|cover(?:s|ing)?|"
     r"address(?:es|ing)?|mentions?|discuss(?:es)?|supports?|recommends?|propose[sd]?|"
-    r"endorse[sd]?|calls?\s+for|(?:proposals?|position|stance|views?|plans?)\s+on)\s+"
+    r"endorse[sd]?|calls?\s+for|(?:proposals?|position|stance|views?|plans?)\s+on|"
+    r"(?:proposals?|variables?|package|plans?)\s+(?:says?|states?|argues?)(?:\s+that)?)\s+"
     r"(?!(?:in|at|to|for|from|with|by|of|on)\b)(?:the\s+|a\s+|an\s+)?([^?,;.!]+))",
+    re.I,
+)
+
+# "Which UN cyber norms does the report endorse?", "What kinds of sanctions would the
+# package ban?": the thing named before the verb.
+_TOPIC_FIRST = re.compile(
+    r"^\s*(?:which|what)\s+(?:(?:kinds?|sorts?|types?)\s+of\s+)?(.+?)\s+"
+    r"(?:does|do|did|would|will)\s+(?:the|this|its|their)\s+(?:\w+\s+){1,2}?"
+    r"(?:recommend|endorse|propose|support|ban|back|favou?r|call\s+for|want)\b",
     re.I,
 )
 
@@ -482,4 +492,6 @@ def topic_of(question: str) -> str | None:
     one named, since a follow-up is read after the question it follows ("Does it cover
     election interference? What about drone strikes?" asks about drone strikes)."""
     found = [m.group(1).strip() for m in _TOPIC.finditer(question)]
+    if not found and (first := _TOPIC_FIRST.match(question)):
+        found = [first.group(1)]
     return found[-1] if found else None

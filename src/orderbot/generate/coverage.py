@@ -37,7 +37,9 @@ Sullivan say at that meeting?": the citation matches the question's words well, 
 none of what was said), for a footnote or a numbered item ("proposal 7", "Article 51") the
 documents lack, for an acronym they never spell out, or for the documents' view of a
 subject they have no words for (most words of "drone strikes or targeted killings",
-``unknown_topic``; at least two words, since one may be a synonym of theirs) is not
+``unknown_topic``; at least two words, since one may be a synonym of theirs), or one the
+best units speak only around (a word of it none of the documents', at most half of its
+words in the best units: "climate refugees", where they speak of climate) is not
 covered; one that asks only for footnotes by number, for all the sources cited, or for an
 acronym a passage spells out, is covered.
 
@@ -142,6 +144,13 @@ class Vocabulary:
 
     def idf(self, stem: str) -> float:
         return math.log((self.n + 1) / (self.df.get(stem, 0) + 1)) + 1.0
+
+
+# Nouns that name no subject of their own: "nuclear issues" is about "nuclear".
+_GENERIC = content_terms(
+    "issue issues matter matters thing things question questions topic topics subject "
+    "subjects aspect aspects area areas kind kinds type types sort sorts part parts"
+)
 
 
 def _plural(noun: str) -> str:
@@ -344,6 +353,20 @@ class CoverageJudge:
         unknown = sum(not self.vocabulary.knows(t) for t in terms) / len(terms)
         return topic if unknown >= share else None
 
+    def topic_not_found(self, evidence: Evidence) -> str | None:
+        """What the question asks the documents' view of ("climate refugees", "biological
+        weapons"), when one of its words is none of the documents' and the best units
+        hold at most half of its words: the documents speak of the subject around it
+        (climate, weapons), not of it."""
+        topic = topic_of(evidence.asked)
+        terms = content_terms(topic) - _GENERIC if topic else set()
+        if len(terms) < 2 or all(self.vocabulary.knows(t) for t in terms):
+            return None  # one word may be a synonym of theirs ("hegemony": "dominance")
+        have: set[str] = set()
+        for i in evidence.ranked()[: self.settings.top_units]:
+            have |= content_terms(evidence.units[i].text)
+        return topic if len(terms & have) <= len(terms) / 2 else None
+
     def _missing_by_rule(self, evidence: Evidence) -> str | None:
         """What the documents lack, read without weighing signals: the words of someone
         they name only in a citation, a numbered item ("footnote 9", "proposal 7") they
@@ -358,7 +381,7 @@ class CoverageJudge:
         acronym = acronym_asked(evidence.question)
         if acronym and not _spelt_out(evidence):
             return f"what {acronym} stands for"
-        if topic := self.unknown_topic(evidence.question):
+        if topic := self.unknown_topic(evidence.question) or self.topic_not_found(evidence):
             return f"anything about {topic}"
         # Words for the documents' notes ("What sources does it cite?") are not theirs.
         asks_for_notes = evidence.about_sources or numbered_items(evidence.question)
