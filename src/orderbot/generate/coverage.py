@@ -184,14 +184,19 @@ _CAPITALISED = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][A-Za-z]+|[A-Z]{2,})\b")
 _TYPED_WORD = re.compile(r"\w+")  # a question's words as typed (its capitals kept)
 
 
+def terms_held(evidence: Evidence, top: list[int]) -> set[str]:
+    """The content terms of the units ``top`` (indices into ``evidence.units``)."""
+    have: set[str] = set()
+    for i in top:
+        have |= content_terms(evidence.units[i].text)
+    return have
+
+
 def focus_found(evidence: Evidence, top: list[int]) -> float:
     wanted = focus_of(evidence.asked)
     if not wanted:
         return 0.5
-    have: set[str] = set()
-    for i in top:
-        have |= content_terms(evidence.units[i].text)
-    return 1.0 if wanted <= have else 0.0
+    return 1.0 if wanted <= terms_held(evidence, top) else 0.0
 
 
 def unknown_name(evidence: Evidence, named: set[str], vocabulary: Vocabulary) -> float:
@@ -362,9 +367,7 @@ class CoverageJudge:
         terms = content_terms(topic) - _GENERIC if topic else set()
         if len(terms) < 2 or all(self.vocabulary.knows(t) for t in terms):
             return None  # one word may be a synonym of theirs ("hegemony": "dominance")
-        have: set[str] = set()
-        for i in evidence.ranked()[: self.settings.top_units]:
-            have |= content_terms(evidence.units[i].text)
+        have = terms_held(evidence, evidence.ranked()[: self.settings.top_units])
         return topic if len(terms & have) <= len(terms) / 2 else None
 
     def _missing_by_rule(self, evidence: Evidence) -> str | None:
