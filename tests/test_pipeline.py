@@ -22,6 +22,7 @@ from orderbot.question import (
     acronym_asked,
     acronym_defined,
     asks_for_all_sources,
+    asks_for_title,
     notes_named,
     numbered_items,
     thing_asked,
@@ -985,6 +986,47 @@ def test_a_subject_the_best_passages_speak_only_around_is_not_covered(
     assert not pipeline.ask("Which of the proposals deal with nuclear issues?").refused
     assert not pipeline.ask("Is there a proposal on nuclear disarmament?").refused
     assert not pipeline.ask("What does the report say about hegemony?").refused
+
+
+@pytest.mark.parametrize(
+    ("question", "title"),
+    [
+        ("what's the title of this report?", True),
+        ("What is this report called?", True),
+        ("whats the name of the document", True),
+        ("Which report is this?", True),
+        ("What’s the full title of the paper?", True),
+        ("What is the title of the article cited to support the claim?", False),
+        ("What was the title of the Guterres speech cited in the notes?", False),
+        ("What is the name of the Quincy Institute initiative behind the proposals?", False),
+        ("What is Variable 7 called?", False),
+        ("What's it called?", False),  # a follow-up: what "it" is, the question before says
+        ("What is this report about?", False),
+    ],
+)
+def test_what_asks_for_the_documents_title(question: str, title: bool) -> None:
+    assert asks_for_title(question) is title
+
+
+def test_the_documents_title_is_answered_from_its_title_line(pipeline: Pipeline) -> None:
+    """`tune`'s "what's the title of this report?" was refused, and a visitor's "What is
+    this report called?" got a sentence about "traditional understandings of
+    self-interest": no sentence of the text repeats its title. The answer names the
+    document as its first line does, cited at the document's address."""
+    answer = pipeline.ask("What is this report called?")
+    assert not answer.refused
+    assert answer.answer == "The document is titled “Toward a Better Security Order”. [1]"
+    [cite] = answer.citations
+    assert (cite.quote, cite.section, cite.document) == (
+        "Toward a Better Security Order",
+        "Title",
+        "Toward a Better Security Order",
+    )
+    assert cite.url == "https://betterorderproject.org/beyond-the-rules-based-order/introduction"
+    assert [c.section for c in answer.contexts] == ["Introduction"]  # the passage it heads
+    # A cited work's title is still the footnote's.
+    speech = pipeline.ask("What was the title of the Guterres speech cited in the notes?")
+    assert "Growing the Pie" in speech.answer
 
 
 def test_a_question_none_of_whose_words_the_documents_use_is_not_covered(

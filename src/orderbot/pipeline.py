@@ -33,6 +33,7 @@ from orderbot.generate.coverage import CoverageJudge, Vocabulary
 from orderbot.generate.evidence import Evidence
 from orderbot.generate.factory import make_yes_no_judge
 from orderbot.generate.lists import Enumeration, enumerations
+from orderbot.generate.title import write_title
 from orderbot.generate.yesno import YesNoJudge
 from orderbot.index.embedder import Embedder, load_embedder
 from orderbot.index.location import index_location
@@ -50,6 +51,7 @@ from orderbot.models import (
 )
 from orderbot.question import (
     SmallTalk,
+    asks_for_title,
     check_question,
     is_instruction_to_me,
     small_talk,
@@ -303,8 +305,11 @@ class Pipeline:
         # Surely another language: the English passages its names and cognates match
         # would make half an answer (a visitor got only the second of the two crises).
         foreign = None if chat or instruction else other_language(text)
+        title = not (chat or instruction or foreign) and asks_for_title(query)
         if chat or instruction or foreign:  # nothing to look up
             retrieval = Retrieval(question=query, results=[], relevant=False)
+        elif title:
+            retrieval = retriever.title_pages(query, self.documents)
         elif asks_for_overview(query):
             retrieval = retriever.outline(query, self.settings.retrieval.overview_sections)
         else:
@@ -320,19 +325,26 @@ class Pipeline:
         first: float | None = None
         t1 = time.perf_counter()
         if retrieval.relevant:  # else: off-topic, nothing to weigh
-            evidence = self.evidence(retriever, retrieval, asked=read.asked, adds=read.adds)
-            judged = (
-                self.evidence(retriever, retrieval, judged=True, asked=read.asked, adds=read.adds)
-                if retrieval.judged
-                else evidence
-            )
-            coverage = (  # a document covers its own gist
-                Coverage(verdict="covered")
-                if retrieval.outline
-                else self.judge(retriever).decide(judged).coverage
-            )
+            if title:  # a document names itself: no sentence of it to weigh or quote
+                coverage = Coverage(verdict="covered")
+                sentences_of = write_title(retrieval, cites)
+            else:
+                evidence = self.evidence(retriever, retrieval, asked=read.asked, adds=read.adds)
+                judged = (
+                    self.evidence(
+                        retriever, retrieval, judged=True, asked=read.asked, adds=read.adds
+                    )
+                    if retrieval.judged
+                    else evidence
+                )
+                coverage = (  # a document covers its own gist
+                    Coverage(verdict="covered")
+                    if retrieval.outline
+                    else self.judge(retriever).decide(judged).coverage
+                )
+                sentences_of = self.generator.write(evidence, cites, written)
             if coverage.verdict == "covered":
-                with closing(self.generator.write(evidence, cites, written)) as writing:
+                with closing(sentences_of) as writing:
                     for sentence in writing:
                         first = first or time.perf_counter()
                         sentences.append(sentence)

@@ -271,3 +271,26 @@ def asks_for_all_sources(question: str) -> bool:
         return False
     plain = question.lower().replace("’s", "").replace("'s", "")
     return all(w in _ABOUT_SOURCES for w in re.findall(r"[a-z]+", plain))
+
+
+# "What's the title of this report?", "what is this document called", "Which report is
+# this?": the indexed document's own name, which its first line gives and no sentence of
+# its text repeats (the search found footnote 5's speech title instead).
+_TITLE_WORDS = frozenset(["title", "titled", "called", "named", "name"])
+_THE_DOCUMENT = frozenset(["report", "document", "paper", "text", "introduction", "intro"])
+_TITLE_ASKED = (
+    "what whats which is was s the this its it of full exact official please tell me give"
+)
+_ABOUT_TITLE = _THE_DOCUMENT | _TITLE_WORDS | frozenset(_TITLE_ASKED.split())
+_WHICH_DOCUMENT = re.compile(
+    r"^\s*(?:what|which)\s+(?:report|document|paper)\s+is\s+(?:this|it)\b", re.I
+)
+
+
+def asks_for_title(question: str) -> bool:
+    """The question asks for the name of the document itself, and for nothing else ("What
+    is the title of the article cited…?" asks for a cited work's)."""
+    said = re.findall(r"[a-z]+", question.lower())
+    if not said or not set(said) <= _ABOUT_TITLE or not set(said) & _THE_DOCUMENT:
+        return False
+    return bool(set(said) & _TITLE_WORDS) or bool(_WHICH_DOCUMENT.match(question))

@@ -40,6 +40,23 @@ class CitationList:
             found.url = passage_link(chunk, found.quote)
         return found.n
 
+    def cite_title(self, chunk: Chunk) -> int:
+        """Cite the title of ``chunk``'s document, at the document's own address."""
+        found = self._by_chunk.get(chunk.id)
+        if found is None:
+            found = Citation(
+                n=len(self._by_chunk) + 1,
+                chunk_id=chunk.id,
+                document=chunk.document,
+                section="Title",
+                quote=chunk.document,
+                url=chunk.url,
+                page=chunk.page,
+            )
+            self._by_chunk[chunk.id] = found
+            self._quoted[chunk.id] = [chunk.document]
+        return found.n
+
     def cite_footnote(self, chunk: Chunk, n: int) -> int | None:
         """Cite footnote ``n`` of a body chunk as a passage of its own, with its URL."""
         target = chunk.cited_work(n)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 from bm25s.stopwords import STOPWORDS_EN
 
@@ -161,6 +161,19 @@ class HybridRetriever:
             results=[ScoredChunk(chunk=c, score=1.0) for c in openings],
             relevant=True,
             outline=True,
+        )
+
+    def title_pages(self, query: str, titles: Collection[str]) -> Retrieval:
+        """The first passage of each document titled in ``titles``, in index order: what
+        an answer naming the documents cites ("What is this report called?")."""
+        firsts: dict[str, Chunk] = {}
+        for chunk in self._openings:
+            if chunk.document in titles:
+                firsts.setdefault(chunk.doc_id, chunk)
+        return Retrieval(
+            question=query,
+            results=[ScoredChunk(chunk=c, score=1.0) for c in firsts.values()],
+            relevant=bool(firsts),
         )
 
     def next_chunk(self, chunk: Chunk) -> Chunk | None:
