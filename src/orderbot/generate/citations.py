@@ -20,20 +20,15 @@ class CitationList:
     def cite(self, chunk: Chunk, quote: str) -> int:
         found = self._by_chunk.get(chunk.id)
         if found is None:
-            found = Citation(
-                n=len(self._by_chunk) + 1,
-                chunk_id=chunk.id,
-                document=chunk.document,
+            return self._add(
+                chunk,
+                quote,
                 section=chunk.section,
-                quote=quote,
                 url=passage_link(chunk, quote),
-                page=chunk.page,
                 work=chunk.text if chunk.kind == "footnote" else None,
                 listed=chunk.kind == "list",
             )
-            self._by_chunk[chunk.id] = found
-            self._quoted[chunk.id] = [quote]
-        elif quote not in found.quote:
+        if quote not in found.quote:
             quoted = [q for q in self._quoted[chunk.id] if q not in quote] + [quote]
             self._quoted[chunk.id] = quoted
             found.quote = _in_order(chunk.text, quoted)
@@ -44,18 +39,34 @@ class CitationList:
         """Cite the title of ``chunk``'s document, at the document's own address."""
         found = self._by_chunk.get(chunk.id)
         if found is None:
-            found = Citation(
-                n=len(self._by_chunk) + 1,
-                chunk_id=chunk.id,
-                document=chunk.document,
-                section="Title",
-                quote=chunk.document,
-                url=chunk.url,
-                page=chunk.page,
-            )
-            self._by_chunk[chunk.id] = found
-            self._quoted[chunk.id] = [chunk.document]
+            return self._add(chunk, chunk.document, section="Title", url=chunk.url)
         return found.n
+
+    def _add(
+        self,
+        chunk: Chunk,
+        quote: str,
+        *,
+        section: str,
+        url: str | None,
+        work: str | None = None,
+        listed: bool = False,
+    ) -> int:
+        """Number ``chunk``'s passage, shown as ``section`` with ``quote`` at ``url``."""
+        citation = Citation(
+            n=len(self._by_chunk) + 1,
+            chunk_id=chunk.id,
+            document=chunk.document,
+            section=section,
+            quote=quote,
+            url=url,
+            page=chunk.page,
+            work=work,
+            listed=listed,
+        )
+        self._by_chunk[chunk.id] = citation
+        self._quoted[chunk.id] = [quote]
+        return citation.n
 
     def cite_footnote(self, chunk: Chunk, n: int) -> int | None:
         """Cite footnote ``n`` of a body chunk as a passage of its own, with its URL."""
