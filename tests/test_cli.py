@@ -224,6 +224,21 @@ def test_chat_keeps_the_conversation(
     assert "Artificial Intelligence and Cyber" in out.split("Sources:")[1]
 
 
+def test_chat_says_why_it_does_not_answer(
+    built: Settings, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A visitor's "Who is the president of the Quincy Institute?" printed an empty line:
+    a refusal, or a reply to "hi", comes as the answer alone, with no sentence before it."""
+    use(monkeypatch, built)
+    lines = iter(["Who is the president of the Quincy Institute?", "hi", ""])
+    monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))
+    code, out, _ = run(capsys, monkeypatch, "chat")
+    assert code == 0
+    assert "The documents do not say who" in out
+    assert "Hello! I answer questions about" in out
+    assert "Sources:" not in out
+
+
 def test_every_help_text_is_shown_whole() -> None:
     """Rich reads "[default: …]" in a help text as markup and drops it ("Address ."): each
     option's and argument's help must reach the screen as written."""

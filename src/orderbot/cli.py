@@ -281,15 +281,19 @@ def chat() -> None:
             break
         try:
             answer = None
+            streamed = False
             for event in pipeline.stream(question, history):
                 if event.kind == "sentence":
                     out.print(event.text, end=" ", highlight=False, markup=False)
+                    streamed = True
                 else:
                     answer = event.answer
         except OrderbotError as exc:
             err.print(f"[bold red]error:[/] {exc}", highlight=False)
             continue
         assert answer is not None
+        if not streamed:  # a refusal, or a reply to "hi": no sentence came before it
+            out.print(answer.answer, end="", highlight=False, markup=False)
         out.print()
         print_sources(answer)
         history += [
