@@ -170,6 +170,8 @@ def test_an_overview_in_so_many_sentences_has_that_many(pipeline: Pipeline) -> N
     [
         ("Summarize the report", True),
         ("What is this report about?", True),
+        ("what is this document?", True),
+        ("What is this document for?", False),
         ("What is the main argument of the report?", True),
         ("Give me a summary in 3 sentences.", True),
         ("tl;dr?", True),
@@ -1027,6 +1029,14 @@ def test_the_documents_title_is_answered_from_its_title_line(pipeline: Pipeline)
     # A cited work's title is still the footnote's.
     speech = pipeline.ask("What was the title of the Guterres speech cited in the notes?")
     assert "Growing the Pie" in speech.answer
+    # "what is this document?" (a visitor's, refused) gets its name, then its gist.
+    what = pipeline.ask("what is this document?")
+    assert what.answer.startswith(
+        "The document is titled “Toward a Better Security Order”. [1] The world is moving "
+        "toward two major crises"
+    )
+    assert [c.section for c in what.citations[:2]] == ["Title", "Introduction"]
+    assert what.citations[1].quote.startswith("The world is moving")
 
 
 def test_a_question_about_the_project_in_words_the_documents_never_use_is_not_covered(

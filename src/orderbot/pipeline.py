@@ -11,6 +11,7 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Hashable, Iterator, Sequence
+from collections.abc import Generator as Stream
 from contextlib import closing
 
 from orderbot.acronyms import Glossary
@@ -52,6 +53,7 @@ from orderbot.models import (
 from orderbot.question import (
     SmallTalk,
     asks_for_title,
+    asks_what_it_is,
     check_question,
     is_instruction_to_me,
     small_talk,
@@ -343,6 +345,9 @@ class Pipeline:
                     else self.judge(retriever).decide(judged).coverage
                 )
                 sentences_of = self.generator.write(evidence, cites, written)
+                if retrieval.outline and asks_what_it_is(query):  # its name, then its gist
+                    named = retriever.title_pages(query, self.documents)
+                    sentences_of = _chained(write_title(named, cites), sentences_of)
             if coverage.verdict == "covered":
                 with closing(sentences_of) as writing:
                     for sentence in writing:
@@ -548,6 +553,16 @@ def _close_and_trim(store: ChunkStore) -> None:
     store.close()
     with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
         ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def _chained(*streams: Stream[str]) -> Stream[str]:
+    """The sentences of ``streams`` one after the other; closing it closes them all."""
+    try:
+        for stream in streams:
+            yield from stream
+    finally:
+        for stream in streams:
+            stream.close()
 
 
 def _ms(seconds: float) -> float:

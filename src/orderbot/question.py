@@ -294,3 +294,17 @@ def asks_for_title(question: str) -> bool:
     if not said or not set(said) <= _ABOUT_TITLE or not set(said) & _THE_DOCUMENT:
         return False
     return bool(set(said) & _TITLE_WORDS) or bool(_WHICH_DOCUMENT.match(question))
+
+
+# "what is this document?", "What's this report?", "what am I reading?": what the
+# document is, its name and then its gist (an overview, ``asked.asks_for_overview``).
+_WHAT_IT_IS = re.compile(
+    r"^\s*(?:what(?:['’]?s|\s+is)\s+(?:this|the)\s+(?:report|document|paper|text)"
+    r"|what\s+am\s+i\s+reading)\s*\??\s*$",
+    re.I,
+)
+
+
+def asks_what_it_is(question: str) -> bool:
+    """The question asks what the document is, nothing more."""
+    return bool(_WHAT_IT_IS.match(question))

@@ -21,6 +21,7 @@ from orderbot.generate.evidence import (
     names,
     words,
 )
+from orderbot.question import asks_what_it_is
 from orderbot.stopwords import PRONOUNS, STOP
 
 _HOW_MANY = re.compile(r"\bhow\s+(many|much)\s+([^?!;:,]*)", re.I)
@@ -414,7 +415,7 @@ def asks_for_overview(question: str) -> bool:
     """The question asks for the gist of a whole document, not for something in it."""
     # "s" of "the report's": a possessive's letter is no other word
     other = {t for t in content_terms(question) - _OVERVIEW_WORDS if len(t) > 1 and not t.isdigit()}
-    return bool(_OVERVIEW.search(question)) and not other
+    return asks_what_it_is(question) or (bool(_OVERVIEW.search(question)) and not other)
 
 
 # A verb that asks for what someone said, wrote or did in reply; lower case, so the

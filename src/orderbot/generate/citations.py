@@ -37,9 +37,10 @@ class CitationList:
 
     def cite_title(self, chunk: Chunk) -> int:
         """Cite the title of ``chunk``'s document, at the document's own address."""
-        found = self._by_chunk.get(chunk.id)
+        # Numbered apart from the passage's own quotes, which an overview may cite too.
+        found = self._by_chunk.get(_title_key(chunk))
         if found is None:
-            return self._add(chunk, chunk.document, section="Title", url=chunk.url)
+            return self._add(chunk, chunk.document, section="Title", url=chunk.url, title=True)
         return found.n
 
     def _add(
@@ -51,8 +52,10 @@ class CitationList:
         url: str | None,
         work: str | None = None,
         listed: bool = False,
+        title: bool = False,
     ) -> int:
-        """Number ``chunk``'s passage, shown as ``section`` with ``quote`` at ``url``."""
+        """Number ``chunk``'s passage (its document's ``title``), shown as ``section``
+        with ``quote`` at ``url``."""
         citation = Citation(
             n=len(self._by_chunk) + 1,
             chunk_id=chunk.id,
@@ -64,8 +67,9 @@ class CitationList:
             work=work,
             listed=listed,
         )
-        self._by_chunk[chunk.id] = citation
-        self._quoted[chunk.id] = [quote]
+        key = _title_key(chunk) if title else chunk.id
+        self._by_chunk[key] = citation
+        self._quoted[key] = [quote]
         return citation.n
 
     def cite_footnote(self, chunk: Chunk, n: int) -> int | None:
@@ -76,6 +80,10 @@ class CitationList:
     @property
     def citations(self) -> list[Citation]:
         return sorted(self._by_chunk.values(), key=lambda c: c.n)
+
+
+def _title_key(chunk: Chunk) -> str:
+    return f"{chunk.id} title"
 
 
 def _in_order(text: str, quotes: list[str]) -> str:
