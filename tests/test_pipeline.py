@@ -146,6 +146,26 @@ def test_a_date_or_sum_no_quote_gives_is_not_answered(pipeline: Pipeline) -> Non
     assert "led by China and Russia" in counted.answer
 
 
+def test_the_date_a_footnote_gives_is_the_date_of_the_sentence_citing_it(
+    pipeline: Pipeline,
+) -> None:
+    """A visitor's "when did Guterres give that speech?" was refused: footnote 5 gives
+    "February 16, 2024", but its line never names Guterres and scores far below the
+    sentence quoting him, which cites it. A note's date now stands with the sentence
+    citing it. Asked when he became Secretary-General, though, the documents name no
+    such act: still refused."""
+    for question in (
+        "when did Guterres give that speech?",
+        "When did Guterres make his remarks about unipolarity?",
+    ):
+        answer = pipeline.ask(question)
+        assert "February 16, 2024" in answer.answer, question
+        assert answer.citations[0].section == "Footnote 5"
+    became = pipeline.ask("When did Guterres become UN Secretary-General?")
+    assert became.refused
+    assert became.answer.startswith("The documents do not say when")
+
+
 def test_what_a_thing_is_starts_where_the_text_first_brings_it_up(pipeline: Pipeline) -> None:
     """ "What is the Better Order Project?" started with "However, given the focus and
     expertise of the Better Order Project participants, this report specifically

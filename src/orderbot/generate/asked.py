@@ -174,6 +174,7 @@ _ROLES = (  # the question's words for a role or act, and the stems a text names
     ("president", "presid"),
     ("chair chairs chaired chairman", "chair"),
     ("represented represents", "repres deleg"),
+    ("become became appointed elected", "becam becom appoint elect"),
 )
 _ROLE_WORDS = {word: frozenset(stems.split()) for asked, stems in _ROLES for word in asked.split()}
 _ROLE = re.compile(
@@ -181,7 +182,8 @@ _ROLE = re.compile(
     r"sponsored|directs|directed|runs|manages|chairs|chaired|represented|represents)\b"
     r"|who\s+(?:is|was|are|were)\s+(?:the\s+)?(?:[\w.’'-]+\s+){0,4}?(founders?|funders?|"
     r"donors|director|president|chair|chairman)\b"
-    r"|when\s+(?:was|were|is)\s+[^?]{1,80}?\b(founded|established)\b)",
+    r"|when\s+(?:was|were|is)\s+[^?]{1,80}?\b(founded|established|appointed|elected)\b"
+    r"|when\s+(?:did|does|do)\s+[^?]{1,80}?\b(become)\b)",
     re.I,
 )
 # A person named with a title ("Secretary-General António Guterres") names a role: "Who
@@ -258,11 +260,12 @@ class Slot:
         counted = counted_phrase(question)
         return counted[0] if counted and counted[0] else self.noun
 
-    def given_by(self, question: str, text: str, url: str | None = None) -> bool:
+    def given_by(self, question: str, text: str, url: str | None = None, about: str = "") -> bool:
         """Whether ``text`` holds a thing of this kind: a figure counting the asked-for
         noun or a numbered list of it, a sum of money, a date beside a word of
-        ``question``, a name or a group of people, a place, a reply; or, with its web
-        address (``url``), a text on what the question names."""
+        ``question`` (in ``text``, or in ``about``: the sentence citing a footnote's
+        line), a name or a group of people, a place, a reply; or, with its web address
+        (``url``), a text on what the question names."""
         if self.kind == "number":  # "seven variables", or a list of them ("Variable 5, …")
             if self.noun and self.noun in labels(text):
                 return True
@@ -283,7 +286,7 @@ class Slot:
             years = set(_YEAR.findall(question))
             return bool(
                 wanted.search(text)
-                and content_terms(text) & content_terms(question)
+                and content_terms(f"{text} {about}") & content_terms(question)
                 and years <= set(_YEAR.findall(text))
             )
         if self.kind == "person":

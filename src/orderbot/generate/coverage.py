@@ -177,7 +177,8 @@ def slot_found(slot: Slot, evidence: Evidence, top: list[int]) -> float:
     if slot.kind == "link":  # a footnote's web address, read with the sentence citing it
         notes = [u.chunk for u in (evidence.units[i] for i in top) if u.chunk.kind == "footnote"]
         return float(any(slot.given_by(question, f"{c.text} {c.context}", c.url) for c in notes))
-    return float(any(slot.given_by(question, evidence.units[i].text) for i in top))
+    units = [evidence.units[i] for i in top]
+    return float(any(slot.given_by(question, u.text, about=u.chunk.context) for u in units))
 
 
 _CAPITALISED = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][A-Za-z]+|[A-Z]{2,})\b")

@@ -374,6 +374,21 @@ class Evidence:
     def best(self) -> float:
         return max(self.scores, default=0.0)
 
+    def standing(self, i: int) -> float:
+        """Unit ``i``'s score or, for a footnote's line, the best score of a sentence
+        citing it when that is higher: the date a note gives ("February 16, 2024") is the
+        date of what the citing sentence says ("In the words of … Guterres, …")."""
+        unit = self.units[i]
+        note = unit.chunk.note
+        if note is None:
+            return self.scores[i]
+        citing = (
+            s
+            for u, s in zip(self.units, self.scores, strict=True)
+            if note in u.footnotes and u.chunk.doc_id == unit.chunk.doc_id
+        )
+        return max([self.scores[i], *citing])
+
     def claim_support(self, claim: str) -> list[float]:
         """How well each unit supports ``claim`` (embedding similarity plus word
         overlap), 0 for a unit that lacks a figure or a name the claim states."""

@@ -250,10 +250,12 @@ def _giving_the_figure(
     slot = slot or slot_of(evidence.asked)
     if slot.kind not in _GIVEN:
         return []
+    units = evidence.units
     return [
         i
         for i in order
-        if slot.given_by(evidence.question, evidence.units[i].text) and evidence.scores[i] >= reach
+        if slot.given_by(evidence.question, units[i].text, about=units[i].chunk.context)
+        and (evidence.standing(i) if slot.kind == "date" else evidence.scores[i]) >= reach
     ]
 
 
