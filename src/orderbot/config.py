@@ -357,25 +357,6 @@ class CoverageSettings(BaseModel):
         "('NATO expansion' in 'What does the report say about NATO expansion?') that the "
         "documents never use, at which it is not covered (null: never).",
     )
-    about_the_makers: list[str] = Field(
-        default_factory=lambda: [
-            "Quincy",
-            "Better Order Project",
-            "the project",
-            "participants",
-            "signatories",
-        ],
-        description="Words that make a question one about who made the documents and how "
-        "(their authors, their project, who took part): such a question asked mostly in "
-        "words the documents never use (`makers_unsaid`) is not covered. Empty: never.",
-    )
-    makers_unsaid: int = Field(
-        3,
-        ge=1,
-        le=20,
-        description="How many of the documents' unused words a question about their "
-        "makers (`about_the_makers`) must hold to be not covered.",
-    )
     nearest: int = Field(
         3, ge=0, le=10, description="Sections named as nearest when a question is not covered."
     )

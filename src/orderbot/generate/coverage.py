@@ -183,9 +183,6 @@ def slot_found(slot: Slot, evidence: Evidence, top: list[int]) -> float:
 
 _CAPITALISED = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][A-Za-z]+|[A-Z]{2,})\b")
 _TYPED_WORD = re.compile(r"\w+")  # a question's words as typed (its capitals kept)
-_CONTRACTED = re.compile(r"\w+(?:['’]\w+)*")  # "doesn't" and "Quincy's" whole
-_POSSESSIVE = re.compile(r"['’]s$", re.IGNORECASE)
-_APOSTROPHE = re.compile(r"['’]")
 
 
 def terms_held(evidence: Evidence, top: list[int]) -> set[str]:
@@ -374,37 +371,6 @@ class CoverageJudge:
         have = terms_held(evidence, evidence.ranked()[: self.settings.top_units])
         return topic if len(terms & have) <= len(terms) / 2 else None
 
-    def unsaid_of_the_makers(self, question: str) -> list[str]:
-        """The words of a question about who made the documents and how (the project, its
-        participants: ``about_the_makers``) that the documents never use, when there are
-        ``makers_unsaid`` or more ("has quincy done a podcast or webinar about this
-        report?", "Did the Quincy Institute publish an earlier draft…?"): the documents
-        tell of their making in a few sentences (who took part, when, to what end), so such
-        a question asked mostly in other words asks what they do not say, however well
-        its names match those sentences. Empty otherwise."""
-        settings = self.settings
-        if not settings.about_the_makers:
-            return []
-        makers = re.compile(
-            r"\b(?:" + "|".join(re.escape(m) for m in settings.about_the_makers) + r")\b",
-            re.IGNORECASE,
-        )
-        if not makers.search(question):
-            return []
-        # Whole words as typed, a possessive's "'s" dropped; a contraction ("doesn't") is
-        # a function word, not a word of the documents' or any other subject's.
-        typed = [_POSSESSIVE.sub("", w) for w in _CONTRACTED.findall(makers.sub(" ", question))]
-        unknown = [
-            w
-            for w in dict.fromkeys(typed)
-            if w.lower() not in NAMES_NOTHING
-            and not _APOSTROPHE.search(w)
-            and len(w) > 1
-            and (terms := content_terms(w))
-            and not any(self.vocabulary.knows(t) for t in terms)
-        ]
-        return unknown if len(unknown) >= settings.makers_unsaid else []
-
     def _missing_by_rule(self, evidence: Evidence) -> str | None:
         """What the documents lack, read without weighing signals: the words of someone
         they name only in a citation, a numbered item ("footnote 9", "proposal 7") they
@@ -421,8 +387,6 @@ class CoverageJudge:
             return f"what {acronym} stands for"
         if topic := self.unknown_topic(evidence.question) or self.topic_not_found(evidence):
             return f"anything about {topic}"
-        if unsaid := self.unsaid_of_the_makers(evidence.asked):
-            return "anything with the words " + " or ".join(f"“{w}”" for w in unsaid)
         # Words for the documents' notes ("What sources does it cite?") are not theirs.
         asks_for_notes = evidence.about_sources or numbered_items(evidence.question)
         if not asks_for_notes and (unknown := self.unknown_words(evidence.question)):
