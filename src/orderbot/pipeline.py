@@ -11,7 +11,6 @@ import threading
 import time
 import weakref
 from collections.abc import Callable, Hashable, Iterator, Sequence
-from collections.abc import Generator as Stream
 from contextlib import closing
 
 from orderbot.acronyms import Glossary
@@ -34,6 +33,7 @@ from orderbot.generate.coverage import CoverageJudge, Vocabulary
 from orderbot.generate.evidence import Evidence
 from orderbot.generate.factory import make_yes_no_judge
 from orderbot.generate.lists import Enumeration, enumerations
+from orderbot.generate.model_api import Stream
 from orderbot.generate.title import write_title
 from orderbot.generate.yesno import YesNoJudge
 from orderbot.index.embedder import Embedder, load_embedder
@@ -555,7 +555,7 @@ def _close_and_trim(store: ChunkStore) -> None:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
-def _chained(*streams: Stream[str]) -> Stream[str]:
+def _chained(*streams: Stream) -> Stream:
     """The sentences of ``streams`` one after the other; closing it closes them all."""
     try:
         for stream in streams:

@@ -263,9 +263,10 @@ class Slot:
     def given_by(self, question: str, text: str, url: str | None = None, about: str = "") -> bool:
         """Whether ``text`` holds a thing of this kind: a figure counting the asked-for
         noun or a numbered list of it, a sum of money, a date beside a word of
-        ``question`` (in ``text``, or in ``about``: the sentence citing a footnote's
-        line), a name or a group of people, a place, a reply; or, with its web address
-        (``url``), a text on what the question names."""
+        ``question``, a name or a group of people, a place, a reply; or, with its web
+        address (``url``), a text on what the question names. ``about`` is read with
+        ``text`` for what it is about, not for the thing: the sentence citing a
+        footnote's line, whose date or address is the citing sentence's."""
         if self.kind == "number":  # "seven variables", or a list of them ("Variable 5, …")
             if self.noun and self.noun in labels(text):
                 return True
@@ -295,7 +296,7 @@ class Slot:
             return bool(names(text))
         if self.kind == "link":
             named = {t for t in content_terms(question) - _LINK_WORDS if len(t) > 1}
-            held = named & content_terms(text)
+            held = named & content_terms(f"{text} {about}")
             return bool(url) and 2 * len(held) >= len(named)  # half: "order" is not "Project"
         return self.kind == "reply"  # it holds one of ``words``, read above
 

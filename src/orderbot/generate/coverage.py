@@ -176,7 +176,7 @@ def slot_found(slot: Slot, evidence: Evidence, top: list[int]) -> float:
     question = evidence.question  # its subject: a date "beside a word of the question"
     if slot.kind == "link":  # a footnote's web address, read with the sentence citing it
         notes = [u.chunk for u in (evidence.units[i] for i in top) if u.chunk.kind == "footnote"]
-        return float(any(slot.given_by(question, f"{c.text} {c.context}", c.url) for c in notes))
+        return float(any(slot.given_by(question, c.text, c.url, about=c.context) for c in notes))
     units = [evidence.units[i] for i in top]
     return float(any(slot.given_by(question, u.text, about=u.chunk.context) for u in units))
 

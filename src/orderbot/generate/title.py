@@ -5,13 +5,12 @@ ingestion reads off it rather than out of its sentences (``ParsedDocument.title`
 
 from __future__ import annotations
 
-from collections.abc import Generator
-
 from orderbot.generate.citations import CitationList
+from orderbot.generate.model_api import Stream
 from orderbot.models import Retrieval
 
 
-def write_title(retrieval: Retrieval, cites: CitationList) -> Generator[str]:
+def write_title(retrieval: Retrieval, cites: CitationList) -> Stream:
     """One sentence naming the documents of ``retrieval`` (``HybridRetriever.title_pages``),
     each title cited; nothing when there are none."""
     chunks = [r.chunk for r in retrieval.results]
