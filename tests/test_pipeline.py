@@ -134,6 +134,24 @@ def test_what_the_report_rejects_comes_with_what_it_wants(pipeline: Pipeline) ->
     assert answer.index("Rather, these profound changes") > answer.index("neither the promotion")
 
 
+def test_a_sentence_announcing_items_brings_the_one_asked_about(pipeline: Pipeline) -> None:
+    """ "What puts international peace at grave risk?" and "What is the first crisis …?"
+    were answered with "The world is moving toward two major crises …" alone, which names
+    neither crisis: the item that answers best ("First, … have not changed to reflect this
+    reality") comes with it, or the one an ordinal points to."""
+    first = "First, the global power balance has shifted"
+    second = "Second, the world faces a new set"
+    risk = pipeline.ask("What puts international peace at grave risk?").answer
+    assert risk.startswith("The world is moving toward two major crises") and first in risk, risk
+    pointed = pipeline.ask("What is the first crisis the world is moving toward?").answer
+    assert first in pointed and second not in pointed, pointed
+    # Asked for the crises, both; asked how many, the count alone.
+    both = pipeline.ask("What are the two crises the world is moving toward?").answer
+    assert first in both and second in both, both
+    many = pipeline.ask("How many major crises is the world moving toward?").answer
+    assert first not in many and second not in many, many
+
+
 def test_a_date_or_sum_no_quote_gives_is_not_answered(pipeline: Pipeline) -> None:
     """ "What month was Dugard's Leiden Journal article published in?" (a `tune` question)
     got the citation, which gives the year alone: coverage found a month among the best

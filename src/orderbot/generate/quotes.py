@@ -4,6 +4,9 @@ The best-scoring units are taken (within ``margin`` of the best, at most ``limit
 completed: a sentence that announces items ("two major crises", "three categories … seven
 variables") brings the sentences that name them ("First, …", "Second, …") or the list that
 follows it, and a sentence that continues one ("Second, …") brings the one it continues.
+Asked for something other than the list or its count, the best sentence announcing items
+that the next sentences open one by one brings the item that answers best (or the one an
+ordinal points to: "What is the first crisis …?"), since it names none of them.
 "What is the RBIO?" starts with the sentence that spells the acronym out. Bibliographic
 lines are quoted only for questions about a source, and then a quoted sentence that
 carries a footnote marker brings the line of the work it cites ("What was the title of the
@@ -39,6 +42,7 @@ from orderbot.generate.evidence import (
 )
 from orderbot.generate.lists import group_named
 from orderbot.models import Chunk
+from orderbot.ordinals import reference
 from orderbot.question import (
     acronym_asked,
     acronym_defined,
@@ -86,6 +90,8 @@ _GOES_ON = re.compile(
     r"consequently|accordingly|in turn)\b",
     re.IGNORECASE,
 )
+_FIRST_ITEM = re.compile(r"^first\b", re.IGNORECASE)
+_COUNT = re.compile(r"\bhow many\b", re.IGNORECASE)
 _MORE = 4  # sentences at most that a request for more brings
 # A sentence that qualifies the one before it: "Other aspects … are also in need of
 # reform, from trade … to public health." is followed by "*However*, … this report
@@ -172,7 +178,7 @@ def choose(
         chosen.append(Quote(unit, scores[i]))
     listy = bool(_LIST_QUESTION.search(evidence.asked))
     if chosen:
-        chosen[0:1] = _with_what_follows(chosen[0], evidence.asked)
+        chosen[0:1] = _with_what_follows(chosen[0], evidence)
     completed: list[Quote] = []
     for quote in chosen:
         works = _cited_works(quote) if sources_ok else []
@@ -336,7 +342,7 @@ def overview(evidence: Evidence) -> list[Quote]:
     return [pool[round(i * (len(pool) - 1) / (wanted - 1))] for i in range(wanted)]
 
 
-def _with_what_follows(quote: Quote, question: str) -> list[Quote]:
+def _with_what_follows(quote: Quote, evidence: Evidence) -> list[Quote]:
     """The best quote, and the sentences around it that it needs: for a "why" question
     whose sentence states a consequence ("As a result, …"), the one before it, which gives
     the reason; whose sentence states no reason, the next one; for a request to say more,
@@ -346,6 +352,7 @@ def _with_what_follows(quote: Quote, question: str) -> list[Quote]:
     unit = quote.unit
     if unit.kind != "sentence":
         return [quote]
+    question = evidence.asked
     after = _next_sentences(unit)
     if _WHY.search(question):
         if _FOLLOWS_FROM.match(unit.text):  # its reason is the sentence before it
@@ -355,6 +362,12 @@ def _with_what_follows(quote: Quote, question: str) -> list[Quote]:
         extra = list(itertools.takewhile(_goes_on, after))[:_MORE]
     elif _NEITHER.search(unit.text):
         extra = [s for s in after[:1] if _RATHER.match(s.text)]
+    elif (
+        not _LIST_QUESTION.search(question)
+        and not _COUNT.search(question)
+        and (best := _best_item(quote, evidence))
+    ):
+        return [quote, *best]
     else:
         extra = [s for s in after[:1] if _BUT.match(s.text)]
     return [quote, *(Quote(s, quote.score) for s in extra)]
@@ -424,26 +437,70 @@ def _complete(
     if _CONTINUES.match(unit.text) and here > 0:  # "Second, …": bring what it continues
         out.insert(0, Quote(siblings[here - 1], quote.score))
     count = announced_count(unit.text)
-    if not count or not listy:
+    if not count:
         return out
-    following = siblings[here + 1 :]
+    if not listy:
+        return out
+    items = _announced(unit, siblings[here + 1 :], count, next_chunk)
+    return out + [Quote(item, quote.score) for item in items]
+
+
+def _best_item(quote: Quote, evidence: Evidence) -> list[Quote]:
+    """For a sentence announcing items that the next sentences open one by one ("… two
+    major crises …", then "First, …", "Second, …"), the item that best answers the
+    question: the announcement names none of them ("As clout has moved…, what have the
+    bodies that run world affairs failed to do?" is answered by "First, … the institutions
+    … have not changed to reflect this reality")."""
+    unit = quote.unit
+    count = announced_count(unit.text)
+    after = _next_sentences(unit)
+    if not count or not after or not _FIRST_ITEM.match(after[0].text):
+        return []
+    items = _announced(unit, after, count, evidence.next_chunk)
+    pointed = reference(evidence.asked)  # "What is the first crisis …?"
+    if pointed is not None and 0 < abs(pointed.ordinal) <= len(items):
+        item = items[pointed.ordinal - 1 if pointed.ordinal > 0 else -1]
+        return [Quote(item, _score_of(item, evidence) or quote.score)]
+    scored = [(s, item) for item in items if (s := _score_of(item, evidence)) is not None]
+    if not scored:
+        return []
+    score, item = max(scored, key=lambda pair: pair[0])
+    return [Quote(item, score)]
+
+
+def _score_of(unit: Unit, evidence: Evidence) -> float | None:
+    """``unit``'s score in ``evidence``, None when its passage was not retrieved."""
+    return next(
+        (
+            evidence.scores[i]
+            for i, u in enumerate(evidence.units)
+            if u.chunk.id == unit.chunk.id and u.position == unit.position
+        ),
+        None,
+    )
+
+
+def _announced(
+    unit: Unit, following: list[Unit], count: int, next_chunk: NextChunk | None
+) -> list[Unit]:
+    """The items ``unit`` announces (``count`` of them): the list after it, or the
+    sentences that open an item ("First, …", "Second, …"), read on into the next
+    passages while they go on with the items."""
+    out: list[Unit] = []
     chunk: Chunk | None = unit.chunk
-    items = 0
     family: re.Pattern[str] | None = None  # items are all ordinals, or all of the other kind
-    while items < count and chunk is not None:
+    while len(out) < count and chunk is not None:
         for sibling in following:
             if sibling.kind == "list":
-                out.append(Quote(sibling, quote.score))
-                return out
+                return [*out, sibling]
             if family is None:
                 families = (OPENS_AN_ITEM, OPENS_ANOTHER_ITEM)
                 family = next((f for f in families if f.match(sibling.text)), None)
             if family is not None and family.match(sibling.text):
-                out.append(Quote(sibling, quote.score))
-                items += 1
-                if items >= count:
+                out.append(sibling)
+                if len(out) >= count:
                     break
-        if items >= count or next_chunk is None:
+        if len(out) >= count or next_chunk is None:
             break
         chunk = next_chunk(chunk)
         if chunk is None or chunk.kind == "footnote":
