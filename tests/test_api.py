@@ -13,7 +13,7 @@ import pytest
 
 from orderbot.config import Settings
 from orderbot.pipeline import Pipeline
-from tests.web import LiveServer, server_settings
+from tests.web import LiveServer, RejectingGenerator, server_settings
 
 pytestmark = pytest.mark.slow
 
@@ -30,8 +30,8 @@ def test_ask_returns_the_cli_json_object(client: httpx.Client, pipeline: Pipelin
     response = client.post("/api/ask", json={"question": QUESTION})
     assert response.status_code == 200
     body = response.json()
-    expected = pipeline.ask(QUESTION).model_dump(mode="json")
-    assert set(body) == set(expected)
+    expected = pipeline.ask(QUESTION).for_readers().model_dump(mode="json")
+    assert set(body) == set(expected) and "unsupported" not in body
     assert body["answer"] == expected["answer"] and not body["refused"]
     assert body["citations"] and body["citations"][0]["n"] == 1
     assert "20 proposals" in body["answer"]
@@ -61,6 +61,34 @@ def test_stream_sends_checked_sentences_then_the_answer(client: httpx.Client) ->
     assert kinds[-1] == "answer" and set(kinds[:-1]) == {"sentence"} and len(kinds) >= 2
     answer = events[-1][1]
     assert " ".join(str(d["text"]) for _, d in events[:-1]) == answer["answer"]
+
+
+def test_no_response_carries_a_sentence_that_failed_the_check(
+    built: Settings, pipeline: Pipeline, tmp_path: Path
+) -> None:
+    """A visitor read, in ``/api/ask``'s ``unsupported`` field, what the model had made up
+    ("The director of the Better Order Project is John Doe."): the check had kept it off
+    the page, not out of the JSON. No endpoint sends it now; ``orderbot ask --json``
+    (maintainers) still lists it."""
+    rejecting = RejectingGenerator()
+    custom = Pipeline(built, pipeline.store, pipeline.retriever, rejecting)  # type: ignore[arg-type]
+    assert custom.ask(QUESTION).unsupported == [rejecting.REJECTED]
+    with LiveServer(server_settings(built, tmp_path), custom) as server:
+        client = httpx.Client(base_url=server.url, timeout=30)
+        asked = client.post("/api/ask", json={"question": QUESTION})
+        streamed = client.post("/api/ask/stream", json={"question": QUESTION})
+        openai = client.post(
+            "/v1/chat/completions",
+            json={"model": "orderbot", "messages": [{"role": "user", "content": QUESTION}]},
+        )
+        for response in (asked, streamed, openai):
+            assert response.status_code == 200, response.text
+            assert "1.5 billion" not in response.text and "unsupported" not in response.text
+        assert asked.json()["answer"] and "event: answer" in streamed.text
+        gradio = pytest.importorskip("gradio_client").Client(f"{server.url}/chat/", verbose=False)
+        answer = gradio.predict(QUESTION, [], api_name="/ask")
+        assert answer["answer"] and "unsupported" not in answer
+        gradio.close()
 
 
 def test_health_reports_index_generator_and_version(client: httpx.Client) -> None:

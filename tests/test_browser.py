@@ -30,7 +30,15 @@ from orderbot.ingest.corpus import load_document
 from orderbot.models import Coverage, NearestSection, ParsedDocument, StreamEvent
 from orderbot.pipeline import Pipeline
 from orderbot_web.feedback import FeedbackStore
-from tests.web import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, LiveServer, StaticSite, server_settings
+from tests.web import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    LiveServer,
+    RejectingGenerator,
+    StaticSite,
+    server_settings,
+)
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 
@@ -606,20 +614,6 @@ def test_markup_in_a_passage_is_shown_as_text(
         assert "<img src=y" in bot.inner_text()
         assert page.locator("a[href^='javascript']").count() == 0
         assert page.evaluate("window.__xss") is None
-
-
-class RejectingGenerator:
-    """Quotes the best passage's first sentence, after a sentence of its own that the
-    citation check rejected (as a model's made-up figure is): only the quote is shown."""
-
-    name = "rejecting"
-    REJECTED = "The Better Order Project's annual budget is $1.5 billion."
-
-    def write(self, evidence: Evidence, cites: CitationList, written: Written) -> Stream:
-        written.unsupported.append(self.REJECTED)
-        unit = next(u for u in evidence.units if u.kind == "sentence")
-        n = cites.cite(unit.chunk, unit.text)
-        yield f"{unit.text} [{n}]"
 
 
 def test_a_rejected_sentence_leaves_no_trace_on_the_page(

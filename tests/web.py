@@ -14,6 +14,10 @@ from typing import Any
 import uvicorn
 
 from orderbot.config import Settings, load_settings
+from orderbot.generate import Written
+from orderbot.generate.citations import CitationList
+from orderbot.generate.evidence import Evidence
+from orderbot.generate.model_api import Stream
 from orderbot.pipeline import Pipeline
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
@@ -28,6 +32,20 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+class RejectingGenerator:
+    """Quotes the best passage's first sentence, after a sentence of its own that the
+    citation check rejected (as a model's made-up figure is): only the quote is shown."""
+
+    name = "rejecting"
+    REJECTED = "The Better Order Project's annual budget is $1.5 billion."
+
+    def write(self, evidence: Evidence, cites: CitationList, written: Written) -> Stream:
+        written.unsupported.append(self.REJECTED)
+        unit = next(u for u in evidence.units if u.kind == "sentence")
+        n = cites.cite(unit.chunk, unit.text)
+        yield f"{unit.text} [{n}]"
 
 
 def free_port() -> int:

@@ -24,7 +24,7 @@ from orderbot import __version__
 from orderbot.config import Settings
 from orderbot.conversation import Turn
 from orderbot.errors import IndexUnavailableError, OrderbotError, QuestionError
-from orderbot.models import Answer, StreamEvent
+from orderbot.models import Answer, ReaderAnswer, StreamEvent
 from orderbot.pipeline import Pipeline
 from orderbot_web.feedback import Feedback, FeedbackError, FeedbackStore
 from orderbot_web.security import RateLimiter
@@ -127,9 +127,10 @@ def _checked(pipeline: Pipeline, body: AskRequest) -> str:
 router = APIRouter(prefix="/api", responses=_ERRORS)
 
 
-@router.post("/ask", response_model=Answer)
-async def ask(body: AskRequest, request: Request) -> Answer:
-    """The same JSON object as ``orderbot ask --json``."""
+@router.post("/ask", response_model=ReaderAnswer)
+async def ask(body: AskRequest, request: Request) -> ReaderAnswer:
+    """The JSON object ``orderbot ask --json`` prints, without ``unsupported``: what a
+    model wrote that failed the citation check reaches no reader."""
     pipeline = _pipeline(request)
     question = _checked(pipeline, body)
     try:
@@ -139,7 +140,7 @@ async def ask(body: AskRequest, request: Request) -> Answer:
     except OrderbotError as exc:
         raise ApiProblem(400, "bad_question", str(exc)) from exc
     log_refusal(answer)
-    return answer
+    return answer.for_readers()
 
 
 @router.post(
@@ -167,7 +168,7 @@ async def ask_stream(body: AskRequest, request: Request) -> StreamingResponse:
                     yield _sse("sentence", json.dumps(data))
                 elif event.answer is not None:
                     log_refusal(event.answer)
-                    yield _sse("answer", event.answer.model_dump_json())
+                    yield _sse("answer", event.answer.for_readers().model_dump_json())
         except OrderbotError as exc:
             code = "index_unavailable" if isinstance(exc, IndexUnavailableError) else "failed"
             yield _sse("error", ApiError(error=code, detail=str(exc)).model_dump_json())

@@ -44,7 +44,7 @@ class ChatApi:
     ) -> dict[str, Any]:
         """Answer a question about the documents with numbered citations. `history` is the
         earlier turns, oldest first ({"role": "user"|"assistant", "content"}). Returns
-        the object `orderbot ask --json` prints."""
+        the object `orderbot ask --json` prints, without `unsupported`."""
         try:
             text = self.pipeline.check_question(question)
             turns = _TURNS.validate_python(history or [])
@@ -56,7 +56,7 @@ class ChatApi:
         except OrderbotError as exc:
             raise gr.Error(str(exc), print_exception=False) from exc
         log_refusal(answer)
-        return answer.model_dump(mode="json")
+        return answer.for_readers().model_dump(mode="json")
 
 
 def build_api(pipeline: Pipeline, settings: Settings) -> gr.Blocks:

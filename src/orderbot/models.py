@@ -308,8 +308,9 @@ class Timings(BaseModel):
     )
 
 
-class Answer(BaseModel):
-    """The public answer object: ``orderbot ask --json`` prints exactly this."""
+class ReaderAnswer(BaseModel):
+    """The answer object readers get (the HTTP API, its stream's ``answer`` event, the
+    Gradio API): ``Answer`` without the sentences that failed the citation check."""
 
     question: str
     answer: str
@@ -321,13 +322,24 @@ class Answer(BaseModel):
     rewritten_question: str | None = Field(
         None, description="The stand-alone question retrieval used, when it differs."
     )
-    unsupported: list[str] = Field(
-        default_factory=list, description="Answer sentences no cited passage supports."
-    )
     coverage: Coverage | None = Field(
         None, description="Whether the documents answer the question (None: not decided)."
     )
     refusal: Refusal | None = Field(None, description="Why it was refused, when it was.")
+
+
+class Answer(ReaderAnswer):
+    """The whole answer object, for maintainers: ``orderbot ask --json`` prints exactly
+    this, and the evaluation reads it. A reader gets ``for_readers()``: the text a model
+    wrote that failed the check is shown to no one else, not even in an API's JSON."""
+
+    unsupported: list[str] = Field(
+        default_factory=list,
+        description="Sentences a model wrote that no passage supports (never shown).",
+    )
+
+    def for_readers(self) -> ReaderAnswer:
+        return ReaderAnswer.model_validate(self.model_dump(exclude={"unsupported"}))
 
 
 class StreamEvent(BaseModel):

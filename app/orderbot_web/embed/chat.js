@@ -421,7 +421,7 @@
 
   function renderAnswer(box, answer, turnId) {
     // The answer holds only sentences that passed the citation check; the ones that
-    // failed (answer.unsupported, for maintainers) are never drawn.
+    // failed are not even sent (the API leaves out `unsupported`).
     var cites = {};
     answer.citations.forEach(function (c) { cites[c.n] = c; });
     var p = el("p", "answer");
