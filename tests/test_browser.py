@@ -752,6 +752,28 @@ def test_a_follow_up_read_as_another_question_says_so(page: Page, live: LiveServ
     assert plain.locator(".understood").count() == 0
 
 
+def test_a_long_conversation_scrolls_inside_the_chat_not_the_page(
+    page: Page, live: LiveServer
+) -> None:
+    """A visitor saw a second, outer scrollbar after a few answers, and the header and
+    the Ask button shifted: the screen-reader labels ("orderbot: "), placed absolutely,
+    sat where the conversation had scrolled them, below the window, and stretched the
+    page. The conversation scrolls in its own pane; the page never does."""
+    for path in ("/chat/", "/embed/chat"):
+        page.goto(f"{live.url}{path}")
+        page.locator("#question").wait_for()
+        width = page.viewport_size["width"]
+        page.set_viewport_size({"width": width, "height": 420})
+        for question in (QUESTION, FOOTNOTED, "What are the seven variables?"):
+            ask(page, question)
+        log = page.locator("#log").evaluate("e => [e.scrollHeight, e.clientHeight]")
+        assert log[0] > log[1], log  # the conversation is longer than its pane
+        sizes = page.evaluate(
+            "() => [document.documentElement.scrollHeight, document.documentElement.clientHeight]"
+        )
+        assert sizes[0] <= sizes[1], (path, sizes)
+
+
 def test_the_panel_on_its_own_has_no_close_button_and_keeps_a_long_question(
     page: Page, live: LiveServer
 ) -> None:
@@ -769,6 +791,9 @@ def test_the_panel_on_its_own_has_no_close_button_and_keeps_a_long_question(
     assert page.locator(".msg.user").count() == 0
     hint = page.locator("#hint").inner_text()
     assert f"limited to {limit:,}" in hint and "Shorten it" in hint
+    # On a phone, and in the widget, the hint is hidden to save room: a notice is not (a
+    # visitor pressed Ask at 390 px and saw nothing happen).
+    expect(page.locator("#hint")).to_be_visible()
     page.locator("#question").fill(text[-29:])
     page.locator("#question").press("Enter")
     page.locator(".msg.bot .rate").wait_for()

@@ -180,7 +180,8 @@
     // Room below the newest turn, so that its start can reach the top of the view.
     turns.forEach(function (t) { if (t.node) t.node.style.removeProperty("min-height"); });
     turn.node.style.setProperty("min-height", Math.max(0, log.clientHeight - 24) + "px");
-    log.scrollTop = Math.max(0, turn.node.offsetTop - log.offsetTop - 8);
+    var from = turn.node.getBoundingClientRect().top - log.getBoundingClientRect().top;
+    log.scrollTop = Math.max(0, log.scrollTop + from - 8);
   }
 
   function setRunning(value) {
