@@ -1369,6 +1369,27 @@ def test_a_follow_up_naming_another_subject_is_answered_about_it(pipeline: Pipel
     assert standalone("what about the global south", []).adds == ""  # no question before
 
 
+def test_a_follow_up_asking_about_something_new_is_answered_about_it(pipeline: Pipeline) -> None:
+    """Found by a visitor: "why is that worse than the cold war" after "what are the two
+    crises …?" was read with it, and the crises came back as the answer; the sentences
+    on the Cold War answer it. A follow-up that names nothing new is read as before."""
+    (_, worse) = _conversation(
+        pipeline,
+        [
+            "what are the two crises the world is heading toward?",
+            "why is that worse than the cold war",
+        ],
+    )
+    assert "than what humanity faced during the Cold War" in worse.answer, worse.answer
+    assert not worse.answer.startswith("The world is moving toward two major crises")
+    from orderbot.conversation import Turn, standalone
+
+    before = [Turn(role="user", content="what are the two crises the world is heading toward?")]
+    assert standalone("why is that worse than the cold war", before).adds == "worse cold war"
+    assert standalone("how many proposals does it have?", before).adds == ""  # "proposals"
+    assert standalone("what did they do once they'd imagined it?", before).adds == ""
+
+
 def test_a_short_question_one_passage_holds_every_word_of_is_weighed(pipeline: Pipeline) -> None:
     """Found by a visitor: "who signed on" scored under the off-topic floor (its one word
     is little for the embedding) and got "not covered", with no nearest section, though

@@ -137,9 +137,11 @@ class Standalone(BaseModel):
     # say"), else the whole query ("and in the third category?" asks what the question
     # before it asked).
     asked: str
-    # What a follow-up that only names another subject is about, in the words the
-    # questions it follows do not have ("global south" of "what about the global south"
-    # after a question about China and Russia). Empty for any other question.
+    # What a follow-up is about in the words the questions it follows do not have:
+    # "global south" of "what about the global south" after a question about China and
+    # Russia; "worse cold war" of "why is that worse than the cold war" after one about
+    # the two crises (a follow-up asking something itself needs two such words). Empty
+    # for any other question.
     adds: str = ""
 
 
@@ -160,10 +162,37 @@ def standalone(
     # "what about the global south", "and outside the west?": an opener and what it is
     # now about, nothing asked of it but what the question before asked.
     adds = ""
-    if len(parts) > 1 and not asks_itself and _OPENERS.match(parts[-1]):
+    if len(parts) > 1 and (asks_itself or _OPENERS.match(parts[-1])):
         before = content_terms(" ".join(parts[:-1]))
-        adds = " ".join(w for w in words(own) if content_terms(w) - before)
+        new = [w for w in words(own) if content_terms(w) - before]
+        if asks_itself:  # "why is that worse than the cold war": what it is now about
+            new = [w for w in new if len(w) > 2 and w.lower() not in _VAGUE]
+            # Not "how many proposals does it have?" nor "which one covers AI?": one word
+            # is what it asks of the subject before, not another subject.
+            new = new if len(new) > 1 else []
+        adds = " ".join(new)
     return Standalone(query=query, asked=own if asks_itself else query, adds=adds)
+
+
+# Words that name nothing a passage could be about ("they'd"'s "d" is too short to).
+_VAGUE = frozenset(
+    [
+        "than",
+        "one",
+        "ones",
+        "once",
+        "then",
+        "now",
+        "still",
+        "ever",
+        "even",
+        "also",
+        "just",
+        "really",
+        "actually",
+        "exactly",
+    ]
+)
 
 
 # A question that asks something by itself: a question word or an auxiliary first.
