@@ -1263,6 +1263,13 @@ def test_a_count_the_question_gives_does_not_answer_it(question: str, given: boo
         ("Who funds the project?", "The project is funded by the Ford Foundation.", True),
         ("Who is the president of the Institute?", "Its officials met in Berlin.", False),
         ("Who chairs it?", "In the words of U.N. Secretary-General António Guterres…", True),
+        ("Who is the president of the U.N.?", "U.N. Secretary-General António Guterres…", True),
+        # a titled person about something else: Blinken directs nothing of the project's
+        (
+            "Who is the director of the Better Order Project?",
+            "As Secretary of State Antony Blinken told Chinese officials in 2021: “…order…”",
+            False,
+        ),
         ("When was the Institute founded?", "Its experts met in 2023 and 2024.", False),
         ("When was the Institute founded?", "The Institute was established in 2019.", True),
         ("Who leads the rival coalition?", "It might be led by China and Russia.", True),
@@ -1275,6 +1282,20 @@ def test_a_role_asked_about_is_named_by_its_word(question: str, text: str, given
     brought together more than 130 … experts … in 2023 and 2024 …": a name and a date,
     but nobody founding or funding anything."""
     assert slot_of(question).given_by(question, text) is given
+
+
+def test_a_citations_line_names_no_one_a_question_about_the_project_asks_for(
+    pipeline: Pipeline,
+) -> None:
+    """A visitor's "who is the director of the better order project" was answered with
+    three sentences about the project: footnote 1's line ("… Director Yang and State
+    Councilor Wang …") names a director, and stood for the person asked for. A question
+    about the sources still finds its author there."""
+    director = pipeline.ask("who is the director of the better order project")
+    assert director.refused and director.coverage is not None
+    assert director.coverage.missing == "who", director.answer
+    author = pipeline.ask("Who wrote the article cited in footnote 2?")
+    assert not author.refused and "John Dugard" in author.answer
 
 
 @pytest.mark.parametrize(

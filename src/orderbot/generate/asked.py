@@ -177,6 +177,7 @@ _ROLES = (  # the question's words for a role or act, and the stems a text names
     ("become became appointed elected", "becam becom appoint elect"),
 )
 _ROLE_WORDS = {word: frozenset(stems.split()) for asked, stems in _ROLES for word in asked.split()}
+_ROLE_STEMS = content_terms(" ".join(asked for asked, _ in _ROLES))
 _ROLE = re.compile(
     r"^\s*(?:who\s+(?:(?:has|have|had)\s+)?(founded|funds|funded|finances|financed|sponsors|"
     r"sponsored|directs|directed|runs|manages|chairs|chaired|represented|represents)\b"
@@ -281,7 +282,13 @@ class Slot:
         if self.kind == "amount":
             return bool(_AMOUNT.search(text))
         if self.words and not (self.words & content_terms(text)):
-            return self.kind == "person" and bool(_TITLED.search(text))
+            # A titled person names a role ("Who is the president of the U.N.?": "U.N.
+            # Secretary-General António Guterres"), when the text is about what the
+            # question names: Blinken, "Secretary of State", does not direct the project.
+            named = content_terms(question) - self.words - _ROLE_STEMS
+            held = named & content_terms(f"{text} {about}")
+            titled = self.kind == "person" and bool(_TITLED.search(text))
+            return titled and 2 * len(held) >= len(named)
         if self.kind == "date":  # the year a question gives bounds it ("which month of 2023")
             wanted = {"month": _MONTH, "day": _DAY}.get(self.noun, _DATE)
             years = set(_YEAR.findall(question))

@@ -177,7 +177,14 @@ def slot_found(slot: Slot, evidence: Evidence, top: list[int]) -> float:
     if slot.kind == "link":  # a footnote's web address, read with the sentence citing it
         notes = [u.chunk for u in (evidence.units[i] for i in top) if u.chunk.kind == "footnote"]
         return float(any(slot.given_by(question, c.text, c.url, about=c.context) for c in notes))
-    units = [evidence.units[i] for i in top]
+    # A citation's line gives what a question about the sources asks ("Who wrote the
+    # article…?": "John Dugard, …"), not what one about the project asks ("Who is the
+    # director…?" is not answered by "… Director Yang and State Councilor Wang …").
+    units = [
+        u
+        for u in (evidence.units[i] for i in top)
+        if u.kind != "bibliography" or evidence.about_sources
+    ]
     return float(any(slot.given_by(question, u.text, about=u.chunk.context) for u in units))
 
 
