@@ -171,6 +171,7 @@ _ROLES = (  # the question's words for a role or act, and the stems a text names
     ),
     ("directs directed director", "direct director"),
     ("runs manages", "run direct director manag"),
+    ("leads led leader leaders heads headed head", "led leader head"),  # not "leading"
     ("president", "presid"),
     ("chair chairs chaired chairman", "chair"),
     ("represented represents", "repres deleg"),
@@ -180,9 +181,10 @@ _ROLE_WORDS = {word: frozenset(stems.split()) for asked, stems in _ROLES for wor
 _ROLE_STEMS = content_terms(" ".join(asked for asked, _ in _ROLES))
 _ROLE = re.compile(
     r"^\s*(?:who\s+(?:(?:has|have|had)\s+)?(founded|funds|funded|finances|financed|sponsors|"
-    r"sponsored|directs|directed|runs|manages|chairs|chaired|represented|represents)\b"
+    r"sponsored|directs|directed|runs|manages|chairs|chaired|represented|represents|leads|"
+    r"led|heads|headed)\b"
     r"|who\s+(?:is|was|are|were)\s+(?:the\s+)?(?:[\w.’'-]+\s+){0,4}?(founders?|funders?|"
-    r"donors|director|president|chair|chairman)\b"
+    r"donors|director|president|chair|chairman|leaders?|head)\b"
     r"|when\s+(?:was|were|is)\s+[^?]{1,80}?\b(founded|established|appointed|elected)\b"
     r"|when\s+(?:did|does|do)\s+[^?]{1,80}?\b(become)\b)",
     re.I,
