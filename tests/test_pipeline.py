@@ -1276,6 +1276,9 @@ def test_a_count_the_question_gives_does_not_answer_it(question: str, given: boo
         # a visitor's: "leading scholars" lead nothing
         ("Who leads the project?", "It brought together more than 130 leading scholars.", False),
         ("Who is the head of the Institute?", "The Institute is headed by Jane Roe.", True),
+        # whether: a visitor's "is quincy funded by charles koch and george soros?"
+        ("Is the Institute funded by Jane Roe?", "The Institute brought together 130.", False),
+        ("Is the Institute funded by Jane Roe?", "It is funded by private donors.", True),
         ("Who took part?", "More than 130 scholars and former officials took part.", True),
     ],
 )
@@ -1297,6 +1300,8 @@ def test_a_citations_line_names_no_one_a_question_about_the_project_asks_for(
     director = pipeline.ask("who is the director of the better order project")
     assert director.refused and director.coverage is not None
     assert director.coverage.missing == "who", director.answer
+    funded = pipeline.ask("is quincy funded by charles koch and george soros?")
+    assert funded.refused, funded.answer
     author = pipeline.ask("Who wrote the article cited in footnote 2?")
     assert not author.refused and "John Dugard" in author.answer
 

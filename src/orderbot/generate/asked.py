@@ -189,6 +189,14 @@ _ROLE = re.compile(
     r"|when\s+(?:did|does|do)\s+[^?]{1,80}?\b(become)\b)",
     re.I,
 )
+# "Is the Quincy Institute funded by …?", "Was the project founded by …?": whether someone
+# funded or founded it, which only a text naming that act can say. (Not "led by": "the
+# Quincy Institute's Better Order Project" says who led it in other words.)
+_WHETHER_ROLE = re.compile(
+    r"^\s*(?:is|was|are|were|has|have|had|does|did)\b[^?]{0,80}?\b(funded|founded|financed|"
+    r"sponsored)\s+by\b",
+    re.I,
+)
 # A person named with a title ("Secretary-General António Guterres") names a role: "Who
 # heads the U.N.?" is answered by one, whatever word the text uses for the role.
 _TITLED = re.compile(
@@ -239,7 +247,7 @@ def role_asked(question: str) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Slot:
-    kind: str  # "number", "amount", "date", "person", "place", "reply", "link" or ""
+    kind: str  # "number", "amount", "date", "person", "place", "reply", "link", "role" or ""
     noun: str = ""  # for "number": the stem of the counted noun; for "date": "month", "day"
     # Stems one of which a text giving the thing must hold: a role's (``role_asked``) for
     # "person" and "date", a reply's for "reply".
@@ -257,6 +265,7 @@ class Slot:
             "place": "where",
             "reply": "what was said in reply",
             "link": "where it is online",
+            "role": "who did that",
         }.get(self.kind, "")
 
     def noun_text(self, question: str) -> str:
@@ -291,6 +300,8 @@ class Slot:
             held = named & content_terms(f"{text} {about}")
             titled = self.kind == "person" and bool(_TITLED.search(text))
             return titled and 2 * len(held) >= len(named)
+        if self.kind == "role":  # it names the role or act: "… is funded by …"
+            return True
         if self.kind == "date":  # the year a question gives bounds it ("which month of 2023")
             wanted = {"month": _MONTH, "day": _DAY}.get(self.noun, _DATE)
             years = set(_YEAR.findall(question))
@@ -336,6 +347,8 @@ def slot_of(question: str) -> Slot:
         return Slot("place")
     if _REPLY.match(question):
         return Slot("reply", words=_REPLY_WORDS)
+    if found := _WHETHER_ROLE.match(question):  # "is quincy funded by charles koch…?"
+        return Slot("role", words=_ROLE_WORDS[found.group(1).lower()])
     return Slot("")
 
 
