@@ -248,7 +248,9 @@ def role_asked(question: str) -> frozenset[str]:
 @dataclass(frozen=True)
 class Slot:
     kind: str  # "number", "amount", "date", "person", "place", "reply", "link", "role" or ""
-    noun: str = ""  # for "number": the stem of the counted noun; for "date": "month", "day"
+    # for "number": the stem of the counted noun; for "date": "month", "day"; for "role":
+    # the act ("funded")
+    noun: str = ""
     # Stems one of which a text giving the thing must hold: a role's (``role_asked``) for
     # "person" and "date", a reply's for "reply".
     words: frozenset[str] = frozenset()
@@ -258,6 +260,8 @@ class Slot:
             return f"how many {self.noun_text(question)}"
         if self.kind == "date" and self.noun:
             return "in which month" if self.noun == "month" else "on what date"
+        if self.kind == "role":
+            return f"by whom it was {self.noun}"
         return {
             "amount": "how much",
             "date": "when",
@@ -265,7 +269,6 @@ class Slot:
             "place": "where",
             "reply": "what was said in reply",
             "link": "where it is online",
-            "role": "who did that",
         }.get(self.kind, "")
 
     def noun_text(self, question: str) -> str:
@@ -348,7 +351,8 @@ def slot_of(question: str) -> Slot:
     if _REPLY.match(question):
         return Slot("reply", words=_REPLY_WORDS)
     if found := _WHETHER_ROLE.match(question):  # "is quincy funded by charles koch…?"
-        return Slot("role", words=_ROLE_WORDS[found.group(1).lower()])
+        act = found.group(1).lower()
+        return Slot("role", act, words=_ROLE_WORDS[act])
     return Slot("")
 
 
