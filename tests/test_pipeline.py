@@ -1290,6 +1290,25 @@ def test_a_role_asked_about_is_named_by_its_word(question: str, text: str, given
     assert slot_of(question).given_by(question, text) is given
 
 
+def test_the_particulars_of_a_proposal_are_not_its_categorys_summary(pipeline: Pipeline) -> None:
+    """A visitor's "what specific limits on economic sanctions do they recommend" got
+    "Under Regulation of Force and Coercion, we present twelve proposals that address …
+    economic sanctions and coercion.": the introduction counts the proposals and names
+    their subjects, it does not set them out. Asked what the report proposes, or what
+    exactly someone said, it still answers."""
+    for question in (
+        "what specific limits on economic sanctions do they recommend",
+        "What exactly do they propose on AI?",
+    ):
+        answer = pipeline.ask(question)
+        assert answer.refused and answer.coverage is not None, answer.answer
+        assert "in particular" in (answer.coverage.missing or ""), answer.answer
+    proposed = pipeline.ask("What does the report propose for Security Council reform?")
+    assert not proposed.refused and "twelve proposals" in proposed.answer
+    said = pipeline.ask("What exactly did Guterres say the shift away from unipolarity creates?")
+    assert not said.refused and "balance and justice" in said.answer
+
+
 def test_a_citations_line_names_no_one_a_question_about_the_project_asks_for(
     pipeline: Pipeline,
 ) -> None:

@@ -39,8 +39,10 @@ documents lack, for an acronym they never spell out, or for the documents' view 
 subject they have no words for (most words of "drone strikes or targeted killings",
 ``unknown_topic``; at least two words, since one may be a synonym of theirs), or one the
 best units speak only around (a word of it none of the documents', at most half of its
-words in the best units: "climate refugees", where they speak of climate) is not
-covered; one that asks only for footnotes by number, for all the sources cited, or for an
+words in the best units: "climate refugees", where they speak of climate), or for the
+particulars of what is proposed ("What specific limits on economic sanctions do they
+recommend?") when the best sentence only counts the proposals and names their subjects,
+is not covered; one that asks only for footnotes by number, for all the sources cited, or for an
 acronym a passage spells out, is covered.
 
 A second stage (``coverage.judge``, off by default) is asked only where the first is
@@ -69,7 +71,7 @@ from orderbot.generate.asked import (
     speaker_of,
     topic_of,
 )
-from orderbot.generate.evidence import Evidence, chunk_units, content_terms
+from orderbot.generate.evidence import Evidence, chunk_units, content_terms, counted
 from orderbot.generate.links import passage_link
 from orderbot.generate.yesno import YesNoJudge
 from orderbot.models import Chunk, Coverage, NearestSection
@@ -253,6 +255,38 @@ def _spelt_out(evidence: Evidence) -> bool:
     return any(spells_out(p.chunk.text, acronym) for p in evidence.passages)
 
 
+# "How exactly would the report change the Security Council veto?", "What specific limits
+# on economic sanctions do they recommend?": the particulars of what is proposed.
+_SPECIFICS = re.compile(
+    r"\b(exactly|specific|specifics|specifically|in detail|details?|concrete|concretely|"
+    r"precisely)\b",
+    re.I,
+)
+_PROPOSED = re.compile(
+    r"\b(propos\w*|recommend\w*|suggest\w*|plans?|would (?:the report|they|it) "
+    r"(?:change|reform|do)|change)\b",
+    re.I,
+)
+
+
+def _summary(text: str) -> bool:
+    """A sentence that counts proposals ("we present twelve proposals that address …"):
+    it names what they are about, not what they say."""
+    return any(any(t.startswith("propos") for t in things) for _, things in counted(text))
+
+
+def asks_for_particulars(evidence: Evidence) -> bool:
+    """The question asks for the particulars of what is proposed, and the best sentence
+    only counts the proposals and names their subjects: an introduction summarises them
+    ("… twelve proposals that address U.N. Security Council reform, …"), it does not
+    set them out."""
+    question = evidence.asked
+    if not (_SPECIFICS.search(question) and _PROPOSED.search(question)):
+        return False
+    best = next(iter(evidence.answering()), None)
+    return best is not None and _summary(evidence.units[best].text)
+
+
 def asks_judge(p: float, slot: float, band: tuple[float, float]) -> bool:
     """Whether the second stage is asked: ``p`` in ``band`` and the asked-for kind of
     thing not missing (``slot`` > 0)."""
@@ -394,6 +428,8 @@ class CoverageJudge:
             return f"what {acronym} stands for"
         if topic := self.unknown_topic(evidence.question) or self.topic_not_found(evidence):
             return f"anything about {topic}"
+        if asks_for_particulars(evidence):
+            return "what the proposals say in particular (only how many address what)"
         # Words for the documents' notes ("What sources does it cite?") are not theirs.
         asks_for_notes = evidence.about_sources or numbered_items(evidence.question)
         if not asks_for_notes and (unknown := self.unknown_words(evidence.question)):
