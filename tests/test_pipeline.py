@@ -1299,12 +1299,16 @@ def test_the_particulars_of_a_proposal_are_not_its_categorys_summary(pipeline: P
     for question in (
         "what specific limits on economic sanctions do they recommend",
         "What exactly do they propose on AI?",
+        "Which cyber norms does the report endorse?",
     ):
         answer = pipeline.ask(question)
         assert answer.refused and answer.coverage is not None, answer.answer
         assert "in particular" in (answer.coverage.missing or ""), answer.answer
     proposed = pipeline.ask("What does the report propose for Security Council reform?")
     assert not proposed.refused and "twelve proposals" in proposed.answer
+    # which category a subject falls under is what the summaries give
+    category = pipeline.ask("Which category does the report recommend for AI issues?")
+    assert not category.refused and "Transnational and Planetary Threats" in category.answer
     said = pipeline.ask("What exactly did Guterres say the shift away from unipolarity creates?")
     assert not said.refused and "balance and justice" in said.answer
 

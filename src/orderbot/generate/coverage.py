@@ -41,7 +41,8 @@ subject they have no words for (most words of "drone strikes or targeted killing
 best units speak only around (a word of it none of the documents', at most half of its
 words in the best units: "climate refugees", where they speak of climate), or for the
 particulars of what is proposed ("What specific limits on economic sanctions do they
-recommend?") when the best sentence only counts the proposals and names their subjects,
+recommend?", "Which cyber norms does the report endorse?") when the best sentence only
+counts the proposals and names their subjects,
 is not covered; one that asks only for footnotes by number, for all the sources cited, or for an
 acronym a passage spells out, is covered.
 
@@ -259,12 +260,22 @@ def _spelt_out(evidence: Evidence) -> bool:
 # on economic sanctions do they recommend?": the particulars of what is proposed.
 _SPECIFICS = re.compile(
     r"\b(exactly|specific|specifics|specifically|in detail|details?|concrete|concretely|"
-    r"precisely)\b",
+    r"precisely|word for word|verbatim)\b",
     re.I,
 )
 _PROPOSED = re.compile(
-    r"\b(propos\w*|recommend\w*|suggest\w*|plans?|would (?:the report|they|it) "
-    r"(?:change|reform|do)|change)\b",
+    r"\b(propos\w*|recommend\w*|suggest\w*|plans?|endorse\w*|ban|bans|banned|"
+    r"would (?:the report|they|it) (?:change|reform|do)|change)\b",
+    re.I,
+)
+# What the summaries do give: which category or variable a subject falls under.
+_PARTS = re.compile(r"\b(categor(?:y|ies)|variables?)\b", re.I)
+# "Which UN cyber norms does the report endorse?": one of a kind the proposals set out
+# (not "Which regions' flashpoints do the regional proposals aim to stabilize?", which
+# the summary names).
+_WHICH = re.compile(
+    r"^\s*which\b.*\b(recommends?|recommended|endorses?|endorsed|bans?|banned|"
+    r"proposes?|proposed|suggests?|suggested|calls? for|urges?)\b",
     re.I,
 )
 
@@ -281,7 +292,8 @@ def asks_for_particulars(evidence: Evidence) -> bool:
     ("… twelve proposals that address U.N. Security Council reform, …"), it does not
     set them out."""
     question = evidence.asked
-    if not (_SPECIFICS.search(question) and _PROPOSED.search(question)):
+    specifics = _SPECIFICS.search(question) and _PROPOSED.search(question)
+    if not (specifics or _WHICH.match(question)) or _PARTS.search(question):
         return False
     best = next(iter(evidence.answering()), None)
     return best is not None and _summary(evidence.units[best].text)
