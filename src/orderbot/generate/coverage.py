@@ -288,7 +288,8 @@ def _summary(text: str) -> bool:
 
 def asks_for_particulars(evidence: Evidence) -> bool:
     """The question asks for the particulars of what is proposed, and the best sentence
-    only counts the proposals and names their subjects: an introduction summarises them
+    only counts the proposals and names their subjects, or is the list of the variables
+    they fall under: an introduction summarises them
     ("… twelve proposals that address U.N. Security Council reform, …"), it does not
     set them out."""
     question = evidence.asked
@@ -296,7 +297,10 @@ def asks_for_particulars(evidence: Evidence) -> bool:
     if not (specifics or _WHICH.match(question)) or _PARTS.search(question):
         return False
     best = next(iter(evidence.answering()), None)
-    return best is not None and _summary(evidence.units[best].text)
+    if best is None:
+        return False
+    unit = evidence.units[best]  # a list: the variables under their categories
+    return unit.kind == "list" or _summary(unit.text)
 
 
 def asks_judge(p: float, slot: float, band: tuple[float, float]) -> bool:
