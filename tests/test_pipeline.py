@@ -126,6 +126,15 @@ def test_a_sentence_the_report_qualifies_comes_with_the_qualification(pipeline: 
     )
 
 
+def test_a_sentence_comes_with_the_one_that_names_what_it_speaks_of(pipeline: Pipeline) -> None:
+    """A visitor's "what transnational challenges do they mention?" got only "Second, the
+    world faces a new set of interconnected crises and challenges in various transnational
+    domains.": the sentence two on, "These include climate change, artificial
+    intelligence, …", names them, after one that goes on about them."""
+    answer = pipeline.ask("what transnational challenges do they mention?").answer
+    assert answer.index("These include climate change") > answer.index("Second, the world")
+
+
 def test_what_the_report_rejects_comes_with_what_it_wants(pipeline: Pipeline) -> None:
     """ "What is the way forward according to the report?" got only "The way forward is
     neither the promotion of the RBIO nor the advent of a rival order …"; the next

@@ -18,8 +18,9 @@ about something ("Tell me more about “the world faces a new set of … crises�
 sentences after the best one that go on about it ("These call into question …", "These
 include climate change, …"). Any other question's best sentence brings the next one when
 that qualifies it ("However, …"): quoted alone, it would say what the report goes on to
-take back; and one that says what is not wanted ("neither … nor …") brings the one that
-says what is ("Rather, …").
+take back, or the sentences up to the one that names what it speaks of ("These include
+climate change, …"); and one that says what is not wanted ("neither … nor …") brings the
+one that says what is ("Rather, …").
 """
 
 from __future__ import annotations
@@ -92,6 +93,10 @@ _GOES_ON = re.compile(
 )
 _FIRST_ITEM = re.compile(r"^first\b", re.IGNORECASE)
 _COUNT = re.compile(r"\bhow many\b", re.IGNORECASE)
+# A sentence that names what the one before it speaks of: "Second, the world faces a new
+# set of interconnected crises and challenges …" is followed by "These include climate
+# change, artificial intelligence, …".
+_NAMES_THEM = re.compile(r"^(these|they|those)\s+(include|included|are|were|comprise)\b", re.I)
 _MORE = 4  # sentences at most that a request for more brings
 # A sentence that qualifies the one before it: "Other aspects … are also in need of
 # reform, from trade … to public health." is followed by "*However*, … this report
@@ -369,8 +374,20 @@ def _with_what_follows(quote: Quote, evidence: Evidence) -> list[Quote]:
     ):
         return [quote, *best]
     else:
-        extra = [s for s in after[:1] if _BUT.match(s.text)]
+        extra = [s for s in after[:1] if _BUT.match(s.text)] or _named(after)
     return [quote, *(Quote(s, quote.score) for s in extra)]
+
+
+def _named(after: list[Unit]) -> list[Unit]:
+    """The sentences up to the one that names what the quoted sentence speaks of ("These
+    include climate change, …"), when the ones between go on about it ("These call into
+    question …"); none otherwise."""
+    for k, sentence in enumerate(after[:2]):
+        if _NAMES_THEM.match(sentence.text):
+            return after[: k + 1]
+        if not _GOES_ON.match(sentence.text):
+            break
+    return []
 
 
 def _goes_on(unit: Unit) -> bool:
