@@ -42,9 +42,9 @@ best units speak only around (a word of it none of the documents', at most half 
 words in the best units: "climate refugees", where they speak of climate), or for the
 particulars of what is proposed ("What specific limits on economic sanctions do they
 recommend?", "Which cyber norms does the report endorse?") when the best sentence only
-counts the proposals and names their subjects,
-is not covered; one that asks only for footnotes by number, for all the sources cited, or for an
-acronym a passage spells out, is covered.
+counts the proposals and names their subjects, is not covered; one that asks only for
+footnotes by number, for all the sources cited, or for an acronym a passage spells out,
+is covered.
 
 A second stage (``coverage.judge``, off by default) is asked only where the first is
 unsure: a question whose probability lies in ``judge_band`` (and whose asked-for kind of
@@ -263,21 +263,21 @@ _SPECIFICS = re.compile(
     r"precisely|word for word|verbatim)\b",
     re.I,
 )
+# The verbs for putting something forward (not the noun: "Which regions' flashpoints do
+# the regional proposals aim to stabilize?" asks what the summary names).
+_PUTS_FORWARD = (
+    r"proposes?|proposed|recommends?|recommended|suggests?|suggested|endorses?|endorsed|"
+    r"bans?|banned|calls? for|urges?"
+)
 _PROPOSED = re.compile(
-    r"\b(propos\w*|recommend\w*|suggest\w*|plans?|endorse\w*|ban|bans|banned|"
+    rf"\b({_PUTS_FORWARD}|propos\w*|recommend\w*|suggest\w*|endorse\w*|plans?|"
     r"would (?:the report|they|it) (?:change|reform|do)|change)\b",
     re.I,
 )
 # What the summaries do give: which category or variable a subject falls under.
 _PARTS = re.compile(r"\b(categor(?:y|ies)|variables?)\b", re.I)
-# "Which UN cyber norms does the report endorse?": one of a kind the proposals set out
-# (not "Which regions' flashpoints do the regional proposals aim to stabilize?", which
-# the summary names).
-_WHICH = re.compile(
-    r"^\s*which\b.*\b(recommends?|recommended|endorses?|endorsed|bans?|banned|"
-    r"proposes?|proposed|suggests?|suggested|calls? for|urges?)\b",
-    re.I,
-)
+# "Which UN cyber norms does the report endorse?": one of a kind the proposals set out.
+_WHICH = re.compile(rf"^\s*which\b.*\b({_PUTS_FORWARD})\b", re.I)
 
 
 def _summary(text: str) -> bool:

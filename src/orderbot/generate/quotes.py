@@ -92,7 +92,6 @@ _GOES_ON = re.compile(
     re.IGNORECASE,
 )
 _FIRST_ITEM = re.compile(r"^first\b", re.IGNORECASE)
-_COUNT = re.compile(r"\bhow many\b", re.IGNORECASE)
 # A sentence that names what the one before it speaks of: "Second, the world faces a new
 # set of interconnected crises and challenges …" is followed by "These include climate
 # change, artificial intelligence, …".
@@ -369,7 +368,7 @@ def _with_what_follows(quote: Quote, evidence: Evidence) -> list[Quote]:
         extra = [s for s in after[:1] if _RATHER.match(s.text)]
     elif (
         not _LIST_QUESTION.search(question)
-        and not _COUNT.search(question)
+        and slot_of(question).kind != "number"  # "how many …?": the count answers
         and (best := _best_item(quote, evidence))
     ):
         return [quote, *best]
@@ -454,9 +453,7 @@ def _complete(
     if _CONTINUES.match(unit.text) and here > 0:  # "Second, …": bring what it continues
         out.insert(0, Quote(siblings[here - 1], quote.score))
     count = announced_count(unit.text)
-    if not count:
-        return out
-    if not listy:
+    if not count or not listy:
         return out
     items = _announced(unit, siblings[here + 1 :], count, next_chunk)
     return out + [Quote(item, quote.score) for item in items]
