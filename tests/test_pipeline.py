@@ -1299,6 +1299,42 @@ def test_a_role_asked_about_is_named_by_its_word(question: str, text: str, given
     assert slot_of(question).given_by(question, text) is given
 
 
+@pytest.mark.parametrize(
+    ("question", "text", "given"),
+    [
+        ("Which countries lead the rival coalition?", "It might be led by China and Russia.", True),
+        ("Which nations back it?", "the Russian Federation and the U.S. back it", True),
+        ("Which countries ignored the rules?", "It served the great powers thus far.", True),
+        ("Besides China and Russia, which countries belong?", "led by China and Russia", False),
+        ("Which countries has the U.S. helped?", "the U.S. will support partners", False),
+        ("Which countries signed?", "participants from all P5 countries signed on", False),
+        ("Which countries did they ask?", "They asked us and the West.", False),
+    ],
+)
+def test_which_countries_is_answered_by_a_country_the_question_does_not_name(
+    question: str, text: str, given: bool
+) -> None:
+    """ "Besides China and Russia, which countries belong to the rival coalition?" was
+    answered with "A rival, heterogeneous coalition might be led by China and Russia …":
+    the two the question names. "Russia" and "the Russian Federation" are one country,
+    "US" is one and "us" is not."""
+    assert slot_of(question).kind == "country"
+    assert slot_of(question).given_by(question, text) is given
+
+
+def test_which_countries_is_not_covered_by_a_lead_naming_none(pipeline: Pipeline) -> None:
+    """The sentence an answer leads with must name the countries asked for: the
+    documents name some in most paragraphs ("… will benefit the United States and other
+    major powers"), which answers no "which countries" question about something else."""
+    besides = pipeline.ask(
+        "Besides China and Russia, which countries belong to the rival coalition?"
+    )
+    assert besides.refused and besides.coverage is not None, besides.answer
+    assert besides.coverage.missing == "which countries"
+    lead = pipeline.ask("Which countries might lead the rival coalition?")
+    assert not lead.refused and "China and Russia" in lead.answer
+
+
 def test_the_particulars_of_a_proposal_are_not_its_categorys_summary(pipeline: Pipeline) -> None:
     """A visitor's "what specific limits on economic sanctions do they recommend" got
     "Under Regulation of Force and Coercion, we present twelve proposals that address …

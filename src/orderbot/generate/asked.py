@@ -13,6 +13,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from orderbot.generate.countries import countries_in
 from orderbot.generate.evidence import (
     NUMBER_VALUES,
     content_terms,
@@ -77,6 +78,12 @@ _PEOPLE = re.compile(
     re.I,
 )
 _WHERE = re.compile(r"^\s*(where|in which city|in what city|which city)\b", re.I)
+# "Which countries might lead the rival coalition?", "Besides China and Russia, which
+# countries belong to it?": countries, which a text answering names (``countries_in``).
+_WHICH_COUNTRIES = re.compile(
+    r"^(?:[^?]{0,80}?,\s*)?(?:which|what)\s+(?:other\s+)?(?:countries|country|nations?|states)\b",
+    re.I,
+)
 
 
 # Words that end the counted noun phrase ("seats *on* the Council", "people *from*…").
@@ -247,7 +254,8 @@ def role_asked(question: str) -> frozenset[str]:
 
 @dataclass(frozen=True)
 class Slot:
-    kind: str  # "number", "amount", "date", "person", "place", "reply", "link", "role" or ""
+    # "number", "amount", "date", "person", "place", "country", "reply", "link", "role" or ""
+    kind: str
     # for "number": the stem of the counted noun; for "date": "month", "day"; for "role":
     # the act ("funded")
     noun: str = ""
@@ -267,6 +275,7 @@ class Slot:
             "date": "when",
             "person": "who",
             "place": "where",
+            "country": "which countries",
             "reply": "what was said in reply",
             "link": "where it is online",
         }.get(self.kind, "")
@@ -317,6 +326,8 @@ class Slot:
             return bool(names(text) - set(words(question)) or _PEOPLE.search(text))
         if self.kind == "place":
             return bool(names(text))
+        if self.kind == "country":  # one the question does not name ("Besides China, …")
+            return bool(countries_in(text) - countries_in(question))
         if self.kind == "link":
             named = {t for t in content_terms(question) - _LINK_WORDS if len(t) > 1}
             held = named & content_terms(f"{text} {about}")
@@ -348,6 +359,8 @@ def slot_of(question: str) -> Slot:
         return Slot("person", words=role_asked(question))
     if _WHERE.match(question):
         return Slot("place")
+    if _WHICH_COUNTRIES.match(question):
+        return Slot("country")
     if _REPLY.match(question):
         return Slot("reply", words=_REPLY_WORDS)
     if found := _WHETHER_ROLE.match(question):  # "is quincy funded by charles koch…?"

@@ -1,0 +1,64 @@
+"""Countries named in a text: ISO 3166's names (pycountry), their short forms ("Iran" of
+"Iran, Islamic Republic of") and the forms prose uses for the powers the documents
+discuss ("Russia", "the U.S.", "Britain"); and groups of them named as powers ("the great
+powers"). A question asking "which countries …" is answered by a text naming one."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import pycountry
+
+# Forms prose uses that ISO 3166 spells otherwise ("Russian Federation"), by country code.
+_PROSE_FORMS = {
+    "Russia": "RU",
+    "America": "US",
+    "U.S.": "US",
+    "U.S.A.": "US",
+    "USA": "US",
+    "US": "US",
+    "UK": "GB",
+    "U.K.": "GB",
+    "Britain": "GB",
+    "Great Britain": "GB",
+    "Korea": "KR",
+    "Palestine": "PS",
+    "Turkey": "TR",
+}
+# "the great powers", "rising powers": countries named as a group, not one by one.
+_POWERS = re.compile(
+    r"\b(?:great|major|big|rising|emerging|middle|nuclear|regional|western|non-western|"
+    r"leading|global)\s+powers\b",
+    re.I,
+)
+
+
+@functools.cache
+def _country_codes() -> dict[str, str]:
+    """Every name a country goes by, to its ISO 3166 code."""
+    codes = dict(_PROSE_FORMS)
+    for country in pycountry.countries:
+        for attribute in ("name", "common_name", "official_name"):
+            name = getattr(country, attribute, None)
+            if name:
+                codes.setdefault(name, country.alpha_2)
+                # "Iran, Islamic Republic of": "Iran"; "Korea, Republic of" is "Korea" above
+                codes.setdefault(name.split(",")[0], country.alpha_2)
+    return codes
+
+
+@functools.cache
+def _country_names() -> re.Pattern[str]:
+    # Longest first, so "United States of America" is one name, not "United States".
+    forms = sorted(_country_codes(), key=len, reverse=True)
+    # Case kept: "US" is a country, "us" a pronoun.
+    return re.compile(rf"(?<![\w.])(?:{'|'.join(map(re.escape, forms))})(?!\w)")
+
+
+def countries_in(text: str) -> set[str]:
+    """The countries ``text`` names (their ISO 3166 codes: "Russia" and "the Russian
+    Federation" are one), and the groups of them it names as powers, in lower case."""
+    codes = _country_codes()
+    found = {codes[m.group()] for m in _country_names().finditer(text)}
+    return found | {m.group().lower() for m in _POWERS.finditer(text)}
