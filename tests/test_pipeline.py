@@ -432,8 +432,12 @@ def test_a_bare_why_not_gets_the_reason_after_the_last_answer(pipeline: Pipeline
         # no one's words asked for: the author, a title, what the report says
         ("Who wrote the article the report cites?", None),
         ("Which adviser is named in the title of the State Department record?", None),
-        ("What does the report say about NATO?", None),
-        ("What do the authors think is wrong with the order?", None),
+        ("What does the report say about NATO?", "the report"),
+        ("What do the authors think is wrong with the order?", "the authors"),
+        ("Why do they criticise the order?", None),
+        # typed without capitals
+        ("what does dugard argue in his article", "dugard"),
+        ("what did jake sullivan say", "jake sullivan"),
     ],
 )
 def test_whose_words_a_question_asks_for(question: str, speaker: str | None) -> None:
@@ -451,7 +455,10 @@ def test_the_words_of_someone_named_only_in_a_citation_are_not_covered(
         ("What does Dugard argue about sanctions?", "Dugard"),
         # Who they are, too: "who is Dugard?" was refused without saying why.
         ("who is Dugard?", "Dugard"),
-        ("who is dugard?", "dugard"),  # as a visitor typed it
+        ("who is dugard?", "Dugard"),  # as a visitor typed it
+        # typed without capitals, asking for his words: the footnote's line was quoted
+        ("what does dugard argue in his article", "Dugard"),
+        ("what did jake sullivan say", "Jake Sullivan"),
         ("Who is John Dugard — is he a judge or a professor?", "John Dugard"),
     ):
         answer = pipeline.ask(question)

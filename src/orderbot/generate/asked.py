@@ -475,6 +475,10 @@ _NAME_RUN = re.compile(r"(?<!^)(?<![.?!]\s)\b(?:[A-Z][\w.-]*)(?:\s+(?:[A-Z][\w.-
 # Between the speaker and the verb: at most a possessive and three words ("Dugard's
 # article discuss", "Yang Jiechi respond").
 _TO_VERB = re.compile(r"^(?:[’']s)?(?:\s+[a-z]+){0,3}\s+$")
+# Who does or did the saying, when no capitals name them: "dugard" of "what does dugard
+# argue…", "jake sullivan" of "what did jake sullivan say" (also "the report" of "what
+# does the report say", which is no one the documents cite).
+_DOES_WHO = re.compile(r"\b(?:does|did|do|has|have|had)\s+((?:[\w.’'-]+\s+){0,2}[\w.’'-]+)\s+$")
 
 
 # "Who is Dugard?", "who is john dugard — a judge?": someone asked about by name (a
@@ -495,7 +499,8 @@ def person_asked(question: str) -> str | None:
 def speaker_of(question: str) -> str | None:
     """The name whose words, or reply, the question asks for: the run of capitalised
     words just before its first verb of saying ("Jake Sullivan" in "What did Jake
-    Sullivan say…?", "Dugard" in "Does Dugard's article discuss…?"); None when the
+    Sullivan say…?", "Dugard" in "Does Dugard's article discuss…?"), or without capitals
+    the words between "does" and the verb ("dugard", "the report"); None when the
     question asks for no one's words ("Who wrote the article…?")."""
     verb = _SAYS.search(question)
     if not verb:
@@ -503,7 +508,9 @@ def speaker_of(question: str) -> str | None:
     before = question[: verb.start()]
     runs = list(_NAME_RUN.finditer(before))
     if not runs or not _TO_VERB.match(before[runs[-1].end() :]):
-        return None
+        # typed without capitals: "what does dugard argue in his article"
+        found = _DOES_WHO.search(before)
+        return found.group(1) if found else None
     the = "the " if before[: runs[-1].start()].lower().endswith("the ") else ""
     return the + runs[-1].group().rstrip(".")
 

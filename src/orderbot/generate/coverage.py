@@ -401,7 +401,7 @@ class CoverageJudge:
         documents, however well the citation matches."""
         speaker = speaker_of(question) or person_asked(question)
         if speaker and content_terms(speaker) & self.vocabulary.cited_only:
-            return speaker
+            return speaker.title() if speaker.islower() else speaker  # "dugard": "Dugard"
         return None
 
     def unknown_item(self, question: str) -> str | None:
