@@ -28,6 +28,7 @@ from orderbot.generate.verify import (
     drops_a_hedge,
     drops_a_qualifier,
     drops_the_speaker,
+    explains_what_is_asked,
     names_what_is_asked_about,
     places_what_is_asked,
     swaps_a_name,
@@ -264,6 +265,23 @@ def test_a_where_question_is_answered_with_a_place(claim: str, place: bool) -> N
 def test_who_someone_is_is_not_answered_by_the_name_alone(claim: str, describes: bool) -> None:
     assert describes_who_is_asked(claim, "who is blinken") is describes
     assert describes_who_is_asked(claim, "What did Blinken say?")  # not who he is
+
+
+@pytest.mark.parametrize(
+    ("claim", "explains"),
+    [
+        ("P5 countries.", False),  # the default model's lead for a visitor's "what is P5"
+        ("The P5.", False),
+        ("The P5 are the five permanent members of the U.N. Security Council.", True),
+        ("Participants came from all P5 countries.", True),
+    ],
+)
+def test_what_a_term_is_is_not_answered_by_the_term_and_one_word(
+    claim: str, explains: bool
+) -> None:
+    assert explains_what_is_asked(claim, "what is P5") is explains
+    assert explains_what_is_asked(claim, "What did the P5 sign?")  # not what it is
+    assert explains_what_is_asked("The report.", "What is this report?")  # its title answers
 
 
 @pytest.mark.parametrize(

@@ -65,6 +65,7 @@ from orderbot.generate.evidence import (
     figures,
     words,
 )
+from orderbot.question import asks_what_it_is, thing_asked
 from orderbot.stopwords import STOP
 
 _WH_QUESTION = re.compile(r"^\s*(what|which|who|whom|whose|how|when|where|why)\b", re.I)
@@ -302,6 +303,14 @@ def describes_who_is_asked(claim: str, question: str) -> bool:
     return bool(content_terms(claim) - name - content_terms(question))
 
 
+def explains_what_is_asked(claim: str, question: str) -> bool:
+    """False when the question asks what a term is and the claim adds one word to it: a
+    visitor's "what is P5" got "P5 countries.", cited, which explains nothing."""
+    if thing_asked(question) is None or asks_what_it_is(question):
+        return True
+    return len(content_terms(claim) - content_terms(question)) >= 2
+
+
 # A name alone, in two parts joined by a possessive: "The Quincy Institute's Better Order
 # Project."
 _NAME_PART = r"[A-Z][\w.’'-]*(?:\s+(?:of|and|for|the|[A-Z][\w.’'-]*))*"
@@ -386,6 +395,8 @@ def supported(
     if not places_what_is_asked(claim, evidence.asked):
         return None
     if not describes_who_is_asked(claim, evidence.question):
+        return None
+    if not explains_what_is_asked(claim, evidence.question):
         return None
     if names_what_is_asked_about(claim, evidence.question):
         return None
