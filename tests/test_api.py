@@ -198,6 +198,28 @@ def test_feedback_is_stored(client: httpx.Client, live: LiveServer) -> None:
     assert bad.status_code == 422
 
 
+def test_a_rating_is_changed_only_by_whoever_made_it(
+    client: httpx.Client, live: LiveServer
+) -> None:
+    """A visitor could not take back a thumbs-up given by mistake."""
+    from orderbot_web.feedback import FeedbackStore
+
+    payload = {"rating": "up", "question": QUESTION, "answer": "An answer."}
+    receipt = client.post("/api/feedback", json=payload).json()
+    fid, token = receipt["id"], receipt["token"]
+    other = client.post("/api/feedback", json=payload).json()
+    forged = client.post(
+        f"/api/feedback/{fid}/rating", json={"rating": "down", "token": other["token"]}
+    )
+    assert forged.status_code == 403 and forged.json()["error"] == "forbidden"
+    bad = client.post(f"/api/feedback/{fid}/rating", json={"rating": "meh", "token": token})
+    assert bad.status_code == 422
+    changed = client.post(f"/api/feedback/{fid}/rating", json={"rating": "down", "token": token})
+    assert changed.status_code == 200 and changed.json()["id"] == fid
+    rows = {i: item for i, _, item in FeedbackStore(live.settings.server.data_dir).rows()}
+    assert rows[fid].rating == "down" and rows[other["id"]].rating == "up"
+
+
 def test_rate_limit_per_client(built: Settings, pipeline: Pipeline, tmp_path: Path) -> None:
     settings = server_settings(built, tmp_path, rate_limit="3/minute")
     with LiveServer(settings, pipeline) as server, httpx.Client(base_url=server.url) as http:

@@ -437,13 +437,18 @@ def test_rating_comes_first_then_a_comment(page: Page, live: LiveServer) -> None
     ask(page, FOOTNOTED)
     bot = ask(page, QUESTION)
     assert bot.get_by_label("Add a comment (optional)").count() == 0
-    bot.get_by_role("button", name="No, this answer did not help").click()
+    bot.get_by_role("button", name="Yes, this answer helped").click()
     bot.get_by_text("your rating is saved").wait_for()
+    # a visitor could not take back a rating given by mistake
+    bot.get_by_role("button", name="Change your rating to: No, this answer did not help").click()
+    bot.get_by_text("your rating is changed to “No”").wait_for()
+    assert [item for _, _, item in store.rows()][-1].rating == "down"
     bot.get_by_role("button", name="Send comment").click()
     bot.get_by_text("Write a comment first").wait_for()
     bot.get_by_label("Add a comment (optional)").fill("It missed the categories")
     bot.get_by_role("button", name="Send comment").click()
     bot.get_by_text("Comment saved. Thank you.").wait_for()
+    assert bot.get_by_role("button", name="Change your rating to: Yes, this answer helped").count()
     last = [item for _, _, item in store.rows()][-1]
     assert last.rating == "down" and last.comment == "It missed the categories"
     assert last.question == QUESTION and last.citations

@@ -54,6 +54,8 @@ class FeedbackContract:
             )
         )  # fmt: skip
         store.comment(up, "  clear  ")
+        assert store.rate(up, "down") and store.rate(up, "up")  # changed, then back
+        assert not store.rate(up + 1000, "down")  # no such rating
         down = store.add(Feedback(rating="down", question="Refused?", answer="No.", refused=True))
         assert down > up
         rows = list(store.rows())

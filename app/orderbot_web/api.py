@@ -1,6 +1,6 @@
 """The HTTP API: ``/api/ask``, ``/api/ask/stream`` (server-sent events), ``/api/health``
-and ``/api/feedback`` (with ``/api/feedback/{id}/comment``). No endpoint changes the
-index or the corpus."""
+and ``/api/feedback`` (with ``/api/feedback/{id}/comment`` and ``/api/feedback/{id}/rating``,
+for the visitor who rated). No endpoint changes the index or the corpus."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from orderbot.conversation import Turn
 from orderbot.errors import IndexUnavailableError, OrderbotError, QuestionError
 from orderbot.models import Answer, ReaderAnswer, StreamEvent
 from orderbot.pipeline import Pipeline
-from orderbot_web.feedback import Feedback, FeedbackError, FeedbackStore
+from orderbot_web.feedback import Feedback, FeedbackError, FeedbackStore, Rating
 from orderbot_web.security import RateLimiter
 
 log = logging.getLogger("orderbot.refusals")
@@ -53,7 +53,9 @@ class Health(BaseModel):
 class FeedbackReceipt(BaseModel):
     id: int
     token: str = Field(
-        "", description="Lets the visitor who rated add a comment: `/api/feedback/{id}/comment`."
+        "",
+        description="Lets the visitor who rated add a comment (`/api/feedback/{id}/comment`) "
+        "or change the rating (`/api/feedback/{id}/rating`).",
     )
 
 
@@ -62,6 +64,13 @@ class FeedbackComment(BaseModel):
 
     token: str = Field(max_length=128, description="The token of the rating's receipt.")
     comment: str = Field(min_length=1, max_length=2000, description="The comment.")
+
+
+class FeedbackRating(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(max_length=128, description="The token of the rating's receipt.")
+    rating: Rating = Field(description="The new rating.")
 
 
 class ApiError(BaseModel):
@@ -247,6 +256,21 @@ async def feedback_comment(fid: int, body: FeedbackComment, request: Request) ->
         await run_in_threadpool(store.comment, fid, body.comment)
     except FeedbackError as exc:
         raise ApiProblem(503, "feedback_unavailable", str(exc), {"Retry-After": "30"}) from exc
+    return FeedbackReceipt(id=fid)
+
+
+@router.post("/feedback/{fid}/rating", response_model=FeedbackReceipt)
+async def feedback_rating(fid: int, body: FeedbackRating, request: Request) -> FeedbackReceipt:
+    """A changed rating, from the visitor who made it (the receipt's token)."""
+    if not hmac.compare_digest(body.token, _feedback_token(request, fid)):
+        raise ApiProblem(403, "forbidden", "this token does not belong to that rating")
+    store: FeedbackStore = request.app.state.feedback
+    try:
+        found = await run_in_threadpool(store.rate, fid, body.rating)
+    except FeedbackError as exc:
+        raise ApiProblem(503, "feedback_unavailable", str(exc), {"Retry-After": "30"}) from exc
+    if not found:  # signed by this server, then lost (a database restored from before it)
+        raise ApiProblem(404, "not_found", f"there is no rating {fid}")
     return FeedbackReceipt(id=fid)
 
 

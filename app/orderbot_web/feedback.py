@@ -181,6 +181,21 @@ class FeedbackStore:
         except SQLAlchemyError as exc:
             raise FeedbackError(f"cannot save the comment: {_reason(exc)}") from exc
 
+    def rate(self, feedback_id: int, rating: Rating) -> bool:
+        """Change a rating (the visitor who made it changed their mind); False when there
+        is no rating ``feedback_id``."""
+        self._ready()
+        update = (
+            sa.update(feedback_table)
+            .where(feedback_table.c.id == feedback_id)
+            .values(rating=rating)
+        )
+        try:
+            with self.engine.begin() as db:
+                return db.execute(update).rowcount == 1
+        except SQLAlchemyError as exc:
+            raise FeedbackError(f"cannot change the rating: {_reason(exc)}") from exc
+
     def rows(self) -> Iterator[tuple[int, str, Feedback]]:
         """``(id, created, feedback)`` oldest first."""
         self._ready()

@@ -563,24 +563,23 @@
     return section;
   }
 
-  // ---- feedback: rate first, then an optional comment ---------------------------------
+  // ---- feedback: rate first, then an optional comment; a rating can be changed -------
+  var RATED = { up: "Yes, this answer helped", down: "No, this answer did not help" };
   function rating(turn) {
     var answer = turn.answer;
     var row = el("div", "rate");
-    var feedback = turn.feedback;
-    if (feedback && feedback.rating) {
-      row.appendChild(el("p", "thanks", feedback.comment
+    if (turn.feedback && turn.feedback.rating) {
+      rated(turn, row, turn.feedback.comment
         ? "Thank you: your rating and comment are saved."
-        : "Thank you: your rating is saved."));
-      if (!feedback.comment && feedback.id) row.appendChild(commentForm(turn, row));
+        : "Thank you: your rating is saved.");
       return row;
     }
     var ask = el("span", "rate-q", "Was this answer helpful?");
     var up = el("button", "", "Yes");
     var down = el("button", "", "No");
     up.type = down.type = "button";
-    up.setAttribute("aria-label", "Yes, this answer helped");
-    down.setAttribute("aria-label", "No, this answer did not help");
+    up.setAttribute("aria-label", RATED.up);
+    down.setAttribute("aria-label", RATED.down);
     var note = el("span", "rate-note");
     note.setAttribute("role", "status");
     function rate(value) {
@@ -595,12 +594,10 @@
       }).then(function (receipt) {
         turn.feedback = { rating: value, id: receipt.id, token: receipt.token || "" };
         save();
-        row.textContent = "";
-        row.appendChild(el("p", "thanks", "Thank you: your rating is saved."));
-        var f = commentForm(turn, row);
-        row.appendChild(f);
+        rated(turn, row, "Thank you: your rating is saved.");
         // Not on a touch screen: the keyboard would open for a comment not asked for.
-        if (!touchFirst()) f.querySelector("input").focus();
+        var field = row.querySelector(".comment input");
+        if (field && !touchFirst()) field.focus();
       }).catch(function () {
         up.disabled = down.disabled = false;
         note.textContent = "Your rating could not be saved; please try again.";
@@ -610,6 +607,51 @@
     down.addEventListener("click", function () { rate("down"); });
     row.append(ask, up, down, note);
     return row;
+  }
+
+  // A saved rating: thanks, a button to change it (its receipt's token allows that), and
+  // the comment box until a comment is sent.
+  function rated(turn, row, text) {
+    var feedback = turn.feedback;
+    row.textContent = "";
+    var thanks = el("p", "thanks", text);
+    thanks.setAttribute("role", "status");
+    row.appendChild(thanks);
+    if (feedback.id && feedback.token) row.append.apply(row, changeRating(turn, thanks));
+    if (!feedback.comment && feedback.id) row.appendChild(commentForm(turn, row));
+  }
+
+  function changeRating(turn, thanks) {
+    var change = el("button", "change");
+    change.type = "button";
+    var note = el("span", "rate-note");
+    note.setAttribute("role", "status");
+    function label() {
+      var other = turn.feedback.rating === "up" ? "down" : "up";
+      change.textContent = other === "up" ? "Change to Yes" : "Change to No";
+      change.setAttribute("aria-label", "Change your rating to: " + RATED[other]);
+      return other;
+    }
+    label();
+    change.addEventListener("click", function () {
+      var other = turn.feedback.rating === "up" ? "down" : "up";
+      change.disabled = true;
+      fetch("/api/feedback/" + turn.feedback.id + "/rating", {
+        method: "POST", headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ rating: other, token: turn.feedback.token })
+      }).then(function (r) {
+        if (!r.ok) throw new Error(String(r.status));
+        turn.feedback.rating = other;
+        save();
+        note.textContent = "";
+        thanks.textContent = "Thank you: your rating is changed to “" +
+          (other === "up" ? "Yes" : "No") + "”.";
+        label();
+      }).catch(function () {
+        note.textContent = "Your rating could not be changed; please try again.";
+      }).then(function () { change.disabled = false; });
+    });
+    return [change, note];
   }
 
   function commentForm(turn, row) {
@@ -640,10 +682,7 @@
         if (!r.ok) throw new Error(String(r.status));
         turn.feedback.comment = true;
         save();
-        row.textContent = "";
-        var thanks = el("p", "thanks", "Comment saved. Thank you.");
-        thanks.setAttribute("role", "status");
-        row.appendChild(thanks);
+        rated(turn, row, "Comment saved. Thank you.");
       }).catch(function () {
         sendNote.disabled = false;
         note.textContent = "The comment could not be saved; please try again.";
