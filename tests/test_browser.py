@@ -315,10 +315,14 @@ def test_stop_ends_the_answer_and_keeps_what_was_typed(
         page = new_page(browser, size)
         open_chat(page, server)  # type: ignore[arg-type]
         page.locator("#question").fill(QUESTION)
+        ask_box = page.locator("#send").bounding_box()
         page.locator("#send").click()
         stop = page.get_by_role("button", name="Stop")
         stop.wait_for()
         assert page.locator("#send").is_hidden()
+        # in Ask's place, as wide: the field beside them does not jump (a visitor saw 8 px)
+        stop_box = stop.bounding_box()
+        assert ask_box and stop_box and abs(stop_box["width"] - ask_box["width"]) < 0.5
         # One question at a time: Enter now neither sends nor wipes the typed text.
         page.locator("#question").fill("A second question")
         page.locator("#question").press("Enter")
