@@ -1342,6 +1342,21 @@ def test_which_countries_is_not_covered_by_a_lead_naming_none(pipeline: Pipeline
     assert not lead.refused and "China and Russia" in lead.answer
 
 
+def test_a_name_the_documents_never_use_is_named_in_the_refusal(pipeline: Pipeline) -> None:
+    """A visitor's "what does the report propose for ukraine" was answered with the
+    sentence on the package's signatories: typed in lower case, "ukraine" was not read as
+    a name. A refusal for a name the documents never use now says which, whole."""
+    for question, name in (
+        ("what does the report propose for ukraine", "Ukraine"),
+        ("What does the report propose for Ukraine?", "Ukraine"),
+        ("Did Jeffrey Sachs sign on to the package?", "Jeffrey Sachs"),
+    ):
+        answer = pipeline.ask(question)
+        assert answer.refused and answer.coverage is not None, answer.answer
+        assert answer.coverage.missing == f"anything with the name “{name}”", question
+    assert not pipeline.ask("what does the report say about china and russia").refused
+
+
 def test_the_particulars_of_a_proposal_are_not_its_categorys_summary(pipeline: Pipeline) -> None:
     """A visitor's "what specific limits on economic sanctions do they recommend" got
     "Under Regulation of Force and Coercion, we present twelve proposals that address …

@@ -56,6 +56,19 @@ def _country_names() -> re.Pattern[str]:
     return re.compile(rf"(?<![\w.])(?:{'|'.join(map(re.escape, forms))})(?!\w)")
 
 
+@functools.cache
+def _country_words() -> re.Pattern[str]:
+    # Any case, as visitors type ("ukraine"), but not the short forms that are words
+    # too ("us", "uk", "chad" is rare enough; "US" is read by ``countries_in``).
+    forms = sorted((f for f in _country_codes() if len(f) > 3), key=len, reverse=True)
+    return re.compile(rf"(?<![\w.])(?:{'|'.join(map(re.escape, forms))})(?!\w)", re.I)
+
+
+def country_names(text: str) -> set[str]:
+    """The names of countries in ``text`` however they are typed ("ukraine"), lower case."""
+    return {m.group().lower() for m in _country_words().finditer(text)}
+
+
 def countries_in(text: str) -> set[str]:
     """The countries ``text`` names (their ISO 3166 codes: "Russia" and "the Russian
     Federation" are one), and the groups of them it names as powers, in lower case."""

@@ -15,7 +15,8 @@ The decision reads signals that cost nothing beyond retrieval, each a number in 
   indexed documents (a budget, seats, a founding year: the thing asked for is often a
   word the documents never use);
 - ``unknown_name``: 1 when the question names something (a capitalised word or an
-  acronym: NATO, Gaza, SWIFT) that the documents never mention;
+  acronym: NATO, Gaza, SWIFT; or a country typed in lower case: "ukraine") that the
+  documents never mention; a refusal then says which;
 - ``slot``: whether the kind of thing asked for is there: a number counting the asked-for
   noun for "how many", a year or date in a unit on the subject for "when", a name for
   "who", and for a role or act asked about ("who founded", "who funds", "when was it
@@ -72,6 +73,7 @@ from orderbot.generate.asked import (
     speaker_of,
     topic_of,
 )
+from orderbot.generate.countries import country_names
 from orderbot.generate.evidence import Evidence, chunk_units, content_terms, counted
 from orderbot.generate.links import passage_link
 from orderbot.generate.yesno import YesNoJudge
@@ -216,9 +218,10 @@ def focus_found(evidence: Evidence, top: list[int]) -> float:
     return 1.0 if wanted <= terms_held(evidence, top) else 0.0
 
 
-def unknown_name(evidence: Evidence, named: set[str], vocabulary: Vocabulary) -> float:
-    """1 when a name of the question is not a word of the documents, nor an acronym whose
-    letters start consecutive words of the passages ("AI": "Artificial Intelligence")."""
+def unknown_name(evidence: Evidence, named: Iterable[str], vocabulary: Vocabulary) -> str | None:
+    """The first name of the question that is not a word of the documents, nor an acronym
+    whose letters start consecutive words of the passages ("AI": "Artificial
+    Intelligence")."""
     text = " ".join(p.chunk.text for p in evidence.passages)
     for name in named:
         if all(vocabulary.knows(s) for s in content_terms(name)):
@@ -227,8 +230,31 @@ def unknown_name(evidence: Evidence, named: set[str], vocabulary: Vocabulary) ->
             spelt = r"\W+".join(rf"{c}[\w’'-]*" for c in name.upper())
             if re.search(rf"\b{spelt}", text):
                 continue  # capitalised words whose initials spell the acronym
-        return 1.0
-    return 0.0
+        return name
+    return None
+
+
+_NAME_RUN = re.compile(r"[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*")
+
+
+def name_run(question: str, name: str) -> str:
+    """The whole name ``name`` is a word of, as the question types it: "Chatham House"
+    for "Chatham", "Jeffrey Sachs" for "Jeffrey"."""
+    for run in _NAME_RUN.findall(question):
+        typed = run.split()
+        if name in typed:
+            while typed[0].lower() in STOP:  # capitalised by position: "Is", "Which"
+                typed.pop(0)
+            return " ".join(typed)
+    return name
+
+
+def names_in(question: str) -> list[str]:
+    """The names a question uses, as typed: its capitalised words (not its first), and
+    countries typed in lower case ("ukraine": "Ukraine")."""
+    typed = [w for w in _CAPITALISED.findall(question) if w.lower() not in STOP]
+    lower = {w.lower() for w in typed}
+    return typed + [n.title() for n in sorted(country_names(question)) if n not in lower]
 
 
 # What a question about a note asks besides the note: "What does footnote 3 cite?",
@@ -375,7 +401,6 @@ class CoverageJudge:
             if terms:
                 passage_overlap = max(passage_overlap, len(terms & have) / len(terms))
                 rare_overlap = max(rare_overlap, sum(weight[t] for t in terms & have) / total)
-        named = {w.lower() for w in _CAPITALISED.findall(question) if w.lower() not in STOP}
         return {
             "best": evidence.best(),
             "similarity": max(evidence.similarity, default=0.0),
@@ -383,7 +408,9 @@ class CoverageJudge:
             "passage_overlap": passage_overlap,
             "rare_overlap": rare_overlap,
             "unknown": (sum(not vocabulary.knows(t) for t in terms) / len(terms)) if terms else 0.0,
-            "unknown_name": unknown_name(evidence, named, vocabulary),
+            "unknown_name": float(
+                unknown_name(evidence, names_in(question), vocabulary) is not None
+            ),
             "slot": slot_found(slot_of(evidence.asked), evidence, top),
             "focus": focus_found(evidence, top),
         }
@@ -504,7 +531,9 @@ class CoverageJudge:
             verdict = "not_covered"
         missing = None
         if verdict != "covered":
-            missing = slot.describe(evidence.asked) or None
+            name = unknown_name(evidence, names_in(evidence.question), self.vocabulary)
+            named = name and f"anything with the name “{name_run(evidence.question, name)}”"
+            missing = slot.describe(evidence.asked) or named or None
         coverage = Coverage(
             verdict=verdict,
             missing=missing,
