@@ -1367,12 +1367,17 @@ def test_the_particulars_of_a_proposal_are_not_its_categorys_summary(pipeline: P
         "what specific limits on economic sanctions do they recommend",
         "What exactly do they propose on AI?",
         "Which cyber norms does the report endorse?",
+        # whether one thing is proposed, which the summary does not name whole
+        "does the report recommend ending sanctions on russia?",
+        "do they propose nuclear no first use?",
     ):
         answer = pipeline.ask(question)
         assert answer.refused and answer.coverage is not None, answer.answer
         assert "in particular" in (answer.coverage.missing or ""), answer.answer
     proposed = pipeline.ask("What does the report propose for Security Council reform?")
     assert not proposed.refused and "twelve proposals" in proposed.answer
+    whether = pipeline.ask("Does the report propose reforming the Security Council?")
+    assert not whether.refused and "twelve proposals" in whether.answer
     # which category a subject falls under is what the summaries give
     category = pipeline.ask("Which category does the report recommend for AI issues?")
     assert not category.refused and "Transnational and Planetary Threats" in category.answer

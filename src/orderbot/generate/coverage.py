@@ -310,6 +310,13 @@ _PROPOSED = re.compile(
 _PARTS = re.compile(r"\b(categor(?:y|ies)|variables?)\b", re.I)
 # "Which UN cyber norms does the report endorse?": one of a kind the proposals set out.
 _WHICH = re.compile(rf"^\s*which\b.*\b({_PUTS_FORWARD})\b", re.I)
+# "Does the report recommend ending sanctions on Russia?": whether one thing is proposed,
+# which a summary answers only when it names all of it ("… twelve proposals that address
+# … economic sanctions …" says nothing of ending those on Russia).
+_WHETHER = re.compile(
+    rf"^\s*(?:so\s+)?(?:does|do|did|would|will)\b[^?]*\b(?:{_PUTS_FORWARD}|support|back|want)\b",
+    re.I,
+)
 
 
 def _summary(text: str) -> bool:
@@ -319,19 +326,25 @@ def _summary(text: str) -> bool:
 
 
 def asks_for_particulars(evidence: Evidence) -> bool:
-    """The question asks for the particulars of what is proposed, and the best sentence
-    only counts the proposals and names their subjects, or is the list of the variables
-    they fall under: an introduction summarises them
+    """The question asks for the particulars of what is proposed (or whether one thing
+    is, which the summary does not name whole), and the best sentence only counts the
+    proposals and names their subjects, or is the list of the variables they fall
+    under: an introduction summarises them
     ("… twelve proposals that address U.N. Security Council reform, …"), it does not
     set them out."""
     question = evidence.asked
     specifics = _SPECIFICS.search(question) and _PROPOSED.search(question)
-    if not (specifics or _WHICH.match(question)) or _PARTS.search(question):
+    whether = _WHETHER.match(question)
+    if not (specifics or whether or _WHICH.match(question)) or _PARTS.search(question):
         return False
     best = next(iter(evidence.answering()), None)
     if best is None:
         return False
     unit = evidence.units[best]  # a list: the variables under their categories
+    if whether and not (specifics or _WHICH.match(question)):
+        topic = topic_of(question)
+        asked = content_terms(topic) - _GENERIC if topic else set()
+        return _summary(unit.text) and bool(asked - content_terms(unit.text))
     return unit.kind == "list" or _summary(unit.text)
 
 
