@@ -459,6 +459,18 @@ def test_rating_comes_first_then_a_comment(page: Page, live: LiveServer) -> None
     assert [t.content for t in last.history][:1] == [FOOTNOTED]  # what came before it
 
 
+def test_an_address_in_an_answer_is_a_link(page: Page, live: LiveServer) -> None:
+    """Asked for a link, the answer gives the cited footnote's address: one to open."""
+    open_chat(page, live)
+    bot = ask(page, "Is there a link to the transcript of Blinken's meeting?")
+    link = bot.locator(".answer > a[href^='https://www.state.gov/']")  # not the previews'
+    assert link.count() == 1 and link.get_attribute("target") == "_blank"
+    assert link.inner_text() == link.get_attribute("href")
+    assert (
+        bot.locator(".answer").inner_text().startswith("Footnote 1's source is online at https://")
+    )
+
+
 def test_markup_in_a_question_is_shown_as_text(page: Page, live: LiveServer) -> None:
     open_chat(page, live)
     for question in (XSS, MARKDOWN):

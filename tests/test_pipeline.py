@@ -1432,6 +1432,10 @@ def test_a_link_asked_for_is_a_cited_works_address(pipeline: Pipeline) -> None:
     online = pipeline.ask("Is the Dugard article available online?")
     assert not online.refused
     assert any(c.section == "Footnote 2" and "cambridge.org" in c.url for c in online.citations)
+    # The reader asked for the address: the answer opens with it, cited.
+    transcript = pipeline.ask("Is there a link to the transcript of Blinken's meeting?")
+    assert transcript.answer.startswith("Footnote 1's source is online at https://www.state.gov/")
+    assert transcript.answer.split(" [")[0].split()[-1] == transcript.citations[0].url
     slot = slot_of("Is the Dugard article available online?")
     dugard = "John Dugard, “The choice before us…,” Leiden Journal of International Law."
     assert slot.given_by("Is the Dugard article available online?", dugard, "https://x.org")

@@ -429,9 +429,18 @@
     answer.answer.split(/(\[\d+\])/).forEach(function (part) {
       var m = /^\[(\d+)\]$/.exec(part);
       if (m && cites[m[1]]) p.appendChild(marker(cites[m[1]], turnId));
-      else if (part) p.appendChild(document.createTextNode(part));
+      else if (part) withLinks(p, part);
     });
     box.appendChild(p);
+  }
+
+  // Text whose web addresses ("It is online at https://…", the address a cited footnote
+  // gives) are links that open in a new tab; the rest stays text.
+  function withLinks(box, text) {
+    text.split(/(https?:\/\/[^\s<>"“”]+[^\s<>"“”.,;:!?)])/).forEach(function (part, i) {
+      var link = i % 2 ? webLink(part, part) : null;
+      box.appendChild(link || document.createTextNode(part));
+    });
   }
 
   // ---- citation markers: a link with a preview on hover, focus and tap ----------------

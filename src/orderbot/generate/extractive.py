@@ -3,12 +3,14 @@ the question (``quotes.choose``), each followed by its citation marker; a senten
 carries a footnote marker also cites the footnote, with its URL. A quote is the source's
 own sentence, so it passes the citation check by construction. When the question takes
 for granted a figure that a quote contradicts, the answer opens by saying so
-(``premise``).
+(``premise``); when it asks where a source is online, the answer opens with the address
+the quoted footnote gives (``address``).
 """
 
 from __future__ import annotations
 
 from orderbot.config import GenerationSettings
+from orderbot.generate.asked import slot_of
 from orderbot.generate.base import Written
 from orderbot.generate.citations import CitationList, markers
 from orderbot.generate.evidence import Evidence
@@ -38,6 +40,7 @@ class ExtractiveGenerator:
     def write(self, evidence: Evidence, cites: CitationList, written: Written) -> Stream:
         quotes = self.choose(evidence)
         yield from self.correct(evidence.question, quotes, cites)
+        yield from self.address(evidence.asked, quotes, cites)
         yield from self.render(quotes, cites)
 
     def choose(self, evidence: Evidence) -> list[Quote]:
@@ -55,6 +58,20 @@ class ExtractiveGenerator:
         found = correction(question, [q.unit for q in quotes])
         if found is not None:
             yield f"{found.text()} {markers([cites.cite(found.unit.chunk, found.unit.text)])}"
+
+    @staticmethod
+    def address(asked: str, quotes: list[Quote], cites: CitationList) -> Stream:
+        """ "Footnote 1's source is online at https://…", cited, when the question asks
+        where a source is online ("Is there a link to the transcript…?") and a quoted
+        footnote gives its address: the reader asked for the address first, the
+        footnote's line follows."""
+        if slot_of(asked).kind != "link":
+            return
+        unit = next((q.unit for q in quotes if q.unit.chunk.kind == "footnote"), None)
+        if unit is not None and unit.chunk.url:
+            source = f"Footnote {unit.chunk.note}'s source" if unit.chunk.note else "The source"
+            marker = markers([cites.cite(unit.chunk, unit.text)])
+            yield f"{source} is online at {unit.chunk.url} {marker}"
 
     @staticmethod
     def render(quotes: list[Quote], cites: CitationList) -> Stream:
