@@ -1342,6 +1342,30 @@ def test_which_countries_is_not_covered_by_a_lead_naming_none(pipeline: Pipeline
     assert not lead.refused and "China and Russia" in lead.answer
 
 
+def test_phrase_match_finds_the_few_sentences_with_two_asked_words_in_a_row() -> None:
+    from orderbot.generate.evidence import phrase_match
+
+    texts = [
+        "The way forward is neither the RBIO nor a rival order.",
+        "Rather, the order needs a way out.",  # "way", not "way forward"
+        "It would allow for a more equitable order in large parts of the world.",
+    ]
+    assert phrase_match("What is the way forward?", texts) == [1.0, 0.0, 0.0]
+    assert phrase_match("What is an equitable order?", texts) == [0.0, 0.0, 1.0]
+    # "parts of the world" names no subject
+    assert phrase_match("Which part of the world is resurgent?", texts) == [0.0, 0.0, 0.0]
+    # held by more than ``rare`` of them: a common phrase, no sign of the one asked about
+    assert phrase_match("What is the way forward?", texts[:1] * 4) == [0.0] * 4
+
+
+def test_a_sentence_holding_the_questions_phrase_stands_alone(pipeline: Pipeline) -> None:
+    """Asked what "a more equitable order" means, the answer quoted the one sentence
+    with those words and, within the quoting margin, one about a "decentered world"."""
+    answer = pipeline.ask("When the report speaks of a more equitable order, what does it mean?")
+    assert answer.answer.startswith("Outside of the West, however, the RBIO")
+    assert len(answer.citations) == 1 and "decentered" not in answer.answer
+
+
 def test_a_name_the_documents_never_use_is_named_in_the_refusal(pipeline: Pipeline) -> None:
     """A visitor's "what does the report propose for ukraine" was answered with the
     sentence on the package's signatories: typed in lower case, "ukraine" was not read as

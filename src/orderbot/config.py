@@ -232,6 +232,13 @@ class GenerationSettings(BaseModel):
         description="Weight of embedding similarity in a sentence's "
         "score (the rest is word overlap with the question).",
     )
+    phrase_bonus: float = Field(
+        0.05,
+        ge=0.0,
+        le=1.0,
+        description="Added to the score of a sentence holding two of the question's words "
+        "in a row ('the way forward') when at most three of the passages' sentences do.",
+    )
     max_tokens: int = Field(96, ge=16, le=4096, description="Most tokens a model writes.")
     max_answer_chars: int = Field(
         240,

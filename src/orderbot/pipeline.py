@@ -463,6 +463,7 @@ class Pipeline:
             (retrieval.judged or retrieval.results) if judged else retrieval.results,
             retriever.embedder,
             semantic_weight=self.settings.generation.semantic_weight,
+            phrase_bonus=self.settings.generation.phrase_bonus,
             next_chunk=retriever.next_chunk,
             outline=retrieval.outline,
             asked=asked,

@@ -74,7 +74,7 @@ from orderbot.generate.asked import (
     topic_of,
 )
 from orderbot.generate.countries import country_names
-from orderbot.generate.evidence import Evidence, chunk_units, content_terms, counted
+from orderbot.generate.evidence import GENERIC, Evidence, chunk_units, content_terms, counted
 from orderbot.generate.links import passage_link
 from orderbot.generate.yesno import YesNoJudge
 from orderbot.models import Chunk, Coverage, NearestSection
@@ -152,10 +152,6 @@ class Vocabulary:
 
 
 # Nouns that name no subject of their own: "nuclear issues" is about "nuclear".
-_GENERIC = content_terms(
-    "issue issues matter matters thing things question questions topic topics subject "
-    "subjects aspect aspects area areas kind kinds type types sort sorts part parts"
-)
 
 
 def _plural(noun: str) -> str:
@@ -343,7 +339,7 @@ def asks_for_particulars(evidence: Evidence) -> bool:
     unit = evidence.units[best]  # a list: the variables under their categories
     if whether and not (specifics or _WHICH.match(question)):
         topic = topic_of(question)
-        asked = content_terms(topic) - _GENERIC if topic else set()
+        asked = content_terms(topic) - GENERIC if topic else set()
         return _summary(unit.text) and bool(asked - content_terms(unit.text))
     return unit.kind == "list" or _summary(unit.text)
 
@@ -468,7 +464,7 @@ class CoverageJudge:
         hold at most half of its words: the documents speak of the subject around it
         (climate, weapons), not of it."""
         topic = topic_of(evidence.asked)
-        terms = content_terms(topic) - _GENERIC if topic else set()
+        terms = content_terms(topic) - GENERIC if topic else set()
         if len(terms) < 2 or all(self.vocabulary.knows(t) for t in terms):
             return None  # one word may be a synonym of theirs ("hegemony": "dominance")
         have = terms_held(evidence, evidence.ranked()[: self.settings.top_units])

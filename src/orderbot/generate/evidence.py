@@ -12,6 +12,7 @@ not use them, so a bug here cannot grade itself.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -116,6 +117,30 @@ def term_overlap(question: str, sentence: str) -> float:
     """Share of the question's content terms found in the sentence (0..1)."""
     wanted = content_terms(question)
     return len(wanted & content_terms(sentence)) / len(wanted) if wanted else 0.0
+
+
+# Words that name no subject of their own ("parts of the world", "the kind of order").
+GENERIC = frozenset(
+    Stemmer.Stemmer("english").stemWords(
+        "issue issues matter matters thing things question questions topic topics subject "  # noqa: SIM905
+        "subjects aspect aspects area areas kind kinds type types sort sorts part parts".split()
+    )
+)
+
+
+def _pairs(text: str) -> set[tuple[str, str]]:
+    stems = _stemmer().stemWords([w for w in words(text) if w not in STOP])
+    return {p for p in itertools.pairwise(stems) if not GENERIC.intersection(p)}
+
+
+def phrase_match(question: str, texts: Sequence[str], rare: int = 3) -> list[float]:
+    """1 for a text that holds two of the question's content words in a row, as the
+    question has them ("the way forward", "a more equitable order"; not "parts of the
+    world": ``GENERIC``), when at most ``rare`` of ``texts`` do; else 0."""
+    wanted = _pairs(question)
+    held = [_pairs(t) & wanted for t in texts]
+    df = {p: sum(p in h for h in held) for p in wanted}
+    return [float(any(df[p] <= rare for p in h)) for h in held]
 
 
 def numbers(text: str) -> set[str]:
@@ -305,8 +330,9 @@ class Evidence:
     """The units of a question's passages, embedded and scored once.
 
     ``scores[i]`` is how well unit ``i`` answers the question: embedding similarity and
-    the share of the question's content words it holds, with a small bonus for units of
-    better-ranked passages.
+    the share of the question's content words it holds, with small bonuses for units of
+    better-ranked passages and for one of few units holding two of the question's words
+    in a row (``phrase_bonus``).
 
     ``question`` is what was retrieved with (a follow-up after the question it follows);
     ``asked`` what the kind of thing asked for is read from (``Standalone.asked``: the
@@ -319,6 +345,7 @@ class Evidence:
         embedder: Embedder,
         *,
         semantic_weight: float = 0.65,
+        phrase_bonus: float = 0.05,
         next_chunk: NextChunk | None = None,
         outline: bool = False,
         asked: str | None = None,
@@ -350,9 +377,16 @@ class Evidence:
                 for o, u in zip(lexical, self.units, strict=True)
             ]
         n_ranks = max(len(self.passages), 1)
+        # Two of the question's words in a row, as few sentences have them ("the way
+        # forward", "a more equitable order"): the sentence the question quotes, which
+        # its vector may rank below others on the same subject.
+        phrased = phrase_match(question, [u.text for u in self.units])
         self.scores = [
-            semantic_weight * sim + (1 - semantic_weight) * lex + 0.03 * (1 - u.rank / n_ranks)
-            for u, sim, lex in zip(self.units, semantic, lexical, strict=True)
+            semantic_weight * sim
+            + (1 - semantic_weight) * lex
+            + 0.03 * (1 - u.rank / n_ranks)
+            + phrase_bonus * p
+            for u, sim, lex, p in zip(self.units, semantic, lexical, phrased, strict=True)
         ]
 
     def ranked(self) -> list[int]:
