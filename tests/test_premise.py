@@ -1,4 +1,4 @@
-"""A figure the question takes for granted that the quotes contradict
+"""A figure or a year the question takes for granted that the quotes contradict
 (``orderbot.generate.premise``): the answer opens by correcting it, cited."""
 
 from __future__ import annotations
@@ -47,6 +47,15 @@ def test_the_figures_a_text_gives() -> None:
             "which is the biggest one?",
             "The documents say five proposals, not twelve.",
         ),
+        # a year: one the documents never give, or one they give for something else
+        (
+            "Why did the project picture the world of 2030 as its starting point?",
+            "The documents say 2040, not 2030.",
+        ),
+        (
+            "Why did the Better Order Project participants only meet in 2022?",
+            "The documents say 2023 and 2024, not 2022.",
+        ),
     ],
 )
 def test_a_figure_the_quotes_contradict_is_corrected(
@@ -67,6 +76,9 @@ def test_a_figure_the_quotes_contradict_is_corrected(
         "Did more than 200 experts take part in the project?",  # "more than 130": no exact
         "What three groupings will compete in the coming decade?",  # "two or more"
         "How many proposals are there?",  # no figure asked about
+        "What did Blinken tell Chinese officials in 2021?",  # the right year
+        # 2040 is the scenario's year, though the quoted sentences give 2023 and 2024
+        "In the 2040 scenario the project used, how did the experts shape the proposals?",
     ],
 )
 def test_no_correction_without_a_contradiction(pipeline: Pipeline, question: str) -> None:

@@ -465,6 +465,7 @@ class Pipeline:
             semantic_weight=self.settings.generation.semantic_weight,
             phrase_bonus=self.settings.generation.phrase_bonus,
             next_chunk=retriever.next_chunk,
+            knows=self.judge(retriever).vocabulary.knows,
             outline=retrieval.outline,
             asked=asked,
             adds=adds,

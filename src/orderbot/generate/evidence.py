@@ -31,6 +31,7 @@ from orderbot.stopwords import STOP, without_the_text
 UnitKind = Literal["sentence", "list", "bibliography"]
 # The chunk after a given one in its document, if any (the index knows them all).
 NextChunk = Callable[[Chunk], Chunk | None]
+Knows = Callable[[str], bool]  # whether the documents use a word (a stem), anywhere
 
 _WORD = re.compile(r"\w+")
 _NUMBER_WORDS = [
@@ -347,6 +348,7 @@ class Evidence:
         semantic_weight: float = 0.65,
         phrase_bonus: float = 0.05,
         next_chunk: NextChunk | None = None,
+        knows: Knows | None = None,
         outline: bool = False,
         asked: str | None = None,
         adds: str = "",
@@ -360,6 +362,7 @@ class Evidence:
         self.outline = outline
         self.embedder = embedder
         self.next_chunk = next_chunk
+        self.knows = knows
         self.units = split_units(self.passages)
         vectors = embedder.embed([without_the_text(question), *(u.text for u in self.units)])
         self.question_vector: Vectors = vectors[0]

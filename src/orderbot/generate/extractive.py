@@ -39,7 +39,7 @@ class ExtractiveGenerator:
 
     def write(self, evidence: Evidence, cites: CitationList, written: Written) -> Stream:
         quotes = self.choose(evidence)
-        yield from self.correct(evidence.question, quotes, cites)
+        yield from self.correct(evidence, quotes, cites)
         yield from self.address(evidence.asked, quotes, cites)
         yield from self.render(quotes, cites)
 
@@ -52,10 +52,12 @@ class ExtractiveGenerator:
         )
 
     @staticmethod
-    def correct(question: str, quotes: list[Quote], cites: CitationList) -> Stream:
+    def correct(evidence: Evidence, quotes: list[Quote], cites: CitationList) -> Stream:
         """ "The documents say 20 proposals, not 30.", cited, when a quote contradicts a
-        figure the question takes for granted."""
-        found = correction(question, [q.unit for q in quotes])
+        figure (or a year) the question takes for granted."""
+        found = correction(
+            evidence.question, [q.unit for q in quotes], evidence.units, evidence.knows
+        )
         if found is not None:
             yield f"{found.text()} {markers([cites.cite(found.unit.chunk, found.unit.text)])}"
 

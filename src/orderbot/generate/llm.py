@@ -80,7 +80,7 @@ class LLMGenerator:
             except ModelError as exc:
                 log.warning("%s; answering with quotes only", exc)
                 written.generator = f"{self.quotes.name} (fallback from {self.name})"
-        yield from self.quotes.correct(evidence.question, quotes, cites)
+        yield from self.quotes.correct(evidence, quotes, cites)
         yield from self.quotes.address(evidence.asked, quotes, cites)
         if lead is not None and not any(_restates(lead[0], q.unit.text) for q in quotes):
             yield cited(*lead, evidence, cites)  # numbered only now: a lead left out takes none

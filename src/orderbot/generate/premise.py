@@ -1,4 +1,4 @@
-"""A figure the question takes for granted that the quoted sentences contradict.
+"""A figure or a year the question takes for granted that the quoted sentences contradict.
 
 "Since the report contains 30 proposals, how are they split …?" is answered by a sentence
 that gives 20 proposals. The answer then opens by saying so ("The documents say 20
@@ -6,18 +6,24 @@ proposals, not 30."), cited to that sentence, instead of leaving the reader to n
 
 Only a plain figure of the question counts: one it qualifies ("more than 200", "about
 50"), presents as already known ("the 20 proposals", "how many of …"), or that names
-something ("Variable 3"), and a year, are left alone. A figure is corrected only when no
-quoted sentence gives it for the same thing and one gives another: "twelve proposals" is
-not corrected while "Under Regulation …, we present twelve proposals" is quoted, since
-the question may be about that category.
+something ("Variable 3"), is left alone. A figure is corrected only when no quoted
+sentence gives it for the same thing and one gives another: "twelve proposals" is not
+corrected while "Under Regulation …, we present twelve proposals" is quoted, since the
+question may be about that category.
+
+A year is corrected the same way ("Why did the project only meet during 2022?": "The
+documents say 2023 and 2024, not 2022."): when no sentence of the passages read gives
+it and the quoted one sharing most words with the question's clause around it gives
+others; two of its words when the documents give that year elsewhere.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from orderbot.generate.evidence import Figure, Unit, content_terms, figures
+from orderbot.generate.evidence import Figure, Knows, Unit, content_terms, figures
 
 # Words before a figure that give it as already known: "the 20 proposals", "how many of
 # the …" (a qualifier, "more than 200", makes no plain claim either: ``Figure.qualified``).
@@ -47,8 +53,40 @@ class Correction:
         return f"The documents say {self.said}, not {self.assumed}."
 
 
-def correction(question: str, units: Sequence[Unit]) -> Correction | None:
-    """The first figure of ``question`` that the quoted ``units`` contradict, if any."""
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def correction(
+    question: str, units: Sequence[Unit], read: Sequence[Unit] = (), knows: Knows | None = None
+) -> Correction | None:
+    """The first figure of ``question`` that the quoted ``units`` contradict, if any; else
+    its first year that they do (see the module's text; ``read``: the passages' units,
+    ``knows``: whether the documents use a word; unknown, no year is corrected)."""
+    found = _figure_correction(question, units)
+    return found or (_year_correction(question, units, read, knows) if knows else None)
+
+
+def _year_correction(
+    question: str, units: Sequence[Unit], read: Sequence[Unit], knows: Knows
+) -> Correction | None:
+    for asked in _YEAR.finditer(question):
+        year = asked.group()
+        if any(year in _YEAR.findall(u.text) for u in [*units, *read]):
+            continue
+        scope = content_terms(_clause(question, asked.start()))
+        dated = [u for u in units if _YEAR.search(u.text)]
+        shared = [len(scope & content_terms(u.text)) for u in dated]
+        # A year the documents give elsewhere ("In the 2040 scenario …", whose passage
+        # was not read) is corrected only by a sentence plainly about the same thing.
+        if not dated or max(shared) < (2 if knows(year) else 1):
+            continue
+        unit = dated[max(range(len(dated)), key=shared.__getitem__)]
+        said = " and ".join(dict.fromkeys(_YEAR.findall(unit.text)))
+        return Correction(unit=unit, said=said, assumed=year)
+    return None
+
+
+def _figure_correction(question: str, units: Sequence[Unit]) -> Correction | None:
     for asked in claimed(question):
         if not asked.after:
             continue
