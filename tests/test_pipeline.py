@@ -1394,6 +1394,8 @@ def test_the_particulars_of_a_proposal_are_not_its_categorys_summary(pipeline: P
         # whether one thing is proposed, which the summary does not name whole
         "does the report recommend ending sanctions on russia?",
         "do they propose nuclear no first use?",
+        # one proposal, which the summaries do not single out
+        "Which of the proposals is the most urgent one?",
     ):
         answer = pipeline.ask(question)
         assert answer.refused and answer.coverage is not None, answer.answer
@@ -1403,6 +1405,8 @@ def test_the_particulars_of_a_proposal_are_not_its_categorys_summary(pipeline: P
     whether = pipeline.ask("Does the report propose reforming the Security Council?")
     assert not whether.refused and "twelve proposals" in whether.answer
     # which category a subject falls under is what the summaries give
+    variable = pipeline.ask("Which of the report's variables deals with AI?")
+    assert not variable.refused and "Artificial Intelligence" in variable.answer
     category = pipeline.ask("Which category does the report recommend for AI issues?")
     assert not category.refused and "Transnational and Planetary Threats" in category.answer
     said = pipeline.ask("What exactly did Guterres say the shift away from unipolarity creates?")

@@ -304,8 +304,13 @@ _PROPOSED = re.compile(
 )
 # What the summaries do give: which category or variable a subject falls under.
 _PARTS = re.compile(r"\b(categor(?:y|ies)|variables?)\b", re.I)
-# "Which UN cyber norms does the report endorse?": one of a kind the proposals set out.
-_WHICH = re.compile(rf"^\s*which\b.*\b({_PUTS_FORWARD})\b", re.I)
+# "Which UN cyber norms does the report endorse?": one of a kind the proposals set out;
+# "Which of the 20 proposals do the authors consider the most important?": one proposal.
+_WHICH = re.compile(
+    rf"^\s*which\b.*\b({_PUTS_FORWARD})\b"
+    r"|\bwhich\s+(?:one\s+)?(?:of\s+(?:the|its|their|these|those)\s+(?:\w+\s+)?)?proposals?\b",
+    re.I,
+)
 # "Does the report recommend ending sanctions on Russia?": whether one thing is proposed,
 # which a summary answers only when it names all of it ("… twelve proposals that address
 # … economic sanctions …" says nothing of ending those on Russia).
@@ -331,13 +336,13 @@ def asks_for_particulars(evidence: Evidence) -> bool:
     question = evidence.asked
     specifics = _SPECIFICS.search(question) and _PROPOSED.search(question)
     whether = _WHETHER.match(question)
-    if not (specifics or whether or _WHICH.match(question)) or _PARTS.search(question):
+    if not (specifics or whether or _WHICH.search(question)) or _PARTS.search(question):
         return False
     best = next(iter(evidence.answering()), None)
     if best is None:
         return False
     unit = evidence.units[best]  # a list: the variables under their categories
-    if whether and not (specifics or _WHICH.match(question)):
+    if whether and not (specifics or _WHICH.search(question)):
         topic = topic_of(question)
         asked = content_terms(topic) - GENERIC if topic else set()
         return _summary(unit.text) and bool(asked - content_terms(unit.text))
