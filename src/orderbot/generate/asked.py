@@ -13,7 +13,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from orderbot.generate.countries import countries_in
+from orderbot.generate.countries import countries_in, country_names
 from orderbot.generate.evidence import (
     NUMBER_VALUES,
     content_terms,
@@ -292,6 +292,10 @@ class Slot:
         ``text`` for what it is about, not for the thing: the sentence citing a
         footnote's line, whose date or address is the citing sentence's."""
         if self.kind == "number":  # "seven variables", or a list of them ("Variable 5, …")
+            # "How many participants came from the Global South?": a count of those it
+            # names, which "more than 130 … from over 40 countries" is not.
+            if not restricted_to(question) <= content_terms(f"{text} {about}"):
+                return False
             if self.noun and self.noun in labels(text):
                 return True
             kinds = _KINDS.get(self.noun, frozenset([self.noun]))
@@ -333,6 +337,20 @@ class Slot:
             held = named & content_terms(f"{text} {about}")
             return bool(url) and 2 * len(held) >= len(named)  # half: "order" is not "Project"
         return self.kind == "reply"  # it holds one of ``words``, read above
+
+
+# A name in a question: capitalised words, not the first of a sentence, and a country
+# typed in lower case; not an owner ("the Better Order Project's reform package").
+_QUESTION_NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*([’']s\b)?")
+
+
+@functools.lru_cache(maxsize=1024)
+def restricted_to(question: str) -> frozenset[str]:
+    """The terms of the names a question restricts what it asks about to ("global south"
+    of "How many participants came from the Global South?")."""
+    text = question.strip()
+    found = [m.group() for m in _QUESTION_NAME.finditer(text) if not m.group(1)]
+    return frozenset(content_terms(" ".join([*found, *country_names(text)])))
 
 
 @functools.lru_cache(maxsize=1024)

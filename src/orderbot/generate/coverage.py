@@ -305,10 +305,14 @@ _PROPOSED = re.compile(
 # What the summaries do give: which category or variable a subject falls under.
 _PARTS = re.compile(r"\b(categor(?:y|ies)|variables?)\b", re.I)
 # "Which UN cyber norms does the report endorse?": one of a kind the proposals set out;
-# "Which of the 20 proposals do the authors consider the most important?": one proposal.
+# "Which of the 20 proposals do the authors consider the most important?": one proposal,
+# not the ones on a subject ("Which of the proposals deal with nuclear issues?": the
+# summaries name the subjects).
 _WHICH = re.compile(
     rf"^\s*which\b.*\b({_PUTS_FORWARD})\b"
-    r"|\bwhich\s+(?:one\s+)?(?:of\s+(?:the|its|their|these|those)\s+(?:\w+\s+)?)?proposals?\b",
+    r"|\bwhich\s+(?:one\s+)?(?:of\s+(?:the|its|their|these|those)\s+(?:\w+\s+)?)?proposals?\b"
+    r"(?!.*\b(?:deals?|dealing|address(?:es)?|covers?|concerns?|about|tackles?|focus(?:es)?|"
+    r"relates?|on)\b)",
     re.I,
 )
 # "Does the report recommend ending sanctions on Russia?": whether one thing is proposed,
