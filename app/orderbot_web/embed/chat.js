@@ -573,6 +573,16 @@
   }
 
   // ---- feedback: rate first, then an optional comment; a rating can be changed -------
+  // A JSON POST whose promise fails on an error status as on a network error.
+  function postJson(url, body) {
+    return fetch(url, {
+      method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body)
+    }).then(function (r) {
+      if (!r.ok) throw new Error(String(r.status));
+      return r;
+    });
+  }
+
   var RATED = { up: "Yes, this answer helped", down: "No, this answer did not help" };
   function rating(turn) {
     var answer = turn.answer;
@@ -593,12 +603,9 @@
     note.setAttribute("role", "status");
     function rate(value) {
       up.disabled = down.disabled = true;
-      fetch("/api/feedback", {
-        method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ rating: value, question: answer.question, answer: answer.answer,
-          refused: answer.refused, citations: answer.citations, history: historyBefore(turn) })
-      }).then(function (r) {
-        if (!r.ok) throw new Error(String(r.status));
+      postJson("/api/feedback", { rating: value, question: answer.question,
+        answer: answer.answer, refused: answer.refused, citations: answer.citations,
+        history: historyBefore(turn) }).then(function (r) {
         return r.json();
       }).then(function (receipt) {
         turn.feedback = { rating: value, id: receipt.id, token: receipt.token || "" };
@@ -635,26 +642,22 @@
     change.type = "button";
     var note = el("span", "rate-note");
     note.setAttribute("role", "status");
+    function other() { return turn.feedback.rating === "up" ? "down" : "up"; }
     function label() {
-      var other = turn.feedback.rating === "up" ? "down" : "up";
-      change.textContent = other === "up" ? "Change to Yes" : "Change to No";
-      change.setAttribute("aria-label", "Change your rating to: " + RATED[other]);
-      return other;
+      change.textContent = other() === "up" ? "Change to Yes" : "Change to No";
+      change.setAttribute("aria-label", "Change your rating to: " + RATED[other()]);
     }
     label();
     change.addEventListener("click", function () {
-      var other = turn.feedback.rating === "up" ? "down" : "up";
+      var rating = other();
       change.disabled = true;
-      fetch("/api/feedback/" + turn.feedback.id + "/rating", {
-        method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ rating: other, token: turn.feedback.token })
-      }).then(function (r) {
-        if (!r.ok) throw new Error(String(r.status));
-        turn.feedback.rating = other;
+      postJson("/api/feedback/" + turn.feedback.id + "/rating",
+        { rating: rating, token: turn.feedback.token }).then(function () {
+        turn.feedback.rating = rating;
         save();
         note.textContent = "";
         thanks.textContent = "Thank you: your rating is changed to “" +
-          (other === "up" ? "Yes" : "No") + "”.";
+          (rating === "up" ? "Yes" : "No") + "”.";
         label();
       }).catch(function () {
         note.textContent = "Your rating could not be changed; please try again.";
@@ -684,11 +687,8 @@
         return;
       }
       sendNote.disabled = true;
-      fetch("/api/feedback/" + turn.feedback.id + "/comment", {
-        method: "POST", headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ comment: text, token: turn.feedback.token })
-      }).then(function (r) {
-        if (!r.ok) throw new Error(String(r.status));
+      postJson("/api/feedback/" + turn.feedback.id + "/comment",
+        { comment: text, token: turn.feedback.token }).then(function () {
         turn.feedback.comment = true;
         save();
         rated(turn, row, "Comment saved. Thank you.");
