@@ -1383,6 +1383,22 @@ def test_which_countries_is_not_covered_by_a_lead_naming_none(pipeline: Pipeline
     assert not lead.refused and "China and Russia" in lead.answer
 
 
+def test_what_one_item_of_a_list_is_about_brings_the_sentence_that_says(
+    pipeline: Pipeline,
+) -> None:
+    """ "What is the Preventing Nuclear War variable about?" was answered with the list of
+    the first category's variables alone: it names the variable, and the category's
+    sentence says what it covers ("… strengthen nuclear risk reduction …")."""
+    answer = pipeline.ask(
+        "What is the Economic Coercion and International Security variable about?"
+    )
+    assert answer.answer.startswith("Regulation of Force and Coercion: Variable 1")
+    assert "regulate the use of economic sanctions" in answer.answer
+    # which number it has: the list answers that alone
+    number = pipeline.ask("Which variable number covers economic coercion?")
+    assert "economic sanctions" not in number.answer
+
+
 def test_phrase_match_finds_the_few_sentences_with_two_asked_words_in_a_row() -> None:
     from orderbot.generate.evidence import phrase_match
 

@@ -31,6 +31,7 @@ from dataclasses import dataclass, replace
 
 from orderbot.generate.asked import Slot, count_per_part, sentences_asked, slot_of
 from orderbot.generate.evidence import (
+    GENERIC,
     NUMBER_VALUES,
     OPENS_AN_ITEM,
     OPENS_ANOTHER_ITEM,
@@ -41,7 +42,7 @@ from orderbot.generate.evidence import (
     content_terms,
     counted,
 )
-from orderbot.generate.lists import group_named
+from orderbot.generate.lists import enumerations, group_named
 from orderbot.models import Chunk
 from orderbot.ordinals import reference
 from orderbot.question import (
@@ -189,11 +190,49 @@ def choose(
         for extra in [*_complete(quote, evidence, listy, evidence.next_chunk), *works]:
             if not any(_same(extra.unit, q.unit) for q in completed):
                 completed.append(extra)
+    if completed and (described := _describing(completed[0], evidence)):
+        completed.append(described)
     defined = acronym_defined(evidence.question)
     if defined and (spelling := _spelling(evidence, defined)):
         # "What is the RBIO?" starts with what it stands for.
         completed = [spelling, *(q for q in completed if not _same(q.unit, spelling.unit))]
     return [_group_of(q, evidence.question) for q in completed]
+
+
+# "What is the Preventing Nuclear War variable about?", "What does the AI variable
+# cover?": what one item of a list is about, which the list only names.
+_DESCRIBE = re.compile(
+    r"^\s*what\b.*\b(?:about|cover|covers|focus|focuses|deal with|deals with|address|"
+    r"addresses|mean|means|involve|involves|entail|entails)\b",
+    re.I,
+)
+
+
+def _describing(lead: Quote, evidence: Evidence) -> Quote | None:
+    """When ``lead`` is a list and the question asks what one of its items is about,
+    the best sentence that speaks of that item ("… strengthen nuclear risk reduction and
+    disarmament …" for "Preventing Nuclear War"): the list names it, the sentence says
+    what it covers."""
+    if lead.unit.kind != "list" or not _DESCRIBE.match(evidence.asked):
+        return None
+    asked = content_terms(evidence.asked)
+    named = [
+        item
+        for listed in enumerations(lead.unit.text)
+        for item in listed.items
+        if len(terms := content_terms(item) - GENERIC) >= 2 and terms <= asked
+    ]
+    if len(named) != 1:
+        return None
+    labels = {
+        t for listed in enumerations(lead.unit.text) for t in content_terms(listed.label or "")
+    }
+    wanted = content_terms(named[0]) - GENERIC - labels
+    for i in evidence.answering():
+        unit = evidence.units[i]
+        if unit.kind == "sentence" and wanted & content_terms(unit.text):
+            return Quote(unit, evidence.scores[i])
+    return None
 
 
 def _spelling_out(evidence: Evidence) -> list[Quote]:
