@@ -131,7 +131,7 @@ GENERIC = frozenset(
 
 def _pairs(text: str) -> set[tuple[str, str]]:
     stems = _stemmer().stemWords([w for w in words(text) if w not in STOP])
-    return {p for p in itertools.pairwise(stems) if not GENERIC.intersection(p)}
+    return {p for p in itertools.pairwise(stems) if p[0] not in GENERIC}
 
 
 def phrase_match(question: str, texts: Sequence[str], rare: int = 3) -> list[float]:
@@ -383,7 +383,7 @@ class Evidence:
         # Two of the question's words in a row, as few sentences have them ("the way
         # forward", "a more equitable order"): the sentence the question quotes, which
         # its vector may rank below others on the same subject.
-        phrased = phrase_match(question, [u.text for u in self.units])
+        phrased = self.phrased = phrase_match(question, [u.text for u in self.units])
         self.scores = [
             semantic_weight * sim
             + (1 - semantic_weight) * lex

@@ -182,8 +182,18 @@ def choose(
             continue
         chosen.append(Quote(unit, scores[i]))
     listy = bool(_LIST_QUESTION.search(evidence.asked))
-    if chosen:
-        chosen[0:1] = _with_what_follows(chosen[0], evidence)
+    # The best quote brings the sentences it needs; so does a short one the question
+    # quotes ("Why does the report insist … is not a trivial matter?": "This is not a
+    # trivial matter.", then the sentence that says why).
+    chosen = [
+        extra
+        for k, quote in enumerate(chosen)
+        for extra in (
+            _with_what_follows(quote, evidence)
+            if k == 0 or _quoted_statement(quote.unit, evidence)
+            else [quote]
+        )
+    ]
     completed: list[Quote] = []
     for quote in chosen:
         works = _cited_works(quote) if sources_ok else []
@@ -414,6 +424,16 @@ def _with_what_follows(quote: Quote, evidence: Evidence) -> list[Quote]:
     else:
         extra = [s for s in after[:1] if _BUT.match(s.text)] or _named(after)
     return [quote, *(Quote(s, quote.score) for s in extra)]
+
+
+_STATEMENT_WORDS = 10  # a sentence this short states what the next ones explain
+
+
+def _quoted_statement(unit: Unit, evidence: Evidence) -> bool:
+    """``unit`` is a short sentence whose words the question repeats ("This is not a
+    trivial matter."): what it states, the sentences after it explain."""
+    short = len(unit.text.split()) <= _STATEMENT_WORDS
+    return short and bool(evidence.phrased[evidence.units.index(unit)])
 
 
 def _named(after: list[Unit]) -> list[Unit]:
