@@ -1383,16 +1383,24 @@ def test_which_countries_is_not_covered_by_a_lead_naming_none(pipeline: Pipeline
     assert not lead.refused and "China and Russia" in lead.answer
 
 
-def test_a_short_statement_the_question_repeats_comes_with_what_explains_it(
+def test_a_statement_the_question_repeats_comes_with_what_explains_it(
     pipeline: Pipeline,
 ) -> None:
     """`tune`'s "Why does the report insist the RBIO question is not a trivial matter?"
     quoted "This is not a trivial matter." third, without the sentence after it that
-    says why ("The process of promulgating international law is formal …")."""
+    says why ("The process of promulgating international law is formal …"); "Why would a
+    multi-order world make conflicts more likely?" quoted "… a multi-order world may come
+    into existence …" without the next, "This would risk hollowing out … the constraints
+    that have helped make conflicts less likely"."""
     answer = pipeline.ask("Why does the report insist the RBIO question is not a trivial matter?")
     said = answer.answer
     assert "This is not a trivial matter. [" in said and "formal and less ambiguous" in said
     assert said.index("trivial matter") < said.index("formal and less ambiguous")
+    # one the next sentence goes on about ("This would risk hollowing out …")
+    multi = pipeline.ask(
+        "Why does the report think a multi-order world makes conflicts more likely?"
+    )
+    assert "This would risk hollowing out" in multi.answer
 
 
 def test_what_one_item_of_a_list_is_about_brings_the_sentence_that_says(

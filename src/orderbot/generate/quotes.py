@@ -182,9 +182,9 @@ def choose(
             continue
         chosen.append(Quote(unit, scores[i]))
     listy = bool(_LIST_QUESTION.search(evidence.asked))
-    # The best quote brings the sentences it needs; so does a short one the question
-    # quotes ("Why does the report insist … is not a trivial matter?": "This is not a
-    # trivial matter.", then the sentence that says why).
+    # The best quote brings the sentences it needs; so does one the question quotes that
+    # states what the next explains ("Why does the report insist … is not a trivial
+    # matter?": "This is not a trivial matter.", then the sentence that says why).
     chosen = [
         extra
         for k, quote in enumerate(chosen)
@@ -430,10 +430,15 @@ _STATEMENT_WORDS = 10  # a sentence this short states what the next ones explain
 
 
 def _quoted_statement(unit: Unit, evidence: Evidence) -> bool:
-    """``unit`` is a short sentence whose words the question repeats ("This is not a
-    trivial matter."): what it states, the sentences after it explain."""
-    short = len(unit.text.split()) <= _STATEMENT_WORDS
-    return short and bool(evidence.phrased[evidence.units.index(unit)])
+    """``unit`` is a sentence whose words the question repeats, and a short one ("This
+    is not a trivial matter.") or one the next sentence goes on about ("… a multi-order
+    world may come into existence …", then "This would risk hollowing out …"): what it
+    states, the sentences after it explain."""
+    if not evidence.phrased[evidence.units.index(unit)]:
+        return False
+    return len(unit.text.split()) <= _STATEMENT_WORDS or any(
+        _goes_on(s) for s in _next_sentences(unit)[:1]
+    )
 
 
 def _named(after: list[Unit]) -> list[Unit]:
