@@ -1451,6 +1451,8 @@ def test_a_name_the_documents_never_use_is_named_in_the_refusal(pipeline: Pipeli
         ("what does the report propose for ukraine", "Ukraine"),
         ("What does the report propose for Ukraine?", "Ukraine"),
         ("Did Jeffrey Sachs sign on to the package?", "Jeffrey Sachs"),
+        # every word unknown: the name, not "the words “israel” or “mentioned”"
+        ("is israel mentioned", "Israel"),
     ):
         answer = pipeline.ask(question)
         assert answer.refused and answer.coverage is not None, answer.answer

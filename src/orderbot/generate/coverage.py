@@ -500,8 +500,17 @@ class CoverageJudge:
         # Words for the documents' notes ("What sources does it cite?") are not theirs.
         asks_for_notes = evidence.about_sources or numbered_items(evidence.question)
         if not asks_for_notes and (unknown := self.unknown_words(evidence.question)):
-            return "anything with the words " + " or ".join(f"“{w}”" for w in unknown)
+            return self._named_missing(evidence) or "anything with the words " + " or ".join(
+                f"“{w}”" for w in unknown
+            )
         return None
+
+    def _named_missing(self, evidence: Evidence) -> str | None:
+        """ "anything with the name “Jeffrey Sachs”", for the first name of the question
+        the documents never use ("is israel mentioned": not "… the words “israel” or
+        “mentioned”")."""
+        name = unknown_name(evidence, names_in(evidence.question), self.vocabulary)
+        return name and f"anything with the name “{name_run(evidence.question, name)}”"
 
     def unknown_words(self, question: str) -> list[str]:
         """The words of ``question`` that carry meaning, when there are two or more and
@@ -549,9 +558,7 @@ class CoverageJudge:
             verdict = "not_covered"
         missing = None
         if verdict != "covered":
-            name = unknown_name(evidence, names_in(evidence.question), self.vocabulary)
-            named = name and f"anything with the name “{name_run(evidence.question, name)}”"
-            missing = slot.describe(evidence.asked) or named or None
+            missing = slot.describe(evidence.asked) or self._named_missing(evidence)
         coverage = Coverage(
             verdict=verdict,
             missing=missing,
