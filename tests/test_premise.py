@@ -56,6 +56,11 @@ def test_the_figures_a_text_gives() -> None:
             "Why did the Better Order Project participants only meet in 2022?",
             "The documents say 2023 and 2024, not 2022.",
         ),
+        # a visitor's; the documents give 2022 for the National Security Strategy only
+        ("why did the project meet only in 2022?", "The documents say 2023 and 2024, not 2022."),
+        ("What did Blinken tell Chinese officials in 2022?", "The documents say 2021, not 2022."),
+        # a visitor's: "the report" is all of it, no part to compare with
+        ("the report has 30 proposals, right?", "The documents say 20 proposals, not 30."),
     ],
 )
 def test_a_figure_the_quotes_contradict_is_corrected(

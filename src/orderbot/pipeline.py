@@ -30,7 +30,7 @@ from orderbot.generate.asked import asks_for_overview, slot_of
 from orderbot.generate.base import Written
 from orderbot.generate.citations import CitationList
 from orderbot.generate.coverage import CoverageJudge, Vocabulary
-from orderbot.generate.evidence import Evidence
+from orderbot.generate.evidence import Evidence, Saying, sentences_saying
 from orderbot.generate.factory import make_yes_no_judge
 from orderbot.generate.lists import Enumeration, enumerations
 from orderbot.generate.model_api import Stream
@@ -465,11 +465,23 @@ class Pipeline:
             semantic_weight=self.settings.generation.semantic_weight,
             phrase_bonus=self.settings.generation.phrase_bonus,
             next_chunk=retriever.next_chunk,
-            knows=self.judge(retriever).vocabulary.knows,
+            saying=self.saying(retriever),
             outline=retrieval.outline,
             asked=asked,
             adds=adds,
         )
+
+    def saying(self, retriever: HybridRetriever) -> Saying:
+        """The sentences of ``retriever``'s documents that hold a word; none, without
+        reading them, for a word they never use."""
+        knows = self.judge(retriever).vocabulary.knows
+
+        def saying(word: str) -> list[str]:
+            if not knows(word.lower()):
+                return []
+            return sentences_saying((c.text for c in retriever.chunks.values()), word)
+
+        return saying
 
     def lists(self, retriever: HybridRetriever) -> tuple[Enumeration, ...]:
         """The lists ``retriever``'s documents hold (the seven variables under their three

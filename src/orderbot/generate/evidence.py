@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -31,7 +31,9 @@ from orderbot.stopwords import STOP, without_the_text
 UnitKind = Literal["sentence", "list", "bibliography"]
 # The chunk after a given one in its document, if any (the index knows them all).
 NextChunk = Callable[[Chunk], Chunk | None]
-Knows = Callable[[str], bool]  # whether the documents use a word (a stem), anywhere
+# The documents' sentences that hold a word ("2022": the 2022 National Security
+# Strategy's), for what else they say of it.
+Saying = Callable[[str], list[str]]
 
 _WORD = re.compile(r"\w+")
 _NUMBER_WORDS = [
@@ -132,6 +134,15 @@ GENERIC = frozenset(
 def _pairs(text: str) -> set[tuple[str, str]]:
     stems = _stemmer().stemWords([w for w in words(text) if w not in STOP])
     return {p for p in itertools.pairwise(stems) if p[0] not in GENERIC}
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?”])\s+(?=[A-Z“])")
+
+
+def sentences_saying(texts: Iterable[str], word: str) -> list[str]:
+    """The sentences of ``texts`` that hold ``word`` (as a whole word)."""
+    whole = re.compile(rf"\b{re.escape(word)}\b")
+    return [s for t in texts if whole.search(t) for s in _SENTENCE_END.split(t) if whole.search(s)]
 
 
 def phrase_match(question: str, texts: Sequence[str], rare: int = 3) -> list[float]:
@@ -348,7 +359,7 @@ class Evidence:
         semantic_weight: float = 0.65,
         phrase_bonus: float = 0.05,
         next_chunk: NextChunk | None = None,
-        knows: Knows | None = None,
+        saying: Saying | None = None,
         outline: bool = False,
         asked: str | None = None,
         adds: str = "",
@@ -362,7 +373,7 @@ class Evidence:
         self.outline = outline
         self.embedder = embedder
         self.next_chunk = next_chunk
-        self.knows = knows
+        self.saying = saying
         self.units = split_units(self.passages)
         vectors = embedder.embed([without_the_text(question), *(u.text for u in self.units)])
         self.question_vector: Vectors = vectors[0]

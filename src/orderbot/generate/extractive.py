@@ -55,9 +55,7 @@ class ExtractiveGenerator:
     def correct(evidence: Evidence, quotes: list[Quote], cites: CitationList) -> Stream:
         """ "The documents say 20 proposals, not 30.", cited, when a quote contradicts a
         figure (or a year) the question takes for granted."""
-        found = correction(
-            evidence.question, [q.unit for q in quotes], evidence.units, evidence.knows
-        )
+        found = correction(evidence.question, [q.unit for q in quotes], evidence.saying)
         if found is not None:
             yield f"{found.text()} {markers([cites.cite(found.unit.chunk, found.unit.text)])}"
 

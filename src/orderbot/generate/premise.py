@@ -12,9 +12,9 @@ corrected while "Under Regulation …, we present twelve proposals" is quoted, s
 question may be about that category.
 
 A year is corrected the same way ("Why did the project only meet during 2022?": "The
-documents say 2023 and 2024, not 2022."): when no sentence of the passages read gives
-it and the quoted one sharing most words with the question's clause around it gives
-others; two of its words when the documents give that year elsewhere.
+documents say 2023 and 2024, not 2022."): when no quoted sentence gives it, and the
+one sharing most words with the question's clause around it gives others and shares
+more of them than any sentence of the documents giving that year.
 """
 
 from __future__ import annotations
@@ -23,7 +23,14 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from orderbot.generate.evidence import Figure, Knows, Unit, content_terms, figures
+from orderbot.generate.evidence import (
+    NUMBER_VALUES,
+    Figure,
+    Saying,
+    Unit,
+    content_terms,
+    figures,
+)
 
 # Words before a figure that give it as already known: "the 20 proposals", "how many of
 # the …" (a qualifier, "more than 200", makes no plain claim either: ``Figure.qualified``).
@@ -57,28 +64,27 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def correction(
-    question: str, units: Sequence[Unit], read: Sequence[Unit] = (), knows: Knows | None = None
+    question: str, units: Sequence[Unit], saying: Saying | None = None
 ) -> Correction | None:
     """The first figure of ``question`` that the quoted ``units`` contradict, if any; else
-    its first year that they do (see the module's text; ``read``: the passages' units,
-    ``knows``: whether the documents use a word; unknown, no year is corrected)."""
+    its first year that they do (see the module's text; ``saying``: the documents'
+    sentences holding a word; without it, no year is corrected)."""
     found = _figure_correction(question, units)
-    return found or (_year_correction(question, units, read, knows) if knows else None)
+    return found or (_year_correction(question, units, saying) if saying else None)
 
 
-def _year_correction(
-    question: str, units: Sequence[Unit], read: Sequence[Unit], knows: Knows
-) -> Correction | None:
+def _year_correction(question: str, units: Sequence[Unit], saying: Saying) -> Correction | None:
     for asked in _YEAR.finditer(question):
         year = asked.group()
-        if any(year in _YEAR.findall(u.text) for u in [*units, *read]):
+        if any(year in _YEAR.findall(u.text) for u in units):
             continue
-        scope = content_terms(_clause(question, asked.start()))
+        scope = {t for t in content_terms(_clause(question, asked.start())) if not t.isdigit()}
         dated = [u for u in units if _YEAR.search(u.text)]
         shared = [len(scope & content_terms(u.text)) for u in dated]
-        # A year the documents give elsewhere ("In the 2040 scenario …", whose passage
-        # was not read) is corrected only by a sentence plainly about the same thing.
-        if not dated or max(shared) < (2 if knows(year) else 1):
+        # The documents may give the year for what the question speaks of in a passage not
+        # read ("In the 2040 scenario …"): the quote must be more about it than they are.
+        elsewhere = max((len(scope & content_terms(s)) for s in saying(year)), default=0)
+        if not dated or max(shared) <= elsewhere:
             continue
         unit = dated[max(range(len(dated)), key=shared.__getitem__)]
         said = " and ".join(dict.fromkeys(_YEAR.findall(unit.text)))
@@ -97,10 +103,11 @@ def _figure_correction(question: str, units: Sequence[Unit]) -> Correction | Non
         # The sentence about what the question's clause is about: "the Transnational …
         # category has twelve proposals" is corrected by the category's sentence, not by
         # the package's 20 proposals.
-        scope = content_terms(_clause(question, asked.start)) - {noun}
+        clause = content_terms(_clause(question, asked.start)) - {noun}
+        scope = {t for t in clause if not t.isdigit() and t not in NUMBER_VALUES}
         shared = [len(scope & content_terms(unit.text)) for unit, _ in given]
         best = max(range(len(given)), key=shared.__getitem__)
-        if not shared[best]:
+        if scope and not shared[best]:  # "the report has 30 proposals": all of it
             continue
         unit, found = given[best]
         said = _through(unit.text[found.start : found.end], noun)
