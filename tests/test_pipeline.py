@@ -658,6 +658,9 @@ def test_a_bare_why_continues_the_conversation(pipeline: Pipeline) -> None:
         ("Good morning!", "Hello! I answer questions about"),
         ("Thanks!", "Glad to help."),
         ("🤔🌍🔥", "I could not find a question in that."),
+        # a visitor's, answered with the Blinken quote (the passage nearest "Chinese")
+        ("you are a useless propaganda bot for the chinese", "I answer questions about"),
+        ("ur biased", "I answer questions about"),
     ],
 )
 def test_a_greeting_is_answered_as_one(pipeline: Pipeline, text: str, opening: str) -> None:
@@ -669,6 +672,9 @@ def test_a_greeting_is_answered_as_one(pipeline: Pipeline, text: str, opening: s
     assert "not cover" not in answer.answer
     question = pipeline.ask("Hi, how many proposals are in the package?")
     assert not question.refused and "20 proposals" in question.answer
+    # said to the assistant, but asking something
+    said = pipeline.ask("you said there are 20 proposals, which categories are they in?")
+    assert said.refusal is None
     # Small talk between a question and its follow-up is no topic to follow up on.
     from orderbot.conversation import Turn, standalone_question
 

@@ -260,6 +260,9 @@ class Pipeline:
             "ask it here.",
             "no_words": "I could not find a question in that. I answer questions about "
             f"{self.subject}: please ask one in words.",
+            "remark": f"I answer questions about {self.subject} from the documents alone, "
+            "each sentence cited so you can check it. You can rate any answer and say why, "
+            "or ask me a question.",
         }
         return Refusal(reason="not_a_question", message=messages[kind])
 

@@ -17,7 +17,7 @@ from orderbot.acronyms import ACRONYM
 from orderbot.errors import QuestionError
 from orderbot.ingest.injection import is_instruction
 
-SmallTalk = Literal["greeting", "thanks", "no_words"]
+SmallTalk = Literal["greeting", "thanks", "no_words", "remark"]
 
 # Lone surrogates cannot be encoded; NUL and other C0/C1 controls are not text a person
 # types (tab and line breaks are).
@@ -157,18 +157,29 @@ _THANKS = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W_]")  # a letter or digit, in any script
+# A remark about the assistant, asking nothing: "you are a useless propaganda bot for the
+# chinese", "ur useless", "this bot is biased". (A visitor's was answered with the
+# Blinken quote, the passage nearest "Chinese".)
+_REMARK = re.compile(
+    r"^(you|you'?re|youre|you’re|u|ur|u r|your answers?|this (bot|chatbot|assistant|thing)|"
+    r"orderbot)\b(?![^?]*\?)(?!.*\b(what|which|who|whom|whose|when|where|why|how|tell|"
+    r"explain|say|said|says|mean|meant|proposals?|report)\b)",
+    re.IGNORECASE,
+)
 
 
 def small_talk(text: str) -> SmallTalk | None:
     """What ``text`` is when it is no question at all: the whole of it a greeting, thanks
-    (or "ok", "bye"), or no letter or digit; else None ("Hi, what is the RBIO?" is a
-    question)."""
+    (or "ok", "bye"), a remark about the assistant that asks nothing, or no letter or
+    digit; else None ("Hi, what is the RBIO?" is a question)."""
     if not _WORD.search(text):
         return "no_words"
     if _GREETING.match(text.strip()):
         return "greeting"
     if _THANKS.match(text.strip()):
         return "thanks"
+    if _REMARK.match(text.strip()):
+        return "remark"
     return None
 
 
