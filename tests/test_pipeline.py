@@ -1558,6 +1558,10 @@ def test_a_link_asked_for_is_a_cited_works_address(pipeline: Pipeline) -> None:
 def test_how_many_people_took_part_is_answered(pipeline: Pipeline) -> None:
     answer = pipeline.ask("how many people took part in the project")
     assert not answer.refused and "more than 130 leading scholars" in answer.answer
+    # a visitor's: the coalition's sentence holds both its words and no figure, and led
+    countries = pipeline.ask("how many countries were the participants from")
+    assert countries.answer.startswith("To begin the arduous work")
+    assert "from over 40 countries" in countries.answer
 
 
 def test_a_scene_setting_when_does_not_ask_for_a_date() -> None:

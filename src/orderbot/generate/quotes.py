@@ -66,6 +66,7 @@ _LIST_QUESTION = re.compile(
     re.IGNORECASE,
 )
 _EACH_LIMIT = 8  # at most this many units, each giving one item's figure
+_FIGURE_RANKS = 2  # a unit giving the figure asked for answers from this rank up
 _WHY = re.compile(r"^\s*(why|how come|what makes|for what reason)\b", re.IGNORECASE)
 _GIVES_REASON = re.compile(
     r"\b(because|since|due to|owing to|as a result|thereby|so that|in order to|given)\b",
@@ -148,7 +149,11 @@ def choose(
     order = evidence.answering()
     if not order:
         return []
-    giving = _giving_the_figure(evidence, order, scores[order[0]] - 2 * margin)
+    # Within two margins of the best, or among the few best: "how many countries were the
+    # participants from" is answered by "… from over 40 countries", second to the
+    # coalition's sentence holding both its words.
+    reach = min(scores[order[0]] - 2 * margin, scores[order[min(_FIGURE_RANKS, len(order)) - 1]])
+    giving = _giving_the_figure(evidence, order, reach)
     if not giving and slot_of(evidence.asked).kind in ("amount", "date"):
         # "In which month was Dugard's article published?": no unit near the best gives
         # one, and a sum or a date is written or not there. (A count may be answered by
