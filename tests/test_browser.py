@@ -363,7 +363,7 @@ def test_the_box_takes_focus_after_an_answer_except_on_a_touch_screen(
     # a visitor found both opened the phone's keyboard.
     rate = page.get_by_role("button", name="Yes, this answer helped")
     rate.tap() if size == "phone" else rate.click()
-    page.get_by_text("your rating is saved").wait_for()
+    page.get_by_text("your rating “Yes” is saved").wait_for()
     comment = page.evaluate("document.activeElement.id").endswith("-comment")
     assert comment is (size == "desktop")
     for name in ("Clear conversation", "Undo"):
@@ -442,7 +442,7 @@ def test_rating_comes_first_then_a_comment(page: Page, live: LiveServer) -> None
     bot = ask(page, QUESTION)
     assert bot.get_by_label("Add a comment (optional)").count() == 0
     bot.get_by_role("button", name="Yes, this answer helped").click()
-    bot.get_by_text("your rating is saved").wait_for()
+    bot.get_by_text("your rating “Yes” is saved").wait_for()  # which one, said
     # a visitor could not take back a rating given by mistake
     bot.get_by_role("button", name="Change your rating to: No, this answer did not help").click()
     bot.get_by_text("your rating is changed to “No”").wait_for()

@@ -584,13 +584,15 @@
   }
 
   var RATED = { up: "Yes, this answer helped", down: "No, this answer did not help" };
+  // The rating given, as the visitor chose it: “Yes” or “No”.
+  function ratingName(turn) { return turn.feedback.rating === "up" ? "“Yes”" : "“No”"; }
   function rating(turn) {
     var answer = turn.answer;
     var row = el("div", "rate");
     if (turn.feedback && turn.feedback.rating) {
       rated(turn, row, turn.feedback.comment
-        ? "Thank you: your rating and comment are saved."
-        : "Thank you: your rating is saved.");
+        ? "Thank you: your rating " + ratingName(turn) + " and comment are saved."
+        : "Thank you: your rating " + ratingName(turn) + " is saved.");
       return row;
     }
     var ask = el("span", "rate-q", "Was this answer helpful?");
@@ -610,7 +612,7 @@
       }).then(function (receipt) {
         turn.feedback = { rating: value, id: receipt.id, token: receipt.token || "" };
         save();
-        rated(turn, row, "Thank you: your rating is saved.");
+        rated(turn, row, "Thank you: your rating " + ratingName(turn) + " is saved.");
         // Not on a touch screen: the keyboard would open for a comment not asked for.
         var field = row.querySelector(".comment input");
         if (field && !touchFirst()) field.focus();
@@ -656,8 +658,7 @@
         turn.feedback.rating = rating;
         save();
         note.textContent = "";
-        thanks.textContent = "Thank you: your rating is changed to “" +
-          (rating === "up" ? "Yes" : "No") + "”.";
+        thanks.textContent = "Thank you: your rating is changed to " + ratingName(turn) + ".";
         label();
       }).catch(function () {
         note.textContent = "Your rating could not be changed; please try again.";
