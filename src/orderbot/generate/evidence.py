@@ -23,7 +23,7 @@ import Stemmer
 
 from orderbot.generate.guard import is_instruction
 from orderbot.index.embedder import Embedder, Vectors
-from orderbot.ingest.sentences import unit_spans
+from orderbot.ingest.sentences import split_sentences, unit_spans
 from orderbot.models import Chunk, ScoredChunk
 from orderbot.per_thread import per_thread
 from orderbot.stopwords import STOP, without_the_text
@@ -124,9 +124,9 @@ def term_overlap(question: str, sentence: str) -> float:
 
 # Words that name no subject of their own ("parts of the world", "the kind of order").
 GENERIC = frozenset(
-    Stemmer.Stemmer("english").stemWords(
-        "issue issues matter matters thing things question questions topic topics subject "  # noqa: SIM905
-        "subjects aspect aspects area areas kind kinds type types sort sorts part parts".split()
+    content_terms(
+        "issue issues matter matters thing things question questions topic topics subject "
+        "subjects aspect aspects area areas kind kinds type types sort sorts part parts"
     )
 )
 
@@ -136,13 +136,11 @@ def _pairs(text: str) -> set[tuple[str, str]]:
     return {p for p in itertools.pairwise(stems) if p[0] not in GENERIC}
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?”])\s+(?=[A-Z“])")
-
-
 def sentences_saying(texts: Iterable[str], word: str) -> list[str]:
-    """The sentences of ``texts`` that hold ``word`` (as a whole word)."""
+    """The sentences of ``texts`` that hold ``word`` (as a whole word), split as the
+    index splits them."""
     whole = re.compile(rf"\b{re.escape(word)}\b")
-    return [s for t in texts if whole.search(t) for s in _SENTENCE_END.split(t) if whole.search(s)]
+    return [s for t in texts if whole.search(t) for s in split_sentences(t) if whole.search(s)]
 
 
 def phrase_match(question: str, texts: Sequence[str], rare: int = 3) -> list[float]:
