@@ -25,6 +25,7 @@ from orderbot.question import (
     asks_for_title,
     notes_named,
     numbered_items,
+    quoted,
     thing_asked,
 )
 from tests.conftest import ROOT
@@ -1663,3 +1664,53 @@ def test_a_question_comparing_counts_gets_every_count(pipeline: Pipeline) -> Non
     answer = pipeline.ask("which category has the most proposals")
     assert "we present twelve proposals" in answer.answer
     assert "five proposals" in answer.answer and "three proposals" in answer.answer
+
+
+def test_a_question_the_documents_cannot_answer_in_its_own_words_is_refused(
+    pipeline: Pipeline,
+) -> None:
+    """Four forms were answered with the nearest sentence on the subject: words quoted
+    that the documents never use, another year's edition of a work they cite, how things
+    stand now, and one person asked for by name. Each is refused, saying what is
+    missing; the same questions in the documents' own terms are still answered."""
+    for question, missing in (
+        (
+            "Does the report call Russia an 'acute threat'?",
+            "anything with the words “acute threat”",
+        ),
+        (
+            "What does the 2015 National Security Strategy say about China?",
+            "anything about the 2015 National Security Strategy, only the 2022 one",
+        ),
+        (
+            "are they still accepting signatures for the package?",
+            "how things stand now, only what was so when they were written",
+        ),
+        ("Who is the Better Order Project's spokesperson?", "who"),
+        ("Give me the names of the scholars who took part.", "who"),
+    ):
+        answer = pipeline.ask(question)
+        assert answer.refused and answer.coverage is not None, answer.answer
+        assert answer.coverage.missing == missing, question
+    for question, said in (
+        ("What does the report mean by a 'multi-order world'?", "multi-order"),
+        ("What does the 2022 National Security Strategy say, per the report?", "non-universal"),
+        ("Who is the U.N. Secretary-General the report quotes?", "Guterres"),
+        ("Who was the Secretary of State who spoke to Chinese officials?", "Blinken"),
+    ):
+        answer = pipeline.ask(question)
+        assert not answer.refused and said in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "words"),
+    [
+        ("Does the NSS call China the 'pacing challenge'?", ["pacing challenge"]),
+        ("What is a “multi-order world”, and what are ‘rules’?", ["multi-order world", "rules"]),
+        ('What does "weaponized interdependence" mean?', ["weaponized interdependence"]),
+        # apostrophes are not quotation marks
+        ("Dugard's article didn't say so, did it? What of the countries' views?", []),
+    ],
+)
+def test_the_words_a_question_quotes(question: str, words: list[str]) -> None:
+    assert quoted(question) == words

@@ -316,6 +316,35 @@ _WHAT_IT_IS = re.compile(
 )
 
 
+# "Does the NSS call China the 'pacing challenge'?", "the “multi-order world”": words a
+# question puts in quotation marks (not an apostrophe: "didn't", "countries' views").
+_QUOTED = re.compile(r"“([^”]{2,80})”|\"([^\"]{2,80})\"|‘([^’]{2,80})’|(?<!\w)'([^']{2,80})'(?!\w)")
+
+
+def quoted(question: str) -> list[str]:
+    """The words ``question`` quotes, in order."""
+    return [next(g for g in m.groups() if g) for m in _QUOTED.finditer(question)]
+
+
+# "Is the Better Order Project still running in 2025?", "is quincy currently working on
+# a follow-up?", "are they still accepting signatures?": how things stand now, which
+# documents written at one time cannot say (not "In the 2040 scenario, the US is still
+# the sole superpower").
+_NOW = re.compile(
+    r"\bstill\s+(?:running|active|going|ongoing|operating|open|working|accepting|collecting|"
+    r"exists?|alive|around|meeting|in\s+(?:operation|progress))\b"
+    r"|\b(?:currently|now|today|these\s+days|at\s+the\s+moment)\s+(?:running|active|"
+    r"working\s+on|doing|planning|preparing)\b"
+    r"|\b(?:any\s*more|any\s+longer|up\s+to\s+date\s+status|latest\s+news)\b",
+    re.I,
+)
+
+
+def asks_how_things_stand_now(question: str) -> bool:
+    """The question asks how things stand today, not what the documents say."""
+    return bool(_NOW.search(question))
+
+
 def asks_what_it_is(question: str) -> bool:
     """The question asks what the document is, nothing more."""
     return bool(_WHAT_IT_IS.match(question))

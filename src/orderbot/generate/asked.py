@@ -77,6 +77,15 @@ _PEOPLE = re.compile(
     r"secretary|president)\b",
     re.I,
 )
+# "Who is the Quincy Institute's lead expert on nuclear issues?", "Give me the names of
+# the individual signatories": one person, or people, asked for by name, which a group
+# ("more than 130 leading scholars, experts, and former officials") does not give.
+_ONE_PERSON = re.compile(r"^\s*who\s+(?:is|was)\s+(?:the|a|an)\s+", re.I)
+_NAMES_ASKED = re.compile(r"\bnames\s+of\b|\bname\s+(?:the|some|any|one|a|an)\b", re.I)
+# A person as documents name one: with a title ("National Security Advisor Jake
+# Sullivan", "Secretary of State Antony Blinken"), or as a cited work's author, its line
+# opening with the name ("John Dugard, “The choice before us …”").
+_AUTHOR = re.compile(r"^[A-Z][\w’'-]+(?:\s+[A-Z]\.)*\s+[A-Z][\w’'-]+,")
 _WHERE = re.compile(r"^\s*(where|in which city|in what city|which city)\b", re.I)
 # "Which countries might lead the rival coalition?", "Besides China and Russia, which
 # countries belong to it?": countries, which a text answering names (``countries_in``).
@@ -207,7 +216,7 @@ _WHETHER_ROLE = re.compile(
 # A person named with a title ("Secretary-General António Guterres") names a role: "Who
 # heads the U.N.?" is answered by one, whatever word the text uses for the role.
 _TITLED = re.compile(
-    r"\b(?:Secretary(?:-General)?|President|Director|Chair(?:man|woman)?|Minister|"
+    r"\b(?:Secretary(?:-General|\s+of\s+State)?|President|Director|Chair(?:man|woman)?|Minister|"
     r"Councilor|Advisor|Ambassador|Professor|Dr\.)\s+[A-Z]"
 )
 
@@ -326,6 +335,9 @@ class Slot:
                 and content_terms(f"{text} {about}") & content_terms(question)
                 and years <= set(_YEAR.findall(text))
             )
+        if self.kind == "person" and self.noun == "name" and not self.words:
+            # no word for a role it holds ("… is headed by Jane Roe") to stand for one
+            return bool(_TITLED.search(text) or _AUTHOR.match(text))
         if self.kind == "person":
             return bool(names(text) - set(words(question)) or _PEOPLE.search(text))
         if self.kind == "place":
@@ -373,6 +385,8 @@ def slot_of(question: str) -> Slot:
     question = _SUBORDINATE.sub("", question)  # "When …, who ends up at risk?": who
     if _LINK.search(question):
         return Slot("link")
+    if _ONE_PERSON.match(question) or _NAMES_ASKED.search(question):
+        return Slot("person", "name", words=role_asked(question))
     if _WHO.match(question):
         return Slot("person", words=role_asked(question))
     if _WHERE.match(question):

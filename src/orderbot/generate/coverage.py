@@ -43,7 +43,10 @@ best units speak only around (a word of it none of the documents', at most half 
 words in the best units: "climate refugees", where they speak of climate), or for the
 particulars of what is proposed ("What specific limits on economic sanctions do they
 recommend?", "Which cyber norms does the report endorse?") when the best sentence only
-counts the proposals and names their subjects, is not covered; one that asks only for
+counts the proposals and names their subjects, for words quoted that no passage found
+holds ("the 'pacing challenge'"), for a work named with a year the documents give it
+only other years with ("the 2017 National Security Strategy"), and for how things stand
+now ("Is the project still running?"), is not covered; one that asks only for
 footnotes by number, for all the sources cited, or for an acronym a passage spells out,
 is covered.
 
@@ -81,8 +84,10 @@ from orderbot.models import Chunk, Coverage, NearestSection
 from orderbot.question import (
     acronym_asked,
     asks_for_all_sources,
+    asks_how_things_stand_now,
     notes_named,
     numbered_items,
+    quoted,
     spells_out,
 )
 from orderbot.stopwords import NAMES_NOTHING, STOP
@@ -175,11 +180,12 @@ def slot_found(slot: Slot, evidence: Evidence, top: list[int]) -> float:
     if not slot.kind:
         return 0.5
     question = evidence.question  # its subject: a date "beside a word of the question"
-    if slot.kind == "country":
-        # Countries are named all over the documents ("… will benefit the United States
-        # and other major powers"): the ones asked for are in the sentence an answer
-        # leads with ("Besides China and Russia, which countries belong to the rival
-        # coalition?" is answered by none of the six best sentences).
+    if slot.kind == "country" or slot.noun == "name":
+        # Countries and titled people are named all over the documents ("… will benefit
+        # the United States and other major powers", "U.N. Secretary-General António
+        # Guterres"): the ones asked for are in the sentence an answer leads with
+        # ("Besides China and Russia, which countries belong to the rival coalition?" is
+        # answered by none of the six best sentences).
         top = top[:1]
     if slot.kind == "link":  # a footnote's web address, read with the sentence citing it
         notes = [u.chunk for u in (evidence.units[i] for i in top) if u.chunk.kind == "footnote"]
@@ -353,6 +359,25 @@ def asks_for_particulars(evidence: Evidence) -> bool:
     return unit.kind == "list" or _summary(unit.text)
 
 
+# "the 2017 National Security Strategy": a work named with its year, one edition of many.
+_EDITION = re.compile(r"\b((?:19|20)\d\d)\s+([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)+)")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def other_edition(evidence: Evidence) -> str | None:
+    """What is missing when the question names a work by its year ("What did the 2017
+    National Security Strategy say …?") and the sentences found name that work only with
+    other years ("the Biden administration’s 2022 National Security Strategy"): another
+    edition, not a mistaken date, so a correction would be wrong too."""
+    for found in _EDITION.finditer(evidence.question):
+        year, title = found.groups()
+        naming = [u.text for u in evidence.units if title.lower() in u.text.lower()]
+        years = sorted({y for text in naming for y in _YEAR.findall(text)})
+        if naming and years and year not in years:
+            return f"anything about the {year} {title}, only the {' and '.join(years)} one"
+    return None
+
+
 def asks_judge(p: float, slot: float, band: tuple[float, float]) -> bool:
     """Whether the second stage is asked: ``p`` in ``band`` and the asked-for kind of
     thing not missing (``slot`` > 0)."""
@@ -497,12 +522,35 @@ class CoverageJudge:
             return f"anything about {topic}"
         if asks_for_particulars(evidence):
             return "what the proposals say in particular (only how many address what)"
+        if asks_how_things_stand_now(evidence.question):
+            return "how things stand now, only what was so when they were written"
+        if words := self.unquoted(evidence):
+            return f"anything with the words “{words}”"
+        if edition := other_edition(evidence):
+            return edition
         # Words for the documents' notes ("What sources does it cite?") are not theirs.
         asks_for_notes = evidence.about_sources or numbered_items(evidence.question)
         if not asks_for_notes and (unknown := self.unknown_words(evidence.question)):
             return self._named_missing(evidence) or "anything with the words " + " or ".join(
                 f"“{w}”" for w in unknown
             )
+        return None
+
+    def unquoted(self, evidence: Evidence) -> str | None:
+        """The first words the question quotes ("Does the NSS call China the 'pacing
+        challenge'?") that no passage found holds, nor its section title: the
+        documents do not use them, so they cannot say what the question asks of them."""
+        for words in quoted(evidence.question):
+            terms = content_terms(words)
+            if not terms:
+                continue
+            held = (
+                terms <= content_terms(text)
+                for p in evidence.passages
+                for text in (p.chunk.section, p.chunk.text)
+            )
+            if not all(self.vocabulary.knows(t) for t in terms) or not any(held):
+                return words
         return None
 
     def _named_missing(self, evidence: Evidence) -> str | None:
