@@ -1669,9 +1669,10 @@ def test_a_question_comparing_counts_gets_every_count(pipeline: Pipeline) -> Non
 def test_a_question_the_documents_cannot_answer_in_its_own_words_is_refused(
     pipeline: Pipeline,
 ) -> None:
-    """Four forms were answered with the nearest sentence on the subject: words quoted
+    """Five forms were answered with the nearest sentence on the subject: words quoted
     that the documents never use, another year's edition of a work they cite, how things
-    stand now, and one person asked for by name. Each is refused, saying what is
+    stand now, whether something they have no word for was made, and one person asked
+    for by name. Each is refused, saying what is
     missing; the same questions in the documents' own terms are still answered."""
     for question, missing in (
         (
@@ -1686,6 +1687,14 @@ def test_a_question_the_documents_cannot_answer_in_its_own_words_is_refused(
             "are they still accepting signatures for the package?",
             "how things stand now, only what was so when they were written",
         ),
+        (
+            "is there an audiobook of the better order report?",
+            "anything with the words “audiobook”",
+        ),
+        (
+            "Did the Better Order Project publish a translation or a summary of it?",
+            "anything with the words “translation” or “summary”",
+        ),
         ("Who is the Better Order Project's spokesperson?", "who"),
         ("Give me the names of the scholars who took part.", "who"),
     ):
@@ -1696,6 +1705,7 @@ def test_a_question_the_documents_cannot_answer_in_its_own_words_is_refused(
         ("What does the report mean by a 'multi-order world'?", "multi-order"),
         ("What does the 2022 National Security Strategy say, per the report?", "non-universal"),
         ("Who is the U.N. Secretary-General the report quotes?", "Guterres"),
+        ("Did the project produce a package of proposals?", "package of proposals"),
         ("Who was the Secretary of State who spoke to Chinese officials?", "Blinken"),
     ):
         answer = pipeline.ask(question)

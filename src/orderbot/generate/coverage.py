@@ -46,7 +46,8 @@ recommend?", "Which cyber norms does the report endorse?") when the best sentenc
 counts the proposals and names their subjects, for words quoted that no passage found
 holds ("the 'pacing challenge'"), for a work named with a year the documents give it
 only other years with ("the 2017 National Security Strategy"), and for how things stand
-now ("Is the project still running?"), is not covered; one that asks only for
+now ("Is the project still running?"), and for whether something the documents have
+no word for was made ("has quincy done a podcast?"), is not covered; one that asks only for
 footnotes by number, for all the sources cited, or for an acronym a passage spells out,
 is covered.
 
@@ -378,6 +379,19 @@ def other_edition(evidence: Evidence) -> str | None:
     return None
 
 
+# "has quincy done a podcast or webinar about this report?", "Did they publish an
+# earlier draft?", "Is there an audiobook?": whether something was made, or exists.
+_MADE = re.compile(
+    r"^\s*(?:(?:has|have|had|did|does|do|will|was|were)\b[^?]*?\b(?:done|do|publish(?:ed)?|"
+    r"release[ds]?|hold|held|host(?:ed)?|organi[sz]ed?|produced?|issued?|record(?:ed)?|"
+    r"launch(?:ed)?|make|made|run|ran|wr[io]te|written|put\s+out|create[ds]?)"
+    r"|(?:is|are|was|were)\s+there)\s+(?:an?|any|some)\s+"
+    r"((?:[\w’'-]+\s+){0,5}?[\w’'-]+)"
+    r"(?=\s+(?:about|on|of|for|in|with|that|which|to|by|from|at)\b|\s*[?,.!]|\s*$)",
+    re.I,
+)
+
+
 def asks_judge(p: float, slot: float, band: tuple[float, float]) -> bool:
     """Whether the second stage is asked: ``p`` in ``band`` and the asked-for kind of
     thing not missing (``slot`` > 0)."""
@@ -524,6 +538,10 @@ class CoverageJudge:
             return "what the proposals say in particular (only how many address what)"
         if asks_how_things_stand_now(evidence.question):
             return "how things stand now, only what was so when they were written"
+        if (made := self.unknown_made(evidence.question)) and slot_of(
+            evidence.asked
+        ).kind != "link":
+            return "anything with the words " + " or ".join(f"“{w}”" for w in made)
         if words := self.unquoted(evidence):
             return f"anything with the words “{words}”"
         if edition := other_edition(evidence):
@@ -535,6 +553,19 @@ class CoverageJudge:
                 f"“{w}”" for w in unknown
             )
         return None
+
+    def unknown_made(self, question: str) -> list[str]:
+        """What a yes/no question asks whether someone made or there is ("has quincy done
+        a podcast or webinar about this report?", "is there an audiobook?"), when the
+        documents use none of its words: they cannot say whether it exists. Empty
+        otherwise."""
+        found = _MADE.match(question)
+        if found is None:
+            return []
+        things = re.split(r"\s+(?:or|and)\s+(?:an?\s+)?", found.group(1))
+        if any(self.vocabulary.knows(t) for thing in things for t in content_terms(thing)):
+            return []
+        return [thing for thing in things if content_terms(thing)]
 
     def unquoted(self, evidence: Evidence) -> str | None:
         """The first words the question quotes ("Does the NSS call China the 'pacing
