@@ -1724,3 +1724,36 @@ def test_a_question_the_documents_cannot_answer_in_its_own_words_is_refused(
 )
 def test_the_words_a_question_quotes(question: str, words: list[str]) -> None:
     assert quoted(question) == words
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "given"),
+    [
+        # one person by name: a title or an author's line gives one, a group does not
+        ("Who is the project's lead expert?", "It brought together 130 leading experts.", False),
+        (
+            "Who is the U.N. chief?",
+            "In the words of U.N. Secretary-General António Guterres…",
+            True,
+        ),
+        ("Who is the author of the article?", "John Dugard, “The choice before us…”", True),
+        ("List the names of the participants.", "More than 130 scholars took part.", False),
+        # where something happened: "in" or "at" a place, not a publisher or a title
+        (
+            "Where did the March 2021 meeting take place?",
+            "Blinken, Sullivan, Yang and Wang At The Top of Their Meeting, U.S. Department of "
+            "State, March 18, 2021.",
+            False,
+        ),
+        ("Where did the meeting take place?", "They met in Anchorage in March 2021.", True),
+        ("Where did the meeting take place?", "They met in March 2021.", False),
+        ("Where was it published?", "Leiden Journal of International Law", True),
+    ],
+)
+def test_a_name_or_a_place_asked_for_is_one_the_text_gives(
+    question: str, text: str, given: bool
+) -> None:
+    """ "Who is the Quincy Institute's lead expert on nuclear issues?" was answered with
+    the 130 participants, and "Where did the March 2021 Blinken–Yang meeting take
+    place?" with footnote 1's line, whose capitalised title stood for a place."""
+    assert slot_of(question).given_by(question, text) is given

@@ -62,6 +62,18 @@ _MONEY = re.compile(
     re.I,
 )
 _WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
+# "Where did the March 2021 meeting take place?": where something happened, which a text
+# says with "in" or "at" and a place ("in Anchorage"), not a publisher's name or a title
+# ("… Wang At The Top of Their Meeting," U.S. Department of State, March 18, 2021).
+_EVENT = re.compile(
+    r"\b(?:take|took|taken|taking)\s+place\b|\b(?:held|happen(?:s|ed)?|occur(?:s|red)?|"
+    r"meet|met|meeting|gather(?:ed)?|convened?)\b",
+    re.I,
+)
+_AT_PLACE = re.compile(
+    r"\b(?:in|at)\s+(?:the\s+)?(?!(?:January|February|March|April|May|June|July|August|"
+    r"September|October|November|December)\b)[A-Z][a-z]"
+)
 # A month is a capitalised name: "may" is a verb ("it may have served…").
 _DATE = re.compile(rf"{_YEAR.pattern}|{_MONTH.pattern}")
 # "When lots of countries ignore the law, who ends up at risk?": a clause that sets the
@@ -340,6 +352,8 @@ class Slot:
             return bool(_TITLED.search(text) or _AUTHOR.match(text))
         if self.kind == "person":
             return bool(names(text) - set(words(question)) or _PEOPLE.search(text))
+        if self.kind == "place" and self.noun == "event":
+            return bool(_AT_PLACE.search(text))
         if self.kind == "place":
             return bool(names(text))
         if self.kind == "country":  # one the question does not name ("Besides China, …")
@@ -390,7 +404,7 @@ def slot_of(question: str) -> Slot:
     if _WHO.match(question):
         return Slot("person", words=role_asked(question))
     if _WHERE.match(question):
-        return Slot("place")
+        return Slot("place", "event" if _EVENT.search(question) else "")
     if _WHICH_COUNTRIES.match(question):
         return Slot("country")
     if _REPLY.match(question):
