@@ -1757,3 +1757,30 @@ def test_a_name_or_a_place_asked_for_is_one_the_text_gives(
     the 130 participants, and "Where did the March 2021 Blinken–Yang meeting take
     place?" with footnote 1's line, whose capitalised title stood for a place."""
     assert slot_of(question).given_by(question, text) is given
+
+
+_TWELVE = (
+    "Under Regulation of Force and Coercion, we present twelve proposals that address U.N. "
+    "Security Council reform, buttress norms and laws surrounding the use of force, "
+    "strengthen nuclear risk reduction and disarmament, and regulate the use of economic "
+    "sanctions and coercion."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "given"),
+    [
+        # one of the four things the twelve proposals do: not how many do it
+        ("How many of the proposals deal with Security Council reform?", False),
+        ("how many proposals are about nuclear disarmament?", False),
+        # what the sentence counts: the category named before the figure
+        ("How many proposals are under Regulation of Force and Coercion?", True),
+        ("How many proposals does the first category have?", True),
+        # a follow-up read with the question before it: the restriction is the last one's
+        ("How many proposals are in the reform package? How many of those are in it?", True),
+    ],
+)
+def test_a_count_of_things_doing_several_is_not_one_of_them(question: str, given: bool) -> None:
+    """ "How many of the proposals deal with Security Council reform?" was answered
+    "twelve": the proposals of a category that does four things, one of them that."""
+    assert slot_of(question).given_by(question, _TWELVE) is given

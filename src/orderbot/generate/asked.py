@@ -15,9 +15,12 @@ from dataclasses import dataclass
 
 from orderbot.generate.countries import countries_in, country_names
 from orderbot.generate.evidence import (
+    GENERIC,
     NUMBER_VALUES,
+    Figure,
     content_terms,
     counted,
+    figures,
     labels,
     names,
     words,
@@ -324,8 +327,10 @@ class Slot:
             # the count it gives: "20 proposals" does not answer it.
             given = {number for number, _ in counted(question)}
             return any(
-                (not self.noun or kinds & set(things)) and number not in given
-                for number, things in counted(text)
+                (not self.noun or kinds & set(f.after))
+                and f.number not in given
+                and not counts_a_list_for_one_item(question, text, f)
+                for f in figures(text)
             )
         if self.kind == "amount":
             return bool(_AMOUNT.search(text))
@@ -363,6 +368,30 @@ class Slot:
             held = named & content_terms(f"{text} {about}")
             return bool(url) and 2 * len(held) >= len(named)  # half: "order" is not "Project"
         return self.kind == "reply"  # it holds one of ``words``, read above
+
+
+_ITEM_BREAK = re.compile(r"[,;]\s*")  # "A, B, and C" (not "risk reduction and disarmament")
+
+
+def counts_a_list_for_one_item(question: str, text: str, figure: Figure) -> bool:
+    """``figure`` counts things that do several others ("twelve proposals that address
+    U.N. Security Council reform, buttress norms …, strengthen …, and mitigate …"), and
+    what the question restricts its count to is one of those only ("How many of the
+    proposals deal with Security Council reform?"): the count is of all of them, not of
+    that one. What the text names before the figure ("Under Regulation of Force and
+    Coercion, we present twelve …") is what it counts, whatever follows. The restriction
+    is read in the words after "how many" (not in an earlier question a follow-up is
+    read with: "Which category covers nuclear issues? How many proposals does it have?")."""
+    found = list(_HOW_MANY.finditer(question))  # the last: "… package? How many of those …"
+    if not found:
+        return False
+    asked = content_terms(found[-1].group(2)) - set(figure.after) - GENERIC
+    matched = asked & content_terms(text)
+    if not matched or matched & content_terms(text[: figure.start]):
+        return False
+    items = [content_terms(item) for item in _ITEM_BREAK.split(text[figure.start :])]
+    items = [item for item in items if item]
+    return len(items) >= 3 and any(matched <= item for item in items)
 
 
 # A name in a question: capitalised words, not the first of a sentence, and a country
