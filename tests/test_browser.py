@@ -339,6 +339,15 @@ def test_stop_ends_the_answer_and_keeps_what_was_typed(
         assert not slow.finished.is_set()
         assert page.locator("#question").input_value() == "A second question"
         assert page.locator("#send").is_visible() and stop.is_hidden()
+        # Stopped with the box empty, the question is put back to be reworded (a visitor
+        # had to type it again).
+        page.locator("#question").fill("What are the seven variables?")
+        page.locator("#send").click()
+        assert page.locator("#question").input_value() == ""
+        stop.wait_for()
+        stop.click()
+        page.locator(".state", has_text="Stopped").nth(1).wait_for()
+        assert page.locator("#question").input_value() == "What are the seven variables?"
         page.locator("#question").fill("")
         page.locator("#send").click()
         assert page.locator("#hint").inner_text() == "Type a question first."

@@ -285,8 +285,11 @@
       }
       return pump();
     }).catch(function (err) {
-      if (controller.signal.aborted) stopped(turn, written.join(" "));
-      else failed(turn, "Sorry, no answer: " + err.message);
+      if (controller.signal.aborted) {
+        stopped(turn, written.join(" "));
+        // Stopped to reword it: the question is back in the box, unless a new one is there.
+        if (controller.byStop && !input.value.trim()) input.value = question;
+      } else failed(turn, "Sorry, no answer: " + err.message);
     }).then(function () {
       setRunning(null);
       if (hint.textContent === WAIT) clearNotice(); // it is no longer true
@@ -722,7 +725,9 @@
     else clearNotice();
   });
   stop.addEventListener("click", function () {
-    if (running) running.controller.abort();
+    if (!running) return;
+    running.controller.byStop = true;
+    running.controller.abort();
   });
   document.getElementById("examples").addEventListener("click", function (e) {
     var b = e.target.closest ? e.target.closest("button.example") : null;
