@@ -12,6 +12,7 @@ import time
 import weakref
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from contextlib import closing
+from typing import TypeVar
 
 from orderbot.acronyms import Glossary
 from orderbot.config import Settings
@@ -60,8 +61,10 @@ from orderbot.question import (
     written_out,
 )
 from orderbot.retrieve import HybridRetriever
+from orderbot.spelling import Speller
 
 log = logging.getLogger(__name__)
+_T = TypeVar("_T")
 
 
 class Pipeline:
@@ -99,9 +102,13 @@ class Pipeline:
         self._glossaries: weakref.WeakKeyDictionary[HybridRetriever, Glossary] = (
             weakref.WeakKeyDictionary()
         )
+        self._spellers: weakref.WeakKeyDictionary[HybridRetriever, Speller] = (
+            weakref.WeakKeyDictionary()
+        )
         self._per_index_lock = threading.Lock()
         self.judge(retriever)  # the vocabulary is read here, not in a visitor's request
         self.glossary(retriever)  # and so are the documents' names
+        self.speller(retriever)  # and their words
         # Requests in flight (a server marks them): a background load steps aside for them.
         self.foreground = Foreground()
 
@@ -202,6 +209,7 @@ class Pipeline:
             manifest = store.read_manifest()
             self.judge(retriever, pause)  # off the request path too
             self.glossary(retriever, pause)
+            self.speller(retriever, pause)
         except BaseException:
             store.close()
             raise
@@ -442,7 +450,13 @@ class Pipeline:
             t.model_copy(update={"content": written_out(t.content)}) if t.role == "user" else t
             for t in history
         ]
-        read = standalone(written_out(question), turns, lists=lambda: self.lists(retriever))
+        speller = self.speller(retriever)
+        turns = [
+            t.model_copy(update={"content": speller.correct(t.content)}) if t.role == "user" else t
+            for t in turns
+        ]
+        typed = speller.correct(written_out(question))
+        read = standalone(typed, turns, lists=lambda: self.lists(retriever))
         glossary = self.glossary(retriever)
         query = glossary.spell_out(read.query)
         asked = query if read.asked == read.query else glossary.spell_out(read.asked)
@@ -497,36 +511,57 @@ class Pipeline:
                 self._lists[retriever] = found
             return found
 
+    def _per_index(
+        self,
+        cache: weakref.WeakKeyDictionary[HybridRetriever, _T],
+        retriever: HybridRetriever,
+        build: Callable[[], _T],
+    ) -> _T:
+        """What ``build()`` reads from ``retriever``'s index, read once. Built outside the
+        lock: the questions asking for the serving index's meanwhile must not wait for a
+        new version's (nor it for them)."""
+        with self._per_index_lock:
+            found = cache.get(retriever)
+        if found is not None:
+            return found
+        built = build()
+        with self._per_index_lock:
+            return cache.setdefault(retriever, built)
+
     def glossary(
         self, retriever: HybridRetriever, pause: Callable[[], None] | None = None
     ) -> Glossary:
-        """The acronyms of the names ``retriever``'s documents use, read once (as the
-        judge's vocabulary is: when the index is loaded, outside the lock)."""
-        with self._per_index_lock:
-            found = self._glossaries.get(retriever)
-        if found is not None:
-            return found
-        chunks = paced(retriever.chunks.values(), pause, every=200)
-        found = Glossary.of(f"{c.section}\n{c.text}" for c in chunks)
-        with self._per_index_lock:
-            return self._glossaries.setdefault(retriever, found)
+        """The acronyms of the names ``retriever``'s documents use (read as the judge's
+        vocabulary is: when the index is loaded, ``pause()`` between runs of chunks)."""
+        return self._per_index(
+            self._glossaries, retriever, lambda: Glossary.of(_texts(retriever, pause))
+        )
+
+    def speller(
+        self, retriever: HybridRetriever, pause: Callable[[], None] | None = None
+    ) -> Speller:
+        """The words ``retriever``'s documents use, a question's slips read as them."""
+        return self._per_index(
+            self._spellers, retriever, lambda: Speller.of(_texts(retriever, pause))
+        )
 
     def judge(
         self, retriever: HybridRetriever, pause: Callable[[], None] | None = None
     ) -> CoverageJudge:
         """The coverage judge for ``retriever``'s index (its vocabulary read once, with
         ``pause()`` between runs of chunks when a background load reads it)."""
-        with self._per_index_lock:
-            judge = self._judges.get(retriever)
-        if judge is not None:
-            return judge
-        # Counted outside the lock: the questions asking for the serving index's judge
-        # meanwhile must not wait for a new version's vocabulary (nor it for them).
-        vocabulary = Vocabulary.of(paced(retriever.chunks.values(), pause, every=200))
-        with self._per_index_lock:
-            return self._judges.setdefault(
-                retriever, CoverageJudge(self.settings.coverage, vocabulary, self.yes_no)
-            )
+
+        def build() -> CoverageJudge:
+            vocabulary = Vocabulary.of(paced(retriever.chunks.values(), pause, every=200))
+            return CoverageJudge(self.settings.coverage, vocabulary, self.yes_no)
+
+        return self._per_index(self._judges, retriever, build)
+
+
+def _texts(retriever: HybridRetriever, pause: Callable[[], None] | None) -> Iterator[str]:
+    """Each chunk's section title and text, ``pause()`` between runs of them."""
+    for chunk in paced(retriever.chunks.values(), pause, every=200):
+        yield f"{chunk.section}\n{chunk.text}"
 
 
 def main_titles(manifest: Manifest) -> list[str]:

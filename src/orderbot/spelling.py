@@ -1,0 +1,61 @@
+"""Typing slips in a question, read as the documents' words: "climate chnage" as "climate
+change", "secuirty" as "security", "Guteres" as "Guterres".
+
+A question's word is read as another only when it is neither a word of the documents nor
+an English word (pyspellchecker's dictionary), and one of the documents' words is one edit
+away from it (a letter left out, added, changed, or two swapped); both are at least
+``_SHORTEST`` letters long ("intro" is not "into"); the one the documents use most is
+chosen. Otherwise the word is left as typed: a word the documents never use ("webinar",
+"NATO") is often the very sign that they do not answer, and must not be read as one they
+do. (Two edits away, "multipolarity" took a third of a second to check, and read few
+slips the one edit does not.)
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+
+from spellchecker import SpellChecker
+
+_WORD = re.compile(r"(?<![\w’'-])[A-Za-z]+(?![\w’'-])")
+_SHORTEST = 5  # "nato" is not "not", nor "gaza" "gas"
+
+
+class Speller:
+    """The documents' words, and the reading of a question's slips as them."""
+
+    def __init__(self, counts: Counter[str]) -> None:
+        self.counts = counts
+        self._documents = SpellChecker(language=None, distance=1, case_sensitive=False)
+        self._documents.word_frequency.load_json(dict(counts))
+        self._english = SpellChecker()
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> Speller:
+        counts: Counter[str] = Counter()
+        for text in texts:
+            counts.update(w.lower() for w in _WORD.findall(text))
+        return cls(counts)
+
+    def word(self, typed: str) -> str | None:
+        """The documents' word ``typed`` is a slip for, or None."""
+        lower = typed.lower()
+        if len(lower) < _SHORTEST or lower in self.counts or lower in self._english:
+            return None
+        near = {
+            w
+            for w in self._documents.known(self._documents.edit_distance_1(lower))
+            if len(w) >= _SHORTEST
+        }
+        if not near:
+            return None
+        best = max(sorted(near), key=lambda w: self.counts[w])
+        if typed[0].isupper():
+            best = best[0].upper() + best[1:]
+        return best
+
+    def correct(self, question: str) -> str:
+        """``question`` with each slip read as the documents' word."""
+        return _WORD.sub(lambda m: self.word(m.group()) or m.group(), question)

@@ -1,0 +1,44 @@
+"""A question's typing slips are read as the documents' words, and nothing else is."""
+
+from __future__ import annotations
+
+import pytest
+
+from orderbot.pipeline import Pipeline
+from orderbot.spelling import Speller
+
+_SPELLER = Speller.of(
+    [
+        "The nexus between climate change and security; U.N. Security Council reform.",
+        "In the words of Secretary-General António Guterres, into a decentered world.",
+        "The report sets out proposals on economic sanctions.",
+    ]
+)
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("what does it say about climate chnage", "what does it say about climate change"),
+        ("secuirty council reform?", "security council reform?"),
+        ("What did Guteres say?", "What did Guterres say?"),  # a name keeps its capital
+        ("What does the reprot say about sanctoins?", "What does the report say about sanctions?"),
+        ("the decentred world", "the decentered world"),
+        # a word the documents lack is left as typed: often the sign they do not answer
+        ("is there a webinar?", "is there a webinar?"),
+        ("what about nato and gaza", "what about nato and gaza"),  # short: "not", "gas"
+        ("whats the intro about", "whats the intro about"),  # "into" is too short
+        ("Is the report in favour of it?", "Is the report in favour of it?"),  # no near word
+        ("an English word is kept: climax", "an English word is kept: climax"),
+    ],
+)
+def test_a_slip_is_read_as_the_documents_word(typed: str, read: str) -> None:
+    assert _SPELLER.correct(typed) == read
+
+
+def test_a_question_with_a_slip_is_answered_and_says_how_it_was_read(pipeline: Pipeline) -> None:
+    """A visitor's "climate chnage" was refused as a subject the documents lack."""
+    answer = pipeline.ask("what does the report say about climate chnage")
+    assert not answer.refused, answer.answer
+    assert "climate" in answer.answer
+    assert answer.rewritten_question == "what does the report say about climate change"
