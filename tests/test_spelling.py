@@ -42,3 +42,18 @@ def test_a_question_with_a_slip_is_answered_and_says_how_it_was_read(pipeline: P
     assert not answer.refused, answer.answer
     assert "climate" in answer.answer
     assert answer.rewritten_question == "what does the report say about climate change"
+
+
+def test_a_name_typed_in_lower_case_that_the_documents_lack_is_named(pipeline: Pipeline) -> None:
+    """A visitor's "what does the report say about nato" got the sentence on the package's
+    signatories: one unknown word in lower case was not read as a name. A word that is no
+    English word is; one that is ("multipolarity" is the documents' "multipolar") is
+    still answered."""
+    for question, name in (
+        ("what does the report say about nato", "nato"),
+        ("what about brics?", "brics"),
+    ):
+        answer = pipeline.ask(question)
+        assert answer.refused and answer.coverage is not None, answer.answer
+        assert answer.coverage.missing == f"anything with the name “{name}”"
+    assert not pipeline.ask("what does the report say about multipolarity").refused

@@ -19,6 +19,8 @@ from collections.abc import Iterable
 
 from spellchecker import SpellChecker
 
+from orderbot.english import is_english
+
 _WORD = re.compile(r"(?<![\w’'-])[A-Za-z]+(?![\w’'-])")
 _SHORTEST = 5  # "nato" is not "not", nor "gaza" "gas"
 
@@ -30,7 +32,6 @@ class Speller:
         self.counts = counts
         self._documents = SpellChecker(language=None, distance=1, case_sensitive=False)
         self._documents.word_frequency.load_json(dict(counts))
-        self._english = SpellChecker()
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> Speller:
@@ -42,7 +43,7 @@ class Speller:
     def word(self, typed: str) -> str | None:
         """The documents' word ``typed`` is a slip for, or None."""
         lower = typed.lower()
-        if len(lower) < _SHORTEST or lower in self.counts or lower in self._english:
+        if len(lower) < _SHORTEST or lower in self.counts or is_english(lower):
             return None
         near = {
             w

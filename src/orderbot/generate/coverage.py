@@ -68,6 +68,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from orderbot.config import CoverageSettings
+from orderbot.english import is_english
 from orderbot.errors import ConfigError, ModelError
 from orderbot.generate.asked import (
     Slot,
@@ -252,12 +253,23 @@ def name_run(question: str, name: str) -> str:
     return name
 
 
+_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z]{3,}(?![\w’'-])")
+
+
 def names_in(question: str) -> list[str]:
-    """The names a question uses, as typed: its capitalised words (not its first), and
-    countries typed in lower case ("ukraine": "Ukraine")."""
+    """The names a question uses, as typed: its capitalised words (not its first),
+    countries typed in lower case ("ukraine": "Ukraine"), and words in lower case that are
+    no English word ("nato", "brics")."""
     typed = [w for w in _CAPITALISED.findall(question) if w.lower() not in STOP]
     lower = {w.lower() for w in typed}
-    return typed + [n.title() for n in sorted(country_names(question)) if n not in lower]
+    countries = [n.title() for n in sorted(country_names(question)) if n not in lower]
+    lower |= {n.lower() for n in countries}
+    others = [
+        w
+        for w in _LOWER_WORD.findall(question)
+        if w not in STOP and w not in lower and not is_english(w)
+    ]
+    return typed + countries + list(dict.fromkeys(others))
 
 
 # What a question about a note asks besides the note: "What does footnote 3 cite?",
