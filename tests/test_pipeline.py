@@ -1669,11 +1669,11 @@ def test_a_question_comparing_counts_gets_every_count(pipeline: Pipeline) -> Non
 def test_a_question_the_documents_cannot_answer_in_its_own_words_is_refused(
     pipeline: Pipeline,
 ) -> None:
-    """Five forms were answered with the nearest sentence on the subject: words quoted
+    """Six forms were answered with the nearest sentence on the subject: words quoted
     that the documents never use, another year's edition of a work they cite, how things
-    stand now, whether something they have no word for was made, and one person asked
-    for by name. Each is refused, saying what is
-    missing; the same questions in the documents' own terms are still answered."""
+    stand now, whether something they have no word for was made, what the one asking can
+    do, and one person asked for by name. Each is refused, saying what is missing; the
+    same questions in the documents' own terms are still answered."""
     for question, missing in (
         (
             "Does the report call Russia an 'acute threat'?",
@@ -1695,6 +1695,10 @@ def test_a_question_the_documents_cannot_answer_in_its_own_words_is_refused(
             "Did the Better Order Project publish a translation or a summary of it?",
             "anything with the words “translation” or “summary”",
         ),
+        (
+            "how can i join the signatories of the package?",
+            "what you can do, or how (a report gives its readers no instructions)",
+        ),
         ("Who is the Better Order Project's spokesperson?", "who"),
         ("Give me the names of the scholars who took part.", "who"),
     ):
@@ -1706,6 +1710,7 @@ def test_a_question_the_documents_cannot_answer_in_its_own_words_is_refused(
         ("What does the 2022 National Security Strategy say, per the report?", "non-universal"),
         ("Who is the U.N. Secretary-General the report quotes?", "Guterres"),
         ("Did the project produce a package of proposals?", "package of proposals"),
+        ("Where can I read the Dugard article online?", "https://"),
         ("Who was the Secretary of State who spoke to Chinese officials?", "Blinken"),
     ):
         answer = pipeline.ask(question)

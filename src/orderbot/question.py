@@ -340,6 +340,21 @@ _NOW = re.compile(
 )
 
 
+# "How can I add my name to the list of supporters?", "can I cite it in my thesis?": what
+# the visitor may do, which a report does not tell its readers (where to read it online
+# is another question: a link).
+_MY_OWN = re.compile(
+    r"^\W*(?:(?:how|where|when)\s+(?:can|do|could|should|would|may|might)\s+i|"
+    r"(?:can|could|may|should|might)\s+i)\b",
+    re.I,
+)
+
+
+def asks_what_i_may_do(question: str) -> bool:
+    """The question asks what the one asking can do, or how."""
+    return bool(_MY_OWN.match(question))
+
+
 def asks_how_things_stand_now(question: str) -> bool:
     """The question asks how things stand today, not what the documents say."""
     return bool(_NOW.search(question))

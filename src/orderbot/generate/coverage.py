@@ -46,7 +46,8 @@ recommend?", "Which cyber norms does the report endorse?") when the best sentenc
 counts the proposals and names their subjects, for words quoted that no passage found
 holds ("the 'pacing challenge'"), for a work named with a year the documents give it
 only other years with ("the 2017 National Security Strategy"), and for how things stand
-now ("Is the project still running?"), and for whether something the documents have
+now ("Is the project still running?"), for what the one asking can do ("How can I add
+my name?"), and for whether something the documents have
 no word for was made ("has quincy done a podcast?"), is not covered; one that asks only for
 footnotes by number, for all the sources cited, or for an acronym a passage spells out,
 is covered.
@@ -87,6 +88,7 @@ from orderbot.question import (
     acronym_asked,
     asks_for_all_sources,
     asks_how_things_stand_now,
+    asks_what_i_may_do,
     notes_named,
     numbered_items,
     quoted,
@@ -548,6 +550,8 @@ class CoverageJudge:
             return f"anything about {topic}"
         if asks_for_particulars(evidence):
             return "what the proposals say in particular (only how many address what)"
+        if asks_what_i_may_do(evidence.asked) and slot_of(evidence.asked).kind != "link":
+            return "what you can do, or how (a report gives its readers no instructions)"
         if asks_how_things_stand_now(evidence.question):
             return "how things stand now, only what was so when they were written"
         if (made := self.unknown_made(evidence.question)) and slot_of(
