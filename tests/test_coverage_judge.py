@@ -354,3 +354,16 @@ def test_the_installed_local_model_answers_the_judge_through_llama_cpp_logprobs(
             assert 0.0 <= p <= 1.0 and not math.isnan(p)
     finally:
         pipeline.close()
+
+
+def test_the_vocabulary_lists_the_chunks_giving_each_year(pipeline: Pipeline) -> None:
+    """The year correction read every chunk of the index for a year the documents give;
+    it now reads those the vocabulary lists for it, which are exactly those holding it."""
+    retriever = pipeline.retriever
+    vocabulary = pipeline.judge(retriever).vocabulary
+    for year in ("2021", "2022", "2040"):
+        holding = {i for i, c in retriever.chunks.items() if year in c.text}
+        assert holding and set(vocabulary.holding_year(year)) == holding
+    assert vocabulary.holding_year("1999") == () and vocabulary.holding_year("order") == ()
+    said = pipeline.saying(retriever)("2022")
+    assert said and all("2022" in s for s in said)

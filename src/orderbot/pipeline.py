@@ -489,14 +489,13 @@ class Pipeline:
         )
 
     def saying(self, retriever: HybridRetriever) -> Saying:
-        """The sentences of ``retriever``'s documents that hold a word; none, without
-        reading them, for a word they never use."""
-        knows = self.judge(retriever).vocabulary.knows
+        """The sentences of ``retriever``'s documents that hold a year, read only in the
+        chunks the vocabulary lists for it (none for a year they never give)."""
+        holding = self.judge(retriever).vocabulary.holding_year
 
-        def saying(word: str) -> list[str]:
-            if not knows(word.lower()):
-                return []
-            return sentences_saying((c.text for c in retriever.chunks.values()), word)
+        def saying(year: str) -> list[str]:
+            chunks = (retriever.chunks.get(i) for i in holding(year))
+            return sentences_saying((c.text for c in chunks if c is not None), year)
 
         return saying
 

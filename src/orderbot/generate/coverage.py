@@ -111,13 +111,20 @@ FEATURES = (
 )
 
 
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
 class Vocabulary:
     """How many passages of the index use each stem, which stems the documents use only
     in a footnote's citation of a work, and which numbered items ("variable 5") they name
     (read once per index version)."""
 
     def __init__(
-        self, texts: Iterable[str], cited_only: Iterable[str] = (), items: Iterable[str] = ()
+        self,
+        texts: Iterable[str],
+        cited_only: Iterable[str] = (),
+        items: Iterable[str] = (),
+        years: dict[str, tuple[str, ...]] | None = None,
     ) -> None:
         self.df: Counter[str] = Counter()
         self.n = 0
@@ -128,6 +135,7 @@ class Vocabulary:
             named.update(numbered_items(text))
         self.cited_only = frozenset(cited_only)
         self.items = frozenset(named)  # "variable 5", "footnote 3": the numbered items
+        self.years = years or {}  # "2022": the ids of the chunks whose text holds it
 
     @classmethod
     def of(cls, chunks: Iterable[Chunk]) -> Vocabulary:
@@ -138,8 +146,11 @@ class Vocabulary:
         cited: set[str] = set()
         body: set[str] = set()
         notes: set[str] = set()
+        years: dict[str, list[str]] = {}
         for chunk in chunks:
             texts.append(f"{chunk.section} {chunk.text}")
+            for year in set(_YEAR.findall(chunk.text)):
+                years.setdefault(year, []).append(chunk.id)
             if chunk.note:
                 notes.add(f"footnote {chunk.note}")
             body |= content_terms(chunk.section)
@@ -151,10 +162,15 @@ class Vocabulary:
                     cited |= content_terms(unit.text)
                 else:
                     body |= content_terms(unit.text)
-        return cls(texts, cited - body, notes)
+        return cls(texts, cited - body, notes, {y: tuple(ids) for y, ids in years.items()})
 
     def knows(self, stem: str) -> bool:
         return stem in self.df
+
+    def holding_year(self, year: str) -> tuple[str, ...]:
+        """The ids of the chunks whose text holds ``year`` ("2022"), none for another
+        word: the documents' sentences giving a year are found without reading them all."""
+        return self.years.get(year, ())
 
     def idf(self, stem: str) -> float:
         return math.log((self.n + 1) / (self.df.get(stem, 0) + 1)) + 1.0
@@ -376,7 +392,6 @@ def asks_for_particulars(evidence: Evidence) -> bool:
 
 # "the 2017 National Security Strategy": a work named with its year, one edition of many.
 _EDITION = re.compile(r"\b((?:19|20)\d\d)\s+([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)+)")
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 def other_edition(evidence: Evidence) -> str | None:

@@ -31,7 +31,7 @@ from orderbot.stopwords import STOP, without_the_text
 UnitKind = Literal["sentence", "list", "bibliography"]
 # The chunk after a given one in its document, if any (the index knows them all).
 NextChunk = Callable[[Chunk], Chunk | None]
-# The documents' sentences that hold a word ("2022": the 2022 National Security
+# The documents' sentences that hold a year ("2022": the 2022 National Security
 # Strategy's), for what else they say of it.
 Saying = Callable[[str], list[str]]
 
