@@ -11,7 +11,8 @@ _SPELLER = Speller.of(
     [
         "The nexus between climate change and security; U.N. Security Council reform.",
         "In the words of Secretary-General António Guterres, into a decentered world.",
-        "The report sets out proposals on economic sanctions.",
+        "The report sets out proposals on economic sanctions, to stabilize the order.",
+        "Realism is not enough.",
     ]
 )
 
@@ -29,6 +30,10 @@ _SPELLER = Speller.of(
         ("what about nato and gaza", "what about nato and gaza"),  # short: "not", "gas"
         ("whats the intro about", "whats the intro about"),  # "into" is too short
         ("Is the report in favour of it?", "Is the report in favour of it?"),  # no near word
+        # British spelling: their American word exactly, else as typed ("realise" is not
+        # "realism", one letter away)
+        ("does it stabilise the order", "does it stabilize the order"),
+        ("do they realise it", "do they realise it"),
         ("an English word is kept: climax", "an English word is kept: climax"),
     ],
 )

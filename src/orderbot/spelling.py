@@ -1,7 +1,9 @@
 """Typing slips in a question, read as the documents' words: "climate chnage" as "climate
 change", "secuirty" as "security", "Guteres" as "Guterres".
 
-A question's word is read as another only when it is neither a word of the documents nor
+A word spelt the British way is read as the documents' American one only when that is
+exactly theirs ("stabilise": "stabilize"; "realise" is not their "realism"). Otherwise
+a question's word is read as another only when it is neither a word of the documents nor
 an English word (pyspellchecker's dictionary), and one of the documents' words is one edit
 away from it (a letter left out, added, changed, or two swapped); both are at least
 ``_SHORTEST`` letters long ("intro" is not "into"); the one the documents use most is
@@ -19,10 +21,15 @@ from collections.abc import Iterable
 
 from spellchecker import SpellChecker
 
-from orderbot.english import is_english
+from orderbot.english import american, is_english
 
 _WORD = re.compile(r"(?<![\w’'-])[A-Za-z]+(?![\w’'-])")
 _SHORTEST = 5  # "nato" is not "not", nor "gaza" "gas"
+
+
+def _cased(word: str, typed: str) -> str:
+    """``word`` with the capital ``typed`` opens with ("Guteres": "Guterres")."""
+    return word[0].upper() + word[1:] if typed[:1].isupper() else word
 
 
 class Speller:
@@ -43,7 +50,11 @@ class Speller:
     def word(self, typed: str) -> str | None:
         """The documents' word ``typed`` is a slip for, or None."""
         lower = typed.lower()
-        if len(lower) < _SHORTEST or lower in self.counts or is_english(lower):
+        if lower in self.counts:
+            return None
+        if spelt := american(lower):  # "stabilise": theirs only if it is their word
+            return _cased(spelt, typed) if spelt in self.counts else None
+        if len(lower) < _SHORTEST or is_english(lower):
             return None
         near = {
             w
@@ -52,10 +63,7 @@ class Speller:
         }
         if not near:
             return None
-        best = max(sorted(near), key=lambda w: self.counts[w])
-        if typed[0].isupper():
-            best = best[0].upper() + best[1:]
-        return best
+        return _cased(max(sorted(near), key=lambda w: self.counts[w]), typed)
 
     def correct(self, question: str) -> str:
         """``question`` with each slip read as the documents' word."""
