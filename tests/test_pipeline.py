@@ -1709,6 +1709,9 @@ def test_a_question_the_documents_cannot_answer_in_its_own_words_is_refused(
         ("What does the report mean by a 'multi-order world'?", "multi-order"),
         ("What does the 2022 National Security Strategy say, per the report?", "non-universal"),
         ("Who is the U.N. Secretary-General the report quotes?", "Guterres"),
+        # a citation's line first among the best: the name is in the sentence after it
+        ("who is the secretary-general quoted in the report", "Guterres"),
+        ("who was the US official who spoke to the chinese in 2021", "Blinken"),
         ("Did the project produce a package of proposals?", "package of proposals"),
         ("Where can I read the Dugard article online?", "https://"),
         ("Who was the Secretary of State who spoke to Chinese officials?", "Blinken"),

@@ -200,13 +200,6 @@ def slot_found(slot: Slot, evidence: Evidence, top: list[int]) -> float:
     if not slot.kind:
         return 0.5
     question = evidence.question  # its subject: a date "beside a word of the question"
-    if slot.kind == "country" or slot.noun == "name":
-        # Countries and titled people are named all over the documents ("… will benefit
-        # the United States and other major powers", "U.N. Secretary-General António
-        # Guterres"): the ones asked for are in the sentence an answer leads with
-        # ("Besides China and Russia, which countries belong to the rival coalition?" is
-        # answered by none of the six best sentences).
-        top = top[:1]
     if slot.kind == "link":  # a footnote's web address, read with the sentence citing it
         notes = [u.chunk for u in (evidence.units[i] for i in top) if u.chunk.kind == "footnote"]
         return float(any(slot.given_by(question, c.text, c.url, about=c.context) for c in notes))
@@ -218,6 +211,13 @@ def slot_found(slot: Slot, evidence: Evidence, top: list[int]) -> float:
         for u in (evidence.units[i] for i in top)
         if u.kind != "bibliography" or evidence.about_sources
     ]
+    if slot.kind == "country" or slot.noun == "name":
+        # Countries and titled people are named all over the documents ("… will benefit
+        # the United States and other major powers", "U.N. Secretary-General António
+        # Guterres"): the ones asked for are in the sentence an answer leads with
+        # ("Besides China and Russia, which countries belong to the rival coalition?" is
+        # answered by none of the six best sentences).
+        units = units[:1]
     return float(any(slot.given_by(question, u.text, about=u.chunk.context) for u in units))
 
 
