@@ -1714,6 +1714,10 @@ def test_a_question_the_documents_cannot_answer_in_its_own_words_is_refused(
         ("who was the US official who spoke to the chinese in 2021", "Blinken"),
         ("Did the project produce a package of proposals?", "package of proposals"),
         ("Where can I read the Dugard article online?", "https://"),
+        # "any" and a word of the visitor's for the documents' "proposals": not a thing made
+        ("Does the report make any recommendations on nuclear weapons?", "twelve proposals"),
+        # an acronym spelt out restricts a count by its words ("artificial intelligence")
+        ("How many proposals address climate and AI?", "five proposals"),
         ("Who was the Secretary of State who spoke to Chinese officials?", "Blinken"),
     ):
         answer = pipeline.ask(question)

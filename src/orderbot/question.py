@@ -345,7 +345,10 @@ _NOW = re.compile(
 # is another question: a link).
 _MY_OWN = re.compile(
     r"^\W*(?:(?:how|where|when)\s+(?:can|do|could|should|would|may|might)\s+i|"
-    r"(?:can|could|may|should|might)\s+i)\b",
+    r"(?:can|could|may|should|might)\s+i)\b"
+    # reading the documents is not an instruction they lack: "How can I read the full
+    # report?" asks where it is, "can I see the list of variables?" for the list
+    r"(?!\s+(?:read|find|get|see|view|access|download|obtain|look\s+at)\b)",
     re.I,
 )
 

@@ -399,11 +399,15 @@ def counts_a_list_for_one_item(question: str, text: str, figure: Figure) -> bool
 _QUESTION_NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*([’']s\b)?")
 
 
+_SPELT_OUT = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\s+\(([^()]+)\)")
+
+
 @functools.lru_cache(maxsize=1024)
 def restricted_to(question: str) -> frozenset[str]:
     """The terms of the names a question restricts what it asks about to ("global south"
     of "How many participants came from the Global South?")."""
-    text = question.strip()
+    # "AI (Artificial Intelligence)", as the glossary spells one out: the words restrict
+    text = _SPELT_OUT.sub(r"\1", question.strip())
     found = [m.group() for m in _QUESTION_NAME.finditer(text) if not m.group(1)]
     return frozenset(content_terms(" ".join([*found, *country_names(text)])))
 

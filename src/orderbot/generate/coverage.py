@@ -409,12 +409,14 @@ def other_edition(evidence: Evidence) -> str | None:
 
 
 # "has quincy done a podcast or webinar about this report?", "Did they publish an
-# earlier draft?", "Is there an audiobook?": whether something was made, or exists.
+# earlier draft?", "Is there an audiobook?": whether a thing was made, or exists (one:
+# "Does the report make any recommendations on …?" asks whether it says something, in
+# words of the visitor's, "recommendations" for the documents' "proposals").
 _MADE = re.compile(
     r"^\s*(?:(?:has|have|had|did|does|do|will|was|were)\b[^?]*?\b(?:done|do|publish(?:ed)?|"
     r"release[ds]?|hold|held|host(?:ed)?|organi[sz]ed?|produced?|issued?|record(?:ed)?|"
     r"launch(?:ed)?|make|made|run|ran|wr[io]te|written|put\s+out|create[ds]?)"
-    r"|(?:is|are|was|were)\s+there)\s+(?:an?|any|some)\s+"
+    r"|(?:is|are|was|were)\s+there)\s+an?\s+"
     r"((?:[\w’'-]+\s+){0,5}?[\w’'-]+)"
     r"(?=\s+(?:about|on|of|for|in|with|that|which|to|by|from|at)\b|\s*[?,.!]|\s*$)",
     re.I,
