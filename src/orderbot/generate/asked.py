@@ -96,7 +96,13 @@ _PEOPLE = re.compile(
 # the individual signatories": one person, or people, asked for by name, which a group
 # ("more than 130 leading scholars, experts, and former officials") does not give.
 _ONE_PERSON = re.compile(r"^\s*who\s+(?:is|was)\s+(?:the|a|an)\s+", re.I)
-_NAMES_ASKED = re.compile(r"\bnames\s+of\b|\bname\s+(?:the|some|any|one|a|an)\b", re.I)
+_NAMES_ASKED = re.compile(
+    r"\bnames?\s+(?:of\s+)?(?:the\s+|some\s+|any\s+|all\s+|a\s+|an\s+|one\s+)?"
+    r"(?:[\w-]+\s+){0,2}?(?:people|persons?|individuals?|signatories|signers|participants|"
+    r"members|experts|scholars|officials|authors|contributors|leaders|diplomats|academics|"
+    r"researchers|organi[sz]ers)\b",
+    re.I,
+)  # people's names, not "the names of the variables"
 # A person as documents name one: with a title ("National Security Advisor Jake
 # Sullivan", "Secretary of State Antony Blinken"), or as a cited work's author, its line
 # opening with the name ("John Dugard, “The choice before us …”").

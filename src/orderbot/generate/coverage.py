@@ -409,14 +409,14 @@ def other_edition(evidence: Evidence) -> str | None:
 
 
 # "has quincy done a podcast or webinar about this report?", "Did they publish an
-# earlier draft?", "Is there an audiobook?": whether a thing was made, or exists (one:
+# earlier draft?": whether a thing was made (not "Is there a summary of the proposals?",
+# which asks for the documents' own, in words of the visitor's; and one thing:
 # "Does the report make any recommendations on …?" asks whether it says something, in
 # words of the visitor's, "recommendations" for the documents' "proposals").
 _MADE = re.compile(
-    r"^\s*(?:(?:has|have|had|did|does|do|will|was|were)\b[^?]*?\b(?:done|do|publish(?:ed)?|"
+    r"^\s*(?:has|have|had|did|does|do|will|was|were)\b[^?]*?\b(?:done|publish(?:ed)?|"
     r"release[ds]?|hold|held|host(?:ed)?|organi[sz]ed?|produced?|issued?|record(?:ed)?|"
-    r"launch(?:ed)?|make|made|run|ran|wr[io]te|written|put\s+out|create[ds]?)"
-    r"|(?:is|are|was|were)\s+there)\s+an?\s+"
+    r"launch(?:ed)?|put\s+out)\s+an?\s+"
     r"((?:[\w’'-]+\s+){0,5}?[\w’'-]+)"
     r"(?=\s+(?:about|on|of|for|in|with|that|which|to|by|from|at)\b|\s*[?,.!]|\s*$)",
     re.I,
@@ -588,10 +588,9 @@ class CoverageJudge:
         return None
 
     def unknown_made(self, question: str) -> list[str]:
-        """What a yes/no question asks whether someone made or there is ("has quincy done
-        a podcast or webinar about this report?", "is there an audiobook?"), when the
-        documents use none of its words: they cannot say whether it exists. Empty
-        otherwise."""
+        """What a yes/no question asks whether someone made ("has quincy done a podcast
+        or webinar about this report?"), when the documents use none of its words: they
+        cannot say whether it exists. Empty otherwise."""
         found = _MADE.match(question)
         if found is None:
             return []
@@ -602,7 +601,7 @@ class CoverageJudge:
 
     def unquoted(self, evidence: Evidence) -> str | None:
         """The first words the question quotes ("Does the NSS call China the 'pacing
-        challenge'?") that no passage found holds, nor its section title: the
+        challenge'?") that no passage found holds, nor its section's or document's title: the
         documents do not use them, so they cannot say what the question asks of them."""
         for words in quoted(evidence.question):
             terms = content_terms(words)
@@ -611,7 +610,7 @@ class CoverageJudge:
             held = (
                 terms <= content_terms(text)
                 for p in evidence.passages
-                for text in (p.chunk.section, p.chunk.text)
+                for text in (p.chunk.document, p.chunk.section, p.chunk.text)
             )
             if not all(self.vocabulary.knows(t) for t in terms) or not any(held):
                 return words
