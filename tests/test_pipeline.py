@@ -1755,6 +1755,9 @@ def test_the_words_a_question_quotes(question: str, words: list[str]) -> None:
         ),
         ("Who is the author of the article?", "John Dugard, “The choice before us…”", True),
         ("List the names of the participants.", "More than 130 scholars took part.", False),
+        # a state or a group asked for: no post, no name needed
+        ("Who is the rival coalition led by?", "It might be led by China and Russia.", True),
+        ("Who was the RBIO meant to benefit?", "It benefits like-minded states.", True),
         # where something happened: "in" or "at" a place, not a publisher or a title
         (
             "Where did the March 2021 meeting take place?",

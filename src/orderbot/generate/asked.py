@@ -95,7 +95,14 @@ _PEOPLE = re.compile(
 # "Who is the Quincy Institute's lead expert on nuclear issues?", "Give me the names of
 # the individual signatories": one person, or people, asked for by name, which a group
 # ("more than 130 leading scholars, experts, and former officials") does not give.
-_ONE_PERSON = re.compile(r"^\s*who\s+(?:is|was)\s+(?:the|a|an)\s+", re.I)
+_ONE_PERSON = re.compile(
+    r"^\s*who\s+(?:is|was)\s+(?:the|a|an)\s+(?:[\w.’'-]+\s+){0,4}?(?:expert|specialist|"
+    r"spokes(?:person|man|woman)|author|editor|writer|researcher|scholar|analyst|fellow|"
+    r"official|person|individual|contact|coordinator|organi[sz]er|secretary(?:-general)?|"
+    r"minister|advis[eo]r|ambassador|diplomat|professor|economist|journalist|chief|ceo|"
+    r"executive|manager)\b",
+    re.I,
+)  # one who holds a post (not "Who is the rival coalition led by?": states, groups)
 _NAMES_ASKED = re.compile(
     r"\bnames?\s+(?:of\s+)?(?:the\s+|some\s+|any\s+|all\s+|a\s+|an\s+|one\s+)?"
     r"(?:[\w-]+\s+){0,2}?(?:people|persons?|individuals?|signatories|signers|participants|"
