@@ -30,11 +30,12 @@ TEXT = (
         ("Is the QI behind it?", "Is the QI (Quincy Institute) behind it?"),  # no "’s"
         ("What about AI (Artificial Intelligence)?", "What about AI (Artificial Intelligence)?"),
         # Typed in lower case, as visitors do: read in capitals when the documents write
-        # it, or spell it out and it has no vowel (no English word) ...
+        # it, or spell it out and it is no English word ...
         ("what does rbio stand for", "what does RBIO stand for"),
         ("does the nss say so", "does the NSS (National Security Strategy) say so"),
-        # ... never a word of theirs ("us"), nor one with a vowel whose capitals fit a
-        # name ("qi" might be a word).
+        ("is unsc reform in it", "is UNSC (U.N. Security Council) reform in it"),
+        # ... never a word of theirs ("us"), nor an English word whose capitals fit a
+        # name ("qi").
         ("how does the us see it", "how does the us see it"),
         ("is the qi behind it", "is the qi behind it"),
     ],

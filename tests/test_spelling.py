@@ -62,3 +62,7 @@ def test_a_name_typed_in_lower_case_that_the_documents_lack_is_named(pipeline: P
         assert answer.refused and answer.coverage is not None, answer.answer
         assert answer.coverage.missing == f"anything with the name “{name}”"
     assert not pipeline.ask("what does the report say about multipolarity").refused
+    # an abbreviation that is no name, and an acronym of their names typed in lower case
+    assert not pipeline.ask("what does the intl community need to do").refused
+    unsc = pipeline.ask("what does the report say about unsc reform")
+    assert not unsc.refused and "Security Council" in unsc.answer

@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from orderbot.english import is_english
+
 _TOKEN = re.compile(r"(?:[A-Z]\.){2,}|[\w’'-]+")
 _JOINING = frozenset(["of", "and", "for", "the", "on", "in", "to"])
 _DOTTED = re.compile(r"^(?:[A-Z]\.){2,}$")
@@ -89,14 +91,15 @@ class Glossary:
 
     def capitalise(self, question: str) -> str:
         """``question`` with each acronym typed in lower case in capitals: one the
-        documents write ("what does rbio stand for"), or one they spell out that has no
-        vowel, so is no English word ("the nss"; not "ago", "me" or "wat", whose capitals
-        also fit names of theirs); never a word the documents use ("us")."""
+        documents write ("what does rbio stand for"), or one they spell out that is no
+        English word ("the nss", "unsc reform"; not "ago" or "me", whose capitals also
+        fit names of theirs); never a word the documents use ("us")."""
 
         def upper(match: re.Match[str]) -> str:
             word = match.group()
             letters = word.upper()
-            known = letters in self.letters or (letters in self.names and not _VOWEL.search(word))
+            spelt = letters in self.names and not (_VOWEL.search(word) and is_english(word))
+            known = letters in self.letters or spelt
             return letters if known and word not in self.words else word
 
         return _LOWER.sub(upper, question)

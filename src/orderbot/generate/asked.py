@@ -634,6 +634,7 @@ def topic_of(question: str) -> str | None:
     expansion", "election interference"), if it asks for a view of something: the last
     one named, since a follow-up is read after the question it follows ("Does it cover
     election interference? What about drone strikes?" asks about drone strikes)."""
+    question = _SPELT_OUT.sub(r"\1", question)  # "UNSC (U.N. Security Council)": its words
     found = [m.group(1).strip() for m in _TOPIC.finditer(question)]
     if not found and (first := _TOPIC_FIRST.match(question)):
         found = [first.group(1)]

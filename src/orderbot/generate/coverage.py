@@ -271,23 +271,23 @@ def name_run(question: str, name: str) -> str:
     return name
 
 
-_LOWER_WORD = re.compile(r"(?<![\w’'-])[a-z]{3,}(?![\w’'-])")
-
-
 def names_in(question: str) -> list[str]:
-    """The names a question uses, as typed: its capitalised words (not its first),
-    countries typed in lower case ("ukraine": "Ukraine"), and words in lower case that are
-    no English word ("nato", "brics")."""
+    """The names a question uses, as typed: its capitalised words (not its first), and
+    countries typed in lower case ("ukraine": "Ukraine")."""
     typed = [w for w in _CAPITALISED.findall(question) if w.lower() not in STOP]
     lower = {w.lower() for w in typed}
-    countries = [n.title() for n in sorted(country_names(question)) if n not in lower]
-    lower |= {n.lower() for n in countries}
-    others = [
-        w
-        for w in _LOWER_WORD.findall(question)
-        if w not in STOP and w not in lower and not is_english(w)
-    ]
-    return typed + countries + list(dict.fromkeys(others))
+    return typed + [n.title() for n in sorted(country_names(question)) if n not in lower]
+
+
+def unknown_lower_name(question: str, vocabulary: Vocabulary) -> str | None:
+    """What the question asks the documents' view of, when it is one word typed in
+    lower case that is no English word and none of theirs ("what does the report say
+    about nato", "what about brics?"): a name they never use. (Not any such word: "intl"
+    or "govt" in "what does the intl community need to do" is no name.)"""
+    topic = topic_of(question)
+    if topic is None or not re.fullmatch(r"[a-z]{3,}", topic) or is_english(topic):
+        return None
+    return None if any(vocabulary.knows(t) for t in content_terms(topic)) else topic
 
 
 # What a question about a note asks besides the note: "What does footnote 3 cite?",
@@ -571,6 +571,8 @@ class CoverageJudge:
             return "what you can do, or how (a report gives its readers no instructions)"
         if asks_how_things_stand_now(evidence.question):
             return "how things stand now, only what was so when they were written"
+        if name := unknown_lower_name(evidence.asked, self.vocabulary):
+            return f"anything with the name “{name}”"
         if (made := self.unknown_made(evidence.question)) and slot_of(
             evidence.asked
         ).kind != "link":
