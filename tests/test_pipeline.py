@@ -238,6 +238,12 @@ def test_an_overview_in_so_many_sentences_has_that_many(pipeline: Pipeline) -> N
         ("What is the report about China?", False),
         ("What are the main proposals?", False),
         ("Summarize the two crises", False),
+        # how the document is organized: its parts in order ("organized" was a word the
+        # documents never use, and the question was refused)
+        ("how is the report organized?", True),
+        ("What is the structure of the report?", True),
+        ("How is the Security Council organized?", False),
+        ("how are the proposals organised?", False),  # the categories say
     ],
 )
 def test_what_asks_for_an_overview(question: str, overview: bool) -> None:

@@ -50,7 +50,13 @@ _OVERVIEW = re.compile(
     r"|^\s*what(?:['’]?s| is| are)\s+(?:this|the)\s+(?:report|document|text|paper|"
     r"introduction)\s+(?:about|arguing|saying)\s*\??\s*$"
     r"|^\s*what\s+does\s+(?:this|the)\s+(?:report|document|text|paper|introduction)\s+"
-    r"(?:argue|say|conclude|recommend)\s*\??\s*$",
+    r"(?:argue|say|conclude|recommend)\s*\??\s*$"
+    # "how is the report organized?": its parts, which the outline gives in order
+    r"|^\s*how\s+(?:is|was)\s+(?:this|the|it)\s*(?:report|document|text|paper|"
+    r"introduction)?\s+(?:organi[sz]ed|structured|laid\s+out|arranged|set\s+out|divided|"
+    r"broken\s+down)\s*\??\s*$"
+    r"|^\s*what\s+is\s+the\s+(?:structure|layout|outline)\s+of\s+(?:this|the)\s+"
+    r"(?:report|document|text|paper|introduction)\s*\??\s*$",
     re.I,
 )
 # "What is the Project's annual budget?", "What would the reforms cost?": a sum of money,
@@ -524,7 +530,8 @@ _OVERVIEW_WORDS = content_terms(
     "recommendation conclusion conclude recommend "
     "report document text paper introduction article whole entire sentences words arguing "
     "saying argue about this tl dr few couple bullet bullets points lines paragraph "
-    "paragraphs plain simple simply briefly one two three four five"
+    "paragraphs plain simple simply briefly one two three four five "
+    "organized organised structured structure laid arranged divided broken layout outline"
 )
 
 
