@@ -34,6 +34,7 @@ TEXT = (
         ("what does rbio stand for", "what does RBIO stand for"),
         ("does the nss say so", "does the NSS (National Security Strategy) say so"),
         ("is unsc reform in it", "is UNSC (U.N. Security Council) reform in it"),
+        ("is it an op ed", "is it an op ed"),  # two letters with a vowel: a word
         # ... never a word of theirs ("us"), nor an English word whose capitals fit a
         # name ("qi").
         ("how does the us see it", "how does the us see it"),

@@ -91,14 +91,18 @@ class Glossary:
 
     def capitalise(self, question: str) -> str:
         """``question`` with each acronym typed in lower case in capitals: one the
-        documents write ("what does rbio stand for"), or one they spell out that is no
-        English word ("the nss", "unsc reform"; not "ago" or "me", whose capitals also
-        fit names of theirs); never a word the documents use ("us")."""
+        documents write ("what does rbio stand for"), or one they spell out that has no
+        vowel ("the nss") or, of three letters or more, is no English word ("unsc
+        reform"; not "ago", "me" or "op", whose capitals also fit names of theirs); never
+        a word the documents use ("us")."""
 
         def upper(match: re.Match[str]) -> str:
             word = match.group()
             letters = word.upper()
-            spelt = letters in self.names and not (_VOWEL.search(word) and is_english(word))
+            # no vowel, or three letters or more and no English word ("unsc"; not "op"
+            # of "op ed", whose capitals fit their "Order Project")
+            plain = not _VOWEL.search(word) or (len(word) >= 3 and not is_english(word))
+            spelt = letters in self.names and plain
             known = letters in self.letters or spelt
             return letters if known and word not in self.words else word
 
