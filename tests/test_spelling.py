@@ -12,7 +12,7 @@ _SPELLER = Speller.of(
         "The nexus between climate change and security; U.N. Security Council reform.",
         "In the words of Secretary-General António Guterres, into a decentered world.",
         "The report sets out proposals on economic sanctions, to stabilize the order.",
-        "Realism is not enough.",
+        "Realism is not enough; we should not let sanctions be weaponized.",
     ]
 )
 
@@ -35,6 +35,10 @@ _SPELLER = Speller.of(
         ("does it stabilise the order", "does it stabilize the order"),
         ("do they realise it", "do they realise it"),
         ("an English word is kept: climax", "an English word is kept: climax"),
+        # in quotation marks, or owning something; a contraction is no slip ("should")
+        ("what is 'weaponised' about it?", "what is 'weaponized' about it?"),
+        ("Guteres's words", "Guterres's words"),
+        ("they shouldn't", "they shouldn't"),
     ],
 )
 def test_a_slip_is_read_as_the_documents_word(typed: str, read: str) -> None:

@@ -23,7 +23,20 @@ from spellchecker import SpellChecker
 
 from orderbot.english import american, is_english
 
-_WORD = re.compile(r"(?<![\w’'-])[A-Za-z]+(?![\w’'-])")
+# A word, with an apostrophe inside it kept ("didn't", "Guterres's"); quotation marks
+# around one are not part of it ("'weaponised interdependence'").
+_WORD = re.compile(r"(?<![\w-])[A-Za-z]+(?:['’][A-Za-z]+)*(?![\w-])")
+_POSSESSIVE = re.compile(r"^([A-Za-z]+)(['’]s)$")
+
+
+def _plain(token: str) -> tuple[str, str] | None:
+    """A token's word and what follows it ("Guteres's": "Guteres", "'s"); None for a
+    contraction ("didn't", "shouldn't"), which is no slip to read."""
+    if found := _POSSESSIVE.match(token):
+        return found.group(1), found.group(2)
+    return None if ("'" in token or "’" in token) else (token, "")
+
+
 _SHORTEST = 5  # "nato" is not "not", nor "gaza" "gas"
 
 
@@ -44,7 +57,7 @@ class Speller:
     def of(cls, texts: Iterable[str]) -> Speller:
         counts: Counter[str] = Counter()
         for text in texts:
-            counts.update(w.lower() for w in _WORD.findall(text))
+            counts.update(p[0].lower() for w in _WORD.findall(text) if (p := _plain(w)))
         return cls(counts)
 
     def word(self, typed: str) -> str | None:
@@ -67,4 +80,12 @@ class Speller:
 
     def correct(self, question: str) -> str:
         """``question`` with each slip read as the documents' word."""
-        return _WORD.sub(lambda m: self.word(m.group()) or m.group(), question)
+
+        def read(found: re.Match[str]) -> str:
+            plain = _plain(found.group())
+            if plain is None:
+                return found.group()
+            word, rest = plain
+            return (self.word(word) or word) + rest
+
+        return _WORD.sub(read, question)
