@@ -79,10 +79,7 @@ _EVENT = re.compile(
     r"meet|met|meeting|gather(?:ed)?|convened?)\b",
     re.I,
 )
-_AT_PLACE = re.compile(
-    r"\b(?:in|at)\s+(?:the\s+)?(?!(?:January|February|March|April|May|June|July|August|"
-    r"September|October|November|December)\b)[A-Z][a-z]"
-)
+_AT_PLACE = re.compile(rf"\b(?:in|at)\s+(?:the\s+)?(?!(?:{_MONTHS})\b)[A-Z][a-z]")
 # A month is a capitalised name: "may" is a verb ("it may have served…").
 _DATE = re.compile(rf"{_YEAR.pattern}|{_MONTH.pattern}")
 # "When lots of countries ignore the law, who ends up at risk?": a clause that sets the

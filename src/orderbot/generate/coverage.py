@@ -80,7 +80,14 @@ from orderbot.generate.asked import (
     topic_of,
 )
 from orderbot.generate.countries import country_names
-from orderbot.generate.evidence import GENERIC, Evidence, chunk_units, content_terms, counted
+from orderbot.generate.evidence import (
+    GENERIC,
+    YEAR,
+    Evidence,
+    chunk_units,
+    content_terms,
+    counted,
+)
 from orderbot.generate.links import passage_link
 from orderbot.generate.yesno import YesNoJudge
 from orderbot.models import Chunk, Coverage, NearestSection
@@ -109,9 +116,6 @@ FEATURES = (
     "slot",
     "focus",
 )
-
-
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 
 
 class Vocabulary:
@@ -149,7 +153,7 @@ class Vocabulary:
         years: dict[str, list[str]] = {}
         for chunk in chunks:
             texts.append(f"{chunk.section} {chunk.text}")
-            for year in set(_YEAR.findall(chunk.text)):
+            for year in set(YEAR.findall(chunk.text)):
                 years.setdefault(year, []).append(chunk.id)
             if chunk.note:
                 notes.add(f"footnote {chunk.note}")
@@ -391,7 +395,7 @@ def asks_for_particulars(evidence: Evidence) -> bool:
 
 
 # "the 2017 National Security Strategy": a work named with its year, one edition of many.
-_EDITION = re.compile(r"\b((?:19|20)\d\d)\s+([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)+)")
+_EDITION = re.compile(rf"({YEAR.pattern})\s+([A-Z][\w’'-]*(?:\s+[A-Z][\w’'-]*)+)")
 
 
 def other_edition(evidence: Evidence) -> str | None:
@@ -402,7 +406,7 @@ def other_edition(evidence: Evidence) -> str | None:
     for found in _EDITION.finditer(evidence.question):
         year, title = found.groups()
         naming = [u.text for u in evidence.units if title.lower() in u.text.lower()]
-        years = sorted({y for text in naming for y in _YEAR.findall(text)})
+        years = sorted({y for text in naming for y in YEAR.findall(text)})
         if naming and years and year not in years:
             return f"anything about the {year} {title}, only the {' and '.join(years)} one"
     return None

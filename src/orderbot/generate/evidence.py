@@ -31,6 +31,9 @@ from orderbot.stopwords import STOP, without_the_text
 UnitKind = Literal["sentence", "list", "bibliography"]
 # The chunk after a given one in its document, if any (the index knows them all).
 NextChunk = Callable[[Chunk], Chunk | None]
+# A year as the documents and questions write one ("2022"): the year correction, the
+# index of the chunks giving each year, a work named with its year.
+YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 # The documents' sentences that hold a year ("2022": the 2022 National Security
 # Strategy's), for what else they say of it.
 Saying = Callable[[str], list[str]]

@@ -19,12 +19,12 @@ more of them than any sentence of the documents giving that year.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from orderbot.generate.evidence import (
     NUMBER_VALUES,
+    YEAR,
     Figure,
     Saying,
     Unit,
@@ -60,9 +60,6 @@ class Correction:
         return f"The documents say {self.said}, not {self.assumed}."
 
 
-_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-
-
 def correction(
     question: str, units: Sequence[Unit], saying: Saying | None = None
 ) -> Correction | None:
@@ -74,12 +71,12 @@ def correction(
 
 
 def _year_correction(question: str, units: Sequence[Unit], saying: Saying) -> Correction | None:
-    for asked in _YEAR.finditer(question):
+    for asked in YEAR.finditer(question):
         year = asked.group()
-        if any(year in _YEAR.findall(u.text) for u in units):
+        if any(year in YEAR.findall(u.text) for u in units):
             continue
         scope = {t for t in content_terms(_clause(question, asked.start())) if not t.isdigit()}
-        dated = [u for u in units if _YEAR.search(u.text)]
+        dated = [u for u in units if YEAR.search(u.text)]
         shared = [len(scope & content_terms(u.text)) for u in dated]
         # The documents may give the year for what the question speaks of in a passage not
         # read ("In the 2040 scenario …"): the quote must be more about it than they are.
@@ -87,7 +84,7 @@ def _year_correction(question: str, units: Sequence[Unit], saying: Saying) -> Co
         if not dated or max(shared) <= elsewhere:
             continue
         unit = dated[max(range(len(dated)), key=shared.__getitem__)]
-        said = " and ".join(dict.fromkeys(_YEAR.findall(unit.text)))
+        said = " and ".join(dict.fromkeys(YEAR.findall(unit.text)))
         return Correction(unit=unit, said=said, assumed=year)
     return None
 
