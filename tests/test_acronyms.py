@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from orderbot.acronyms import Glossary
+from orderbot.acronyms import Glossary, in_words
 from orderbot.pipeline import Pipeline
 
 TEXT = (
@@ -89,3 +89,10 @@ def test_an_acronym_they_write_with_stops_is_read_so() -> None:
         glossary.spell_out("Is UNSC reform in it?")
         == "Is UNSC (U.N. Security Council) reform in it?"
     )
+
+
+def test_an_acronym_spelt_out_reads_as_its_words() -> None:
+    glossary = Glossary.of([TEXT])
+    spelt = glossary.spell_out("Is UNSC reform in it, and AI?")
+    assert in_words(spelt) == "Is U.N. Security Council reform in it, and Artificial Intelligence?"
+    assert in_words("What is the RBIO?") == "What is the RBIO?"

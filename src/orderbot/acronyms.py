@@ -26,6 +26,15 @@ ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}|\b[A-Z][A-Z0-9]{1,7}\b")
 _LONGEST = 5  # capitalised words in one name
 _LOWER = re.compile(r"\b[a-z][a-z0-9]{1,7}\b")  # a word typed in lower case
 _VOWEL = re.compile(r"[aeiouy]")
+# An acronym as ``Glossary.spell_out`` leaves it: "AI (Artificial Intelligence)".
+_SPELT_OUT = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\s+\(([^()]+)\)")
+
+
+def in_words(text: str) -> str:
+    """``text`` with each acronym that ``Glossary.spell_out`` spelt out read as its
+    words alone ("What about AI (Artificial Intelligence)?": "What about Artificial
+    Intelligence?"), for what names a subject or restricts a count."""
+    return _SPELT_OUT.sub(r"\1", text)
 
 
 def _initials(word: str) -> str:

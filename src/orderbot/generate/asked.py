@@ -13,6 +13,7 @@ import functools
 import re
 from dataclasses import dataclass
 
+from orderbot.acronyms import in_words
 from orderbot.generate.countries import countries_in, country_names
 from orderbot.generate.evidence import (
     GENERIC,
@@ -415,15 +416,11 @@ def counts_a_list_for_one_item(question: str, text: str, figure: Figure) -> bool
 _QUESTION_NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*([’']s\b)?")
 
 
-_SPELT_OUT = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\s+\(([^()]+)\)")
-
-
 @functools.lru_cache(maxsize=1024)
 def restricted_to(question: str) -> frozenset[str]:
     """The terms of the names a question restricts what it asks about to ("global south"
     of "How many participants came from the Global South?")."""
-    # "AI (Artificial Intelligence)", as the glossary spells one out: the words restrict
-    text = _SPELT_OUT.sub(r"\1", question.strip())
+    text = in_words(question.strip())  # "AI (Artificial Intelligence)": the words restrict
     found = [m.group() for m in _QUESTION_NAME.finditer(text) if not m.group(1)]
     return frozenset(content_terms(" ".join([*found, *country_names(text)])))
 
@@ -638,7 +635,7 @@ def topic_of(question: str) -> str | None:
     expansion", "election interference"), if it asks for a view of something: the last
     one named, since a follow-up is read after the question it follows ("Does it cover
     election interference? What about drone strikes?" asks about drone strikes)."""
-    question = _SPELT_OUT.sub(r"\1", question)  # "UNSC (U.N. Security Council)": its words
+    question = in_words(question)  # "UNSC (U.N. Security Council)": its words
     found = [m.group(1).strip() for m in _TOPIC.finditer(question)]
     if not found and (first := _TOPIC_FIRST.match(question)):
         found = [first.group(1)]
