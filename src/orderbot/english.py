@@ -29,6 +29,11 @@ def _dictionary() -> SpellChecker:
     return SpellChecker()  # loaded once, in a fifth of a second
 
 
+def load() -> None:
+    """Read the dictionary now (when an index is loaded), not in a visitor's question."""
+    _dictionary()
+
+
 def is_english(word: str) -> bool:
     """``word`` (any case) is in the English dictionary, or spelt the British way."""
     return word.lower() in _dictionary() or american(word) is not None

@@ -443,20 +443,20 @@ class Pipeline:
         self, retriever: HybridRetriever, question: str, history: Sequence[Turn] = ()
     ) -> Standalone:
         """``question`` read after ``history`` (a follow-up after the question it
-        follows), written out (``question.written_out``: "whats the budget", "r there")
-        and each acronym of the documents' names spelt out beside it ("AI
-        (Artificial Intelligence)")."""
+        follows), written out (``question.written_out``: "whats the budget", "r there"),
+        its slips read as the documents' words (``spelling``: "climate chnage") and each
+        acronym of the documents' names spelt out beside it ("AI (Artificial
+        Intelligence)")."""
+        speller = self.speller(retriever)
+
+        def typed(text: str) -> str:  # "whats the secuirty council": "what's … security …"
+            return speller.correct(written_out(text))
+
         turns = [
-            t.model_copy(update={"content": written_out(t.content)}) if t.role == "user" else t
+            t.model_copy(update={"content": typed(t.content)}) if t.role == "user" else t
             for t in history
         ]
-        speller = self.speller(retriever)
-        turns = [
-            t.model_copy(update={"content": speller.correct(t.content)}) if t.role == "user" else t
-            for t in turns
-        ]
-        typed = speller.correct(written_out(question))
-        read = standalone(typed, turns, lists=lambda: self.lists(retriever))
+        read = standalone(typed(question), turns, lists=lambda: self.lists(retriever))
         glossary = self.glossary(retriever)
         query = glossary.spell_out(read.query)
         asked = query if read.asked == read.query else glossary.spell_out(read.asked)

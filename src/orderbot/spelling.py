@@ -22,6 +22,7 @@ from collections.abc import Iterable
 from spellchecker import SpellChecker
 
 from orderbot.english import american, is_english
+from orderbot.english import load as load_english
 
 # A word, with an apostrophe inside it kept ("didn't", "Guterres's"); quotation marks
 # around one are not part of it ("'weaponised interdependence'").
@@ -49,9 +50,10 @@ class Speller:
     """The documents' words, and the reading of a question's slips as them."""
 
     def __init__(self, counts: Counter[str]) -> None:
-        self.counts = counts
+        # how often the documents use each word, held once, by the checker
         self._documents = SpellChecker(language=None, distance=1, case_sensitive=False)
         self._documents.word_frequency.load_json(dict(counts))
+        load_english()  # with the index, not in the first question that needs it
 
     @classmethod
     def of(cls, texts: Iterable[str]) -> Speller:
@@ -63,10 +65,11 @@ class Speller:
     def word(self, typed: str) -> str | None:
         """The documents' word ``typed`` is a slip for, or None."""
         lower = typed.lower()
-        if lower in self.counts:
+        theirs = self._documents.word_frequency
+        if lower in theirs:
             return None
         if spelt := american(lower):  # "stabilise": theirs only if it is their word
-            return _cased(spelt, typed) if spelt in self.counts else None
+            return _cased(spelt, typed) if spelt in theirs else None
         if len(lower) < _SHORTEST or is_english(lower):
             return None
         near = {
@@ -76,7 +79,7 @@ class Speller:
         }
         if not near:
             return None
-        return _cased(max(sorted(near), key=lambda w: self.counts[w]), typed)
+        return _cased(max(sorted(near), key=lambda w: theirs[w]), typed)
 
     def correct(self, question: str) -> str:
         """``question`` with each slip read as the documents' word."""
