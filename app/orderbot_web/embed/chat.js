@@ -69,6 +69,7 @@
   // Said where the visitor looks (under the box) as well as to a screen reader; the
   // hint comes back once the visitor types.
   var WAIT = "Wait for the answer, or stop it, before asking again.";
+  var STOPPED = "stopped by the visitor"; // the abort's reason when Stop was pressed
   function notice(text) {
     hint.textContent = text;
     hint.classList.add("notice");
@@ -288,7 +289,7 @@
       if (controller.signal.aborted) {
         stopped(turn, written.join(" "));
         // Stopped to reword it: the question is back in the box, unless a new one is there.
-        if (controller.byStop && !input.value.trim()) input.value = question;
+        if (controller.signal.reason === STOPPED && !input.value.trim()) input.value = question;
       } else failed(turn, "Sorry, no answer: " + err.message);
     }).then(function () {
       setRunning(null);
@@ -725,9 +726,7 @@
     else clearNotice();
   });
   stop.addEventListener("click", function () {
-    if (!running) return;
-    running.controller.byStop = true;
-    running.controller.abort();
+    if (running) running.controller.abort(STOPPED);
   });
   document.getElementById("examples").addEventListener("click", function (e) {
     var b = e.target.closest ? e.target.closest("button.example") : null;

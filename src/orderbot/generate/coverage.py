@@ -571,15 +571,15 @@ class CoverageJudge:
             return f"anything about {topic}"
         if asks_for_particulars(evidence):
             return "what the proposals say in particular (only how many address what)"
-        if asks_what_i_may_do(evidence.asked) and slot_of(evidence.asked).kind != "link":
+        # where something is online is no instruction, nor a thing made
+        link = slot_of(evidence.asked).kind == "link"
+        if asks_what_i_may_do(evidence.asked) and not link:
             return "what you can do, or how (a report gives its readers no instructions)"
         if asks_how_things_stand_now(evidence.question):
             return "how things stand now, only what was so when they were written"
         if name := unknown_lower_name(evidence.asked, self.vocabulary):
             return f"anything with the name “{name}”"
-        if (made := self.unknown_made(evidence.question)) and slot_of(
-            evidence.asked
-        ).kind != "link":
+        if (made := self.unknown_made(evidence.question)) and not link:
             return "anything with the words " + " or ".join(f"“{w}”" for w in made)
         if words := self.unquoted(evidence):
             return f"anything with the words “{words}”"
