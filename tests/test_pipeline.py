@@ -1250,6 +1250,8 @@ def test_a_date_asked_to_the_month_or_day_needs_one(question: str, text: str, gi
         ("How many people are in the Security Council?", False),
         ("How many scholars took part?", True),
         ("How many diplomats took part?", False),  # one kind of person, not another
+        ("How many took part?", True),  # the verb counts the people who did it
+        ("how many signed it", True),
     ],
 )
 def test_a_count_of_people_is_given_by_a_count_of_scholars(question: str, given: bool) -> None:
@@ -1569,6 +1571,50 @@ def test_how_many_people_took_part_is_answered(pipeline: Pipeline) -> None:
     countries = pipeline.ask("how many countries were the participants from")
     assert countries.answer.startswith("To begin the arduous work")
     assert "from over 40 countries" in countries.answer
+
+
+def test_who_made_the_document_is_asked_of_the_project_behind_it(pipeline: Pipeline) -> None:
+    """Found by a visitor: "who took part" and "who wrote the report?" were refused as "do
+    not say who", and "how many people were involved?" as a question the documents do
+    not cover, though the report names the project and its 130 participants."""
+    for question in (
+        "who took part",
+        "Who was involved?",
+        "who participated?",
+        "who contributed to the report?",
+        "who wrote it?",
+        "how many people were involved?",
+        "how many took part?",
+    ):
+        answer = pipeline.ask(question)
+        assert answer.rewritten_question and "the project behind" in answer.rewritten_question
+        assert not answer.refused and "more than 130 leading scholars" in answer.answer
+    # after an earlier question, "it" is what that question was about
+    (_, it) = _conversation(pipeline, ["What does footnote 2 cite?", "Who wrote it?"])
+    assert it.rewritten_question and "project behind" not in it.rewritten_question
+    assert "Dugard" in it.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("who took part", "who took part in the project behind this report?"),
+        (
+            "how many people participated?",
+            "how many people took part in the project behind this report?",
+        ),
+        ("Who wrote this report?", "Who wrote this report for the project behind it?"),
+        ("who is behind it", "which project is behind this report?"),
+        ("who contributed?", "who contributed to the project behind this report?"),
+        ("who took part in the project?", None),  # a subject of its own
+        ("who wrote the article in footnote 2?", None),
+        ("who was involved in the talks?", None),
+    ],
+)
+def test_a_question_about_the_makers_asks_of_the_project(question: str, asked: str | None) -> None:
+    from orderbot.question import about_the_makers
+
+    assert about_the_makers(question) == asked
 
 
 def test_a_scene_setting_when_does_not_ask_for_a_date() -> None:

@@ -53,6 +53,7 @@ from orderbot.models import (
 )
 from orderbot.question import (
     SmallTalk,
+    about_the_makers,
     asks_for_title,
     asks_what_it_is,
     check_question,
@@ -456,7 +457,10 @@ class Pipeline:
             t.model_copy(update={"content": typed(t.content)}) if t.role == "user" else t
             for t in history
         ]
-        read = standalone(typed(question), turns, lists=lambda: self.lists(retriever))
+        asked = typed(question)
+        read = standalone(asked, turns, lists=lambda: self.lists(retriever))
+        if read.query == asked and (makers := about_the_makers(asked)):
+            read = Standalone(query=makers, asked=makers)  # "who wrote it?", first asked
         glossary = self.glossary(retriever)
         query = glossary.spell_out(read.query)
         asked = query if read.asked == read.query else glossary.spell_out(read.asked)

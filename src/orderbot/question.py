@@ -366,3 +366,44 @@ def asks_how_things_stand_now(question: str) -> bool:
 def asks_what_it_is(question: str) -> bool:
     """The question asks what the document is, nothing more."""
     return bool(_WHAT_IT_IS.match(question))
+
+
+# "who wrote it?", "who took part?", "how many people were involved?", "who contributed to
+# the report?": who made the documents themselves, asked with no subject of its own (or
+# only "it", "the report"); in a conversation's first question nothing else is "it".
+_MAKING = re.compile(
+    r"^\s*(?:who(?:\s+all)?|how\s+many(?:\s+(?:people|persons|individuals|experts|scholars))?)"
+    r"\s+(?:(?:has|have|had|was|were|is|are)\s+)?(?P<verb>wrote|written|writes|authored|"
+    r"took\s+part|take\s+part|participated|participate|involved|contributed|contribute|"
+    r"worked|work|produced|prepared|put\s+together|made|created|behind)"
+    r"(?:\s+(?:in|to|on|of))?"
+    r"(?:\s+(?:it|this|that|(?:the|this)\s+(?:report|document|paper|study|introduction|"
+    r"intro)))?"
+    r"\s*[?.!]*\s*$",
+    re.I,
+)
+_MADE_IN = frozenset(["took part", "take part", "participated", "participate", "involved"])
+_MADE_TO = frozenset(["contributed", "contribute"])
+_MADE_ON = frozenset(["worked", "work"])
+
+
+def about_the_makers(question: str) -> str | None:
+    """``question`` asked of the project behind the report when it asks who made the
+    documents and names nothing else ("who took part?": "who took part in the project
+    behind this report?"; "who wrote it?": "who wrote this report for the project behind
+    it?"), as a report's text names its makers: by the project that brought them
+    together, not by the report's title, whose words its own sentences about the report
+    repeat. None for any other question."""
+    found = _MAKING.match(question)
+    if found is None:
+        return None
+    verb = " ".join(found.group("verb").lower().split())
+    if verb == "behind":
+        return "which project is behind this report?"
+    # "participated" would find the sentences naming "participants" for another thing
+    said = {"participated": "took part", "participate": "take part"}.get(verb, found["verb"])
+    head = f"{question[: found.start('verb')]}{said}"
+    for preposition, verbs in (("in", _MADE_IN), ("to", _MADE_TO), ("on", _MADE_ON)):
+        if verb in verbs:
+            return f"{head} {preposition} the project behind this report?"
+    return f"{head} this report for the project behind it?"

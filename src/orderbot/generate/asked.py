@@ -133,6 +133,22 @@ _DETERMINERS = frozenset(["the", "those", "these", "its", "their", "our", "them"
 _IRREGULAR_PLURALS = frozenset(["people", "men", "women", "children", "criteria", "staff"])
 
 
+# A verb right after "how many" counts the people who did it ("how many took part").
+_TAKING_PART = frozenset(
+    [
+        "took",
+        "participated",
+        "attended",
+        "contributed",
+        "signed",
+        "joined",
+        "came",
+        "endorsed",
+        "worked",
+    ]
+)
+
+
 def _plural(word: str) -> bool:
     w = word.lower()
     return w in _IRREGULAR_PLURALS or (
@@ -171,6 +187,8 @@ def counted_phrase(question: str) -> tuple[str, str] | None:
         phrase.append(token)
     if not phrase:
         return ("", "")
+    if phrase[0].lower() in _TAKING_PART:  # "how many took part", "how many signed": people
+        return ("people", "people")
     head = next((i for i, t in enumerate(phrase) if _plural(t)), len(phrase) - 1)
     kept = tokens[: start + head + 1]
     return (" ".join(kept), phrase[head])
@@ -416,11 +434,17 @@ def counts_a_list_for_one_item(question: str, text: str, figure: Figure) -> bool
 _QUESTION_NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*([’']s\b)?")
 
 
+_QUOTED_TITLE = re.compile(r"“[^”]*\s[^”]*\s[^”]*”")  # three words or more
+
+
 @functools.lru_cache(maxsize=1024)
 def restricted_to(question: str) -> frozenset[str]:
     """The terms of the names a question restricts what it asks about to ("global south"
     of "How many participants came from the Global South?")."""
     text = in_words(question.strip())  # "AI (Artificial Intelligence)": the words restrict
+    # A work named by its quoted title is where, not whom, it counts: "how many people
+    # were involved in “Toward a Better Security Order”?"
+    text = _QUOTED_TITLE.sub(" ", text)
     found = [m.group() for m in _QUESTION_NAME.finditer(text) if not m.group(1)]
     return frozenset(content_terms(" ".join([*found, *country_names(text)])))
 
