@@ -429,22 +429,33 @@ def counts_a_list_for_one_item(question: str, text: str, figure: Figure) -> bool
     return len(items) >= 3 and any(matched <= item for item in items)
 
 
-# A name in a question: capitalised words, not the first of a sentence, and a country
-# typed in lower case; not an owner ("the Better Order Project's reform package").
+# A name in a question: a run of capitalised words, not the first of a sentence ("Jake
+# Sullivan", "U.N."), and a country typed in lower case; a run ending in "'s" names an
+# owner ("the Better Order Project's reform package").
 _QUESTION_NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*([’']s\b)?")
+# A word of such a run that can be a name: two letters or more, or all capitals.
+_NAME_WORD = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][A-Za-z]+|[A-Z]{2,})\b")
 
 
-_QUOTED_TITLE = re.compile(r"“[^”]*\s[^”]*\s[^”]*”")  # three words or more
+def names_in(question: str) -> list[str]:
+    """The names a question uses, word by word as typed (owners too: "Chatham House's
+    report" uses "Chatham" and "House"), and countries typed in lower case ("ukraine":
+    "Ukraine")."""
+    typed = [
+        word
+        for run in _QUESTION_NAME.finditer(question)
+        for word in _NAME_WORD.findall(question, run.start(), run.end())
+        if word.lower() not in STOP
+    ]
+    lower = {w.lower() for w in typed}
+    return typed + [n.title() for n in sorted(country_names(question)) if n not in lower]
 
 
 @functools.lru_cache(maxsize=1024)
 def restricted_to(question: str) -> frozenset[str]:
     """The terms of the names a question restricts what it asks about to ("global south"
-    of "How many participants came from the Global South?")."""
+    of "How many participants came from the Global South?"); not an owner's."""
     text = in_words(question.strip())  # "AI (Artificial Intelligence)": the words restrict
-    # A work named by its quoted title is where, not whom, it counts: "how many people
-    # were involved in “Toward a Better Security Order”?"
-    text = _QUOTED_TITLE.sub(" ", text)
     found = [m.group() for m in _QUESTION_NAME.finditer(text) if not m.group(1)]
     return frozenset(content_terms(" ".join([*found, *country_names(text)])))
 

@@ -74,12 +74,12 @@ from orderbot.errors import ConfigError, ModelError
 from orderbot.generate.asked import (
     Slot,
     focus_of,
+    names_in,
     person_asked,
     slot_of,
     speaker_of,
     topic_of,
 )
-from orderbot.generate.countries import country_names
 from orderbot.generate.evidence import (
     GENERIC,
     YEAR,
@@ -225,7 +225,6 @@ def slot_found(slot: Slot, evidence: Evidence, top: list[int]) -> float:
     return float(any(slot.given_by(question, u.text, about=u.chunk.context) for u in units))
 
 
-_CAPITALISED = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][A-Za-z]+|[A-Z]{2,})\b")
 _TYPED_WORD = re.compile(r"\w+")  # a question's words as typed (its capitals kept)
 
 
@@ -273,14 +272,6 @@ def name_run(question: str, name: str) -> str:
                 typed.pop(0)
             return " ".join(typed)
     return name
-
-
-def names_in(question: str) -> list[str]:
-    """The names a question uses, as typed: its capitalised words (not its first), and
-    countries typed in lower case ("ukraine": "Ukraine")."""
-    typed = [w for w in _CAPITALISED.findall(question) if w.lower() not in STOP]
-    lower = {w.lower() for w in typed}
-    return typed + [n.title() for n in sorted(country_names(question)) if n not in lower]
 
 
 def unknown_lower_name(question: str, vocabulary: Vocabulary) -> str | None:
