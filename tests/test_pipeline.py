@@ -366,6 +366,8 @@ def test_a_request_to_make_something_up(question: str, made_up: bool) -> None:
         ("Variable 3 proposals", "Variable 3 proposals"),  # a numbered thing
         ("the 20 proposals of the P5 states", "the 20 proposals of the P5 states"),
         ("9/11 attacks, 2.5 years, $5 billions", "9/11 attacks, 2.5 years, $5 billions"),
+        ("what about nukes", "what about nuclear weapons"),
+        ("the intl community", "the international community"),
     ],
 )
 def test_words_shortened_as_in_a_text_message_are_read_in_full(typed: str, read: str) -> None:
@@ -1075,6 +1077,36 @@ def test_a_subject_the_best_passages_speak_only_around_is_not_covered(
 )
 def test_what_asks_for_the_documents_title(question: str, title: bool) -> None:
     assert asks_for_title(question) is title
+
+
+@pytest.mark.parametrize(
+    ("question", "online"),
+    [
+        ("Where can I read the full report?", True),
+        ("is the report online?", True),
+        ("link to the report pls", True),
+        ("What's the web address of this document?", True),
+        ("Where can I download the full PDF of the report?", False),  # a page is no PDF
+        ("Is the Dugard article online?", False),  # a cited work's: its footnote's
+        ("Where was the report written?", False),
+        ("What does the report say about the internet?", False),
+    ],
+)
+def test_what_asks_where_the_document_is_online(question: str, online: bool) -> None:
+    from orderbot.question import asks_where_it_is_online
+
+    assert asks_where_it_is_online(question) is online
+
+
+def test_where_to_read_the_report_is_its_own_address(pipeline: Pipeline) -> None:
+    """Found by a visitor: "where can I read the full report?" was refused as "do not say
+    where", though the document's address is known (its sidecar's ``url``)."""
+    url = "https://betterorderproject.org/beyond-the-rules-based-order/introduction"
+    answer = pipeline.ask("where can I read the full report?")
+    assert answer.answer == f"“Toward a Better Security Order” is online at {url}. [1]"
+    [cite] = answer.citations
+    assert (cite.section, cite.url) == ("Title", url)
+    assert pipeline.ask("Where can I download the full PDF of the report?").refused
 
 
 def test_the_documents_title_is_answered_from_its_title_line(pipeline: Pipeline) -> None:

@@ -35,7 +35,7 @@ from orderbot.generate.evidence import Evidence, Saying, sentences_saying
 from orderbot.generate.factory import make_yes_no_judge
 from orderbot.generate.lists import Enumeration, enumerations
 from orderbot.generate.model_api import Stream
-from orderbot.generate.title import write_title
+from orderbot.generate.title import write_address, write_title
 from orderbot.generate.yesno import YesNoJudge
 from orderbot.index.embedder import Embedder, load_embedder
 from orderbot.index.location import index_location
@@ -56,6 +56,7 @@ from orderbot.question import (
     about_the_makers,
     asks_for_title,
     asks_what_it_is,
+    asks_where_it_is_online,
     check_question,
     is_instruction_to_me,
     small_talk,
@@ -319,8 +320,10 @@ class Pipeline:
         # Surely another language: the English passages its names and cognates match
         # would make half an answer (a visitor got only the second of the two crises).
         foreign = None if chat or instruction else other_language(text)
-        title = not (chat or instruction or foreign) and asks_for_title(query)
-        if chat or instruction or foreign:  # nothing to look up
+        looked_up = not (chat or instruction or foreign)
+        online = looked_up and asks_where_it_is_online(query)  # the document's own address
+        title = online or (looked_up and asks_for_title(query))
+        if not looked_up:  # nothing to look up
             retrieval = Retrieval(question=query, results=[], relevant=False)
         elif title:
             retrieval = retriever.title_pages(query, self.documents)
@@ -341,7 +344,7 @@ class Pipeline:
         if retrieval.relevant:  # else: off-topic, nothing to weigh
             if title:  # a document names itself: no sentence of it to weigh or quote
                 coverage = Coverage(verdict="covered")
-                sentences_of = write_title(retrieval, cites)
+                sentences_of = (write_address if online else write_title)(retrieval, cites)
             else:
                 evidence = self.evidence(retriever, retrieval, asked=read.asked, adds=read.adds)
                 judged = (

@@ -68,6 +68,9 @@ _SHORTENED = {
     "cuz": "because",
     "govt": "government",
     "gov": "government",
+    "intl": "international",
+    "nukes": "nuclear weapons",
+    "nuke": "nuclear weapon",
 }
 _SHORT_WORD = re.compile(rf"(?<![\w.’'-])({'|'.join(_SHORTENED)})(?![\w’'-]|\.\w)")
 
@@ -305,6 +308,31 @@ def asks_for_title(question: str) -> bool:
     if not said or not set(said) <= _ABOUT_TITLE or not set(said) & _THE_DOCUMENT:
         return False
     return bool(set(said) & _TITLE_WORDS) or bool(_WHICH_DOCUMENT.match(question))
+
+
+# "Where can I read the full report?", "is the report online?", "link to the report pls":
+# where the indexed document itself is published, which its own address gives (no sentence
+# of it says), and nothing else ("Is the Dugard article online?" asks for a footnote's). A
+# web page is not a file to download: "Where can I download the PDF?" is not answered by it.
+_ONLINE_WORDS = frozenset(
+    "online website web site page url link links address published available read find "  # noqa: SIM905
+    "get access view see".split()
+)
+_ONLINE_ASKED = frozenset(
+    "where can could do i we you is are it there a an the this its of to for me please pls "  # noqa: SIM905
+    "full whole entire complete copy version give send share what whats s which has have "
+    "been be any on".split()
+)
+
+
+def asks_where_it_is_online(question: str) -> bool:
+    """The question asks where the document itself can be read or downloaded."""
+    said = set(re.findall(r"[a-z]+", question.lower()))
+    return (
+        bool(said & _THE_DOCUMENT)
+        and bool(said & _ONLINE_WORDS)
+        and said <= _THE_DOCUMENT | _ONLINE_WORDS | _ONLINE_ASKED
+    )
 
 
 # "what is this document?", "What's this report?", "what am I reading?": what the
