@@ -1564,6 +1564,10 @@ def test_a_citations_line_names_no_one_a_question_about_the_project_asks_for(
         ("How do the authors propose to respond to the two crises?", False),
         ("What was the report's response to the crises?", False),
         ("What did Blinken say?", False),
+        ("has the UN responded to the report?", True),  # a visitor's: got an RBIO sentence
+        ("did china react to the report?", True),
+        ("Does the report respond to critics of the RBIO?", False),  # its own text does
+        ("Did the report propose a response to the crises?", False),
     ],
 )
 def test_a_reply_asked_for_is_not_the_words_replied_to(question: str, reply: bool) -> None:
@@ -1647,6 +1651,26 @@ def test_a_question_about_the_makers_asks_of_the_project(question: str, asked: s
     from orderbot.question import about_the_makers
 
     assert about_the_makers(question) == asked
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "given"),
+    [
+        ("How long did the project take?", "The project met in 2023 and 2024.", True),
+        ("how long did the project run?", "The project ran over two years.", True),
+        ("How long did the project take?", "The reforms would go a long way.", False),
+        ("How long is the report?", "The report would go a long way.", False),
+        ("how long will the reforms take?", "The reforms would go a long way.", False),
+    ],
+)
+def test_how_long_is_answered_by_dates_or_a_length_of_time(
+    question: str, text: str, given: bool
+) -> None:
+    """Found in a probe: "how long did the project take?" was answered with "the … reforms
+    would go a long way toward upholding peace", and "how long is the report?" too."""
+    slot = slot_of(question)
+    assert (slot.kind, slot.describe(question)) == ("date", "how long")
+    assert slot.given_by(question, text) is given
 
 
 def test_a_scene_setting_when_does_not_ask_for_a_date() -> None:

@@ -44,6 +44,16 @@ _WHEN = re.compile(
     r"since when)\b",
     re.I,
 )
+# "How long did the project take?", "how long is the report?": a span or a length, which
+# dates give ("in 2023 and 2024") or a length of time ("over two years"); a report that
+# gives neither cannot say (not "it would go a long way toward …").
+_FOR_HOW_LONG = re.compile(
+    r"^\s*(?:for\s+)?how\s+long\s+(?:did|does|do|has|have|had|will|would|was|were|is|are)\b",
+    re.I,
+)
+_SPAN = re.compile(
+    r"\b(?:\d+|two|three|four|five|six|several|many)\s+(?:years?|months?|weeks?|days?)\b", re.I
+)
 _OVERVIEW = re.compile(
     r"\b(summari[sz]e|summary|overview|gist|tl;?dr|in a nutshell|in brief)\b"
     r"|\b(main|key|central|core|overall)\s+(argument|point|idea|message|thesis|finding|"
@@ -274,7 +284,11 @@ _TITLED = re.compile(
 # "What did the Chinese side say in reply?", "How did Beijing respond?": a reply, which a
 # text answering the question names as one; the words it replies to are not it.
 _REPLY = re.compile(
-    r"^\s*(?:(?:what|how)\s+did\b[^?]*\b(?:respond|reply|react|retort|answer|"
+    # "has the UN responded to the report?" (what the report answers is its own text)
+    r"^\s*(?:(?:has|have|had|did|does|do)\s+(?!(?:the|this|its)\s+(?:report|authors?|document|"
+    r"paper|project|introduction)\b|it\b|they\b)[^?]*\b(?:respond(?:ed)?|repl(?:y|ied)|"
+    r"react(?:ed)?)\s+(?:to|in)\b"
+    r"|(?:what|how)\s+did\b[^?]*\b(?:respond|reply|react|retort|answer|"
     r"(?:say|answer)\s+(?:back|in\s+(?:reply|response|return)))\b"
     r"|what\s+(?:was|were)\s+(?:the\s+)?(?:[\w.’'-]+\s+){0,3}?(?:reply|replies|response|"
     r"responses|reaction|reactions|answer)\b(?!\s+to\s+(?:the\s+)?(?:crisis|crises|"
@@ -315,7 +329,7 @@ def role_asked(question: str) -> frozenset[str]:
 class Slot:
     # "number", "amount", "date", "person", "place", "country", "reply", "link", "role" or ""
     kind: str
-    # for "number": the stem of the counted noun; for "date": "month", "day"; for "role":
+    # for "number": the stem of the counted noun; for "date": "month", "day", "span"; for "role":
     # the act ("funded")
     noun: str = ""
     # Stems one of which a text giving the thing must hold: a role's (``role_asked``) for
@@ -326,7 +340,7 @@ class Slot:
         if self.kind == "number" and self.noun:
             return f"how many {self.noun_text(question)}"
         if self.kind == "date" and self.noun:
-            return "in which month" if self.noun == "month" else "on what date"
+            return {"month": "in which month", "day": "on what date"}.get(self.noun, "how long")
         if self.kind == "role":
             return f"by whom it was {self.noun}"
         return {
@@ -380,6 +394,8 @@ class Slot:
         if self.kind == "role":  # it names the role or act: "… is funded by …"
             return True
         if self.kind == "date":  # the year a question gives bounds it ("which month of 2023")
+            if self.noun == "span" and _SPAN.search(text):
+                return bool(content_terms(f"{text} {about}") & content_terms(question))
             wanted = {"month": _MONTH, "day": _DAY}.get(self.noun, _DATE)
             years = set(_YEAR.findall(question))
             return bool(
@@ -477,6 +493,8 @@ def slot_of(question: str) -> Slot:
         return Slot("date", "day")
     if _WHEN.match(question) and not _SUBORDINATE.match(question):
         return Slot("date", words=role_asked(question))
+    if _FOR_HOW_LONG.match(question):
+        return Slot("date", "span")
     question = _SUBORDINATE.sub("", question)  # "When …, who ends up at risk?": who
     if _LINK.search(question):
         return Slot("link")
