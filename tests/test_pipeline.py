@@ -1236,6 +1236,14 @@ def test_a_question_for_what_an_acronym_is(question: str, acronym: str | None) -
         ("so what's this RBIO thing everyone's arguing about?", "RBIO"),
         ("What is the RBIO, and who backs it?", None),  # asks more of it
         ("What does the report say about China?", None),
+        # asked by its meaning (a probe's "what does RBIO mean?" got "Presumably, the RBIO
+        # exists as a distinct term …", not what it stands for)
+        ("what does RBIO mean?", "RBIO"),
+        ("What does the term multi-order mean", "multi-order"),
+        ("what is meant by multi-order?", "multi-order"),
+        ("What does the report mean by a multi-order world?", "multi-order world"),
+        ("what does the report mean?", None),
+        ("what does it mean for the US?", None),
     ],
 )
 def test_the_thing_a_what_is_question_asks_about(question: str, thing: str | None) -> None:
@@ -1245,7 +1253,11 @@ def test_the_thing_a_what_is_question_asks_about(question: str, thing: str | Non
 def test_what_an_acronym_is_starts_with_what_it_stands_for(pipeline: Pipeline) -> None:
     """ "so what's this RBIO thing everyone's arguing about?" (a `tune` question) got
     three sentences about the RBIO, none saying what the letters stand for."""
-    for question in ("What is the RBIO?", "so what's this RBIO thing everyone's arguing about?"):
+    for question in (
+        "What is the RBIO?",
+        "so what's this RBIO thing everyone's arguing about?",
+        "what does RBIO mean?",
+    ):
         answer = pipeline.ask(question).answer
         assert answer.startswith("One such grouping"), question
         assert "“rules-based international order” (RBIO)" in answer

@@ -247,10 +247,25 @@ _WHAT_IS = re.compile(
 )
 
 
+# "What does RBIO mean?", "what is meant by multi-order?", "meaning of P5?": what a name
+# is, asked by its meaning.
+_MEANS = re.compile(
+    r"^\W*(?:what\s+(?:does|do)\s+(?!(?:(?:the|this)\s+)?(?:report|document|paper|text|"
+    r"introduction|it|this|that|they|he|she)\s+mean\b)(?:the\s+)?(?:term\s+|word\s+|phrase\s+)?"
+    r"(.{2,60}?)\s+mean"
+    r"|what\s+(?:does|do)\s+(?:the\s+report|this\s+report|the\s+authors?|they|it)\s+mean\s+by\s+"
+    r"(?:an?\s+|the\s+)?(.{2,60}?)"
+    r"|what(?:\s+is|['’]?s)\s+(?:meant\s+by|the\s+meaning\s+of)\s+(?:an?\s+|the\s+)?(.{2,60}?)"
+    r"|(?:the\s+)?meaning\s+of\s+(?:the\s+)?(.{2,60}?))\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+
+
 def thing_asked(question: str) -> str | None:
-    """The name a "What is X?" question asks about, when it asks nothing more of it."""
-    found = _WHAT_IS.match(question)
-    return found.group(1) if found else None
+    """The name a "What is X?" or "What does X mean?" question asks about, when it asks
+    nothing more of it."""
+    found = _MEANS.match(question) or _WHAT_IS.match(question)
+    return next((g for g in found.groups() if g), None) if found else None
 
 
 def acronym_defined(question: str) -> str | None:
