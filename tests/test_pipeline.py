@@ -241,6 +241,8 @@ def test_an_overview_in_so_many_sentences_has_that_many(pipeline: Pipeline) -> N
         # how the document is organized: its parts in order ("organized" was a word the
         # documents never use, and the question was refused)
         ("how is the report organized?", True),
+        ("what does the intro conclude?", True),  # a probe's: refused
+        ("what is the intro about", True),
         ("What is the structure of the report?", True),
         ("How is the Security Council organized?", False),
         ("how are the proposals organised?", False),  # the categories say

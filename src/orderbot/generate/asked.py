@@ -59,15 +59,15 @@ _OVERVIEW = re.compile(
     r"|\b(main|key|central|core|overall)\s+(argument|point|idea|message|thesis|finding|"
     r"claim|takeaway|recommendation|conclusion)s?\b"
     r"|^\s*what(?:['’]?s| is| are)\s+(?:this|the)\s+(?:report|document|text|paper|"
-    r"introduction)\s+(?:about|arguing|saying)\s*\??\s*$"
-    r"|^\s*what\s+does\s+(?:this|the)\s+(?:report|document|text|paper|introduction)\s+"
+    r"introduction|intro)\s+(?:about|arguing|saying)\s*\??\s*$"
+    r"|^\s*what\s+does\s+(?:this|the)\s+(?:report|document|text|paper|introduction|intro)\s+"
     r"(?:argue|say|conclude|recommend)\s*\??\s*$"
     # "how is the report organized?": its parts, which the outline gives in order
     r"|^\s*how\s+(?:is|was)\s+(?:this|the|it)\s*(?:report|document|text|paper|"
-    r"introduction)?\s+(?:organi[sz]ed|structured|laid\s+out|arranged|set\s+out|divided|"
+    r"introduction|intro)?\s+(?:organi[sz]ed|structured|laid\s+out|arranged|set\s+out|divided|"
     r"broken\s+down)\s*\??\s*$"
     r"|^\s*what\s+is\s+the\s+(?:structure|layout|outline)\s+of\s+(?:this|the)\s+"
-    r"(?:report|document|text|paper|introduction)\s*\??\s*$",
+    r"(?:report|document|text|paper|introduction|intro)\s*\??\s*$",
     re.I,
 )
 # "What is the Project's annual budget?", "What would the reforms cost?": a sum of money,
