@@ -1643,6 +1643,10 @@ def test_who_made_the_document_is_asked_of_the_project_behind_it(pipeline: Pipel
     (_, it) = _conversation(pipeline, ["What does footnote 2 cite?", "Who wrote it?"])
     assert it.rewritten_question and "project behind" not in it.rewritten_question
     assert "Dugard" in it.answer
+    # crises are not written: "it" is the report
+    (_, wrote) = _conversation(pipeline, ["What are the two crises?", "Who wrote it?"])
+    assert wrote.rewritten_question == "Who wrote this report for the project behind it?"
+    assert "more than 130 leading scholars" in wrote.answer
 
 
 @pytest.mark.parametrize(

@@ -462,8 +462,9 @@ class Pipeline:
         ]
         asked = typed(question)
         read = standalone(asked, turns, lists=lambda: self.lists(retriever))
-        if read.query == asked and (makers := about_the_makers(asked)):
-            read = Standalone(query=makers, asked=makers)  # "who wrote it?", first asked
+        earlier = "" if read.query == asked else read.query.removesuffix(asked)
+        if makers := about_the_makers(asked, earlier):  # "who wrote it?"
+            read = Standalone(query=makers, asked=makers)
         glossary = self.glossary(retriever)
         query = glossary.spell_out(read.query)
         asked = query if read.asked == read.query else glossary.spell_out(read.asked)

@@ -430,17 +430,34 @@ _MADE_TO = frozenset(["contributed", "contribute"])
 _MADE_ON = frozenset(["worked", "work"])
 
 
-def about_the_makers(question: str) -> str | None:
+_AUTHORED = frozenset(["wrote", "written", "writes", "authored"])
+# An earlier question about a work the documents cite or quote, which "it" may be: "What
+# does footnote 2 cite? Who wrote it?" asks for Dugard.
+_A_WORK = re.compile(
+    r"\b(?:articles?|footnotes?|notes?|speech(?:es)?|remarks|strateg(?:y|ies)|sources?|"
+    r"papers?|books?|pieces?|essays?|journals?|statements?|quotes?|quoted|cites?|cited|"
+    r"says?|said|words|told|wrote)\b",
+    re.I,
+)
+
+
+def about_the_makers(question: str, earlier: str = "") -> str | None:
     """``question`` asked of the project behind the report when it asks who made the
     documents and names nothing else ("who took part?": "who took part in the project
     behind this report?"; "who wrote it?": "who wrote this report for the project behind
     it?"), as a report's text names its makers: by the project that brought them
     together, not by the report's title, whose words its own sentences about the report
-    repeat. None for any other question."""
+    repeat. None for any other question, and for a follow-up (``earlier``: the questions
+    it is read after) unless it asks who wrote "it" after questions naming no work."""
     found = _MAKING.match(question)
     if found is None:
         return None
     verb = " ".join(found.group("verb").lower().split())
+    # After "What are the two crises?", "who wrote it?" still asks for the report's
+    # authors: crises are not written; after a question about a cited work, it asks for
+    # that work's ("earlier": the questions a follow-up is read after).
+    if earlier and (verb not in _AUTHORED or _A_WORK.search(earlier)):
+        return None
     if verb == "behind":
         return "which project is behind this report?"
     # "participated" would find the sentences naming "participants" for another thing
