@@ -1160,6 +1160,12 @@ def test_a_question_none_of_whose_words_the_documents_use_is_not_covered(
     assert judge.unknown_words("Who was he talking to?") == []  # "he" names no new thing
     assert judge.unknown_words("What is the peer review of the proposals?") == []
     assert not pipeline.ask("Who do the authors hope the report will inspire?").refused
+    # a country the passages name, by another of its names: a probe's "what does the USA
+    # want?" was refused as "anything with the words “USA” or “want”"
+    assert judge.unknown_words("what does the USA want", {"US"}) == []
+    assert judge.unknown_words("what does the USA want") == ["USA", "want"]
+    usa = pipeline.ask("what does the USA want?")
+    assert "USA" not in (usa.coverage and usa.coverage.missing or "")
 
 
 @pytest.mark.parametrize(

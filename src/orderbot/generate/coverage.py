@@ -80,6 +80,7 @@ from orderbot.generate.asked import (
     speaker_of,
     topic_of,
 )
+from orderbot.generate.countries import countries_in
 from orderbot.generate.evidence import (
     GENERIC,
     YEAR,
@@ -243,14 +244,22 @@ def focus_found(evidence: Evidence, top: list[int]) -> float:
     return 1.0 if wanted <= terms_held(evidence, top) else 0.0
 
 
+def countries_held(evidence: Evidence) -> set[str]:
+    """The countries the passages of ``evidence`` name, by any of their names."""
+    return countries_in(" ".join(p.chunk.text for p in evidence.passages))
+
+
 def unknown_name(evidence: Evidence, named: Iterable[str], vocabulary: Vocabulary) -> str | None:
     """The first name of the question that is not a word of the documents, nor an acronym
     whose letters start consecutive words of the passages ("AI": "Artificial
-    Intelligence")."""
+    Intelligence"), nor another name of a country they name ("USA": "United States")."""
     text = " ".join(p.chunk.text for p in evidence.passages)
+    held = countries_held(evidence)
     for name in named:
         if all(vocabulary.knows(s) for s in content_terms(name)):
             continue
+        if (country := countries_in(name)) and country <= held:
+            continue  # "USA": the passages' "United States"
         if 2 <= len(name) <= 6 and name.isalpha():
             spelt = r"\W+".join(rf"{c}[\w’'-]*" for c in name.upper())
             if re.search(rf"\b{spelt}", text):
@@ -578,7 +587,8 @@ class CoverageJudge:
             return edition
         # Words for the documents' notes ("What sources does it cite?") are not theirs.
         asks_for_notes = evidence.about_sources or numbered_items(evidence.question)
-        if not asks_for_notes and (unknown := self.unknown_words(evidence.question)):
+        held = countries_held(evidence)
+        if not asks_for_notes and (unknown := self.unknown_words(evidence.question, held)):
             return self._named_missing(evidence) or "anything with the words " + " or ".join(
                 f"“{w}”" for w in unknown
             )
@@ -620,16 +630,19 @@ class CoverageJudge:
         name = unknown_name(evidence, names_in(evidence.question), self.vocabulary)
         return name and f"anything with the name “{name_run(evidence.question, name)}”"
 
-    def unknown_words(self, question: str) -> list[str]:
+    def unknown_words(self, question: str, countries: Iterable[str] = ()) -> list[str]:
         """The words of ``question`` that carry meaning, when there are two or more and
         the documents use none of them ("is the report anti american", "is the report
         peer reviewed"): whatever passage the question's vector is nearest, it says
-        nothing the question asks about. Empty otherwise."""
+        nothing the question asks about. Empty otherwise, and when it names one of
+        ``countries`` (those the passages name) by another name ("USA")."""
         typed = [
             w
             for w in _TYPED_WORD.findall(question)
             if w.lower() not in NAMES_NOTHING and len(w) > 1
         ]
+        if countries_in(question) & set(countries):
+            return []
         terms = content_terms(" ".join(typed))
         if len(terms) < 2 or any(self.vocabulary.knows(t) for t in terms):
             return []
