@@ -61,6 +61,8 @@ def test_the_figures_a_text_gives() -> None:
         ("What did Blinken tell Chinese officials in 2022?", "The documents say 2021, not 2022."),
         # a visitor's: "the report" is all of it, no part to compare with
         ("the report has 30 proposals, right?", "The documents say 20 proposals, not 30."),
+        # a probe's: the tag typed with no comma was read as what the count is of
+        ("the report has 25 proposals right?", "The documents say 20 proposals, not 25."),
     ],
 )
 def test_a_figure_the_quotes_contradict_is_corrected(

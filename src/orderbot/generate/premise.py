@@ -37,6 +37,10 @@ from orderbot.generate.evidence import (
 _KNOWN = frozenset({"the", "these", "those", "its", "their", "our", "his", "her", "many", "of"})
 
 
+# A question tag, typed with no comma before it: "the report has 25 proposals right?"
+_TAG = frozenset(content_terms("right correct true really yes"))
+
+
 def claimed(question: str) -> list[Figure]:
     """The counts ``question`` states as plain claims: not known, qualified, a fraction or
     a year ("one" is rarely a count)."""
@@ -100,7 +104,7 @@ def _figure_correction(question: str, units: Sequence[Unit]) -> Correction | Non
         # The sentence about what the question's clause is about: "the Transnational …
         # category has twelve proposals" is corrected by the category's sentence, not by
         # the package's 20 proposals.
-        clause = content_terms(_clause(question, asked.start)) - {noun}
+        clause = content_terms(_clause(question, asked.start)) - {noun} - _TAG
         scope = {t for t in clause if not t.isdigit() and t not in NUMBER_VALUES}
         shared = [len(scope & content_terms(unit.text)) for unit, _ in given]
         best = max(range(len(given)), key=shared.__getitem__)
