@@ -1669,6 +1669,11 @@ def test_who_made_the_document_is_asked_of_the_project_behind_it(pipeline: Pipel
         ("who took part in the project?", None),  # a subject of its own
         ("who wrote the article in footnote 2?", None),
         ("who was involved in the talks?", None),
+        # whether someone made it (a probe's "is the report written by the UN?" got the
+        # U.N. Security Council sentence)
+        ("is the report written by the UN?", "who wrote this report for the project behind it?"),
+        ("did quincy write it?", "who wrote this report for the project behind it?"),
+        ("is the report written in english?", None),
     ],
 )
 def test_a_question_about_the_makers_asks_of_the_project(question: str, asked: str | None) -> None:

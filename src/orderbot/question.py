@@ -425,6 +425,16 @@ _MAKING = re.compile(
     r"\s*[?.!]*\s*$",
     re.I,
 )
+# "is the report written by the UN?", "did Quincy write it?": whether someone made it,
+# which the project behind it answers (no, or yes, in its own words).
+_MADE_BY = re.compile(
+    r"^\s*(?:(?:is|was)\s+(?:it|this|(?:the|this)\s+(?:report|document|paper|study|"
+    r"introduction|intro))\s+(?:written|authored|produced|prepared|made|put\s+together)\s+"
+    r"by\b[^?]*"
+    r"|(?:did|does)\s+[^?]{1,60}?\s+(?:write|author|produce|prepare)\s+(?:it|this|(?:the|this)"
+    r"\s+(?:report|document|paper|study|introduction|intro)))\s*[?.!]*\s*$",
+    re.I,
+)
 _MADE_IN = frozenset(["took part", "take part", "participated", "participate", "involved"])
 _MADE_TO = frozenset(["contributed", "contribute"])
 _MADE_ON = frozenset(["worked", "work"])
@@ -449,6 +459,8 @@ def about_the_makers(question: str, earlier: str = "") -> str | None:
     together, not by the report's title, whose words its own sentences about the report
     repeat. None for any other question, and for a follow-up (``earlier``: the questions
     it is read after) unless it asks who wrote "it" after questions naming no work."""
+    if _MADE_BY.match(question) and not (earlier and _A_WORK.search(earlier)):
+        return "who wrote this report for the project behind it?"
     found = _MAKING.match(question)
     if found is None:
         return None
