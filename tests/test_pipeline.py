@@ -1165,7 +1165,7 @@ def test_a_question_none_of_whose_words_the_documents_use_is_not_covered(
     assert judge.unknown_words("what does the USA want", {"US"}) == []
     assert judge.unknown_words("what does the USA want") == ["USA", "want"]
     usa = pipeline.ask("what does the USA want?")
-    assert "USA" not in (usa.coverage and usa.coverage.missing or "")
+    assert "USA" not in ((usa.coverage and usa.coverage.missing) or "")
 
 
 @pytest.mark.parametrize(
