@@ -1162,8 +1162,7 @@ def test_a_question_none_of_whose_words_the_documents_use_is_not_covered(
     assert not pipeline.ask("Who do the authors hope the report will inspire?").refused
     # a country the passages name, by another of its names: a probe's "what does the USA
     # want?" was refused as "anything with the words “USA” or “want”"
-    assert judge.unknown_words("what does the USA want", {"US"}) == []
-    assert judge.unknown_words("what does the USA want") == ["USA", "want"]
+    assert judge.unknown_words("what does the USA want") == ["USA", "want"]  # no passages
     usa = pipeline.ask("what does the USA want?")
     assert "USA" not in ((usa.coverage and usa.coverage.missing) or "")
 

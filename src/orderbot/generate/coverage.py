@@ -254,11 +254,10 @@ def unknown_name(evidence: Evidence, named: Iterable[str], vocabulary: Vocabular
     whose letters start consecutive words of the passages ("AI": "Artificial
     Intelligence"), nor another name of a country they name ("USA": "United States")."""
     text = " ".join(p.chunk.text for p in evidence.passages)
-    held = countries_held(evidence)
     for name in named:
         if all(vocabulary.knows(s) for s in content_terms(name)):
             continue
-        if (country := countries_in(name)) and country <= held:
+        if (country := countries_in(name)) and country <= countries_held(evidence):
             continue  # "USA": the passages' "United States"
         if 2 <= len(name) <= 6 and name.isalpha():
             spelt = r"\W+".join(rf"{c}[\w’'-]*" for c in name.upper())
@@ -587,8 +586,7 @@ class CoverageJudge:
             return edition
         # Words for the documents' notes ("What sources does it cite?") are not theirs.
         asks_for_notes = evidence.about_sources or numbered_items(evidence.question)
-        held = countries_held(evidence)
-        if not asks_for_notes and (unknown := self.unknown_words(evidence.question, held)):
+        if not asks_for_notes and (unknown := self.unknown_words(evidence.question, evidence)):
             return self._named_missing(evidence) or "anything with the words " + " or ".join(
                 f"“{w}”" for w in unknown
             )
@@ -630,21 +628,22 @@ class CoverageJudge:
         name = unknown_name(evidence, names_in(evidence.question), self.vocabulary)
         return name and f"anything with the name “{name_run(evidence.question, name)}”"
 
-    def unknown_words(self, question: str, countries: Iterable[str] = ()) -> list[str]:
+    def unknown_words(self, question: str, evidence: Evidence | None = None) -> list[str]:
         """The words of ``question`` that carry meaning, when there are two or more and
         the documents use none of them ("is the report anti american", "is the report
         peer reviewed"): whatever passage the question's vector is nearest, it says
-        nothing the question asks about. Empty otherwise, and when it names one of
-        ``countries`` (those the passages name) by another name ("USA")."""
+        nothing the question asks about. Empty otherwise, and when it names a country
+        the passages of ``evidence`` name, by another of its names ("USA")."""
         typed = [
             w
             for w in _TYPED_WORD.findall(question)
             if w.lower() not in NAMES_NOTHING and len(w) > 1
         ]
-        if countries_in(question) & set(countries):
-            return []
         terms = content_terms(" ".join(typed))
         if len(terms) < 2 or any(self.vocabulary.knows(t) for t in terms):
+            return []
+        named = countries_in(question)
+        if named and evidence is not None and named & countries_held(evidence):
             return []
         return list(dict.fromkeys(typed))
 
