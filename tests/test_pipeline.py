@@ -1701,6 +1701,18 @@ def test_how_long_is_answered_by_dates_or_a_length_of_time(
     assert slot.given_by(question, text) is given
 
 
+def test_a_list_asked_for_as_a_request_is_given_whole(pipeline: Pipeline) -> None:
+    """Found by the helper's second question set: "Can you list the seven variables the
+    proposals are organized around?" got only the sentence saying there are seven;
+    "list the seven variables …" got the list."""
+    for question in (
+        "Can you list the seven variables the proposals are organized around?",
+        "could you please name the three categories?",
+    ):
+        answer = pipeline.ask(question).answer
+        assert "Variable 6, Artificial Intelligence and Cyber" in answer, question
+
+
 def test_a_scene_setting_when_does_not_ask_for_a_date() -> None:
     """Read from a test answer: "When lots of countries feel free to ignore the law, who
     ends up at risk…?" asked for a date, and "may" (the verb) counted as the month, so

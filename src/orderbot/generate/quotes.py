@@ -61,7 +61,9 @@ _ANNOUNCES = re.compile(
 )
 _CONTINUES = re.compile(r"^(second|third|fourth|finally|lastly|another)\b", re.IGNORECASE)
 _LIST_QUESTION = re.compile(
-    r"^\s*(what|which|list|name|who)\b.*\b(are|were|include|includes|make up|groupings?|"
+    # "Can you list the seven variables …?", "please name them": a request is a question
+    r"^\s*(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|please\s+|pls\s+)?"
+    r"(what|which|list|name|who)\b.*\b(are|were|include|includes|make up|groupings?|"
     r"categories|variables|crises|domains|areas|ways|items|proposals|elements)\b",
     re.IGNORECASE,
 )
