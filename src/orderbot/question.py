@@ -247,11 +247,16 @@ _WHAT_IS = re.compile(
 )
 
 
+# The words a question calls the indexed document itself by ("this report").
+_THE_DOCUMENT = frozenset(["report", "document", "paper", "study", "text", "introduction", "intro"])
+_A_DOCUMENT = "|".join(sorted(_THE_DOCUMENT))  # for a pattern: "report|paper|…"
+
+
 # "What does RBIO mean?", "what is meant by multi-order?", "meaning of P5?": what a name
 # is, asked by its meaning.
 _MEANS = re.compile(
-    r"^\W*(?:what\s+(?:does|do)\s+(?!(?:(?:the|this)\s+)?(?:report|document|paper|text|"
-    r"introduction|it|this|that|they|he|she)\s+mean\b)(?:the\s+)?(?:term\s+|word\s+|phrase\s+)?"
+    rf"^\W*(?:what\s+(?:does|do)\s+(?!(?:(?:the|this)\s+)?(?:{_A_DOCUMENT}|it|this|that|they|"
+    r"he|she)\s+mean\b)(?:the\s+)?(?:term\s+|word\s+|phrase\s+)?"
     r"(.{2,60}?)\s+mean"
     r"|what\s+(?:does|do)\s+(?:the\s+report|this\s+report|the\s+authors?|they|it)\s+mean\s+by\s+"
     r"(?:an?\s+|the\s+)?(.{2,60}?)"
@@ -306,7 +311,6 @@ def asks_for_all_sources(question: str) -> bool:
 # this?": the indexed document's own name, which its first line gives and no sentence of
 # its text repeats (the search found footnote 5's speech title instead).
 _TITLE_WORDS = frozenset(["title", "titled", "called", "named", "name"])
-_THE_DOCUMENT = frozenset(["report", "document", "paper", "text", "introduction", "intro"])
 _TITLE_ASKED = (
     "what whats which is was s the this its it of full exact official please tell me give"
 )
@@ -420,24 +424,25 @@ _MAKING = re.compile(
     r"took\s+part|take\s+part|participated|participate|involved|contributed|contribute|"
     r"worked|work|produced|prepared|put\s+together|made|created|behind)"
     r"(?:\s+(?:in|to|on|of))?"
-    r"(?:\s+(?:it|this|that|(?:the|this)\s+(?:report|document|paper|study|introduction|"
-    r"intro)))?"
+    rf"(?:\s+(?:it|this|that|(?:the|this)\s+(?:{_A_DOCUMENT})))?"
     r"\s*[?.!]*\s*$",
     re.I,
 )
 # "is the report written by the UN?", "did Quincy write it?": whether someone made it,
 # which the project behind it answers (no, or yes, in its own words).
 _MADE_BY = re.compile(
-    r"^\s*(?:(?:is|was)\s+(?:it|this|(?:the|this)\s+(?:report|document|paper|study|"
-    r"introduction|intro))\s+(?:written|authored|produced|prepared|made|put\s+together)\s+"
-    r"by\b[^?]*"
-    r"|(?:did|does)\s+[^?]{1,60}?\s+(?:write|author|produce|prepare)\s+(?:it|this|(?:the|this)"
-    r"\s+(?:report|document|paper|study|introduction|intro)))\s*[?.!]*\s*$",
+    rf"^\s*(?:(?:is|was)\s+(?:it|this|(?:the|this)\s+(?:{_A_DOCUMENT}))\s+"
+    r"(?:written|authored|produced|prepared|made|put\s+together)\s+by\b[^?]*"
+    r"|(?:did|does)\s+[^?]{1,60}?\s+(?:write|author|produce|prepare)\s+"
+    rf"(?:it|this|(?:the|this)\s+(?:{_A_DOCUMENT})))\s*[?.!]*\s*$",
     re.I,
 )
-_MADE_IN = frozenset(["took part", "take part", "participated", "participate", "involved"])
-_MADE_TO = frozenset(["contributed", "contribute"])
-_MADE_ON = frozenset(["worked", "work"])
+# What one takes part in, contributes to, works on; one writes or makes a thing itself.
+_MADE_WITH = {
+    **dict.fromkeys(["took part", "take part", "participated", "participate", "involved"], "in"),
+    **dict.fromkeys(["contributed", "contribute"], "to"),
+    **dict.fromkeys(["worked", "work"], "on"),
+}
 
 
 _AUTHORED = frozenset(["wrote", "written", "writes", "authored"])
@@ -475,7 +480,6 @@ def about_the_makers(question: str, earlier: str = "") -> str | None:
     # "participated" would find the sentences naming "participants" for another thing
     said = {"participated": "took part", "participate": "take part"}.get(verb, found["verb"])
     head = f"{question[: found.start('verb')]}{said}"
-    for preposition, verbs in (("in", _MADE_IN), ("to", _MADE_TO), ("on", _MADE_ON)):
-        if verb in verbs:
-            return f"{head} {preposition} the project behind this report?"
+    if preposition := _MADE_WITH.get(verb):
+        return f"{head} {preposition} the project behind this report?"
     return f"{head} this report for the project behind it?"
