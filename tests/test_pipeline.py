@@ -1952,3 +1952,21 @@ def test_a_count_of_things_doing_several_is_not_one_of_them(question: str, given
     """ "How many of the proposals deal with Security Council reform?" was answered
     "twelve": the proposals of a category that does four things, one of them that."""
     assert slot_of(question).given_by(question, _TWELVE) is given
+
+
+def test_a_series_asked_for_is_given_from_its_announcement(pipeline: Pipeline) -> None:
+    """Found by the helper's first question set: "what are the 3 possible groupings of
+    states the report foresees" got only "A potential third grouping …", the item its
+    "three" matched best; the sentence announcing "two or more groupings" and all three
+    answer. One grouping asked about still gets its own sentence alone."""
+    for question in (
+        "what are the 3 possible groupings of states the report foresees",
+        "what are the groupings?",
+    ):
+        answer = pipeline.ask(question).answer
+        assert answer.startswith("As a result, the coming decade"), question
+        for named in ("United States and Europe", "China and Russia", "Global South"):
+            assert named in answer, (question, named)
+    one = pipeline.ask("which grouping is led by china?").answer
+    assert "China and Russia" in one
+    assert "Global South" not in one

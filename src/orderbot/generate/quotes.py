@@ -3,7 +3,9 @@
 The best-scoring units are taken (within ``margin`` of the best, at most ``limit``), then
 completed: a sentence that announces items ("two major crises", "three categories … seven
 variables") brings the sentences that name them ("First, …", "Second, …") or the list that
-follows it, and a sentence that continues one ("Second, …") brings the one it continues.
+follows it, and a sentence that continues one ("Second, …") brings the one it continues;
+asked for the items by the plural announced ("What are the three groupings?"), one of them
+("A potential third grouping …") brings the announcement and all of them.
 Asked for something other than the list or its count, the best sentence announcing items
 that the next sentences open one by one brings the item that answers best (or the one an
 ordinal points to: "What is the first crisis …?"), since it names none of them.
@@ -41,6 +43,7 @@ from orderbot.generate.evidence import (
     chunk_units,
     content_terms,
     counted,
+    words,
 )
 from orderbot.generate.lists import enumerations, group_named
 from orderbot.models import Chunk
@@ -520,6 +523,11 @@ def _complete(
     here = next((k for k, s in enumerate(siblings) if s.position == unit.position), None)
     if here is None:
         return [quote]
+    if listy and (series := _series_of(unit, siblings[:here], next_chunk, evidence.asked)):
+        # "What are the three groupings of states?" is best matched by "A potential third
+        # grouping …", one item of those "two or more groupings" announced: the list asked
+        # for is all of them.
+        return [Quote(u, quote.score) for u in series]
     out = [quote]
     if _CONTINUES.match(unit.text) and here > 0:  # "Second, …": bring what it continues
         out.insert(0, Quote(siblings[here - 1], quote.score))
@@ -528,6 +536,36 @@ def _complete(
         return out
     items = _announced(unit, siblings[here + 1 :], count, next_chunk)
     return out + [Quote(item, quote.score) for item in items]
+
+
+_SERIES_REACH = 4  # an item is at most this many sentences after the one announcing it
+
+
+def _series_of(
+    unit: Unit, before: list[Unit], next_chunk: NextChunk | None, question: str
+) -> list[Unit]:
+    """When ``unit`` is one of the items a sentence shortly before it announces ("A
+    potential third grouping …" of "… two or more groupings") and ``question`` asks for
+    them all, by the plural the sentence announces ("groupings"; not "What is the
+    like-minded grouping?"): that sentence and all its items, in reading order; else
+    none. ``before``: the units before ``unit`` in its passage."""
+    if not (OPENS_AN_ITEM.match(unit.text) or OPENS_ANOTHER_ITEM.match(unit.text)):
+        return []
+    for k in range(len(before) - 1, max(len(before) - 1 - _SERIES_REACH, -1), -1):
+        head = before[k]
+        count = announced_count(head.text) if head.kind == "sentence" else 0
+        if not count:
+            continue
+        announced = _ANNOUNCES.search(head.text)
+        if announced is None or announced.group(2).lower() not in words(question):
+            return []
+        items = _announced(
+            head, [*before[k + 1 :], unit, *_next_sentences(unit)], count, next_chunk
+        )
+        if any(_same(item, unit) for item in items):
+            return [head, *items]
+        return []
+    return []
 
 
 def _best_item(quote: Quote, evidence: Evidence) -> list[Quote]:
