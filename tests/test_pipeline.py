@@ -1970,3 +1970,19 @@ def test_a_series_asked_for_is_given_from_its_announcement(pipeline: Pipeline) -
     one = pipeline.ask("which grouping is led by china?").answer
     assert "China and Russia" in one
     assert "Global South" not in one
+
+
+def test_a_list_asked_for_by_its_plural_leads_with_its_announcement(pipeline: Pipeline) -> None:
+    """Found by a visitor: "list the categories" led with one category's sentence ("The
+    Transnational and Planetary Threats category includes five proposals …"), the list
+    after two more sentences. The sentence announcing "three categories" and its list
+    answer; "crises" that a question only mentions asks for no list of them."""
+    for question in ("list the categories", "can you name all the categories"):
+        answer = pipeline.ask(question).answer
+        assert answer.startswith("More specifically,"), question
+        assert "Regulation of Force and Coercion: Variable 1" in answer, question
+    world = pipeline.ask(
+        "What characteristics would the fragmented world that results from the unresolved "
+        "crises have?"
+    ).answer
+    assert world.startswith("If left unresolved")

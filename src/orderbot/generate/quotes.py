@@ -4,8 +4,9 @@ The best-scoring units are taken (within ``margin`` of the best, at most ``limit
 completed: a sentence that announces items ("two major crises", "three categories … seven
 variables") brings the sentences that name them ("First, …", "Second, …") or the list that
 follows it, and a sentence that continues one ("Second, …") brings the one it continues;
-asked for the items by the plural announced ("What are the three groupings?"), one of them
-("A potential third grouping …") brings the announcement and all of them.
+asked for the items by the plural announced ("What are the three groupings?", "list the
+categories"), the announcing sentence leads when it scores near the best, and one of the
+items ("A potential third grouping …") brings the announcement and all of them.
 Asked for something other than the list or its count, the best sentence announcing items
 that the next sentences open one by one brings the item that answers best (or the one an
 ordinal points to: "What is the first crisis …?"), since it names none of them.
@@ -179,6 +180,7 @@ def choose(
         # best-scoring category).
         return [Quote(evidence.units[i], scores[i]) for i in sorted(each)[:_EACH_LIMIT]]
     order = _the_total(evidence, giving) or _first_mention(evidence, order, margin)
+    order = _announcing_first(evidence, order, 2 * margin)
     # The best unit that gives the figure or date asked for (and shares a word with the
     # question) answers it though it scores under ``min_score``: "What year is the
     # scenario set in?" is answered by "… a scenario around 2040 …".
@@ -346,6 +348,42 @@ def _the_total(evidence: Evidence, giving: list[int]) -> list[int]:
     if best and all(largest(i) <= best for i in giving[1:]):
         return [i for i in giving if largest(i) == best]
     return giving
+
+
+def _announced_plural(text: str) -> str | None:
+    """The plural a sentence announces items of ("categories" of "… three categories …")."""
+    found = _ANNOUNCES.search(text)
+    return found.group(2).lower() if found else None
+
+
+# The items a question asks for, by their plural: "list the categories", "what are the
+# three groupings", "can you name all the variables", "What four issues …?" (not the
+# "crises" of "What characteristics would the world … the unresolved crises … have?").
+_PLURAL_ASKED = re.compile(
+    r"^\s*(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|please\s+|pls\s+)?"
+    r"(?:list|name|give(?:\s+me)?|tell\s+me|(?:what|which)(?:\s+(?:are|were))?)\s+"
+    r"(?:all\s+)?(?:of\s+)?(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+)?([a-z]+(?:ies|es|s))\b",
+    re.IGNORECASE,
+)
+
+
+def _announcing_first(evidence: Evidence, order: list[int], reach: float) -> list[int]:
+    """``order``, with the best sentence announcing the items a question asks for by
+    their plural put first, when it scores within ``reach`` of the best: "list the
+    categories" is answered by "… distributed across three categories …" and the list
+    after it, not first by one category's sentence."""
+    found = _PLURAL_ASKED.match(evidence.asked)
+    if not order or found is None:
+        return order
+    asked = {found.group(1).lower()}
+    best = evidence.scores[order[0]]
+    for i in order:
+        unit = evidence.units[i]
+        if evidence.scores[i] < best - reach:
+            break
+        if unit.kind == "sentence" and _announced_plural(unit.text) in asked:
+            return [i, *(j for j in order if j != i)]
+    return order
 
 
 def _first_mention(evidence: Evidence, order: list[int], reach: float) -> list[int]:
