@@ -246,6 +246,14 @@ def test_an_overview_in_so_many_sentences_has_that_many(pipeline: Pipeline) -> N
         ("What is the structure of the report?", True),
         ("How is the Security Council organized?", False),
         ("how are the proposals organised?", False),  # the categories say
+        # what the whole of it argues for (a visitor's "what does the report want?" and
+        # "so what's the solution?" were refused: "want" is no word of the documents')
+        ("what does the report want?", True),
+        ("what do the authors propose?", True),
+        ("so what's the solution?", True),
+        ("what is their plan?", True),
+        ("what does the report want for Taiwan?", False),
+        ("what is the solution to the climate crisis?", False),
     ],
 )
 def test_what_asks_for_an_overview(question: str, overview: bool) -> None:
@@ -1673,12 +1681,20 @@ def test_who_made_the_document_is_asked_of_the_project_behind_it(pipeline: Pipel
         ("is the report written by the UN?", "who wrote this report for the project behind it?"),
         ("did quincy write it?", "who wrote this report for the project behind it?"),
         ("is the report written in english?", None),
+        # its makers by what they were to it (a visitor's "who are the authors?" was
+        # refused as "do not say who")
+        ("who are the authors?", "who wrote this report for the project behind it?"),
+        ("who is the author of the report?", "who wrote this report for the project behind it?"),
+        ("who were the participants?", "who took part in the project behind this report?"),
+        ("who are the authors of the article?", None),
     ],
 )
 def test_a_question_about_the_makers_asks_of_the_project(question: str, asked: str | None) -> None:
     from orderbot.question import about_the_makers
 
     assert about_the_makers(question) == asked
+    if asked and "author" in question:  # after a question, "the author" may be a work's
+        assert about_the_makers(question, first=False) is None
 
 
 @pytest.mark.parametrize(

@@ -463,7 +463,8 @@ class Pipeline:
         asked = typed(question)
         read = standalone(asked, turns, lists=lambda: self.lists(retriever))
         earlier = "" if read.query == asked else read.query.removesuffix(asked)
-        if makers := about_the_makers(asked, earlier):  # "who wrote it?"
+        first = not any(t.role == "user" for t in history)
+        if makers := about_the_makers(asked, earlier, first=first):  # "who wrote it?"
             read = Standalone(query=makers, asked=makers)
         glossary = self.glossary(retriever)
         query = glossary.spell_out(read.query)

@@ -437,6 +437,15 @@ _MADE_BY = re.compile(
     rf"(?:it|this|(?:the|this)\s+(?:{_A_DOCUMENT})))\s*[?.!]*\s*$",
     re.I,
 )
+# "who are the authors?", "who were the participants of the report?": its makers named by
+# what they were to it.
+_MAKERS = re.compile(
+    r"^\s*who\s+(?:is|are|was|were)\s+(?:the|its|their)\s+"
+    r"(?P<who>authors?|writers?|contributors?|participants|experts|people\s+behind\s+it)"
+    rf"(?:\s+(?:of|behind|in|on|to)\s+(?:it|this|(?:the|this)\s+(?:{_A_DOCUMENT})))?"
+    r"\s*[?.!]*\s*$",
+    re.I,
+)
 # What one takes part in, contributes to, works on; one writes or makes a thing itself.
 _MADE_WITH = {
     **dict.fromkeys(["took part", "take part", "participated", "participate", "involved"], "in"),
@@ -456,16 +465,23 @@ _A_WORK = re.compile(
 )
 
 
-def about_the_makers(question: str, earlier: str = "") -> str | None:
+def about_the_makers(question: str, earlier: str = "", *, first: bool = True) -> str | None:
     """``question`` asked of the project behind the report when it asks who made the
     documents and names nothing else ("who took part?": "who took part in the project
     behind this report?"; "who wrote it?": "who wrote this report for the project behind
     it?"), as a report's text names its makers: by the project that brought them
     together, not by the report's title, whose words its own sentences about the report
     repeat. None for any other question, and for a follow-up (``earlier``: the questions
-    it is read after) unless it asks who wrote "it" after questions naming no work."""
+    it is read after) unless it asks who wrote "it" after questions naming no work.
+    "Who is the author?" names its makers by what they were to it, and is read so only as a
+    conversation's ``first`` question (after "What does footnote 2 cite?", the author is
+    the cited article's)."""
     if _MADE_BY.match(question) and not (earlier and _A_WORK.search(earlier)):
         return "who wrote this report for the project behind it?"
+    if (named := _MAKERS.match(question)) and first:
+        if named["who"].lower().startswith(("author", "writer")):
+            return "who wrote this report for the project behind it?"
+        return "who took part in the project behind this report?"
     found = _MAKING.match(question)
     if found is None:
         return None

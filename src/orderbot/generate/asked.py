@@ -60,8 +60,12 @@ _OVERVIEW = re.compile(
     r"claim|takeaway|recommendation|conclusion)s?\b"
     r"|^\s*what(?:['’]?s| is| are)\s+(?:this|the)\s+(?:report|document|text|paper|"
     r"introduction|intro)\s+(?:about|arguing|saying)\s*\??\s*$"
-    r"|^\s*what\s+does\s+(?:this|the)\s+(?:report|document|text|paper|introduction|intro)\s+"
-    r"(?:argue|say|conclude|recommend)\s*\??\s*$"
+    # "what does the report want?", "what do they propose?": what the whole of it argues for
+    r"|^\s*(?:so\s+)?what\s+(?:does|do)\s+(?:(?:this|the)\s+(?:report|document|text|paper|"
+    r"introduction|intro|authors?|writers?)|they)\s+(?:argue|say|conclude|recommend|want|"
+    r"propose|suggest|advocate|call\s+for)\s*\??\s*$"
+    r"|^\s*(?:so\s+)?what(?:['’]?s|\s+is)\s+(?:the|their|its)\s+(?:solution|answer|remedy|"
+    r"fix|proposal|plan)\s*\??\s*$"
     # "how is the report organized?": its parts, which the outline gives in order
     r"|^\s*how\s+(?:is|was)\s+(?:this|the|it)\s*(?:report|document|text|paper|"
     r"introduction|intro)?\s+(?:organi[sz]ed|structured|laid\s+out|arranged|set\s+out|divided|"
@@ -574,7 +578,8 @@ def focus_of(question: str) -> frozenset[str]:
 _OVERVIEW_WORDS = content_terms(
     "summarize summarise summary overview gist tldr nutshell brief short quick main key "
     "central core overall argument point idea message thesis finding claim takeaway give "
-    "recommendation conclusion conclude recommend "
+    "recommendation conclusion conclude recommend want propose suggest advocate call "
+    "solution answer remedy fix proposal plan authors author writers writer so "
     "report document text paper introduction article whole entire sentences words arguing "
     "saying argue about this tl dr few couple bullet bullets points lines paragraph "
     "paragraphs plain simple simply briefly one two three four five "
