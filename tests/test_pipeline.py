@@ -2002,3 +2002,31 @@ def test_a_list_asked_for_by_its_plural_leads_with_its_announcement(pipeline: Pi
         "crises have?"
     ).answer
     assert world.startswith("If left unresolved")
+
+
+def test_a_country_named_by_its_people_is_a_name_the_documents_use(pipeline: Pipeline) -> None:
+    """Found by the helper's third question set: "… no Chinese or Russian involvement,
+    right?" was refused as "do not say anything with the name “Russian”", though the
+    documents name Russia; a name they never use by any form still is unknown."""
+    answer = pipeline.ask(
+        "So this was basically a Western think tank exercise with no Chinese or Russian "
+        "involvement, right?"
+    )
+    assert "Russian" not in ((answer.coverage and answer.coverage.missing) or "")
+    assert not answer.refused
+    other = pipeline.ask("What does the report say about Brazilian diplomacy?")
+    assert other.refused
+
+
+def test_a_name_before_the_work_it_made_restricts_no_count(pipeline: Pipeline) -> None:
+    """Found by the helper's third question set: "How many proposals are in the Better
+    Order Project package?" was refused (the count had to be of the project's name), and
+    with that mended the sentences naming the project scored best: the one counting
+    proposals answers wherever it ranks. A name of those counted still restricts."""
+    from orderbot.generate.asked import restricted_to
+
+    assert restricted_to("How many proposals are in the Better Order Project package?") == set()
+    assert restricted_to("How many proposals does the Quincy report make?") == set()
+    assert restricted_to("How many Global South experts took part?") == {"global", "south"}
+    answer = pipeline.ask("How many proposals are in the Better Order Project package?")
+    assert "contains 20 proposals" in answer.answer.split(". [")[0]

@@ -450,9 +450,13 @@ def counts_a_list_for_one_item(question: str, text: str, figure: Figure) -> bool
 
 
 # A name in a question: a run of capitalised words, not the first of a sentence ("Jake
-# Sullivan", "U.N."), and a country typed in lower case; a run ending in "'s" names an
-# owner ("the Better Order Project's reform package").
-_QUESTION_NAME = re.compile(r"(?<!^)(?<![.?!]\s)\b[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*([’']s\b)?")
+# Sullivan", "U.N."), and a country typed in lower case; a run ending in "'s", or put
+# before the work it made, names an owner ("the Better Order Project's reform package",
+# "the Better Order Project package", "the Quincy report").
+_QUESTION_NAME = re.compile(
+    r"(?<!^)(?<![.?!]\s)\b[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*"
+    r"([’']s\b|(?=\s+(?:report|document|paper|study|package|proposals?|initiative)\b))?"
+)
 # A word of such a run that can be a name: two letters or more, or all capitals.
 _NAME_WORD = re.compile(r"(?<!^)(?<![.?!]\s)\b([A-Z][A-Za-z]+|[A-Z]{2,})\b")
 
@@ -476,7 +480,7 @@ def restricted_to(question: str) -> frozenset[str]:
     """The terms of the names a question restricts what it asks about to ("global south"
     of "How many participants came from the Global South?"); not an owner's."""
     text = in_words(question.strip())  # "AI (Artificial Intelligence)": the words restrict
-    found = [m.group() for m in _QUESTION_NAME.finditer(text) if not m.group(1)]
+    found = [m.group() for m in _QUESTION_NAME.finditer(text) if m.group(1) is None]
     return frozenset(content_terms(" ".join([*found, *country_names(text)])))
 
 

@@ -26,6 +26,27 @@ _PROSE_FORMS = {
     "Palestine": "PS",
     "Turkey": "TR",
 }
+# What the people of a country are called, for the powers prose names so ("Russian
+# experts", "Chinese officials"), to the country's name as the documents write it.
+_DEMONYMS = {
+    "American": "United States",
+    "Russian": "Russia",
+    "Chinese": "China",
+    "British": "Britain",
+    "French": "France",
+    "German": "Germany",
+    "Indian": "India",
+    "Japanese": "Japan",
+    "Iranian": "Iran",
+    "Israeli": "Israel",
+    "Ukrainian": "Ukraine",
+    "Turkish": "Turkey",
+    "Brazilian": "Brazil",
+    "Saudi": "Saudi Arabia",
+    "Pakistani": "Pakistan",
+    "Korean": "Korea",
+    "Palestinian": "Palestine",
+}
 # "the great powers", "rising powers": countries named as a group, not one by one.
 _POWERS = re.compile(
     r"\b(?:great|major|big|rising|emerging|middle|nuclear|regional|western|non-western|"
@@ -75,3 +96,9 @@ def countries_in(text: str) -> set[str]:
     codes = _country_codes()
     found = {codes[m.group()] for m in _country_names().finditer(text)}
     return found | {m.group().lower() for m in _POWERS.finditer(text)}
+
+
+def country_of_people(word: str) -> str | None:
+    """The country whose people ``word`` calls them ("Russian": "Russia"), if one of the
+    powers prose names so."""
+    return _DEMONYMS.get(word.strip().title())

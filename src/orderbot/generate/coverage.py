@@ -80,7 +80,7 @@ from orderbot.generate.asked import (
     speaker_of,
     topic_of,
 )
-from orderbot.generate.countries import countries_in
+from orderbot.generate.countries import countries_in, country_of_people
 from orderbot.generate.evidence import (
     GENERIC,
     YEAR,
@@ -259,6 +259,9 @@ def unknown_name(evidence: Evidence, named: Iterable[str], vocabulary: Vocabular
             continue
         if (country := countries_in(name)) and country <= countries_held(evidence):
             continue  # "USA": the passages' "United States"
+        land = country_of_people(name)
+        if land and all(vocabulary.knows(s) for s in content_terms(land)):
+            continue  # "Russian": the documents' "Russia"
         if 2 <= len(name) <= 6 and name.isalpha():
             spelt = r"\W+".join(rf"{c}[\w’'-]*" for c in name.upper())
             if re.search(rf"\b{spelt}", text):

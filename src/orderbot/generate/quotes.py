@@ -160,6 +160,11 @@ def choose(
     # coalition's sentence holding both its words.
     reach = min(scores[order[0]] - 2 * margin, scores[order[min(_FIGURE_RANKS, len(order)) - 1]])
     giving = _giving_the_figure(evidence, order, reach)
+    if not giving and (asked := slot_of(evidence.asked)).kind == "number" and asked.noun:
+        # "How many proposals are in the Better Order Project package?": the sentences
+        # naming the project score best, and the one counting proposals is the answer
+        # wherever it ranks above the floor.
+        giving = _giving_the_figure(evidence, order, min_score)
     if not giving and slot_of(evidence.asked).kind in ("amount", "date"):
         # "In which month was Dugard's article published?": no unit near the best gives
         # one, and a sum or a date is written or not there. (A count may be answered by
