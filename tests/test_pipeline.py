@@ -2030,3 +2030,30 @@ def test_a_name_before_the_work_it_made_restricts_no_count(pipeline: Pipeline) -
     assert restricted_to("How many Global South experts took part?") == {"global", "south"}
     answer = pipeline.ask("How many proposals are in the Better Order Project package?")
     assert "contains 20 proposals" in answer.answer.split(". [")[0]
+
+
+def test_a_count_on_a_subject_is_given_only_where_the_subject_is_named(
+    pipeline: Pipeline,
+) -> None:
+    """Found by a visitor: "how many proposals on nuclear war" and "how many proposals
+    deal with the security council" got "… contains 20 proposals …", the count of them
+    all; "how many proposals on regional flashpoints" led with the five proposals of the
+    category before. The documents give no count on nuclear war alone; three address the
+    flashpoints."""
+    from orderbot.generate.asked import counted_on
+
+    assert counted_on("how many proposals on nuclear war") == {"nuclear", "war"}
+    assert counted_on("how many proposals deal with climate and AI stuff") == {"climat", "ai"}
+    assert counted_on("how many proposals are there?") == set()
+    for question in (
+        "how many proposals on nuclear war",
+        "how many proposals deal with nuclear issues?",
+    ):
+        answer = pipeline.ask(question)
+        assert answer.refused, question
+        assert "20 proposals" not in answer.answer
+    flashpoints = pipeline.ask("how many proposals on regional flashpoints").answer
+    assert flashpoints.startswith("Finally, under Regional Flashpoints and Ordering")
+    assert "five proposals" not in flashpoints
+    both = pipeline.ask("how many proposals are about climate and ai").answer
+    assert "five proposals" in both

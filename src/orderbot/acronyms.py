@@ -26,6 +26,9 @@ ACRONYM = re.compile(r"\b(?:[A-Z]\.){2,}|\b[A-Z][A-Z0-9]{1,7}\b")
 _LONGEST = 5  # capitalised words in one name
 _LOWER = re.compile(r"\b[a-z][a-z0-9]{1,7}\b")  # a word typed in lower case
 _VOWEL = re.compile(r"[aeiouy]")
+# Acronyms visitors type in lower case that a word list also holds as words no one asks
+# about ("ai", a sloth): read in capitals when they fit a name of the documents'.
+_TYPED_LOWER = frozenset(["ai"])
 # An acronym as ``Glossary.spell_out`` leaves it: "AI (Artificial Intelligence)".
 _SPELT_OUT = re.compile(r"\b[A-Z][A-Z0-9]{1,7}\s+\(([^()]+)\)")
 
@@ -110,7 +113,11 @@ class Glossary:
             letters = word.upper()
             # no vowel, or three letters or more and no English word ("unsc"; not "op"
             # of "op ed", whose capitals fit their "Order Project")
-            plain = not _VOWEL.search(word) or (len(word) >= 3 and not is_english(word))
+            plain = (
+                not _VOWEL.search(word)
+                or (len(word) >= 3 and not is_english(word))
+                or word in _TYPED_LOWER
+            )
             spelt = letters in self.names and plain
             known = letters in self.letters or spelt
             return letters if known and word not in self.words else word

@@ -170,6 +170,27 @@ def _plural(word: str) -> bool:
     )
 
 
+# What a count is restricted to by its subject: "how many proposals *deal with* nuclear
+# war", "… *on* regional flashpoints", "… *are about* climate and AI".
+_COUNTED_ON = re.compile(
+    r"\b(?:on|about|regarding|concerning|(?:deal|deals|dealing)\s+with|address(?:es|ing)?|"
+    r"cover(?:s|ing)?|tackl(?:e|es|ing)|(?:relate|relates|related|relating)\s+to|"
+    r"focus(?:es|ed|ing)?\s+on)\s+(?:the\s+)?([^?!;:]+)",
+    re.I,
+)
+
+
+@functools.lru_cache(maxsize=1024)
+def counted_on(question: str) -> frozenset[str]:
+    """The terms of the subject a "how many" question restricts its count to ("nuclear
+    war" of "how many proposals on nuclear war"): a figure answers it only in a text that
+    names all of them ("… contains 20 proposals aimed at stabilizing an international
+    security order …" counts them all, on every subject)."""
+    found = _HOW_MANY.search(question)
+    subject = _COUNTED_ON.search(in_words(found.group(2))) if found else None
+    return frozenset(content_terms(subject.group(1)) - GENERIC) if subject else frozenset()
+
+
 @functools.lru_cache(maxsize=1024)
 def counted_phrase(question: str) -> tuple[str, str] | None:
     """For a "how many" question: the words from "how many" to the counted noun, and that
@@ -371,7 +392,8 @@ class Slot:
         if self.kind == "number":  # "seven variables", or a list of them ("Variable 5, …")
             # "How many participants came from the Global South?": a count of those it
             # names, which "more than 130 … from over 40 countries" is not.
-            if not restricted_to(question) <= content_terms(f"{text} {about}"):
+            held = content_terms(f"{text} {about}")
+            if not restricted_to(question) <= held or not counted_on(question) <= held:
                 return False
             if self.noun and self.noun in labels(text):
                 return True

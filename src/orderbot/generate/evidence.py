@@ -128,7 +128,7 @@ def term_overlap(question: str, sentence: str) -> float:
 # Words that name no subject of their own ("parts of the world", "the kind of order").
 GENERIC = frozenset(
     content_terms(
-        "issue issues matter matters thing things question questions topic topics subject "
+        "issue issues matter matters thing things stuff question questions topic topics subject "
         "subjects aspect aspects area areas kind kinds type types sort sorts part parts"
     )
 )

@@ -572,7 +572,11 @@ def _complete(
         # for is all of them.
         return [Quote(u, quote.score) for u in series]
     out = [quote]
-    if _CONTINUES.match(unit.text) and here > 0:  # "Second, …": bring what it continues
+    # "Second, …": bring what it continues; not for a count it gives ("how many proposals
+    # on regional flashpoints": "Finally, under Regional Flashpoints …, we present three
+    # proposals …", not the other category's five before it)
+    counts = slot_of(evidence.asked).kind == "number"
+    if _CONTINUES.match(unit.text) and here > 0 and not counts:
         out.insert(0, Quote(siblings[here - 1], quote.score))
     count = announced_count(unit.text)
     if not count or not listy:
