@@ -2057,3 +2057,23 @@ def test_a_count_on_a_subject_is_given_only_where_the_subject_is_named(
     assert "five proposals" not in flashpoints
     both = pipeline.ask("how many proposals are about climate and ai").answer
     assert "five proposals" in both
+
+
+def test_words_asked_of_someone_are_found_only_on_the_subject_asked(pipeline: Pipeline) -> None:
+    """Found by a visitor and the helper's third set: "what did trump say about the rbio"
+    got the White House's words, and "What does the 2022 National Security Strategy say
+    about climate change?" its words on the RBIO. Words of someone the documents never
+    name, or on a subject none of the sentences naming them holds half of, are not
+    covered; a paraphrase of the subject they speak on still is."""
+    trump = pipeline.ask("what did trump say about the rbio")
+    assert trump.refused and trump.coverage is not None
+    assert trump.coverage.missing == "anything Trump said"
+    iran = pipeline.ask("What does the 2022 National Security Strategy say about Iran?")
+    assert iran.refused
+    for question in (
+        "What did Guterres say about the move away from unipolarity?",
+        "What does the NSS say about the RBIO?",
+        "what did guterres say?",
+        "What did Blinken say about the rules-based order?",
+    ):
+        assert not pipeline.ask(question).refused, question

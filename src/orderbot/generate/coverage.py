@@ -35,7 +35,9 @@ use) gives the probability that the documents answer; under ``threshold`` the an
 Some questions are decided by rule, whatever the signals say (``_missing_by_rule``): one
 for the words of someone the documents name only in a footnote's citation ("What did Jake
 Sullivan say at that meeting?": the citation matches the question's words well, but holds
-none of what was said), for a footnote or a numbered item ("proposal 7", "Article 51") the
+none of what was said), or never name ("What did Trump say …?"), or name in no unit that
+holds half of the subject asked ("What does the 2022 National Security Strategy say about
+Iran?"), for a footnote or a numbered item ("proposal 7", "Article 51") the
 documents lack, for an acronym they never spell out, or for the documents' view of a
 subject they have no words for (most words of "drone strikes or targeted killings",
 ``unknown_topic``; at least two words, since one may be a synonym of theirs), or one the
@@ -304,6 +306,9 @@ _ABOUT_A_NOTE = content_terms(
 )
 
 
+_PRONOUNS = frozenset(["he", "she", "they", "it", "him", "her", "them", "we", "you", "i"])
+
+
 def _notes_found(evidence: Evidence) -> set[int]:
     return {n for p in evidence.passages if (n := p.chunk.note)}
 
@@ -525,6 +530,33 @@ class CoverageJudge:
             return speaker.title() if speaker.islower() else speaker  # "dugard": "Dugard"
         return None
 
+    def unheard(self, evidence: Evidence) -> str | None:
+        """What the documents lack when a question asks for someone's words and they
+        never name the one asked about by any word ("What did Trump say about the
+        RBIO?"), or no unit of theirs names both the one asked about and half of the
+        subject asked ("What does the 2022 National Security Strategy say about Iran?",
+        "What else did Guterres say in his Munich speech about reforming the Security
+        Council?"): the words found are on something else. (Half, not all: "What did
+        Guterres say about the move away from unipolarity?" is answered by "… the current
+        shift away from unipolarity …".)"""
+        question = evidence.asked
+        speaker = speaker_of(question)
+        terms = content_terms(speaker) - GENERIC if speaker else set()
+        if not speaker or not terms or speaker.lower() in _PRONOUNS:
+            return None
+        shown = speaker.title() if speaker.islower() else speaker  # "trump": "Trump"
+        if not any(self.vocabulary.knows(t) for t in terms):
+            return f"anything {shown} said"
+        topic = topic_of(question)
+        about = content_terms(topic) - GENERIC if topic else set()
+        if not about:
+            return None
+        for unit in evidence.units:
+            held = content_terms(f"{unit.text} {unit.chunk.context}")
+            if terms & held and 2 * len(about & held) >= len(about):
+                return None
+        return f"what {shown} said about {topic}"
+
     def unknown_item(self, question: str) -> str | None:
         """The first numbered item the question names ("proposal 7", "Article 51",
         "footnote 9") that the documents do not have: whatever it is, they do not
@@ -561,6 +593,8 @@ class CoverageJudge:
         do not have, an acronym they never spell out, a subject they have no words for."""
         if cited := self.only_cited(evidence.question):
             return f"more about {cited} than a footnote's citation gives"
+        if said := self.unheard(evidence):
+            return said
         if item := self.unknown_item(evidence.question):  # "footnote 9", "proposal 7"
             kind = item.split()[0]
             if any(i.split()[0] == kind for i in self.vocabulary.items):
