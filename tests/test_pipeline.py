@@ -1851,6 +1851,10 @@ def test_a_question_the_documents_cannot_answer_in_its_own_words_is_refused(
             "are they still accepting signatures for the package?",
             "how things stand now, only what was so when they were written",
         ),
+        (  # a visitor's: got the 2021 quote
+            "is blinken still secretary of state?",
+            "how things stand now, only what was so when they were written",
+        ),
         (
             "has the better order project released an audiobook of the report?",
             "anything with the words “audiobook”",
@@ -2077,3 +2081,13 @@ def test_words_asked_of_someone_are_found_only_on_the_subject_asked(pipeline: Pi
         "What did Blinken say about the rules-based order?",
     ):
         assert not pipeline.ask(question).refused, question
+
+
+def test_which_years_asks_for_a_date(pipeline: Pipeline) -> None:
+    """Found by the helper's third set: "In which years did the project convene its
+    participants?" asked for no date, and got "This mental exercise enabled the project
+    participants …"; "in 2023 and 2024" answers."""
+    assert slot_of("In which years did the project convene its participants?").kind == "date"
+    assert slot_of("what years did the experts meet?").kind == "date"
+    answer = pipeline.ask("In which years did the project convene its participants?").answer
+    assert "in 2023 and 2024" in answer.split(". [")[0]

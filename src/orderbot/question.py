@@ -379,7 +379,8 @@ def quoted(question: str) -> list[str]:
 # the sole superpower").
 _NOW = re.compile(
     r"\bstill\s+(?:running|active|going|ongoing|operating|open|working|accepting|collecting|"
-    r"exists?|alive|around|meeting|in\s+(?:operation|progress))\b"
+    r"exists?|alive|around|meeting|in\s+(?:operation|progress|office|charge|power)|"
+    r"serving|(?:the\s+)?(?:secretary|president|director|head|chair|leader|minister)\b)\b"
     r"|\b(?:currently|now|today|these\s+days|at\s+the\s+moment)\s+(?:running|active|"
     r"working\s+on|doing|planning|preparing)\b"
     r"|\b(?:any\s*more|any\s+longer|up\s+to\s+date\s+status|latest\s+news)\b",

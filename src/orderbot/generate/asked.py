@@ -40,7 +40,7 @@ _DAY = re.compile(rf"\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+(?:{_MONTHS})\b
 _WHICH_MONTH = re.compile(r"^\s*(?:in\s+)?(?:which|what)\s+month\b", re.I)
 _WHICH_DAY = re.compile(r"^\s*(?:on\s+)?(?:which|what)\s+(?:exact\s+)?(?:date|day)\b", re.I)
 _WHEN = re.compile(
-    r"^\s*(when|what year|which year|in what year|by what year|what date|on what date|"
+    r"^\s*(when|(?:in\s+|by\s+)?(?:what|which)\s+years?|what date|on what date|"
     r"since when)\b",
     re.I,
 )
