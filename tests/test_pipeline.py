@@ -2091,3 +2091,12 @@ def test_which_years_asks_for_a_date(pipeline: Pipeline) -> None:
     assert slot_of("what years did the experts meet?").kind == "date"
     answer = pipeline.ask("In which years did the project convene its participants?").answer
     assert "in 2023 and 2024" in answer.split(". [")[0]
+
+
+def test_a_question_holding_a_phrase_of_a_passage_is_weighed(pipeline: Pipeline) -> None:
+    """A tune question scored under the off-topic floor and was refused with no section
+    named; one passage holds its "way forward", which now weighs it: it answers."""
+    answer = pipeline.ask("Which two paths does the report explicitly reject as the way forward?")
+    assert not answer.refused
+    assert "neither the promotion of the RBIO nor" in answer.answer
+    assert pipeline.ask("What is the best pizza in New York?").refused

@@ -72,6 +72,19 @@ def test_a_passage_holds_every_word_that_carries_meaning() -> None:
     assert not index.holds_every_word("what is it?", ["a", "b"])  # no word to hold
 
 
+def test_a_passage_holds_a_phrase_of_the_question() -> None:
+    """A tune question, "Which two paths does the report explicitly reject as the way
+    forward?", scored under the off-topic floor though one passage says "The way forward
+    is neither …": two words of it in a row, as the question has them, weigh it."""
+    index = BM25Index([_chunk("a", "The package holds twenty proposals.")])
+    texts = ["The way forward is neither one path nor the other.", "We went our own way."]
+    question = "Which two paths does the report explicitly reject as the way forward?"
+    assert index.holds_a_phrase(question, texts)
+    assert not index.holds_a_phrase(question, texts[1:])  # "way" alone
+    assert not index.holds_a_phrase("Is forward the way?", texts)  # not in that order
+    assert not index.holds_a_phrase("what is it?", texts)
+
+
 @pytest.mark.parametrize(
     ("question", "searched"),
     [

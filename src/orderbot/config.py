@@ -135,7 +135,8 @@ class RetrievalSettings(BaseModel):
     whole_question_rescues: bool = Field(
         True,
         description="A question under `min_similarity` is still weighed when one of BM25's "
-        "passages holds every word of it ('who signed on'); coverage then decides.",
+        "passages holds every word of it ('who signed on') or two of its words in a row "
+        "('the way forward'); coverage then decides.",
     )
 
 

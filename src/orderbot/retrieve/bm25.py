@@ -6,6 +6,7 @@ wrapping every hit in a node a share of each search."""
 from __future__ import annotations
 
 import functools
+import itertools
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -76,6 +77,28 @@ class BM25Index:
         meaning (``STOP`` left out), there being one."""
         words = set(self._query_terms(query)) - _stop_stems()
         return bool(words) and any(words <= self._terms.get(i, frozenset()) for i in ids)
+
+    def holds_a_phrase(self, query: str, texts: Sequence[str]) -> bool:
+        """Whether one of ``texts`` holds two words of ``query`` that carry meaning, one
+        right after the other as the query has them (stop words between left out): "the
+        way forward" of "Which two paths does the report reject as the way forward?"."""
+        stop = _stop_stems()
+        words = [w for w in self._query_terms(query) if w not in stop]
+        pairs = set(itertools.pairwise(words))
+        if not pairs:
+            return False
+        for text in texts:
+            tokens = bm25s.tokenize(
+                text,
+                stopwords="en",
+                stemmer=_stemmer(),
+                token_pattern=_TOKENS,
+                show_progress=False,
+                return_ids=False,
+            )
+            if pairs & set(itertools.pairwise(tokens[0] if tokens else [])):
+                return True
+        return False
 
     @staticmethod
     def _query_terms(query: str) -> list[str]:

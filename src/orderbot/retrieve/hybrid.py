@@ -111,7 +111,10 @@ class HybridRetriever:
         # it ("who signed on": "… have signed on to indicate their broad support …").
         relevant = best >= self.settings.min_similarity or bool(named)
         if not relevant and self.settings.whole_question_rescues:
-            relevant = self.bm25.holds_every_word(query, [i for i, _ in lexical])
+            found = [i for i, _ in lexical]
+            relevant = self.bm25.holds_every_word(query, found) or self.bm25.holds_a_phrase(
+                query, [self.chunks[i].embed_text for i in found]
+            )
         return Retrieval(
             question=query, results=results, relevant=bool(results) and relevant, judged=judged
         )
