@@ -2100,3 +2100,22 @@ def test_a_question_holding_a_phrase_of_a_passage_is_weighed(pipeline: Pipeline)
     assert not answer.refused
     assert "neither the promotion of the RBIO nor" in answer.answer
     assert pipeline.ask("What is the best pizza in New York?").refused
+
+
+def test_what_the_report_wants_is_a_subject_asked_about(pipeline: Pipeline) -> None:
+    """Found by a visitor and the helper's second set: "does the report want to abolish
+    the security council veto" and "… to expand the security council" got the sentence
+    counting twelve proposals on Security Council reform, which says nothing of either;
+    what others want ("the kind of government China and Russia want to spread") is no
+    subject the report is asked its view of."""
+    from orderbot.generate.asked import topic_of
+
+    assert topic_of("does the report want to abolish the security council veto") == (
+        "abolish the security council veto"
+    )
+    assert topic_of("How does Washington describe the government China and Russia want?") is None
+    for question in (
+        "does the report want to abolish the security council veto",
+        "does the report want to expand the security council",
+    ):
+        assert pipeline.ask(question).refused, question

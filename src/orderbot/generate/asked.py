@@ -704,6 +704,13 @@ _TOPIC = re.compile(
     re.I,
 )
 
+# "does the report want to abolish the veto?": what the documents' makers want (not
+# "… the kind of government China and Russia want to spread").
+_WANTS = re.compile(
+    r"\b(?:report|document|paper|authors?|writers?|they|it|project|quincy)\s+wants?"
+    r"(?:\s+to)?\s+(?:the\s+|a\s+|an\s+)?([^?,;.!]+)",
+    re.I,
+)
 # "Which UN cyber norms does the report endorse?", "What kinds of sanctions would the
 # package ban?": the thing named before the verb.
 _TOPIC_FIRST = re.compile(
@@ -721,6 +728,8 @@ def topic_of(question: str) -> str | None:
     election interference? What about drone strikes?" asks about drone strikes)."""
     question = in_words(question)  # "UNSC (U.N. Security Council)": its words
     found = [m.group(1).strip() for m in _TOPIC.finditer(question)]
+    if not found and (wanted := _WANTS.search(question)):
+        found = [wanted.group(1).strip()]
     if not found and (first := _TOPIC_FIRST.match(question)):
         found = [first.group(1)]
     return found[-1] if found else None
