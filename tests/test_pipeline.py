@@ -1334,12 +1334,14 @@ def test_a_count_of_people_is_given_by_a_count_of_scholars(question: str, given:
 )
 def test_a_count_the_question_gives_does_not_answer_it(question: str, given: bool) -> None:
     """ "How many of the 20 proposals are specifically about nuclear weapons?" asks for a
-    part of the count it gives, and was answered with "… contains 20 proposals …"; any
-    other count of proposals may answer it."""
+    part of the count it gives, and was answered with "… contains 20 proposals …"; another
+    count of proposals on its subject may answer it (one on another subject may not)."""
     whole = "This package of reforms contains 20 proposals across seven variables."
     assert slot_of(question).given_by(question, whole) is given
-    part = "Under the last category, we present three proposals on flashpoints in Europe."
+    part = "Under the last category, we present three proposals on nuclear weapons in Europe."
     assert slot_of(question).given_by(question, f"{whole} {part}")
+    other = "Under the last category, we present three proposals on climate."
+    assert slot_of(question).given_by(question, f"{whole} {other}") is given
 
 
 @pytest.mark.parametrize(

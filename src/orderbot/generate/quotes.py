@@ -162,9 +162,17 @@ def choose(
     giving = _giving_the_figure(evidence, order, reach)
     if not giving and (asked := slot_of(evidence.asked)).kind == "number" and asked.noun:
         # "How many proposals are in the Better Order Project package?": the sentences
-        # naming the project score best, and the one counting proposals is the answer
-        # wherever it ranks above the floor.
-        giving = _giving_the_figure(evidence, order, min_score)
+        # naming the project score best, and the one counting proposals answers wherever
+        # it ranks above the floor, when it holds half the question's words besides the
+        # counted noun ("… this package of reforms contains 20 proposals …"; not "… more
+        # than 130 leading scholars … from over 40 countries" for "How many countries
+        # lead the rival coalition?").
+        besides = content_terms(evidence.question) - {asked.noun} - GENERIC
+        giving = [
+            i
+            for i in _giving_the_figure(evidence, order, min_score)
+            if 2 * len(besides & content_terms(evidence.units[i].text)) >= len(besides)
+        ]
     if not giving and slot_of(evidence.asked).kind in ("amount", "date"):
         # "In which month was Dugard's article published?": no unit near the best gives
         # one, and a sum or a date is written or not there. (A count may be answered by
