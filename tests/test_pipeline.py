@@ -2121,3 +2121,17 @@ def test_what_the_report_wants_is_a_subject_asked_about(pipeline: Pipeline) -> N
         "does the report want to expand the security council",
     ):
         assert pipeline.ask(question).refused, question
+
+
+def test_a_sentence_that_goes_on_from_another_is_quoted_alone_unless_a_list_is_asked(
+    pipeline: Pipeline,
+) -> None:
+    """Found by a visitor: "what flashpoints does the report address" and "is the middle
+    east mentioned" led with the five proposals of the category before, which "Finally,
+    under Regional Flashpoints …" goes on from; asked for the categories, both come."""
+    for question in ("what flashpoints does the report address", "is the middle east mentioned"):
+        answer = pipeline.ask(question).answer
+        assert answer.startswith("Finally, under Regional Flashpoints"), question
+        assert "five proposals" not in answer, question
+    listed = pipeline.ask("what are the categories?").answer
+    assert "Regional Flashpoints and Ordering" in listed

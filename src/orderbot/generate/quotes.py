@@ -3,7 +3,8 @@
 The best-scoring units are taken (within ``margin`` of the best, at most ``limit``), then
 completed: a sentence that announces items ("two major crises", "three categories … seven
 variables") brings the sentences that name them ("First, …", "Second, …") or the list that
-follows it, and a sentence that continues one ("Second, …") brings the one it continues;
+follows it, and a sentence that continues one ("Second, …") brings the one it continues
+when a list is asked for;
 asked for the items by the plural announced ("What are the three groupings?", "list the
 categories"), the announcing sentence leads when it scores near the best, and one of the
 items ("A potential third grouping …") brings the announcement and all of them.
@@ -584,7 +585,7 @@ def _complete(
     # on regional flashpoints": "Finally, under Regional Flashpoints …, we present three
     # proposals …", not the other category's five before it)
     counts = slot_of(evidence.asked).kind == "number"
-    if _CONTINUES.match(unit.text) and here > 0 and not counts:
+    if _CONTINUES.match(unit.text) and here > 0 and not counts and listy:
         out.insert(0, Quote(siblings[here - 1], quote.score))
     count = announced_count(unit.text)
     if not count or not listy:
