@@ -2073,7 +2073,7 @@ def test_words_asked_of_someone_are_found_only_on_the_subject_asked(pipeline: Pi
     covered; a paraphrase of the subject they speak on still is."""
     trump = pipeline.ask("what did trump say about the rbio")
     assert trump.refused and trump.coverage is not None
-    assert trump.coverage.missing == "anything Trump said"
+    assert trump.coverage.missing == "anything with the name “Trump”"
     iran = pipeline.ask("What does the 2022 National Security Strategy say about Iran?")
     assert iran.refused
     for question in (
@@ -2135,3 +2135,25 @@ def test_a_sentence_that_goes_on_from_another_is_quoted_alone_unless_a_list_is_a
         assert "five proposals" not in answer, question
     listed = pipeline.ask("what are the categories?").answer
     assert "Regional Flashpoints and Ordering" in listed
+
+
+def test_whether_someone_is_mentioned_is_answered_by_the_citation_naming_them(
+    pipeline: Pipeline,
+) -> None:
+    """Found by a visitor: "is john dugard mentioned" and "is jake sullivan mentioned?"
+    were refused ("more about Dugard than a footnote's citation gives"): the citation is
+    what says they are. Someone the documents never name is still not covered; a "think
+    tank" thinks nothing."""
+    from orderbot.generate.asked import speaker_of
+
+    for question, named in (
+        ("is john dugard mentioned", "John Dugard, “The choice before us"),
+        ("does the report mention jake sullivan?", "National Security Advisor Jake Sullivan"),
+    ):
+        answer = pipeline.ask(question)
+        assert not answer.refused, question
+        assert named in answer.answer, question
+    kissinger = pipeline.ask("is Kissinger mentioned?")
+    assert kissinger.refused and kissinger.coverage is not None
+    assert kissinger.coverage.missing == "anything with the name “Kissinger”"
+    assert speaker_of("Which European think tanks partnered with Quincy?") is None

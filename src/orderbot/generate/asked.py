@@ -643,7 +643,8 @@ def asks_for_overview(question: str) -> bool:
 _SAYS = re.compile(
     r"\b(?:say|says|said|conclude[sd]?|argue[sd]?|call(?:s|ed)? for|propose[sd]?|"
     r"recommend(?:s|ed)?|tell|tells|told|repl(?:y|ies|ied)|respond(?:s|ed)?|react(?:s|ed)?|"
-    r"warn(?:s|ed)?|think|thinks|thought|believe[sd]?|claim(?:s|ed)?|discuss(?:es|ed)?|"
+    r"warn(?:s|ed)?|think(?!\s+tanks?\b)|thinks|thought|believe[sd]?|claim(?:s|ed)?|"
+    r"discuss(?:es|ed)?|"
     r"mention(?:s|ed)?|describe[sd]?)\b"
 )
 # A run of capitalised words and acronyms, not the question's first word: "Jake Sullivan",

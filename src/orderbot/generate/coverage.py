@@ -306,6 +306,14 @@ _ABOUT_A_NOTE = content_terms(
 )
 
 
+# Whether someone is named at all: "is john dugard mentioned", "does the report cite
+# Dugard?", not what they said.
+_MENTIONED = re.compile(
+    r"^\W*(?:is|was|are|were)\s+.+?\s+(?:mentioned|cited|quoted|referenced|named)\b"
+    r"|^\W*(?:does|did)\s+(?:the\s+|this\s+)?(?:report|document|paper|introduction|it|they|"
+    r"authors?)\s+(?:mention|cite|quote|reference|name)\b",
+    re.I,
+)
 _PRONOUNS = frozenset(["he", "she", "they", "it", "him", "her", "them", "we", "you", "i"])
 
 
@@ -526,6 +534,8 @@ class CoverageJudge:
         footnote's citation of a work: the words, or who they are, are then not in the
         documents, however well the citation matches."""
         speaker = speaker_of(question) or person_asked(question)
+        if _MENTIONED.match(question):  # "is john dugard mentioned": the citation says so
+            return None
         if speaker and content_terms(speaker) & self.vocabulary.cited_only:
             return speaker.title() if speaker.islower() else speaker  # "dugard": "Dugard"
         return None
@@ -546,7 +556,9 @@ class CoverageJudge:
             return None
         shown = speaker.title() if speaker.islower() else speaker  # "trump": "Trump"
         if not any(self.vocabulary.knows(t) for t in terms):
-            return f"anything {shown} said"
+            return f"anything with the name “{shown.removeprefix('the ')}”"
+        if _MENTIONED.match(question):  # whether named, not their words on a subject
+            return None
         topic = topic_of(question)
         about = content_terms(topic) - GENERIC if topic else set()
         if not about:

@@ -84,14 +84,15 @@ OPENS_ANOTHER_ITEM = re.compile(
 _SOURCE_WORDS = re.compile(
     r"\b(journal|article|title[sd]?|publish\w*|cite[sd]?|citation|source|footnote|notes?|"
     r"pages?|speech|remarks|event|conference|meeting|when|date|year|volume|issue|wrote|"
-    r"written|author)\b|(?:^|[.?!]\s+)where\b",
+    r"written|author|mention(?:s|ed)?|referenced)\b|(?:^|[.?!]\s+)where\b",
     re.IGNORECASE,
 )
 
 
 def asks_about_sources(question: str) -> bool:
     """The question asks about a cited work (its title, journal, date, where it was
-    said…): only then may a bibliographic line answer it."""
+    said…) or whether someone is mentioned ("is john dugard mentioned": only in a
+    footnote's citation): only then may a bibliographic line answer it."""
     return bool(_SOURCE_WORDS.search(question))
 
 
