@@ -2157,3 +2157,19 @@ def test_whether_someone_is_mentioned_is_answered_by_the_citation_naming_them(
     assert kissinger.refused and kissinger.coverage is not None
     assert kissinger.coverage.missing == "anything with the name “Kissinger”"
     assert speaker_of("Which European think tanks partnered with Quincy?") is None
+
+
+def test_a_question_about_a_cited_work_leads_with_its_citation(pipeline: Pipeline) -> None:
+    """Found by a visitor: "what was the title of guterres's speech" and "where did
+    guterres give that speech?" led with his quote, the speech's title and place after
+    it; asked for someone's words in the work, the sentence quoting them leads."""
+    for question in (
+        "what was the title of guterres's speech",
+        "where did guterres give that speech?",
+    ):
+        answer = pipeline.ask(question).answer
+        assert answer.startswith("United Nations, “Secretary-General’s remarks to the Munich"), (
+            question
+        )
+    words = pipeline.ask("What did Guterres warn about in the quoted remarks?").answer
+    assert words.startswith("In the words of U.N. Secretary-General")

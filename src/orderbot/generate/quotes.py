@@ -14,7 +14,8 @@ ordinal points to: "What is the first crisis …?"), since it names none of them
 "What is the RBIO?" starts with the sentence that spells the acronym out. Bibliographic
 lines are quoted only for questions about a source, and then a quoted sentence that
 carries a footnote marker brings the line of the work it cites ("What was the title of the
-speech cited…?" is answered by the footnote, not by the sentence that cites it). A "why"
+speech cited…?" is answered by the footnote, not by the sentence that cites it), before
+it unless someone's words are asked for. A "why"
 question whose best sentence states no reason brings the sentence after it, where the
 report usually gives the reason ("… will not, on its own, address the challenges …" is
 followed by "… efforts to foster … updated norms … are necessary."). A request to say more
@@ -33,7 +34,7 @@ import itertools
 import re
 from dataclasses import dataclass, replace
 
-from orderbot.generate.asked import Slot, count_per_part, sentences_asked, slot_of
+from orderbot.generate.asked import Slot, count_per_part, sentences_asked, slot_of, speaker_of
 from orderbot.generate.evidence import (
     GENERIC,
     NUMBER_VALUES,
@@ -221,9 +222,16 @@ def choose(
         )
     ]
     completed: list[Quote] = []
-    for quote in chosen:
+    for k, quote in enumerate(chosen):
         works = _cited_works(quote) if sources_ok else []
-        for extra in [*_complete(quote, evidence, listy, evidence.next_chunk), *works]:
+        # Asked about a cited work ("what was the title of guterres's speech"), the best
+        # sentence's citation of it answers, and the sentence citing it follows; asked for
+        # someone's words ("What did Guterres warn about in the quoted remarks?"), the
+        # sentence quoting them does.
+        first = k == 0 and speaker_of(evidence.asked) is None
+        lead = works if first else []
+        rest = [] if first else works
+        for extra in [*lead, *_complete(quote, evidence, listy, evidence.next_chunk), *rest]:
             if not any(_same(extra.unit, q.unit) for q in completed):
                 completed.append(extra)
     if completed and (described := _describing(completed[0], evidence)):
