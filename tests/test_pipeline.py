@@ -2173,3 +2173,20 @@ def test_a_question_about_a_cited_work_leads_with_its_citation(pipeline: Pipelin
         )
     words = pipeline.ask("What did Guterres warn about in the quoted remarks?").answer
     assert words.startswith("In the words of U.N. Secretary-General")
+
+
+def test_a_name_is_cited_only_when_its_own_words_are_a_citations(pipeline: Pipeline) -> None:
+    """Found by the helper's third set: "what did america's top diplomat tell beijing's
+    officials back in 2021?" was refused as "more about America'S Top Diplomat than a
+    footnote's citation gives": "top" is a word only footnote 1's title uses ("… At The Top
+    of Their Meeting"). Names that only citations use are still refused."""
+    answer = pipeline.ask("what did america's top diplomat tell beijing's officials back in 2021?")
+    assert not answer.refused
+    assert "might makes right" in answer.answer
+    for question in (
+        "What did Jake Sullivan say at that meeting?",
+        "What did Wang Yi say at the March 2021 meeting?",
+    ):
+        refused = pipeline.ask(question)
+        assert refused.refused and refused.coverage is not None, question
+        assert "than a footnote's citation gives" in (refused.coverage.missing or ""), question

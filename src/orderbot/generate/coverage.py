@@ -534,9 +534,16 @@ class CoverageJudge:
         footnote's citation of a work: the words, or who they are, are then not in the
         documents, however well the citation matches."""
         speaker = speaker_of(question) or person_asked(question)
-        if _MENTIONED.match(question):  # "is john dugard mentioned": the citation says so
-            return None
-        if speaker and content_terms(speaker) & self.vocabulary.cited_only:
+        if speaker is None or _MENTIONED.match(question):  # "is john dugard mentioned"
+            return None  # (the citation says so)
+        # Of the name's words no sentence of theirs uses, half or more are a citation's
+        # ("Jake Sullivan", "Wang Yi", "the Munich Security Report"; not "america's top
+        # diplomat", whose "top" is "… At The Top of Their Meeting" and the rest unknown).
+        vocabulary = self.vocabulary
+        terms = {t for t in content_terms(speaker) if len(t) > 1}
+        unused = {t for t in terms if t in vocabulary.cited_only or not vocabulary.knows(t)}
+        cited = unused & vocabulary.cited_only
+        if cited and 2 * len(cited) >= len(unused):
             return speaker.title() if speaker.islower() else speaker  # "dugard": "Dugard"
         return None
 
