@@ -73,9 +73,12 @@ def test_a_question_about_the_cited_work_is_answered_by_its_footnote(pipeline: P
         "balance and justice?"
     )
     note = next(c for c in answer.citations if c.section == "Footnote 5")
-    line = answer.answer.split("on the global stage.”", 1)[1]
-    assert line.lstrip().startswith(f"[1][{note.n}] United Nations")  # the sentence, then the line
-    assert f"A Global Order that works for Everyone’,” February 16, 2024. [{note.n}]" in line
+    # the line that answers, then the sentence citing it
+    assert answer.answer.startswith("United Nations, “Secretary-General’s remarks")
+    assert (
+        f"A Global Order that works for Everyone’,” February 16, 2024. [{note.n}]" in answer.answer
+    )
+    assert answer.answer.index("on the global stage.”") > answer.answer.index("February 16, 2024")
 
 
 def test_the_cited_work_is_not_quoted_unless_asked_about(pipeline: Pipeline) -> None:
