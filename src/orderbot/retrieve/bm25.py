@@ -43,14 +43,7 @@ class BM25Index:
             for start in range(0, len(chunks), _BATCH):
                 if pause is not None:
                     pause()
-                tokens += bm25s.tokenize(
-                    [c.embed_text for c in chunks[start : start + _BATCH]],
-                    stopwords="en",
-                    stemmer=_stemmer(),
-                    token_pattern=_TOKENS,
-                    show_progress=False,
-                    return_ids=False,
-                )
+                tokens += _tokenized([c.embed_text for c in chunks[start : start + _BATCH]])
             if pause is not None:
                 pause()
             self._terms = {
@@ -87,23 +80,27 @@ class BM25Index:
         pairs = set(itertools.pairwise(words))
         if not pairs:
             return False
-        for text in texts:
-            tokens = bm25s.tokenize(
-                text,
-                stopwords="en",
-                stemmer=_stemmer(),
-                token_pattern=_TOKENS,
-                show_progress=False,
-                return_ids=False,
-            )
-            if pairs & set(itertools.pairwise(tokens[0] if tokens else [])):
-                return True
-        return False
+        return any(pairs & set(itertools.pairwise(tokens)) for tokens in _tokenized(texts))
 
     @staticmethod
     def _query_terms(query: str) -> list[str]:
         tokens = _tokenized_query(query, ids=False)
         return list(tokens[0]) if tokens else []
+
+
+def _tokenized(texts: Sequence[str]) -> list[list[str]]:
+    """``texts`` as the index reads a chunk: stemmed words, English stop words left out."""
+    if not texts:
+        return []
+    tokens: list[list[str]] = bm25s.tokenize(
+        list(texts),
+        stopwords="en",
+        stemmer=_stemmer(),
+        token_pattern=_TOKENS,
+        show_progress=False,
+        return_ids=False,
+    )
+    return tokens
 
 
 @functools.cache
