@@ -46,7 +46,6 @@ from orderbot.generate.evidence import (
     chunk_units,
     content_terms,
     counted,
-    words,
 )
 from orderbot.generate.lists import enumerations, group_named
 from orderbot.models import Chunk
@@ -66,10 +65,10 @@ _ANNOUNCES = re.compile(
     re.IGNORECASE,
 )
 _CONTINUES = re.compile(r"^(second|third|fourth|finally|lastly|another)\b", re.IGNORECASE)
+# "Can you list the seven variables …?", "please name them": a request is a question.
+_REQUEST = r"^\s*(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|please\s+|pls\s+)?"
 _LIST_QUESTION = re.compile(
-    # "Can you list the seven variables …?", "please name them": a request is a question
-    r"^\s*(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|please\s+|pls\s+)?"
-    r"(what|which|list|name|who)\b.*\b(are|were|include|includes|make up|groupings?|"
+    _REQUEST + r"(what|which|list|name|who)\b.*\b(are|were|include|includes|make up|groupings?|"
     r"categories|variables|crises|domains|areas|ways|items|proposals|elements)\b",
     re.IGNORECASE,
 )
@@ -161,21 +160,22 @@ def choose(
     # participants from" is answered by "… from over 40 countries", second to the
     # coalition's sentence holding both its words.
     reach = min(scores[order[0]] - 2 * margin, scores[order[min(_FIGURE_RANKS, len(order)) - 1]])
+    slot = slot_of(evidence.asked)
     giving = _giving_the_figure(evidence, order, reach)
-    if not giving and (asked := slot_of(evidence.asked)).kind == "number" and asked.noun:
+    if not giving and slot.kind == "number" and slot.noun:
         # "How many proposals are in the Better Order Project package?": the sentences
         # naming the project score best, and the one counting proposals answers wherever
         # it ranks above the floor, when it holds half the question's words besides the
         # counted noun ("… this package of reforms contains 20 proposals …"; not "… more
         # than 130 leading scholars … from over 40 countries" for "How many countries
         # lead the rival coalition?").
-        besides = content_terms(evidence.question) - {asked.noun} - GENERIC
+        besides = content_terms(evidence.question) - {slot.noun} - GENERIC
         giving = [
             i
             for i in _giving_the_figure(evidence, order, min_score)
             if 2 * len(besides & content_terms(evidence.units[i].text)) >= len(besides)
         ]
-    if not giving and slot_of(evidence.asked).kind in ("amount", "date"):
+    if not giving and slot.kind in ("amount", "date"):
         # "In which month was Dugard's article published?": no unit near the best gives
         # one, and a sum or a date is written or not there. (A count may be answered by
         # the things it counts: "How many countries lead the rival coalition?", "… led by
@@ -382,11 +382,17 @@ def _announced_plural(text: str) -> str | None:
 # three groupings", "can you name all the variables", "What four issues …?" (not the
 # "crises" of "What characteristics would the world … the unresolved crises … have?").
 _PLURAL_ASKED = re.compile(
-    r"^\s*(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|please\s+|pls\s+)?"
-    r"(?:list|name|give(?:\s+me)?|tell\s+me|(?:what|which)(?:\s+(?:are|were))?)\s+"
-    r"(?:all\s+)?(?:of\s+)?(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+)?([a-z]+(?:ies|es|s))\b",
+    _REQUEST + r"(?:list|name|give(?:\s+me)?|tell\s+me|(?:what|which)(?:\s+(?:are|were))?)\s+"
+    r"(?:all\s+)?(?:of\s+)?(?:the\s+|its\s+|their\s+)?(?:[\w-]+\s+){0,2}?([a-z]+(?:ies|es|s))\b",
     re.IGNORECASE,
 )
+
+
+def _plural_asked(question: str) -> str | None:
+    """The plural a question asks for the items of ("groupings" of "what are the three
+    possible groupings of states …"), if it asks for a list so."""
+    found = _PLURAL_ASKED.match(question)
+    return found.group(1).lower() if found else None
 
 
 def _announcing_first(evidence: Evidence, order: list[int], reach: float) -> list[int]:
@@ -394,16 +400,15 @@ def _announcing_first(evidence: Evidence, order: list[int], reach: float) -> lis
     their plural put first, when it scores within ``reach`` of the best: "list the
     categories" is answered by "… distributed across three categories …" and the list
     after it, not first by one category's sentence."""
-    found = _PLURAL_ASKED.match(evidence.asked)
-    if not order or found is None:
+    asked = _plural_asked(evidence.asked)
+    if not order or asked is None:
         return order
-    asked = {found.group(1).lower()}
     best = evidence.scores[order[0]]
     for i in order:
         unit = evidence.units[i]
         if evidence.scores[i] < best - reach:
             break
-        if unit.kind == "sentence" and _announced_plural(unit.text) in asked:
+        if unit.kind == "sentence" and _announced_plural(unit.text) == asked:
             return [i, *(j for j in order if j != i)]
     return order
 
@@ -620,8 +625,7 @@ def _series_of(
         count = announced_count(head.text) if head.kind == "sentence" else 0
         if not count:
             continue
-        announced = _ANNOUNCES.search(head.text)
-        if announced is None or announced.group(2).lower() not in words(question):
+        if _announced_plural(head.text) != _plural_asked(question):
             return []
         items = _announced(
             head, [*before[k + 1 :], unit, *_next_sentences(unit)], count, next_chunk
