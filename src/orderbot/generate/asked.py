@@ -22,6 +22,7 @@ from orderbot.generate.evidence import (
     content_terms,
     counted,
     figures,
+    holds_half,
     labels,
     names,
     words,
@@ -414,9 +415,8 @@ class Slot:
             # Secretary-General António Guterres"), when the text is about what the
             # question names: Blinken, "Secretary of State", does not direct the project.
             named = content_terms(question) - self.words - _ROLE_STEMS
-            held = named & content_terms(f"{text} {about}")
             titled = self.kind == "person" and bool(_TITLED.search(text))
-            return titled and 2 * len(held) >= len(named)
+            return titled and holds_half(named, content_terms(f"{text} {about}"))
         if self.kind == "role":  # it names the role or act: "… is funded by …"
             return True
         if self.kind == "date":  # the year a question gives bounds it ("which month of 2023")
@@ -442,8 +442,8 @@ class Slot:
             return bool(countries_in(text) - countries_in(question))
         if self.kind == "link":
             named = {t for t in content_terms(question) - _LINK_WORDS if len(t) > 1}
-            held = named & content_terms(f"{text} {about}")
-            return bool(url) and 2 * len(held) >= len(named)  # half: "order" is not "Project"
+            # half: "order" is not "Project"
+            return bool(url) and holds_half(named, content_terms(f"{text} {about}"))
         return self.kind == "reply"  # it holds one of ``words``, read above
 
 

@@ -90,6 +90,7 @@ from orderbot.generate.evidence import (
     chunk_units,
     content_terms,
     counted,
+    holds_half,
 )
 from orderbot.generate.links import passage_link
 from orderbot.generate.yesno import YesNoJudge
@@ -317,6 +318,12 @@ _MENTIONED = re.compile(
 _PRONOUNS = frozenset(["he", "she", "they", "it", "him", "her", "them", "we", "you", "i"])
 
 
+def _anything_named(name: str) -> str:
+    """What is missing when the documents never use a name: "anything with the name
+    “Trump”"."""
+    return f"anything with the name “{name}”"
+
+
 def _notes_found(evidence: Evidence) -> set[int]:
     return {n for p in evidence.passages if (n := p.chunk.note)}
 
@@ -542,8 +549,7 @@ class CoverageJudge:
         vocabulary = self.vocabulary
         terms = {t for t in content_terms(speaker) if len(t) > 1}
         unused = {t for t in terms if t in vocabulary.cited_only or not vocabulary.knows(t)}
-        cited = unused & vocabulary.cited_only
-        if cited and 2 * len(cited) >= len(unused):
+        if unused & vocabulary.cited_only and holds_half(unused, vocabulary.cited_only):
             return speaker.title() if speaker.islower() else speaker  # "dugard": "Dugard"
         return None
 
@@ -563,7 +569,7 @@ class CoverageJudge:
             return None
         shown = speaker.title() if speaker.islower() else speaker  # "trump": "Trump"
         if not any(self.vocabulary.knows(t) for t in terms):
-            return f"anything with the name “{shown.removeprefix('the ')}”"
+            return _anything_named(shown.removeprefix("the "))
         if _MENTIONED.match(question):  # whether named, not their words on a subject
             return None
         topic = topic_of(question)
@@ -572,7 +578,7 @@ class CoverageJudge:
             return None
         for unit in evidence.units:
             held = content_terms(f"{unit.text} {unit.chunk.context}")
-            if terms & held and 2 * len(about & held) >= len(about):
+            if terms & held and holds_half(about, held):
                 return None
         return f"what {shown} said about {topic}"
 
@@ -633,7 +639,7 @@ class CoverageJudge:
         if asks_how_things_stand_now(evidence.question):
             return "how things stand now, only what was so when they were written"
         if name := unknown_lower_name(evidence.asked, self.vocabulary):
-            return f"anything with the name “{name}”"
+            return _anything_named(name)
         if (made := self.unknown_made(evidence.question)) and not link:
             return "anything with the words " + " or ".join(f"“{w}”" for w in made)
         if words := self.unquoted(evidence):
@@ -682,7 +688,7 @@ class CoverageJudge:
         the documents never use ("is israel mentioned": not "… the words “israel” or
         “mentioned”")."""
         name = unknown_name(evidence, names_in(evidence.question), self.vocabulary)
-        return name and f"anything with the name “{name_run(evidence.question, name)}”"
+        return name and _anything_named(name_run(evidence.question, name))
 
     def unknown_words(self, question: str, evidence: Evidence | None = None) -> list[str]:
         """The words of ``question`` that carry meaning, when there are two or more and

@@ -120,6 +120,11 @@ def content_terms(text: str) -> set[str]:
     return set(_stemmer().stemWords([w for w in words(text) if w not in STOP]))
 
 
+def holds_half(wanted: set[str] | frozenset[str], held: set[str] | frozenset[str]) -> bool:
+    """Whether ``held`` holds half or more of the terms ``wanted`` (all of none)."""
+    return 2 * len(wanted & held) >= len(wanted)
+
+
 def term_overlap(question: str, sentence: str) -> float:
     """Share of the question's content terms found in the sentence (0..1)."""
     wanted = content_terms(question)

@@ -46,6 +46,7 @@ from orderbot.generate.evidence import (
     chunk_units,
     content_terms,
     counted,
+    holds_half,
 )
 from orderbot.generate.lists import enumerations, group_named
 from orderbot.models import Chunk
@@ -173,7 +174,7 @@ def choose(
         giving = [
             i
             for i in _giving_the_figure(evidence, order, min_score)
-            if 2 * len(besides & content_terms(evidence.units[i].text)) >= len(besides)
+            if holds_half(besides, content_terms(evidence.units[i].text))
         ]
     if not giving and slot.kind in ("amount", "date"):
         # "In which month was Dugard's article published?": no unit near the best gives
