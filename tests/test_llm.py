@@ -268,6 +268,32 @@ def test_who_someone_is_is_not_answered_by_the_name_alone(claim: str, describes:
 
 
 @pytest.mark.parametrize(
+    ("claim", "question", "names_someone"),
+    [
+        # the default model's leads for two visitors' questions, cited
+        ("Antony Blinken.", "who did blinken meet with in 2021", False),
+        (
+            "The Better Order Project participants.",
+            "who takes part in the better order project",
+            False,
+        ),
+        ("Yang Jiechi and Wang Yi.", "who did blinken meet with in 2021", True),
+        (
+            "More than 130 scholars, experts and former officials.",
+            "who takes part in the better order project",
+            True,
+        ),
+        ("Secretary of State Antony Blinken.", "who is the secretary of state", True),
+        ("The Quincy Institute.", "who runs the better order project", True),
+    ],
+)
+def test_who_did_something_is_not_answered_by_whom_the_question_names(
+    claim: str, question: str, names_someone: bool
+) -> None:
+    assert describes_who_is_asked(claim, question) is names_someone
+
+
+@pytest.mark.parametrize(
     ("claim", "explains"),
     [
         ("P5 countries.", False),  # the default model's lead for a visitor's "what is P5"
@@ -311,6 +337,9 @@ def test_what_a_term_is_is_not_answered_by_the_term_and_one_word(
             False,
         ),
         ("China and Russia.", "Who leads the rival coalition?", False),
+        # a visitor's; the name took the question's "order"
+        ("The Better Order Project.", "what kind of order do the authors want", True),
+        ("A rejuvenated, inclusive global order.", "what kind of order do the authors want", False),
     ],
 )
 def test_a_name_that_only_names_the_subject_back_is_no_answer(
@@ -455,6 +484,13 @@ WOULD = (
             "non-universal bloc of states.",
             APPEARS,
             False,
+        ),
+        (  # the default model's lead for a visitor's "what's the rbio": the NSS's view
+            "The RBIO is a non-universal bloc of states that subscribe to the rules-based "
+            "international order.",
+            APPEARS + " It asserted that the U.S. will support countries that subscribe to "
+            "the rules-based international order.",
+            True,
         ),
         ("The reforms go a long way toward upholding peace and stability.", WOULD, True),
         ("The reforms could go a long way toward upholding peace and stability.", WOULD, False),

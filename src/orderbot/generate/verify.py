@@ -206,6 +206,11 @@ _HEDGES = _MODALS | frozenset(
         "perceived",
         "tend",
         "tends",
+        # "the National Security Strategy appears to already have *conceived of* the RBIO
+        # as a non-universal bloc" is its view: the default model answered "what's the
+        # rbio" with "The RBIO is a non-universal bloc of states that …", cited
+        "conceived",
+        "conceives",
     ]
 )
 _LEAD_IN = 3  # tokens before a copied span that still belong to it ("Presumably, the …")
@@ -289,18 +294,34 @@ def places_what_is_asked(claim: str, question: str) -> bool:
 
 
 _NAME_RUN = re.compile(r"(?:[A-Z][\w.’'-]*\s*)+")
+# Words for people that say no more than "who" does: "The Better Order Project
+# participants." names no one for "who takes part in the better order project".
+_ANYONE = content_terms("participant participants people person persons member members")
 
 
 def describes_who_is_asked(claim: str, question: str) -> bool:
-    """False when the question asks who someone is and the claim only gives the name: a
-    visitor's "who is blinken" got "Antony Blinken.", cited, which says nothing of him."""
+    """False when the question asks who someone is and the claim only gives the name (a
+    visitor's "who is blinken" got "Antony Blinken.", cited, which says nothing of him),
+    or asks who did something and the claim names only whom the question names, by a
+    name ending in one of its words, and people in general: the default model answered
+    "who did blinken meet with in 2021" with "Antony Blinken." and "who takes part in the
+    better order project" with "The Better Order Project participants."."""
     person = person_asked(question)
-    if person is None:
+    asked = content_terms(question)
+    if person is not None:
+        named = content_terms(person)
+        runs = [content_terms(r) for r in _NAME_RUN.findall(claim)]
+        name = set().union(*(r for r in runs if r & named)) | named
+        return bool(content_terms(claim) - name - asked)
+    if slot_of(question).kind != "person":
         return True
-    named = content_terms(person)
-    runs = [content_terms(r) for r in _NAME_RUN.findall(claim)]
-    name = set().union(*(r for r in runs if r & named)) | named
-    return bool(content_terms(claim) - name - content_terms(question))
+    # A name whose last word the question has ("Antony Blinken", "the Better Order
+    # Project") is the one it asked about; "Secretary of State Antony Blinken" for "who
+    # is the secretary of state" is not.
+    back = (
+        content_terms(r) for r in _NAME_RUN.findall(claim) if content_terms(r.split()[-1]) <= asked
+    )
+    return bool(content_terms(claim) - set().union(*back) - asked - _ANYONE)
 
 
 def explains_what_is_asked(claim: str, question: str) -> bool:
@@ -315,6 +336,8 @@ def explains_what_is_asked(claim: str, question: str) -> bool:
 # Project."
 _NAME_PART = r"[A-Z][\w.’'-]*(?:\s+(?:of|and|for|the|[A-Z][\w.’'-]*))*"
 _POSSESSIVE_NAME = re.compile(rf"^\W*(?:the\s+)?({_NAME_PART})[’']s\s+({_NAME_PART})\W*$")
+_NAME_ALONE = re.compile(rf"^\W*{_NAME_PART}\W*$")
+_KIND_OF = re.compile(r"\bwhat\s+(?:kinds?|sorts?|types?)\s+of\b", re.I)
 
 
 def names_what_is_asked_about(claim: str, question: str) -> bool:
@@ -324,7 +347,11 @@ def names_what_is_asked_about(claim: str, question: str) -> bool:
     "who directs the Better Order Project" or "who funded the project" names the subject
     back (and answers "what is the project called?"), not who funds or
     directs it (the default model's answer to all three, seen by visitors; the passage
-    names the project, so it passed as supported)."""
+    names the project, so it passed as supported). A name alone does not say what kind
+    of thing something is either: "The Better Order Project." for "what kind of order do
+    the authors want" (a visitor's) took the question's "order" from the name."""
+    if _KIND_OF.search(question) and _NAME_ALONE.match(claim):
+        return True
     found = _POSSESSIVE_NAME.match(claim)
     if found is None:
         return False
