@@ -25,6 +25,7 @@ from orderbot.generate.evidence import (
     holds_half,
     labels,
     names,
+    whole_terms,
     words,
 )
 from orderbot.question import asks_what_it_is
@@ -61,12 +62,16 @@ _OVERVIEW = re.compile(
     r"claim|takeaway|recommendation|conclusion)s?\b"
     r"|^\s*what(?:['’]?s| is| are)\s+(?:this|the)\s+(?:report|document|text|paper|"
     r"introduction|intro)\s+(?:about|arguing|saying)\s*\??\s*$"
-    # "what does the report want?", "what do they propose?": what the whole of it argues for
-    r"|^\s*(?:so\s+)?what\s+(?:does|do)\s+(?:(?:this|the)\s+(?:report|document|text|paper|"
-    r"introduction|intro|authors?|writers?)|they)\s+(?:argue|say|conclude|recommend|want|"
-    r"propose|suggest|advocate|call\s+for)\s*\??\s*$"
-    r"|^\s*(?:so\s+)?what(?:['’]?s|\s+is)\s+(?:the|their|its)\s+(?:solution|answer|remedy|"
-    r"fix|proposal|plan)\s*\??\s*$"
+    # "what does the report want?", "so what do they actually want?", "what is the report
+    # recommending?": what the whole of it argues for
+    r"|^\s*(?:so|and|but|ok(?:ay)?)?[\s,]*what\s+(?:does|do|is|are)\s+(?:(?:this|the)\s+"
+    r"(?:report|document|text|paper|introduction|intro|authors?|writers?|project)|they)\s+"
+    r"(?:actually\s+|really\s+|basically\s+|exactly\s+|ultimately\s+|mainly\s+|"
+    r"essentially\s+)?(?:argu(?:e|ing)(?:\s+for)?|say(?:ing)?|conclud(?:e|ing)|"
+    r"recommend(?:ing)?|want(?:ing)?|propos(?:e|ing)|suggest(?:ing)?|advocat(?:e|ing)|"
+    r"(?:call|ask|push)(?:ing)?\s+for|want\s+to\s+(?:do|achieve|see|change))\s*\??\s*$"
+    r"|^\s*(?:so\s+)?what(?:['’]?s|\s+is|\s+are)\s+(?:the|their|its)\s+(?:report['’]s\s+)?"
+    r"(?:solution|answer|remedy|fix|proposal|plan|recommendations?)\s*\??\s*$"
     # "how is the report organized?": its parts, which the outline gives in order
     r"|^\s*how\s+(?:is|was)\s+(?:this|the|it)\s*(?:report|document|text|paper|"
     r"introduction|intro)?\s+(?:organi[sz]ed|structured|laid\s+out|arranged|set\s+out|divided|"
@@ -441,7 +446,7 @@ class Slot:
         if self.kind == "country":  # one the question does not name ("Besides China, …")
             return bool(countries_in(text) - countries_in(question))
         if self.kind == "link":
-            named = {t for t in content_terms(question) - _LINK_WORDS if len(t) > 1}
+            named = whole_terms(question) - _LINK_WORDS
             # half: "order" is not "Project"
             return bool(url) and holds_half(named, content_terms(f"{text} {about}"))
         return self.kind == "reply"  # it holds one of ``words``, read above
@@ -609,7 +614,9 @@ _OVERVIEW_WORDS = content_terms(
     "report document text paper introduction article whole entire sentences words arguing "
     "saying argue about this tl dr few couple bullet bullets points lines paragraph "
     "paragraphs plain simple simply briefly one two three four five "
-    "organized organised structured structure laid arranged divided broken layout outline"
+    "organized organised structured structure laid arranged divided broken layout outline "
+    "actually really basically exactly ultimately mainly essentially ask push do achieve see "
+    "change project recommendations"
 )
 
 
@@ -634,7 +641,7 @@ def sentences_asked(question: str) -> int | None:
 def asks_for_overview(question: str) -> bool:
     """The question asks for the gist of a whole document, not for something in it."""
     # "s" of "the report's": a possessive's letter is no other word
-    other = {t for t in content_terms(question) - _OVERVIEW_WORDS if len(t) > 1 and not t.isdigit()}
+    other = {t for t in whole_terms(question) - _OVERVIEW_WORDS if not t.isdigit()}
     return asks_what_it_is(question) or (bool(_OVERVIEW.search(question)) and not other)
 
 
@@ -693,6 +700,9 @@ def speaker_of(question: str) -> str | None:
     return the + runs[-1].group().rstrip(".")
 
 
+# The words of a phrase up to the question's end or a clause's, where the period of an
+# initial ("U.S.", "U.N.") ends nothing: "pulling U.S. troops out of the Middle East".
+_PHRASE = r"(?:[^?,;.!]|(?<=\b[A-Z])\.)+"
 # "What does the report say about NATO expansion?", "Does the cyber proposal cover
 # election interference?", "Is there a proposal on biological weapons?": the thing a
 # question asks the documents' view of, after a verb or preposition of subject matter.
@@ -701,15 +711,17 @@ _TOPIC = re.compile(
     r"address(?:es|ing)?|mentions?|discuss(?:es)?|supports?|recommends?|propose[sd]?|"
     r"endorse[sd]?|calls?\s+for|(?:proposals?|position|stance|views?|plans?)\s+on|"
     r"(?:proposals?|variables?|package|plans?)\s+(?:says?|states?|argues?)(?:\s+that)?)\s+"
-    r"(?!(?:in|at|to|for|from|with|by|of|on)\b)(?:the\s+|a\s+|an\s+)?([^?,;.!]+))",
+    rf"(?!(?:in|at|to|for|from|with|by|of|on)\b)(?:the\s+|a\s+|an\s+)?({_PHRASE}))",
     re.I,
 )
 
-# "does the report want to abolish the veto?": what the documents' makers want (not
-# "… the kind of government China and Russia want to spread").
+# "does the report want to abolish the veto?", "Does the report back a no-first-use
+# pledge?": what the documents' makers want or take a side on (not "… the kind of
+# government China and Russia want to spread", nor the "back" of "pushing back").
 _WANTS = re.compile(
-    r"\b(?:report|document|paper|authors?|writers?|they|it|project|quincy)\s+wants?"
-    r"(?:\s+to)?\s+(?:the\s+|a\s+|an\s+)?([^?,;.!]+)",
+    r"\b(?:report|document|paper|authors?|writers?|they|it|project|quincy)\s+"
+    r"(?:wants?(?:\s+to)?|backs?|favou?rs?|opposes?|rejects?)"
+    rf"\s+(?:the\s+|a\s+|an\s+)?({_PHRASE})",
     re.I,
 )
 # "Which UN cyber norms does the report endorse?", "What kinds of sanctions would the

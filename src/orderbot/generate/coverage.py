@@ -91,6 +91,7 @@ from orderbot.generate.evidence import (
     content_terms,
     counted,
     holds_half,
+    whole_terms,
 )
 from orderbot.generate.links import passage_link
 from orderbot.generate.yesno import YesNoJudge
@@ -547,7 +548,7 @@ class CoverageJudge:
         # ("Jake Sullivan", "Wang Yi", "the Munich Security Report"; not "america's top
         # diplomat", whose "top" is "… At The Top of Their Meeting" and the rest unknown).
         vocabulary = self.vocabulary
-        terms = {t for t in content_terms(speaker) if len(t) > 1}
+        terms = whole_terms(speaker)
         unused = {t for t in terms if t in vocabulary.cited_only or not vocabulary.knows(t)}
         if unused & vocabulary.cited_only and holds_half(unused, vocabulary.cited_only):
             return speaker.title() if speaker.islower() else speaker  # "dugard": "Dugard"
@@ -594,7 +595,7 @@ class CoverageJudge:
         have one."""
         share = self.settings.unknown_topic
         topic = topic_of(question) if share is not None else None
-        terms = content_terms(topic) if topic else set()
+        terms = whole_terms(topic) if topic else set()
         if share is None or len(terms) < 2:  # one word may be a synonym ("hegemony")
             return None
         unknown = sum(not self.vocabulary.knows(t) for t in terms) / len(terms)
@@ -606,7 +607,7 @@ class CoverageJudge:
         hold at most half of its words: the documents speak of the subject around it
         (climate, weapons), not of it."""
         topic = topic_of(evidence.asked)
-        terms = content_terms(topic) - GENERIC if topic else set()
+        terms = whole_terms(topic) - GENERIC if topic else set()
         if len(terms) < 2 or all(self.vocabulary.knows(t) for t in terms):
             return None  # one word may be a synonym of theirs ("hegemony": "dominance")
         have = terms_held(evidence, evidence.ranked()[: self.settings.top_units])
@@ -629,7 +630,9 @@ class CoverageJudge:
         if acronym and not _spelt_out(evidence):
             return f"what {acronym} stands for"
         if topic := self.unknown_topic(evidence.question) or self.topic_not_found(evidence):
-            return f"anything about {topic}"
+            # a name in it the documents never use says most: "anything with the name
+            # “Cuba”" for "Does the report want the U.S. to lift its embargo on Cuba?"
+            return self._named_missing(evidence, topic) or f"anything about {topic}"
         if asks_for_particulars(evidence):
             return "what the proposals say in particular (only how many address what)"
         # where something is online is no instruction, nor a thing made
@@ -683,11 +686,12 @@ class CoverageJudge:
                 return words
         return None
 
-    def _named_missing(self, evidence: Evidence) -> str | None:
+    def _named_missing(self, evidence: Evidence, within: str | None = None) -> str | None:
         """ "anything with the name “Jeffrey Sachs”", for the first name of the question
-        the documents never use ("is israel mentioned": not "… the words “israel” or
-        “mentioned”")."""
-        name = unknown_name(evidence, names_in(evidence.question), self.vocabulary)
+        (or of its part ``within``) the documents never use ("is israel mentioned": not
+        "… the words “israel” or “mentioned”")."""
+        named = names_in(within if within is not None else evidence.question)
+        name = unknown_name(evidence, named, self.vocabulary)
         return name and _anything_named(name_run(evidence.question, name))
 
     def unknown_words(self, question: str, evidence: Evidence | None = None) -> list[str]:

@@ -120,6 +120,12 @@ def content_terms(text: str) -> set[str]:
     return set(_stemmer().stemWords([w for w in words(text) if w not in STOP]))
 
 
+def whole_terms(text: str) -> set[str]:
+    """``content_terms`` without single letters: the "u" and "s" of "U.S." and the "s" of
+    a possessive, which name nothing and which any other "U.S." or possessive holds."""
+    return {t for t in content_terms(text) if len(t) > 1}
+
+
 def holds_half(wanted: set[str] | frozenset[str], held: set[str] | frozenset[str]) -> bool:
     """Whether ``held`` holds half or more of the terms ``wanted`` (all of none)."""
     return 2 * len(wanted & held) >= len(wanted)
