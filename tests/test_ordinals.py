@@ -206,3 +206,19 @@ def test_back_then_points_at_the_previous_topic() -> None:
     assert standalone_question("What was different back then?", history) == (
         "Tell me about the Cold War comparison? What was different back then?"
     )
+
+
+def test_the_first_one_of_what_the_last_question_asked_for() -> None:
+    """A visitor's "how many proposals in the first one?" after "what are the categories"
+    got the 20 proposals of all three: the question counted nothing, so "one" pointed at
+    no list; its answer counted "three categories", what the question asked for."""
+    answer = VARIABLES.replace("seven variables", "three categories and seven variables")
+    history = [
+        Turn(role="user", content="what are the categories"),
+        Turn(role="assistant", content=answer),
+    ]
+    asked = standalone_question("how many proposals in the first one?", history)
+    assert asked == "how many proposals in Regulation of Force and Coercion?"
+    # A count of something else ("seven variables") is no list of categories.
+    history[0] = Turn(role="user", content="what are the crises")
+    assert "Regulation" not in standalone_question("how many proposals in the first one?", history)

@@ -350,12 +350,16 @@ class _Pointer:
         size = len(listed.items)
         if listed.label is not None and key == noun_key(listed.label):
             return True
+        named = {noun_key(w) for w in words(self.previous)}
         if self.noun == "one":  # "the second one": of what the last question counted
             if self.asked and self.asked[0][0] == size:
                 return True
+            # or of what it asked for, which an answer counted: "the first one" after
+            # "what are the categories", answered "… three categories …" (a visitor's)
+            if any(n == size and nouns & named for n, nouns in self.said):
+                return True
         elif any(n == size and key in nouns for n, nouns in [*self.asked, *self.said]):
             return True
-        named = {noun_key(w) for w in words(self.previous)}
         return (self.noun == "one" or key in named) and any(
             _names(self.previous, i) for i in listed.items
         )
