@@ -468,6 +468,12 @@ def test_a_bare_why_not_gets_the_reason_after_the_last_answer(pipeline: Pipeline
         # typed without capitals
         ("what does dugard argue in his article", "dugard"),
         ("what did jake sullivan say", "jake sullivan"),
+        # not the words after "do" of "Which scholarly article do they cite for the claim …"
+        (
+            "Which scholarly article do they cite for the claim that the RBIO undermines "
+            "international law, and in what journal?",
+            None,
+        ),
     ],
 )
 def test_whose_words_a_question_asks_for(question: str, speaker: str | None) -> None:
@@ -490,6 +496,11 @@ def test_the_words_of_someone_named_only_in_a_citation_are_not_covered(
         ("what does dugard argue in his article", "Dugard"),
         ("what did jake sullivan say", "Jake Sullivan"),
         ("Who is John Dugard — is he a judge or a professor?", "John Dugard"),
+        # a visitor's, answered with the bare citation: four words ("the leiden journal
+        # article") were more than a speaker typed in lower case could be; and the name's
+        # other words keep their case ("Dugard'S Article" before)
+        ("what did the leiden journal article conclude", "the Leiden Journal article"),
+        ("what does dugard's article argue?", "Dugard's article"),
     ):
         answer = pipeline.ask(question)
         assert answer.refused and answer.citations == []

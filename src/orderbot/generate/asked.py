@@ -661,9 +661,12 @@ _NAME_RUN = re.compile(r"(?<!^)(?<![.?!]\s)\b(?:[A-Z][\w.-]*)(?:\s+(?:[A-Z][\w.-
 # article discuss", "Yang Jiechi respond").
 _TO_VERB = re.compile(r"^(?:[’']s)?(?:\s+[a-z]+){0,3}\s+$")
 # Who does or did the saying, when no capitals name them: "dugard" of "what does dugard
-# argue…", "jake sullivan" of "what did jake sullivan say" (also "the report" of "what
-# does the report say", which is no one the documents cite).
-_DOES_WHO = re.compile(r"\b(?:does|did|do|has|have|had)\s+((?:[\w.’'-]+\s+){0,2}[\w.’'-]+)\s+$")
+# argue…", "jake sullivan" of "what did jake sullivan say", "the leiden journal article"
+# of "what did the leiden journal article conclude" (also "the report" of "what does the
+# report say", which is no one the documents cite). Three words after a "the".
+_DOES_WHO = re.compile(
+    r"\b(?:does|did|do|has|have|had)\s+((?:the\s+)?(?:[\w.’'-]+\s+){0,2}[\w.’'-]+)\s+$"
+)
 
 
 # "Who is Dugard?", "who is john dugard — a judge?": someone asked about by name (a

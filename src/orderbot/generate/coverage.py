@@ -67,7 +67,7 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 
 from orderbot.config import CoverageSettings
@@ -319,6 +319,20 @@ _MENTIONED = re.compile(
 _PRONOUNS = frozenset(["he", "she", "they", "it", "him", "her", "them", "we", "you", "i"])
 
 
+def _as_a_name(typed: str, names: Collection[str] | None = None) -> str:
+    """A name typed in lower case as it is written: its words capitalised, but for stop
+    words and, given ``names`` (stems), words that are none of them ("dugard's article":
+    "Dugard's article", not "Dugard'S Article"). Typed with capitals, as typed."""
+    if not typed.islower():
+        return typed
+    return " ".join(
+        w[:1].upper() + w[1:]
+        if w not in STOP and (names is None or content_terms(w) & set(names))
+        else w
+        for w in typed.split()
+    )
+
+
 def _anything_named(name: str) -> str:
     """What is missing when the documents never use a name: "anything with the name
     “Trump”"."""
@@ -551,7 +565,7 @@ class CoverageJudge:
         terms = whole_terms(speaker)
         unused = {t for t in terms if t in vocabulary.cited_only or not vocabulary.knows(t)}
         if unused & vocabulary.cited_only and holds_half(unused, vocabulary.cited_only):
-            return speaker.title() if speaker.islower() else speaker  # "dugard": "Dugard"
+            return _as_a_name(speaker, vocabulary.cited_only)  # "dugard": "Dugard"
         return None
 
     def unheard(self, evidence: Evidence) -> str | None:
@@ -568,7 +582,7 @@ class CoverageJudge:
         terms = content_terms(speaker) - GENERIC if speaker else set()
         if not speaker or not terms or speaker.lower() in _PRONOUNS:
             return None
-        shown = speaker.title() if speaker.islower() else speaker  # "trump": "Trump"
+        shown = _as_a_name(speaker)  # "trump": "Trump"
         if not any(self.vocabulary.knows(t) for t in terms):
             return _anything_named(shown.removeprefix("the "))
         if _MENTIONED.match(question):  # whether named, not their words on a subject
