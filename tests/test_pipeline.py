@@ -2126,6 +2126,11 @@ def test_words_asked_of_someone_are_found_only_on_the_subject_asked(pipeline: Pi
     assert trump.coverage.missing == "anything with the name “Trump”"
     iran = pipeline.ask("What does the 2022 National Security Strategy say about Iran?")
     assert iran.refused
+    # typed in lower case, a name is shown as the documents write it, and the rest as typed
+    guterres = pipeline.ask("what did guterres say about climate change?").coverage
+    assert guterres and guterres.missing == "what Guterres said about climate change"
+    package = pipeline.ask("what does the package say about lifting sanctions on Iran?").coverage
+    assert package and package.missing == "what the package said about lifting sanctions on Iran"
     for question in (
         "What did Guterres say about the move away from unipolarity?",
         "What does the NSS say about the RBIO?",

@@ -123,6 +123,10 @@ FEATURES = (
 )
 
 
+# A capitalised word inside a sentence (after a lower-case word or a comma).
+_MID_CAPITAL = re.compile(r"(?<=[a-z,;:]\s)[A-Z][\w’'-]*")
+
+
 class Vocabulary:
     """How many passages of the index use each stem, which stems the documents use only
     in a footnote's citation of a work, and which numbered items ("variable 5") they name
@@ -138,10 +142,14 @@ class Vocabulary:
         self.df: Counter[str] = Counter()
         self.n = 0
         named = set(items)
+        capitalised: set[str] = set()
         for text in texts:
             self.n += 1
             self.df.update(content_terms(text))
             named.update(numbered_items(text))
+            capitalised.update(w for m in _MID_CAPITAL.finditer(text) for w in content_terms(m[0]))
+        # stems the documents write with a capital inside a sentence: mostly names
+        self.capitalised = frozenset(capitalised)
         self.cited_only = frozenset(cited_only)
         self.items = frozenset(named)  # "variable 5", "footnote 3": the numbered items
         self.years = years or {}  # "2022": the ids of the chunks whose text holds it
@@ -582,9 +590,8 @@ class CoverageJudge:
         terms = content_terms(speaker) - GENERIC if speaker else set()
         if not speaker or not terms or speaker.lower() in _PRONOUNS:
             return None
-        shown = _as_a_name(speaker)  # "trump": "Trump"
-        if not any(self.vocabulary.knows(t) for t in terms):
-            return _anything_named(shown.removeprefix("the "))
+        if not any(self.vocabulary.knows(t) for t in terms):  # "trump": "Trump"
+            return _anything_named(_as_a_name(speaker).removeprefix("the "))
         if _MENTIONED.match(question):  # whether named, not their words on a subject
             return None
         topic = topic_of(question)
@@ -595,7 +602,8 @@ class CoverageJudge:
             held = content_terms(f"{unit.text} {unit.chunk.context}")
             if terms & held and holds_half(about, held):
                 return None
-        return f"what {shown} said about {topic}"
+        # a name as the documents write it ("Guterres"); "the package" as typed
+        return f"what {_as_a_name(speaker, self.vocabulary.capitalised)} said about {topic}"
 
     def unknown_item(self, question: str) -> str | None:
         """The first numbered item the question names ("proposal 7", "Article 51",
