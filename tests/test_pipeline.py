@@ -130,6 +130,20 @@ def test_a_sentence_the_report_qualifies_comes_with_the_qualification(pipeline: 
     )
 
 
+def test_a_sentence_comes_with_the_one_after_it_that_holds_what_is_asked(
+    pipeline: Pipeline,
+) -> None:
+    """A visitor's "did the two cold war orders follow rules?" got only the sentence on
+    the Cold War's two orders and the U.N. above them; the next, "Those two orders also
+    learned to operate … based on agreed-upon rules.", goes on about it with the
+    question's "rules"."""
+    answer = pipeline.ask("did the two cold war orders follow rules?").answer
+    assert answer.index("based on agreed-upon rules") > answer.index("Although the Cold War")
+    # one that goes on about it with none of the question's words does not come
+    alone = pipeline.ask("What did the Cold War feature, according to the report?").answer
+    assert "agreed-upon rules" not in alone
+
+
 def test_a_sentence_comes_with_the_one_that_names_what_it_speaks_of(pipeline: Pipeline) -> None:
     """A visitor's "what transnational challenges do they mention?" got only "Second, the
     world faces a new set of interconnected crises and challenges in various transnational

@@ -498,8 +498,21 @@ def _with_what_follows(quote: Quote, evidence: Evidence) -> list[Quote]:
     ):
         return [quote, *best]
     else:
-        extra = [s for s in after[:1] if _BUT.match(s.text)] or _named(after)
+        extra = (
+            [s for s in after[:1] if _BUT.match(s.text)]
+            or _named(after)
+            or _finishes(unit, after[:1], evidence.question)
+        )
     return [quote, *(Quote(s, quote.score) for s in extra)]
+
+
+def _finishes(unit: Unit, after: list[Unit], question: str) -> list[Unit]:
+    """The next sentence when it goes on about ``unit`` and holds a word of the question
+    that ``unit`` lacks: "did the two cold war orders follow rules?" is answered by "Those
+    two orders also learned to operate … based on agreed-upon rules.", after the sentence
+    on the Cold War's two orders (a visitor got that one alone)."""
+    wanted = content_terms(question) - GENERIC - content_terms(unit.text)
+    return [s for s in after if _GOES_ON.match(s.text) and wanted & content_terms(s.text)]
 
 
 _STATEMENT_WORDS = 10  # a sentence this short states what the next ones explain
