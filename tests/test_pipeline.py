@@ -452,6 +452,13 @@ def test_a_bare_request_for_the_source_asks_for_the_last_answers(pipeline: Pipel
     answer = pipeline.ask("source?", history)
     assert answer.rewritten_question == "who said might makes right? source?"
     assert "U.S. Department of State, March 18, 2021" in answer.answer
+    assert "cites no source" not in answer.answer
+    # A visitor's "source?" after the two crises got them again, as if they were their
+    # source: the report cites none for them.
+    history = [Turn(role="user", content="what are the two crises")]
+    crises = pipeline.ask("source?", history)
+    assert crises.answer.startswith("The report cites no source for this")
+    assert "two major crises" in crises.answer  # where it says so: the passage, cited
 
 
 def test_a_bare_why_not_gets_the_reason_after_the_last_answer(pipeline: Pipeline) -> None:

@@ -28,7 +28,7 @@ from orderbot.generate.citations import without_markers
 from orderbot.generate.evidence import content_terms, words
 from orderbot.generate.lists import Enumeration, enumerations
 from orderbot.ordinals import Count, counts, noun_key, reference
-from orderbot.question import check_text, is_instruction_to_me, small_talk
+from orderbot.question import SOURCE_REQUEST, check_text, is_instruction_to_me, small_talk
 
 _OPENERS = re.compile(r"^(and|but|so|also|then|what about|how about|and what|or)\b", re.I)
 _ANAPHORA = re.compile(
@@ -96,7 +96,7 @@ _BARE_WH = re.compile(
     r"^(where|when|who|whom|by whom|to whom|what year|which year|how many|how much|"
     r"where exactly|when exactly|who else|where else|what else|"
     # "source?", "any sources?": the source of what was just said
-    r"(what('s| is| are) the |any |and the |your )?(source|citation|reference)s?|says who)\W*$",
+    rf"{SOURCE_REQUEST})\W*$",
     re.I,
 )
 

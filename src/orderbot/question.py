@@ -287,6 +287,20 @@ def spells_out(text: str, acronym: str) -> bool:
 
 # "What sources does the report cite?", "List the works cited", "Which sources are cited
 # in the footnotes?": every note, not those a topic would find.
+# "source?", "any sources?", "says who": the source of what was just said, asked bare.
+SOURCE_REQUEST = (
+    r"(?:what(?:['’]s| is| are) the |any |and the |your )?(?:source|citation|reference)s?"
+    r"|says who"
+)
+_LAST_ASKED = re.compile(rf"(?:^|[.?!]\s+)(?:{SOURCE_REQUEST})\W*$", re.I)
+
+
+def asks_for_its_source(question: str) -> bool:
+    """The question, or the follow-up it ends with ("what are the two crises? source?"),
+    asks bare for the source of what was said."""
+    return bool(_LAST_ASKED.search(question.strip()))
+
+
 _ALL_SOURCES = re.compile(
     r"\b(?:sources|works|references|footnotes|notes|citations|bibliography)\b", re.I
 )

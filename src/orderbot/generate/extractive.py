@@ -17,6 +17,7 @@ from orderbot.generate.evidence import Evidence
 from orderbot.generate.model_api import Stream
 from orderbot.generate.premise import correction
 from orderbot.generate.quotes import Quote, choose
+from orderbot.question import asks_for_its_source
 
 _DEFAULTS = GenerationSettings()  # the settings' defaults, for a generator built by hand
 
@@ -41,6 +42,7 @@ class ExtractiveGenerator:
         quotes = self.choose(evidence)
         yield from self.correct(evidence, quotes, cites)
         yield from self.address(evidence.asked, quotes, cites)
+        yield from self.unsourced(evidence.asked, quotes)
         yield from self.render(quotes, cites)
 
     def choose(self, evidence: Evidence) -> list[Quote]:
@@ -72,6 +74,18 @@ class ExtractiveGenerator:
             source = f"Footnote {unit.chunk.note}'s source" if unit.chunk.note else "The source"
             marker = markers([cites.cite(unit.chunk, unit.text)])
             yield f"{source} is online at {unit.chunk.url} {marker}"
+
+    @staticmethod
+    def unsourced(asked: str, quotes: list[Quote]) -> Stream:
+        """ "The report cites no source for this: …", when the question asks bare for the
+        source ("what are the two crises? source?") and no quote carries a footnote or is
+        one: a visitor got the two crises again, as if they were their source."""
+        if (
+            quotes
+            and asks_for_its_source(asked)
+            and not any(q.unit.footnotes or q.unit.chunk.kind == "footnote" for q in quotes)
+        ):
+            yield "The report cites no source for this: it says it in its own words."
 
     @staticmethod
     def render(quotes: list[Quote], cites: CitationList) -> Stream:

@@ -82,6 +82,7 @@ class LLMGenerator:
                 written.generator = f"{self.quotes.name} (fallback from {self.name})"
         yield from self.quotes.correct(evidence, quotes, cites)
         yield from self.quotes.address(evidence.asked, quotes, cites)
+        yield from self.quotes.unsourced(evidence.asked, quotes)
         if lead is not None and not any(_restates(lead[0], q.unit.text) for q in quotes):
             yield cited(*lead, evidence, cites)  # numbered only now: a lead left out takes none
         yield from self.quotes.render(quotes, cites)
