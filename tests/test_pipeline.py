@@ -139,6 +139,8 @@ def test_a_sentence_comes_with_the_one_after_it_that_holds_what_is_asked(
     question's "rules"."""
     answer = pipeline.ask("did the two cold war orders follow rules?").answer
     assert answer.index("based on agreed-upon rules") > answer.index("Although the Cold War")
+    how = pipeline.ask("How did the two Cold War camps manage to coexist?").answer
+    assert how.index("based on agreed-upon rules") > how.index("Although the Cold War")
     # one that goes on about it with none of the question's words does not come
     alone = pipeline.ask("What did the Cold War feature, according to the report?").answer
     assert "agreed-upon rules" not in alone

@@ -506,13 +506,20 @@ def _with_what_follows(quote: Quote, evidence: Evidence) -> list[Quote]:
     return [quote, *(Quote(s, quote.score) for s in extra)]
 
 
+# "How did the two Cold War camps manage to coexist?": how something is or was done.
+_HOW_DID = re.compile(r"^\s*how\s+(?:did|do|does|is|are|was|were|can|could|would)\b", re.I)
+
+
 def _finishes(unit: Unit, after: list[Unit], question: str) -> list[Unit]:
     """The next sentence when it goes on about ``unit`` and holds a word of the question
-    that ``unit`` lacks: "did the two cold war orders follow rules?" is answered by "Those
-    two orders also learned to operate … based on agreed-upon rules.", after the sentence
-    on the Cold War's two orders (a visitor got that one alone)."""
+    that ``unit`` lacks, or the question asks how: "did the two cold war orders follow
+    rules?" is answered by "Those two orders also learned to operate … based on
+    agreed-upon rules.", after the sentence on the Cold War's two orders (a visitor got
+    that one alone), and so is `tune`'s "How did the two Cold War camps manage to
+    coexist…?"."""
     wanted = content_terms(question) - GENERIC - content_terms(unit.text)
-    return [s for s in after if _GOES_ON.match(s.text) and wanted & content_terms(s.text)]
+    how = bool(_HOW_DID.match(question))
+    return [s for s in after if _GOES_ON.match(s.text) and (how or wanted & content_terms(s.text))]
 
 
 _STATEMENT_WORDS = 10  # a sentence this short states what the next ones explain
