@@ -461,6 +461,12 @@ def test_a_bare_request_for_the_source_asks_for_the_last_answers(pipeline: Pipel
     crises = pipeline.ask("source?", history)
     assert crises.answer.startswith("The report cites no source for this")
     assert "two major crises" in crises.answer  # where it says so: the passage, cited
+    # "who says so?" asks the same: a visitor's, after "is the rbio a bloc?", was read
+    # alone and answered with two unrelated sentences
+    history = [Turn(role="user", content="is the rbio a bloc?")]
+    who = pipeline.ask("who says so?", history)
+    assert who.rewritten_question == "is the RBIO a bloc? who says so?"
+    assert "morph into a bloc" in who.answer
 
 
 def test_a_bare_why_not_gets_the_reason_after_the_last_answer(pipeline: Pipeline) -> None:

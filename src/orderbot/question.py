@@ -290,7 +290,7 @@ def spells_out(text: str, acronym: str) -> bool:
 # "source?", "any sources?", "says who": the source of what was just said, asked bare.
 SOURCE_REQUEST = (
     r"(?:what(?:['’]s| is| are) the |any |and the |your )?(?:source|citation|reference)s?"
-    r"|says who"
+    r"|says who|who says(?: so| that)?|who said (?:so|that)|according to (?:whom|who)"
 )
 _LAST_ASKED = re.compile(rf"(?:^|[.?!]\s+)(?:{SOURCE_REQUEST})\W*$", re.I)
 
