@@ -469,6 +469,35 @@ def test_a_bare_request_for_the_source_asks_for_the_last_answers(pipeline: Pipel
     assert "morph into a bloc" in who.answer
 
 
+def test_a_follow_up_answer_leads_with_what_the_last_answer_did_not_say(
+    pipeline: Pipeline,
+) -> None:
+    """A visitor's "what happens if they are not solved?", after the two crises, led with
+    "Second, the world faces …" again; "If left unresolved, these dual crises …" came
+    fourth. Sentences the last answer showed come after the new ones, each with the
+    sentences going on about it ("These call into question …")."""
+    from orderbot.conversation import Turn
+
+    crises = (
+        "The world is moving toward two major crises that put the future of international "
+        "peace and stability at grave risk. [1] First, the global power balance has shifted "
+        "rapidly over the last several decades, but the institutions and mechanisms of global "
+        "governance have not changed to reflect this reality. [1] Second, the world faces a "
+        "new set of interconnected crises and challenges in various transnational domains. [2]"
+    )
+    history = [
+        Turn(role="user", content="what are the crises"),
+        Turn(role="assistant", content=crises),
+    ]
+    answer = pipeline.ask("what happens if they are not solved?", history).answer
+    assert answer.startswith("If left unresolved, these dual crises")
+    if "These call into question" in answer:
+        assert answer.index("These call into question") > answer.index("Second, the world")
+    events = list(pipeline.stream("what happens if they are not solved?", history))
+    shown = " ".join(e.text for e in events if e.kind == "sentence")
+    assert events[-1].answer is not None and shown == events[-1].answer.answer
+
+
 def test_a_bare_why_not_gets_the_reason_after_the_last_answer(pipeline: Pipeline) -> None:
     """Found by a visitor: "why not" after "should great powers be allowed to break
     international law" got "I found nothing beyond my previous answer"; the reason is

@@ -31,7 +31,7 @@ from orderbot.generate.asked import asks_for_overview, slot_of
 from orderbot.generate.base import Written
 from orderbot.generate.citations import CitationList
 from orderbot.generate.coverage import CoverageJudge, Vocabulary
-from orderbot.generate.evidence import Evidence, Saying, sentences_saying
+from orderbot.generate.evidence import Evidence, Saying, goes_on, sentences_saying
 from orderbot.generate.factory import make_yes_no_judge
 from orderbot.generate.lists import Enumeration, enumerations
 from orderbot.generate.model_api import Stream
@@ -335,8 +335,12 @@ class Pipeline:
         sentences: list[str] = []
         # "Why?", "Tell me more": sentences an earlier answer holds wait until one that it
         # does not; if none comes, the answer says there is nothing more, not the same again.
-        previous = earlier_answers(history) if query != text and asks_for_more(text) else []
+        # Any other follow-up shows them after the new ones: "what happens if they are not
+        # solved?" after "what are the crises" led with the crises again (a visitor's).
+        previous = earlier_answers(history) if query != text else []
+        more = bool(previous) and asks_for_more(text)
         held: list[StreamEvent] = []
+        shown: list[str] = []  # the sentences written, in order
         cites = CitationList()
         written = Written()
         first: float | None = None
@@ -367,7 +371,6 @@ class Pipeline:
                 with closing(sentences_of) as writing:
                     for sentence in writing:
                         first = first or time.perf_counter()
-                        sentences.append(sentence)
                         numbers = [int(n) for n in _MARKER.findall(sentence)]
                         by_n = {c.n: c for c in cites.citations}
                         event = StreamEvent(
@@ -375,12 +378,22 @@ class Pipeline:
                             text=sentence,
                             citations=[by_n[n] for n in dict.fromkeys(numbers) if n in by_n],
                         )
-                        if previous and repeats(sentence, previous):
+                        # with the sentence held, the one going on about it ("These …")
+                        follows = bool(held) and held[-1].text == shown[-1] and goes_on(sentence)
+                        shown.append(sentence)
+                        if previous and (repeats(sentence, previous) or (follows and not more)):
                             held.append(event)
                             continue
-                        yield from held
-                        held, previous = [], []  # something new: the rest is shown as is
+                        if more:  # something new: the rest is shown as is
+                            sentences.extend(e.text for e in held)
+                            yield from held
+                            held, previous = [], []
+                        sentences.append(sentence)
                         yield event
+                if held and not more:  # said before: after what is new
+                    sentences.extend(e.text for e in held)
+                    yield from held
+                    held = []
         else:
             coverage = Coverage(verdict="not_covered")
         repeated = bool(held)  # held to the end: every sentence was said before

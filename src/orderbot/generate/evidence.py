@@ -79,6 +79,20 @@ OPENS_ANOTHER_ITEM = re.compile(
     r"the [a-z]+ category)\b",
     re.IGNORECASE,
 )
+# A sentence that goes on about the one before it.
+GOES_ON = re.compile(
+    r"^(these|this|they|it|its|such|that|those|thus|hence|as a result|in other words|"
+    r"consequently|accordingly|in turn)\b",
+    re.IGNORECASE,
+)
+
+
+def goes_on(text: str) -> bool:
+    """``text`` goes on about the sentence before it ("These …", "One such grouping …"),
+    which a reader needs first."""
+    return bool(GOES_ON.match(text) or OPENS_ANOTHER_ITEM.match(text))
+
+
 # "Where" only as a question's first word ("Where?", "Where was it published?"): not "a
 # world where might makes right".
 _SOURCE_WORDS = re.compile(

@@ -37,6 +37,7 @@ from dataclasses import dataclass, replace
 from orderbot.generate.asked import Slot, count_per_part, sentences_asked, slot_of, speaker_of
 from orderbot.generate.evidence import (
     GENERIC,
+    GOES_ON,
     NUMBER_VALUES,
     OPENS_AN_ITEM,
     OPENS_ANOTHER_ITEM,
@@ -46,6 +47,7 @@ from orderbot.generate.evidence import (
     chunk_units,
     content_terms,
     counted,
+    goes_on,
     holds_half,
 )
 from orderbot.generate.lists import enumerations, group_named
@@ -93,12 +95,6 @@ _FOLLOWS_FROM = re.compile(
 _ELABORATE = re.compile(
     r"^\s*(tell me (more )?about|(tell me|say|know) more|more (about|on)\b|"
     r"(can you |could you |please )*(explain|elaborate|expand|go into)|what about “)",
-    re.IGNORECASE,
-)
-# A sentence that goes on about the one before it.
-_GOES_ON = re.compile(
-    r"^(these|this|they|it|its|such|that|those|thus|hence|as a result|in other words|"
-    r"consequently|accordingly|in turn)\b",
     re.IGNORECASE,
 )
 _FIRST_ITEM = re.compile(r"^first\b", re.IGNORECASE)
@@ -519,7 +515,7 @@ def _finishes(unit: Unit, after: list[Unit], question: str) -> list[Unit]:
     coexist…?"."""
     wanted = content_terms(question) - GENERIC - content_terms(unit.text)
     how = bool(_HOW_DID.match(question))
-    return [s for s in after if _GOES_ON.match(s.text) and (how or wanted & content_terms(s.text))]
+    return [s for s in after if GOES_ON.match(s.text) and (how or wanted & content_terms(s.text))]
 
 
 _STATEMENT_WORDS = 10  # a sentence this short states what the next ones explain
@@ -544,14 +540,14 @@ def _named(after: list[Unit]) -> list[Unit]:
     for k, sentence in enumerate(after[:2]):
         if _NAMES_THEM.match(sentence.text):
             return after[: k + 1]
-        if not _GOES_ON.match(sentence.text):
+        if not GOES_ON.match(sentence.text):
             break
     return []
 
 
 def _goes_on(unit: Unit) -> bool:
     """``unit`` goes on about the sentence before it ("These …", "One such grouping …")."""
-    return bool(_GOES_ON.match(unit.text) or OPENS_ANOTHER_ITEM.match(unit.text))
+    return goes_on(unit.text)
 
 
 def _next_sentences(unit: Unit) -> list[Unit]:
