@@ -2303,3 +2303,27 @@ def test_a_name_is_cited_only_when_its_own_words_are_a_citations(pipeline: Pipel
         refused = pipeline.ask(question)
         assert refused.refused and refused.coverage is not None, question
         assert "than a footnote's citation gives" in (refused.coverage.missing or ""), question
+
+
+def test_what_a_cited_work_says_is_not_its_citation(pipeline: Pipeline) -> None:
+    """The helper's fourth set: "What examples or evidence does John Dugard give in his
+    Leiden Journal article?" and "What concrete reforms did Guterres call for in his
+    Munich speech?" were answered with the footnote's line, which names the work and
+    says nothing of what is in it. What it is (its title, journal, date, the event) the
+    line answers."""
+    for question in (
+        "What evidence does Dugard's Leiden Journal article offer?",
+        "What reforms did Guterres call for in the Munich speech?",
+    ):
+        answer = pipeline.ask(question)
+        assert answer.refused and answer.coverage is not None, question
+        assert answer.coverage.missing == (
+            "what the cited work says beyond the footnote's citation of it"
+        )
+    for question in (
+        "At what event did Guterres give the speech the report cites?",
+        "In which journal did Dugard publish his article?",
+        "What did Guterres say in Munich?",  # the report quotes him
+    ):
+        assert not pipeline.ask(question).refused, question
+    assert slot_of("At what event did Guterres give the speech?").kind == "place"

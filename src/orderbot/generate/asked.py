@@ -138,7 +138,12 @@ _NAMES_ASKED = re.compile(
 # Sullivan", "Secretary of State Antony Blinken"), or as a cited work's author, its line
 # opening with the name ("John Dugard, “The choice before us …”").
 _AUTHOR = re.compile(r"^[A-Z][\w’'-]+(?:\s+[A-Z]\.)*\s+[A-Z][\w’'-]+,")
-_WHERE = re.compile(r"^\s*(where|in which city|in what city|which city)\b", re.I)
+# "Where …?", "At what event did the Secretary-General give the speech …?"
+_WHERE = re.compile(
+    r"^\s*(where|in which city|in what city|which city|(?:at|in)\s+(?:what|which)\s+"
+    r"(?:event|conference|venue|forum|summit|gathering|place|location|city))\b",
+    re.I,
+)
 # "Which countries might lead the rival coalition?", "Besides China and Russia, which
 # countries belong to it?": countries, which a text answering names (``countries_in``).
 _WHICH_COUNTRIES = re.compile(

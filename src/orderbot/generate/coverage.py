@@ -325,6 +325,22 @@ _MENTIONED = re.compile(
     re.I,
 )
 _PRONOUNS = frozenset(["he", "she", "they", "it", "him", "her", "them", "we", "you", "i"])
+# What a work says, not what it is: "What examples or evidence does John Dugard give in
+# his Leiden Journal article?", "What concrete reforms did Guterres call for in his
+# Munich speech?". Its title, journal, date, pages or publisher are a citation's.
+_WHAT_IT_SAYS = re.compile(
+    r"\b(?:say|says|said|argue[sd]?|conclude[sd]?|call(?:s|ed)?\s+for|propose[sd]?|"
+    r"recommend(?:s|ed)?|suggest(?:s|ed)?|warn(?:s|ed)?|discuss(?:es|ed)?|give[sn]?|gave|"
+    r"offer(?:s|ed)?|provide[sd]?|examples?|evidence|arguments?|conclusions?|findings?|"
+    r"reforms?|recommendations?|else)\b",
+    re.I,
+)
+_WHAT_IT_IS = re.compile(
+    r"\b(?:what|which)\s+(?:is\s+the\s+|was\s+the\s+)?(?:title|journal|pages?|volume|issue|"
+    r"year|month|date|publisher|author)\b|\b(?:title[sd]?|called|named|publish\w*|wrote|"
+    r"written|when|where|who|link|url|online)\b",
+    re.I,
+)
 
 
 def _as_a_name(typed: str, names: Collection[str] | None = None) -> str:
@@ -414,6 +430,19 @@ def _summary(text: str) -> bool:
     """A sentence that counts proposals ("we present twelve proposals that address …"):
     it names what they are about, not what they say."""
     return any(any(t.startswith("propos") for t in things) for _, things in counted(text))
+
+
+def beyond_the_citation(evidence: Evidence) -> bool:
+    """The question asks what a cited work says (its examples, its reforms, what else it
+    says), and the best unit is that work's bibliographic line: a citation gives its
+    title, author and date, not what it says."""
+    question = evidence.asked
+    if not _WHAT_IT_SAYS.search(question) or _WHAT_IT_IS.search(question):
+        return False
+    if slot_of(question).kind:  # a place, date, name, figure: a citation's ("At what event …")
+        return False
+    best = next(iter(evidence.answering()), None)
+    return best is not None and evidence.units[best].kind == "bibliography"
 
 
 def asks_for_particulars(evidence: Evidence) -> bool:
@@ -655,6 +684,8 @@ class CoverageJudge:
             # a name in it the documents never use says most: "anything with the name
             # “Cuba”" for "Does the report want the U.S. to lift its embargo on Cuba?"
             return self._named_missing(evidence, topic) or f"anything about {topic}"
+        if beyond_the_citation(evidence):
+            return "what the cited work says beyond the footnote's citation of it"
         if asks_for_particulars(evidence):
             return "what the proposals say in particular (only how many address what)"
         # where something is online is no instruction, nor a thing made
