@@ -663,8 +663,10 @@ _SAYS = re.compile(
 # "U.S. State Department", "Munich Security Report 2024".
 _NAME_RUN = re.compile(r"(?<!^)(?<![.?!]\s)\b(?:[A-Z][\w.-]*)(?:\s+(?:[A-Z][\w.-]*|\d{4}))*")
 # Between the speaker and the verb: at most a possessive and three words ("Dugard's
-# article discuss", "Yang Jiechi respond").
-_TO_VERB = re.compile(r"^(?:[’']s)?(?:\s+[a-z]+){0,3}\s+$")
+# article discuss", "Yang Jiechi respond"), or nothing after an acronym's words in
+# brackets ("the NSS (National Security Strategy) say", as a question is read; not "the
+# AI (Artificial Intelligence) proposals say").
+_TO_VERB = re.compile(r"^(?:\)\s+|(?:[’']s)?(?:\s+[a-z]+){0,3}\s+)$")
 # Who does or did the saying, when no capitals name them: "dugard" of "what does dugard
 # argue…", "jake sullivan" of "what did jake sullivan say", "the leiden journal article"
 # of "what did the leiden journal article conclude" (also "the report" of "what does the

@@ -613,13 +613,18 @@ class CoverageJudge:
         "What else did Guterres say in his Munich speech about reforming the Security
         Council?"): the words found are on something else. (Half, not all: "What did
         Guterres say about the move away from unipolarity?" is answered by "… the current
-        shift away from unipolarity …".)"""
+        shift away from unipolarity …". A unit names the one asked about with half of
+        the name's words the documents use: not the "Security" of "Climate, Peace, and
+        Security" for the National Security Strategy; the "State" of "Secretary of State
+        Antony Blinken" for "Secretary of State Mike Pompeo", whose other words are none
+        of theirs, and whose mistake the answer corrects.)"""
         question = evidence.asked
         speaker = speaker_of(question)
         terms = content_terms(speaker) - GENERIC if speaker else set()
         if not speaker or not terms or speaker.lower() in _PRONOUNS:
             return None
-        if not any(self.vocabulary.knows(t) for t in terms):  # "trump": "Trump"
+        known = {t for t in terms if self.vocabulary.knows(t)}
+        if not known:  # "trump": "Trump"
             return _anything_named(_as_a_name(speaker).removeprefix("the "))
         if _MENTIONED.match(question):  # whether named, not their words on a subject
             return None
@@ -629,7 +634,7 @@ class CoverageJudge:
             return None
         for unit in evidence.units:
             held = content_terms(f"{unit.text} {unit.chunk.context}")
-            if terms & held and holds_half(about, held):
+            if holds_half(known, held) and holds_half(about, held):
                 return None
         # a name as the documents write it ("Guterres"); "the package" as typed
         return f"what {_as_a_name(speaker, self.vocabulary.capitalised)} said about {topic}"
