@@ -16,6 +16,7 @@ from orderbot.generate.asked import (
     speaker_of,
     topic_of,
 )
+from orderbot.generate.evidence import asks_about_sources
 from orderbot.models import Answer
 from orderbot.pipeline import Pipeline
 from orderbot.question import (
@@ -2341,3 +2342,19 @@ def test_what_a_cited_work_says_is_not_its_citation(pipeline: Pipeline) -> None:
     ):
         assert not pipeline.ask(question).refused, question
     assert slot_of("At what event did Guterres give the speech?").kind == "place"
+
+
+def test_a_sentence_saying_what_is_not_comes_with_the_one_saying_what_is(
+    pipeline: Pipeline,
+) -> None:
+    """The helper's fourth set: "When the group sat down to brainstorm, did they start
+    from what's politically possible right now?" got the Munich speech's footnote line
+    (its opening "When" read as asking a date, which a citation gives), then the sentence
+    saying their starting point was "not current realities" without the next one,
+    "Instead, we envisioned a scenario around 2040 …", which says what it was."""
+    question = "When the participants began their work, did they start from current realities?"
+    assert not asks_about_sources(question)
+    assert asks_about_sources("When was the speech given?")
+    answer = pipeline.ask(question).answer
+    assert answer.startswith("In crafting this package, our intellectual starting point")
+    assert "Instead, we envisioned a scenario around 2040" in answer

@@ -18,6 +18,7 @@ from orderbot.generate.countries import countries_in, country_names
 from orderbot.generate.evidence import (
     GENERIC,
     NUMBER_VALUES,
+    SUBORDINATE,
     Figure,
     content_terms,
     counted,
@@ -105,11 +106,6 @@ _AT_PLACE = re.compile(rf"\b(?:in|at)\s+(?:the\s+)?(?!(?:{_MONTHS})\b)[A-Z][a-z]
 _DATE = re.compile(rf"{_YEAR.pattern}|{_MONTH.pattern}")
 # "When lots of countries ignore the law, who ends up at risk?": a clause that sets the
 # scene, then the question; it asks "who", not "when".
-_SUBORDINATE = re.compile(
-    r"^\s*(?:when|if|once|while|as)\b[^,?]{3,120},\s*(?=(?:who|whom|whose|what|which|where|"
-    r"how|why)\b)",
-    re.I,
-)
 _AMOUNT = re.compile(r"[$€£]\s?\d|\b(dollars|euros|billion|million|percent|per cent)\b", re.I)
 _PEOPLE = re.compile(
     r"\b(officials?|participants|scholars|experts|states|actors|countries|coalition|"
@@ -531,11 +527,11 @@ def slot_of(question: str) -> Slot:
         return Slot("date", "month")
     if _WHICH_DAY.match(question):
         return Slot("date", "day")
-    if _WHEN.match(question) and not _SUBORDINATE.match(question):
+    if _WHEN.match(question) and not SUBORDINATE.match(question):
         return Slot("date", words=role_asked(question))
     if _FOR_HOW_LONG.match(question):
         return Slot("date", "span")
-    question = _SUBORDINATE.sub("", question)  # "When …, who ends up at risk?": who
+    question = SUBORDINATE.sub("", question)  # "When …, who ends up at risk?": who
     if _LINK.search(question):
         return Slot("link")
     if _ONE_PERSON.match(question) or _NAMES_ASKED.search(question):

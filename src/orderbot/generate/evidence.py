@@ -103,11 +103,21 @@ _SOURCE_WORDS = re.compile(
 )
 
 
+# A clause that sets the scene before what is asked: "When a larger number of states
+# enjoy that freedom, who ends up at risk?", "When the group sat down to brainstorm, did
+# they start from what's politically possible?" ask no "when".
+SUBORDINATE = re.compile(
+    r"^\s*(?:when|if|once|while|as)\b[^,?]{3,120},\s*(?=(?:who|whom|whose|what|which|where|"
+    r"how|why|did|do|does|is|are|was|were|can|could|would|will|should|has|have)\b)",
+    re.I,
+)
+
+
 def asks_about_sources(question: str) -> bool:
     """The question asks about a cited work (its title, journal, date, where it was
     said…) or whether someone is mentioned ("is john dugard mentioned": only in a
     footnote's citation): only then may a bibliographic line answer it."""
-    return bool(_SOURCE_WORDS.search(question))
+    return bool(_SOURCE_WORDS.search(SUBORDINATE.sub("", question)))
 
 
 _NUMBER = re.compile(r"\b\d+(?:[.,]\d+)*\b|\b[a-z]+\b", re.IGNORECASE)

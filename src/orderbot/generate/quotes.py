@@ -111,6 +111,10 @@ _BUT = re.compile(r"^(however|nonetheless|nevertheless|that said),", re.I)
 # way forward is neither … nor …" and "Rather, … require a rejuvenated … order …".
 _NEITHER = re.compile(r"\bneither\b[^.?!]*\bnor\b", re.I)
 _RATHER = re.compile(r"^(rather|instead)\b", re.I)
+# A sentence that says what is, after one that said what is not: "… our intellectual
+# starting point was not current realities …", then "Instead, we envisioned a scenario
+# around 2040 …" (not "Instead of birthing a multipolar world, …", which stands alone).
+_INSTEAD = re.compile(r"^(rather|instead),", re.I)
 
 
 @dataclass(frozen=True)
@@ -495,7 +499,7 @@ def _with_what_follows(quote: Quote, evidence: Evidence) -> list[Quote]:
         return [quote, *best]
     else:
         extra = (
-            [s for s in after[:1] if _BUT.match(s.text)]
+            [s for s in after[:1] if _BUT.match(s.text) or _INSTEAD.match(s.text)]
             or _named(after)
             or _finishes(unit, after[:1], evidence.question)
         )
