@@ -2358,3 +2358,22 @@ def test_a_sentence_saying_what_is_not_comes_with_the_one_saying_what_is(
     answer = pipeline.ask(question).answer
     assert answer.startswith("In crafting this package, our intellectual starting point")
     assert "Instead, we envisioned a scenario around 2040" in answer
+
+
+def test_people_of_a_country_are_named_only_by_a_text_naming_that_country(
+    pipeline: Pipeline,
+) -> None:
+    """Three helpers' sets asked "Which Chinese experts signed on to the package?" (and
+    "Which former Chinese officials took part in the Better Order Project?"): answered
+    with "… more than 130 leading scholars, experts, and former officials from over 40
+    countries …", which names no Chinese expert, or with "Blinken told Chinese officials",
+    which is not about the project. "Which … experts" asks for people, as "who" does."""
+    assert slot_of("Which former Chinese officials took part in the project?").kind == "person"
+    for question in (
+        "which russian experts were involved in the project?",
+        "Which Chinese scholars signed on to the package?",
+    ):
+        assert pipeline.ask(question).refused, question
+    # A country the question names as no one's people restricts nothing.
+    assert not pipeline.ask("who did blinken talk to in china?").refused
+    assert not pipeline.ask("Which experts took part in the project?").refused

@@ -14,7 +14,13 @@ import re
 from dataclasses import dataclass
 
 from orderbot.acronyms import in_words
-from orderbot.generate.countries import countries_in, country_names
+from orderbot.generate.countries import (
+    countries_in,
+    countries_of_people,
+    country_names,
+    country_words,
+    demonyms,
+)
 from orderbot.generate.evidence import (
     GENERIC,
     NUMBER_VALUES,
@@ -93,6 +99,13 @@ _MONEY = re.compile(
     re.I,
 )
 _WHO = re.compile(r"^\s*(who|whom|whose)\b", re.I)
+# "Which former Chinese officials took part …?": people, asked as a kind.
+_WHICH_PEOPLE = re.compile(
+    r"^\s*(?:which|what)\s+(?:[\w.’'-]+\s+){0,3}?(?:officials|experts|scholars|people|"
+    r"participants|leaders|diplomats|individuals|signatories|academics|researchers|"
+    r"ministers)\b",
+    re.I,
+)
 # "Where did the March 2021 meeting take place?": where something happened, which a text
 # says with "in" or "at" and a place ("in Anchorage"), not a publisher's name or a title
 # ("… Wang At The Top of Their Meeting," U.S. Department of State, March 18, 2021).
@@ -439,6 +452,16 @@ class Slot:
             # no word for a role it holds ("… is headed by Jane Roe") to stand for one
             return bool(_TITLED.search(text) or _AUTHOR.match(text))
         if self.kind == "person":
+            # "Which former Chinese officials took part in the project?": people of that
+            # country in what the question is about, which neither "… former officials
+            # from over 40 countries" nor "Blinken told Chinese officials" names
+            if peoples := countries_of_people(demonyms(question)):
+                around = f"{text} {about}"
+                rest = whole_terms(question) - whole_terms(country_words(question)) - GENERIC
+                if not peoples & countries_of_people(around) or not holds_half(
+                    rest, content_terms(around)
+                ):
+                    return False
             return bool(names(text) - set(words(question)) or _PEOPLE.search(text))
         if self.kind == "place" and self.noun == "event":
             return bool(_AT_PLACE.search(text))
@@ -536,7 +559,7 @@ def slot_of(question: str) -> Slot:
         return Slot("link")
     if _ONE_PERSON.match(question) or _NAMES_ASKED.search(question):
         return Slot("person", "name", words=role_asked(question))
-    if _WHO.match(question):
+    if _WHO.match(question) or _WHICH_PEOPLE.match(question):
         return Slot("person", words=role_asked(question))
     if _WHERE.match(question):
         return Slot("place", "event" if _EVENT.search(question) else "")

@@ -102,3 +102,26 @@ def country_of_people(word: str) -> str | None:
     """The country whose people ``word`` calls them ("Russian": "Russia"), if one of the
     powers prose names so."""
     return _DEMONYMS.get(word.strip().title())
+
+
+def countries_of_people(text: str) -> set[str]:
+    """The countries ``text`` names, by name or by their people ("Chinese officials":
+    China), as ISO 3166 codes; in any case ("which chinese experts")."""
+    codes = _country_codes()
+    found = {codes[m.group()] for m in _country_names().finditer(text)}
+    found |= {codes[n] for n in (w.title() for w in country_names(text)) if n in codes}
+    for word in re.findall(r"[A-Za-z]+", text):
+        if (country := country_of_people(word)) is not None and country in codes:
+            found.add(codes[country])
+    return found
+
+
+def demonyms(text: str) -> str:
+    """The words of ``text`` that name a country's people ("Chinese", "russian")."""
+    return " ".join(w for w in re.findall(r"[A-Za-z]+", text) if country_of_people(w) is not None)
+
+
+def country_words(text: str) -> str:
+    """The words of ``text`` that name a country or its people ("Chinese", "ukraine")."""
+    named = [m.group() for m in _country_names().finditer(text)] + sorted(country_names(text))
+    return " ".join([*named, demonyms(text)])
