@@ -2221,6 +2221,11 @@ def test_which_years_asks_for_a_date(pipeline: Pipeline) -> None:
     assert slot_of("what years did the experts meet?").kind == "date"
     answer = pipeline.ask("In which years did the project convene its participants?").answer
     assert "in 2023 and 2024" in answer.split(". [")[0]
+    # The year a question gives bounds the date; it is no word of what is dated (the
+    # helper's fourth set got the Munich speech's "February 16, 2024" for the report's).
+    month = pipeline.ask("In what month of 2024 did the report come out?")
+    assert month.refused and "February" not in month.answer
+    assert not pipeline.ask("In which month of 2024 did Guterres speak in Munich?").refused
 
 
 def test_a_question_holding_a_phrase_of_a_passage_is_weighed(pipeline: Pipeline) -> None:

@@ -97,7 +97,7 @@ def goes_on(text: str) -> bool:
 # world where might makes right".
 _SOURCE_WORDS = re.compile(
     r"\b(journal|article|title[sd]?|publish\w*|cite[sd]?|citation|source|footnote|notes?|"
-    r"pages?|speech|remarks|event|conference|meeting|when|date|year|volume|issue|wrote|"
+    r"pages?|speech|remarks|event|conference|meeting|when|date|year|month|day|volume|issue|wrote|"
     r"written|author|mention(?:s|ed)?|referenced)\b|(?:^|[.?!]\s+)where\b",
     re.IGNORECASE,
 )
