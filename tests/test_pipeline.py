@@ -279,6 +279,9 @@ def test_an_overview_in_so_many_sentences_has_that_many(pipeline: Pipeline) -> N
         ("what does the report want to achieve?", True),
         ("what are the authors asking for?", True),
         ("what are the report's recommendations on climate?", False),
+        ("so whats the point of this report", True),  # a visitor's: refused
+        ("what is the purpose of the report?", True),
+        ("what is the point of the security council?", False),
         ("what do they propose for nuclear weapons?", False),
         ("what does the report want for Taiwan?", False),
         ("what is the solution to the climate crisis?", False),
@@ -2178,6 +2181,12 @@ def test_a_count_on_a_subject_is_given_only_where_the_subject_is_named(
     assert "five proposals" not in flashpoints
     both = pipeline.ask("how many proposals are about climate and ai").answer
     assert "five proposals" in both
+    # "for" the subject, as "on" it: a visitor's "how many new permanent members do they
+    # propose for the security council" got the 130 participants
+    members = pipeline.ask(
+        "how many new permanent members do they propose for the security council"
+    )
+    assert members.refused and "130" not in members.answer
 
 
 def test_words_asked_of_someone_are_found_only_on_the_subject_asked(pipeline: Pipeline) -> None:

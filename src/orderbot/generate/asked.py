@@ -79,6 +79,9 @@ _OVERVIEW = re.compile(
     r"(?:call|ask|push)(?:ing)?\s+for|want\s+to\s+(?:do|achieve|see|change))\s*\??\s*$"
     r"|^\s*(?:so\s+)?what(?:['’]?s|\s+is|\s+are)\s+(?:the|their|its)\s+(?:report['’]s\s+)?"
     r"(?:solution|answer|remedy|fix|proposal|plan|recommendations?)\s*\??\s*$"
+    # "so whats the point of this report": what it is for
+    r"|^\s*(?:so\s+)?what(?:['’]?s|\s+is)\s+the\s+(?:point|purpose|aim|goal)\s+of\s+(?:this|the)\s+"
+    r"(?:report|document|text|paper|introduction|intro)\s*\??\s*$"
     # "how is the report organized?": its parts, which the outline gives in order
     r"|^\s*how\s+(?:is|was)\s+(?:this|the|it)\s*(?:report|document|text|paper|"
     r"introduction|intro)?\s+(?:organi[sz]ed|structured|laid\s+out|arranged|set\s+out|divided|"
@@ -195,7 +198,7 @@ def _plural(word: str) -> bool:
 _COUNTED_ON = re.compile(
     r"\b(?:on|about|regarding|concerning|(?:deal|deals|dealing)\s+with|address(?:es|ing)?|"
     r"cover(?:s|ing)?|tackl(?:e|es|ing)|(?:relate|relates|related|relating)\s+to|"
-    r"focus(?:es|ed|ing)?\s+on)\s+(?:the\s+)?([^?!;:]+)",
+    r"focus(?:es|ed|ing)?\s+on|for)\s+(?:the\s+)?([^?!;:]+)",
     re.I,
 )
 
@@ -642,7 +645,7 @@ _OVERVIEW_WORDS = content_terms(
     "paragraphs plain simple simply briefly one two three four five "
     "organized organised structured structure laid arranged divided broken layout outline "
     "actually really basically exactly ultimately mainly essentially ask push do achieve see "
-    "change project recommendations"
+    "change project recommendations purpose aim goal"
 )
 
 
