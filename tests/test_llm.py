@@ -29,8 +29,10 @@ from orderbot.generate.verify import (
     drops_a_qualifier,
     drops_the_speaker,
     explains_what_is_asked,
+    joins_far_clauses,
     names_what_is_asked_about,
     places_what_is_asked,
+    stops_mid_sentence,
     swaps_a_name,
     unhedges,
 )
@@ -917,3 +919,66 @@ def test_a_bibliographic_line_backs_a_claim_only_for_a_question_about_sources(
     asked = "Which journal article on the rules-based order does the report cite?"
     answer = with_generator(pipeline, llm(FakeChatModel(model_answer(line, [1])))).ask(asked)
     assert answer.answer.startswith("John Dugard") and not answer.unsupported
+
+
+@pytest.mark.parametrize(
+    ("question", "claim", "shown"),
+    [
+        # the default model's leads, seen by the third visitor of stop 38, cited
+        (  # the wrong variable, a list item with no word of what was asked
+            "which variable covers sanctions",
+            "Variable 7, Great Power Flashpoints and Regional Ordering.",
+            False,
+        ),
+        ("what is economic coercion", "Economic coercion and International Security.", False),
+        (  # a definition joined from clauses three apart
+            "what do they say about climate change",
+            "Climate change is a global issue that is likely to fall victim to weaponized "
+            "interdependence.",
+            False,
+        ),
+        (  # a copy cut off where its sentence goes on
+            "what do they say about the middle east",
+            "The diverse coalition, including participants from the political East and West "
+            "and the Global North and South — including from all P5 countries — have signed "
+            "on to indicate their broad support for the package, recognizing that the proposed.",
+            False,
+        ),
+        # what each check lets through
+        ("what's variable 4", "Variable 4, Economic Coercion and International Security.", True),
+        ("which variable covers climate", "Variable 5, Climate, Peace, and Security.", True),
+    ],
+)
+def test_a_model_sentence_that_misreads_its_passage_is_not_shown(
+    pipeline: Pipeline, question: str, claim: str, shown: bool
+) -> None:
+    model = FakeChatModel(model_answer(claim, [1, 2, 3, 4]))
+    answer = with_generator(pipeline, llm(model)).ask(question)
+    assert answer.answer.startswith(claim) is shown, answer.answer[:200]
+    assert (claim in answer.unsupported) is not shown
+
+
+COALITION_SIGNED = (
+    "A diverse coalition, including participants from the political East and West and the "
+    "Global North and South — including from all P5 countries — have signed on to indicate "
+    "their broad support for the package, recognizing that the proposed reforms to "
+    "international law, norms, and institutions will benefit all countries, including the "
+    "United States and other major powers."
+)
+
+
+def test_a_copy_cut_off_mid_sentence_or_joined_from_far_clauses_is_caught() -> None:
+    """The checks behind the last test, on their own: where a copy stops, and which
+    clauses a definition joins."""
+    cut = "The diverse coalition … broad support for the package, recognizing that the proposed."
+    assert stops_mid_sentence(cut, COALITION_SIGNED)
+    whole = "The reforms will benefit all countries, including the United States."
+    assert not stops_mid_sentence(whole, COALITION_SIGNED)
+    assert not stops_mid_sentence("They signed on.", COALITION_SIGNED)  # too short to place
+    new_term = (
+        "Although a relatively new term, the RBIO has already become the subject of "
+        "controversy and diverging interpretations."
+    )
+    # the clause next to the one naming it: an appositive, as here, says what it is
+    assert not joins_far_clauses("The RBIO is a relatively new term.", new_term, "is the rbio old?")
+    assert not joins_far_clauses("It is new.", new_term, "is the rbio old?")  # no subject asked

@@ -63,9 +63,10 @@ from orderbot.generate.evidence import (
     content_terms,
     counted,
     figures,
+    labels,
     words,
 )
-from orderbot.question import asks_what_it_is, thing_asked
+from orderbot.question import asks_what_it_is, numbered_items, thing_asked
 from orderbot.stopwords import STOP
 
 _WH_QUESTION = re.compile(r"^\s*(what|which|who|whom|whose|how|when|where|why)\b", re.I)
@@ -254,6 +255,86 @@ def unhedges(claim: str, unit: str) -> bool:
 
 _ABOUT = 0.5  # share of the question's words a unit must hold to back a bare figure
 
+_IS_A = re.compile(r"^\W*(?:the\s+)?(.+?)\s+(?:is|are|was|were)\s+(.+)$", re.I)
+
+
+def joins_far_clauses(claim: str, unit: str, question: str) -> bool:
+    """True when ``claim`` says that what the question asks about is something ("X is
+    Y") that ``unit`` says in a clause neither holding X nor next to one that does:
+    "Climate change is a global issue that is likely to fall victim to weaponized
+    interdependence." joins "These include climate change, …" to "… aspects of the
+    global commons likely to fall victim to …", three clauses on (a visitor's)."""
+    found = _IS_A.match(without_markers(claim))
+    if found is None:
+        return False
+    subject = _words_only(content_terms(found.group(1)))
+    if not subject or not subject <= content_terms(question):
+        return False
+    said = _words_only(content_terms(found.group(2))) - subject
+    clauses = [content_terms(c) for c in _CLAUSE.split(unit)]
+    holding = [k for k, c in enumerate(clauses) if subject <= c]
+    if not holding or not said:
+        return False
+    near = {j for k in holding for j in (k - 1, k, k + 1) if 0 <= j < len(clauses)}
+    return not any(2 * len(said & clauses[j]) >= len(said) for j in near)
+
+
+_LAST_WORDS = 4  # words at a claim's end that, found in its unit, show where it stopped
+_ENDS = re.compile(r"^\s*(?:[.,;:!?)\]”’\"'—–-]|$)")
+
+
+def stops_mid_sentence(claim: str, unit: str) -> bool:
+    """True when ``claim`` ends with words of ``unit`` that the unit goes on from inside
+    a phrase: "The diverse coalition … recognizing that the proposed." copied the unit
+    and was cut where it goes on ("… the proposed reforms to international law …"), a
+    visitor's. "… including the United States." ends a phrase of "… including the United
+    States and other major powers"."""
+    tail = words(claim)[-_LAST_WORDS:]
+    if len(tail) < _LAST_WORDS:
+        return False
+    found = re.search(r"\W+".join(map(re.escape, tail)) + r"\b", unit, re.I)
+    if found is None or _ENDS.match(unit[found.end() :]):
+        return False
+    # Cut inside a phrase: after a word that cannot end one ("the", "of", "that") or a
+    # modifier before its noun ("the proposed | reforms"); not after a noun that a phrase
+    # goes on from ("contains 20 proposals | aimed at …" is whole).
+    after = words(unit[found.end() :])
+    last = tail[-1]
+    return bool(after) and (last in STOP or (last.endswith(("ed", "ing")) and after[0] not in STOP))
+
+
+# Between a list's items and groups: "…; Variable 2, …", "… Security. Transnational …:"
+# (not the full stops of "U.N.").
+_ITEM_SPLIT = re.compile(r"[;:]|(?<![A-Z])\.\s+")
+
+
+def bare_item(claim: str, evidence: Evidence) -> bool:
+    """True when ``claim`` is only one item of a list the evidence holds ("Variable 7,
+    Great Power Flashpoints and Regional Ordering.") and the question's own words (its
+    figures and the list's label aside) are none of the item's: the default model
+    answered "which variable covers sanctions" with Variable 7, and "what is economic
+    coercion" with "Economic coercion and International Security." (an item naming
+    what is asked explains nothing of it)."""
+    said = without_markers(claim).strip().rstrip(".").strip().lower()
+    for unit in evidence.units:
+        if unit.kind != "list":
+            continue
+        items = [i.strip().rstrip(".").strip().lower() for i in _ITEM_SPLIT.split(unit.text)]
+        if said not in items and not any(said == i.split(", ", 1)[-1] for i in items):
+            continue
+        thing = thing_asked(evidence.question)
+        if thing is not None and not asks_what_it_is(evidence.question):
+            # "what is economic coercion": the item is its name; "what's variable 4": its
+            # name is what is asked
+            return not numbered_items(thing)
+        wanted = _words_only(content_terms(evidence.question)) - labels(unit.text) - _VAGUE_ASKS
+        return bool(wanted) and not wanted & content_terms(claim)
+    return False
+
+
+# Words of a question that ask, not name what is asked about.
+_VAGUE_ASKS = content_terms("cover covers covered deal deals address addresses include mean")
+
 
 def about_the_question(unit: str, asked: set[str]) -> bool:
     """``unit`` holds half of the question's content words (figures aside)."""
@@ -427,6 +508,8 @@ def supported(
         return None
     if names_what_is_asked_about(claim, evidence.question):
         return None
+    if bare_item(claim, evidence):
+        return None
     support = evidence.claim_support(claim)
     bare = not _words_only(said - asked)  # "Five proposals.": the question's words, a figure
 
@@ -444,6 +527,8 @@ def supported(
             and not drops_a_qualifier(claim, unit)
             and not drops_a_hedge(claim, unit)
             and not unhedges(claim, unit)
+            and not stops_mid_sentence(claim, unit)
+            and not joins_far_clauses(claim, unit, evidence.question)
         )
 
     backed = [i for i in dict.fromkeys(chosen) if 0 <= i < len(support) and backs(i)]
