@@ -2388,6 +2388,11 @@ def test_people_of_a_country_are_named_only_by_a_text_naming_that_country(
         "Which Chinese scholars signed on to the package?",
     ):
         assert pipeline.ask(question).refused, question
+    # The words for where a question looks ("named in the source cited for …") are not
+    # what it asks about: the footnote naming Director Yang answers (a `test` question
+    # was refused by this rule's first form).
+    named = pipeline.ask("Which Chinese officials does the footnote on Blinken's meeting name?")
+    assert not named.refused and "Director Yang" in named.answer
     # A country the question names as no one's people restricts nothing.
     assert not pipeline.ask("who did blinken talk to in china?").refused
     assert not pipeline.ask("Which experts took part in the project?").refused

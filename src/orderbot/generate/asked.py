@@ -33,6 +33,7 @@ from orderbot.generate.evidence import (
     labels,
     names,
     whole_terms,
+    without_source_words,
     words,
 )
 from orderbot.question import asks_what_it_is
@@ -462,7 +463,8 @@ class Slot:
             # from over 40 countries" nor "Blinken told Chinese officials" names
             if peoples := countries_of_people(demonyms(question)):
                 around = f"{text} {about}"
-                rest = whole_terms(question) - whole_terms(country_words(question)) - GENERIC
+                asked = without_source_words(question)  # "named in the source cited for"
+                rest = whole_terms(asked) - whole_terms(country_words(asked)) - GENERIC
                 if not peoples & countries_of_people(around) or not holds_half(
                     rest, content_terms(around)
                 ):

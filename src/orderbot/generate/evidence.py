@@ -113,6 +113,12 @@ SUBORDINATE = re.compile(
 )
 
 
+def without_source_words(text: str) -> str:
+    """``text`` without its words for sources ("named in the source cited for …"): the
+    frame of a question, not what it is about."""
+    return _SOURCE_WORDS.sub(" ", text)
+
+
 def asks_about_sources(question: str) -> bool:
     """The question asks about a cited work (its title, journal, date, where it was
     said…) or whether someone is mentioned ("is john dugard mentioned": only in a
