@@ -1745,6 +1745,10 @@ def test_a_link_asked_for_is_a_cited_works_address(pipeline: Pipeline) -> None:
     dugard = "John Dugard, “The choice before us…,” Leiden Journal of International Law."
     assert slot.given_by("Is the Dugard article available online?", dugard, "https://x.org")
     assert not slot.given_by("Is the Dugard article available online?", dugard, None)
+    # A footnote named by number is where the address is, not a subject a passage must
+    # name: a visitor's "whats the url for footnote 5" was refused.
+    url = pipeline.ask("whats the url for footnote 5")
+    assert url.answer.startswith("Footnote 5's source is online at https://www.un.org/")
 
 
 def test_how_many_people_took_part_is_answered(pipeline: Pipeline) -> None:

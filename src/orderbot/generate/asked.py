@@ -361,7 +361,9 @@ _LINK = re.compile(
 _LINK_WORDS = content_terms(
     "website websites web site sites page pages homepage url urls link links download "
     "downloaded online pdf read find get full transcript copy available access view see "
-    "article articles paper speech remarks source sources document version text"
+    "article articles paper speech remarks source sources document version text "
+    # "whats the url for footnote 5": the note is where the address is, not what it names
+    "footnote footnotes note notes"
 )
 
 
