@@ -1303,6 +1303,8 @@ def test_a_question_none_of_whose_words_the_documents_use_is_not_covered(
         ("Who wrote the works cited?", False),
         ("What does footnote 3 cite?", False),  # one note, by number
         ("What are the notes about?", False),
+        ("how many footnotes are there", True),  # a visitor's: all of them, counted
+        ("How many sources does the report cite?", True),
     ],
 )
 def test_a_question_for_all_the_sources(question: str, all_of_them: bool) -> None:
@@ -1312,7 +1314,11 @@ def test_a_question_for_all_the_sources(question: str, all_of_them: bool) -> Non
 def test_the_sources_cited_are_the_footnotes_citations(pipeline: Pipeline) -> None:
     """ "What sources does the report cite?" got a sentence hoping the report will inspire
     decision-makers; "List the works cited." was refused."""
-    for question in ("What sources does the report cite?", "List the works cited."):
+    for question in (
+        "What sources does the report cite?",
+        "List the works cited.",
+        "how many footnotes are there",  # a visitor's, refused: the reader counts them
+    ):
         answer = pipeline.ask(question)
         assert not answer.refused, question
         assert [c.section for c in answer.citations] == [f"Footnote {n}" for n in range(1, 6)]

@@ -307,7 +307,9 @@ _ALL_SOURCES = re.compile(
 _SOURCES_WORDS = (
     "what which list name show give are is does do the report introduction document text "
     "its it in of cite cites cited sources works references footnotes notes citations "
-    "bibliography all main used uses use me please"
+    "bibliography all main used uses use me please "
+    # "how many footnotes are there": all of them, which the reader counts
+    "how many there has have"
 )
 _ABOUT_SOURCES = frozenset(_SOURCES_WORDS.split())
 
