@@ -281,6 +281,7 @@ def test_an_overview_in_so_many_sentences_has_that_many(pipeline: Pipeline) -> N
         ("what are the report's recommendations on climate?", False),
         ("so whats the point of this report", True),  # a visitor's: refused
         ("what is the purpose of the report?", True),
+        ("what is the thesis of the report", True),  # a visitor's: refused
         ("what is the point of the security council?", False),
         ("what do they propose for nuclear weapons?", False),
         ("what does the report want for Taiwan?", False),

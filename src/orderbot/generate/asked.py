@@ -80,8 +80,9 @@ _OVERVIEW = re.compile(
     r"(?:call|ask|push)(?:ing)?\s+for|want\s+to\s+(?:do|achieve|see|change))\s*\??\s*$"
     r"|^\s*(?:so\s+)?what(?:['’]?s|\s+is|\s+are)\s+(?:the|their|its)\s+(?:report['’]s\s+)?"
     r"(?:solution|answer|remedy|fix|proposal|plan|recommendations?)\s*\??\s*$"
-    # "so whats the point of this report": what it is for
-    r"|^\s*(?:so\s+)?what(?:['’]?s|\s+is)\s+the\s+(?:point|purpose|aim|goal)\s+of\s+(?:this|the)\s+"
+    # "so whats the point of this report", "what is the thesis of the report"
+    r"|^\s*(?:so\s+)?what(?:['’]?s|\s+is)\s+the\s+(?:point|purpose|aim|goal|thesis|argument|"
+    r"message|takeaway|conclusion)\s+of\s+(?:this|the)\s+"
     r"(?:report|document|text|paper|introduction|intro)\s*\??\s*$"
     # "how is the report organized?": its parts, which the outline gives in order
     r"|^\s*how\s+(?:is|was)\s+(?:this|the|it)\s*(?:report|document|text|paper|"
