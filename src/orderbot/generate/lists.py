@@ -54,6 +54,15 @@ class Enumeration(BaseModel):
         return self.items[ordinal - 1] if 0 < ordinal <= len(self.items) else None
 
 
+def labelled_item(text: str) -> str | None:
+    """The item ``text`` is, if it is one labelled item alone ("Variable 7, Great Power
+    Flashpoints and Regional Ordering." is "Great Power Flashpoints and Regional
+    Ordering")."""
+    plain = " ".join(without_markers(text).split())
+    found = _LABELLED.match(plain)
+    return found.group("item") if found and not _LABELLED.search(plain, found.end()) else None
+
+
 def enumerations(answer: str) -> list[Enumeration]:
     """Every list ``answer`` (an earlier answer's text, or a list passage) holds, in the
     order tried."""

@@ -66,6 +66,7 @@ from orderbot.generate.evidence import (
     labels,
     words,
 )
+from orderbot.generate.lists import enumerations, labelled_item
 from orderbot.question import asks_what_it_is, numbered_items, thing_asked
 from orderbot.stopwords import STOP
 
@@ -303,9 +304,15 @@ def stops_mid_sentence(claim: str, unit: str) -> bool:
     return bool(after) and (last in STOP or (last.endswith(("ed", "ing")) and after[0] not in STOP))
 
 
-# Between a list's items and groups: "…; Variable 2, …", "… Security. Transnational …:"
-# (not the full stops of "U.N.").
-_ITEM_SPLIT = re.compile(r"[;:]|(?<![A-Z])\.\s+")
+# Words of a question that ask, not name what is asked about.
+_VAGUE_ASKS = content_terms("cover covers covered deal deals address addresses include mean")
+
+
+def _item_said(claim: str) -> str:
+    """What ``claim`` names if it is a list's item: "Variable 7, Great Power Flashpoints
+    and Regional Ordering." names "great power flashpoints and regional ordering"."""
+    item = labelled_item(claim) or without_markers(claim).strip().rstrip(".")
+    return item.strip().lower()
 
 
 def bare_item(claim: str, evidence: Evidence) -> bool:
@@ -315,12 +322,13 @@ def bare_item(claim: str, evidence: Evidence) -> bool:
     answered "which variable covers sanctions" with Variable 7, and "what is economic
     coercion" with "Economic coercion and International Security." (an item naming
     what is asked explains nothing of it)."""
-    said = without_markers(claim).strip().rstrip(".").strip().lower()
+    said = _item_said(claim)
     for unit in evidence.units:
         if unit.kind != "list":
             continue
-        items = [i.strip().rstrip(".").strip().lower() for i in _ITEM_SPLIT.split(unit.text)]
-        if said not in items and not any(said == i.split(", ", 1)[-1] for i in items):
+        # the labelled items ("Use of Force") and the groups' headings of the list
+        items = {i.lower() for e in enumerations(unit.text) for i in e.items}
+        if said not in items:
             continue
         thing = thing_asked(evidence.question)
         if thing is not None and not asks_what_it_is(evidence.question):
@@ -330,10 +338,6 @@ def bare_item(claim: str, evidence: Evidence) -> bool:
         wanted = _words_only(content_terms(evidence.question)) - labels(unit.text) - _VAGUE_ASKS
         return bool(wanted) and not wanted & content_terms(claim)
     return False
-
-
-# Words of a question that ask, not name what is asked about.
-_VAGUE_ASKS = content_terms("cover covers covered deal deals address addresses include mean")
 
 
 def about_the_question(unit: str, asked: set[str]) -> bool:
