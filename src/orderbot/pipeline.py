@@ -340,7 +340,7 @@ class Pipeline:
         previous = earlier_answers(history) if query != text else []
         more = bool(previous) and asks_for_more(text)
         held: list[StreamEvent] = []
-        shown: list[str] = []  # the sentences written, in order
+        last_held = False  # the sentence written last is held
         cites = CitationList()
         written = Written()
         first: float | None = None
@@ -379,9 +379,9 @@ class Pipeline:
                             citations=[by_n[n] for n in dict.fromkeys(numbers) if n in by_n],
                         )
                         # with the sentence held, the one going on about it ("These …")
-                        follows = bool(held) and held[-1].text == shown[-1] and goes_on(sentence)
-                        shown.append(sentence)
-                        if previous and (repeats(sentence, previous) or (follows and not more)):
+                        follows = last_held and not more and goes_on(sentence)
+                        last_held = bool(previous) and (repeats(sentence, previous) or follows)
+                        if last_held:
                             held.append(event)
                             continue
                         if more:  # something new: the rest is shown as is
