@@ -107,13 +107,12 @@ _MORE = 4  # sentences at most that a request for more brings
 # reform, from trade … to public health." is followed by "*However*, … this report
 # specifically addresses the international security order …".
 _BUT = re.compile(r"^(however|nonetheless|nevertheless|that said),", re.I)
-# A sentence that says what is not wanted, and the one after it that says what is: "The
-# way forward is neither … nor …" and "Rather, … require a rejuvenated … order …".
+# A sentence that says what is not wanted ("The way forward is neither … nor …"), and
+# the one after it that says what is ("Rather, … require a rejuvenated … order …"),
+# as after any sentence saying what is not ("… our intellectual starting point was not
+# current realities …", then "Instead, we envisioned a scenario around 2040 …"); not
+# "Instead of birthing a multipolar world, …", which stands alone.
 _NEITHER = re.compile(r"\bneither\b[^.?!]*\bnor\b", re.I)
-_RATHER = re.compile(r"^(rather|instead)\b", re.I)
-# A sentence that says what is, after one that said what is not: "… our intellectual
-# starting point was not current realities …", then "Instead, we envisioned a scenario
-# around 2040 …" (not "Instead of birthing a multipolar world, …", which stands alone).
 _INSTEAD = re.compile(r"^(rather|instead),", re.I)
 
 
@@ -488,9 +487,9 @@ def _with_what_follows(quote: Quote, evidence: Evidence) -> list[Quote]:
             return [*(Quote(s, quote.score) for s in _previous_sentence(unit)), quote]
         extra = [] if _GIVES_REASON.search(unit.text) else after[:1]
     elif _ELABORATE.search(question):
-        extra = list(itertools.takewhile(_goes_on, after))[:_MORE]
+        extra = list(itertools.takewhile(lambda s: goes_on(s.text), after))[:_MORE]
     elif _NEITHER.search(unit.text):
-        extra = [s for s in after[:1] if _RATHER.match(s.text)]
+        extra = [s for s in after[:1] if _INSTEAD.match(s.text)]
     elif (
         not _LIST_QUESTION.search(question)
         and slot_of(question).kind != "number"  # "how many …?": the count answers
@@ -533,7 +532,7 @@ def _quoted_statement(unit: Unit, evidence: Evidence) -> bool:
     if not evidence.phrased[evidence.units.index(unit)]:
         return False
     return len(unit.text.split()) <= _STATEMENT_WORDS or any(
-        _goes_on(s) for s in _next_sentences(unit)[:1]
+        goes_on(s.text) for s in _next_sentences(unit)[:1]
     )
 
 
@@ -547,11 +546,6 @@ def _named(after: list[Unit]) -> list[Unit]:
         if not GOES_ON.match(sentence.text):
             break
     return []
-
-
-def _goes_on(unit: Unit) -> bool:
-    """``unit`` goes on about the sentence before it ("These …", "One such grouping …")."""
-    return goes_on(unit.text)
 
 
 def _next_sentences(unit: Unit) -> list[Unit]:
