@@ -285,8 +285,6 @@ def spells_out(text: str, acronym: str) -> bool:
     return f"({acronym})" in text
 
 
-# "What sources does the report cite?", "List the works cited", "Which sources are cited
-# in the footnotes?": every note, not those a topic would find.
 # "source?", "any sources?", "says who": the source of what was just said, asked bare.
 SOURCE_REQUEST = (
     r"(?:what(?:['’]s| is| are) the |any |and the |your )?(?:source|citation|reference)s?"
@@ -301,6 +299,8 @@ def asks_for_its_source(question: str) -> bool:
     return bool(_LAST_ASKED.search(question.strip()))
 
 
+# "What sources does the report cite?", "List the works cited", "Which sources are cited
+# in the footnotes?": every note, not those a topic would find.
 _ALL_SOURCES = re.compile(
     r"\b(?:sources|works|references|footnotes|notes|citations|bibliography)\b", re.I
 )

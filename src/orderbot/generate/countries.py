@@ -106,14 +106,14 @@ def country_of_people(word: str) -> str | None:
 
 def countries_of_people(text: str) -> set[str]:
     """The countries ``text`` names, by name or by their people ("Chinese officials":
-    China), as ISO 3166 codes; in any case ("which chinese experts")."""
+    China), as ISO 3166 codes, in any case ("which chinese experts"); not the groups of
+    powers ``countries_in`` reads too."""
     codes = _country_codes()
-    found = {codes[m.group()] for m in _country_names().finditer(text)}
-    found |= {codes[n] for n in (w.title() for w in country_names(text)) if n in codes}
-    for word in re.findall(r"[A-Za-z]+", text):
-        if (country := country_of_people(word)) is not None and country in codes:
-            found.add(codes[country])
-    return found
+    typed = [n.title() for n in country_names(text)]
+    people = [c for w in re.findall(r"[A-Za-z]+", text) if (c := country_of_people(w))]
+    return (countries_in(text) & set(codes.values())) | {
+        codes[n] for n in (*typed, *people) if n in codes
+    }
 
 
 def demonyms(text: str) -> str:

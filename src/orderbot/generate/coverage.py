@@ -67,7 +67,7 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from orderbot.config import CoverageSettings
@@ -343,7 +343,7 @@ _WHAT_IT_IS = re.compile(
 )
 
 
-def _as_a_name(typed: str, names: Collection[str] | None = None) -> str:
+def _as_a_name(typed: str, names: frozenset[str] | None = None) -> str:
     """A name typed in lower case as it is written: its words capitalised, but for stop
     words and, given ``names`` (stems), words that are none of them ("dugard's article":
     "Dugard's article", not "Dugard'S Article"). Typed with capitals, as typed."""
@@ -351,7 +351,7 @@ def _as_a_name(typed: str, names: Collection[str] | None = None) -> str:
         return typed
     return " ".join(
         w[:1].upper() + w[1:]
-        if w not in STOP and (names is None or content_terms(w) & set(names))
+        if w not in STOP and (names is None or not content_terms(w).isdisjoint(names))
         else w
         for w in typed.split()
     )
