@@ -2407,3 +2407,46 @@ def test_people_of_a_country_are_named_only_by_a_text_naming_that_country(
     # A country the question names as no one's people restricts nothing.
     assert not pipeline.ask("who did blinken talk to in china?").refused
     assert not pipeline.ask("Which experts took part in the project?").refused
+
+
+def test_a_term_the_documents_only_use_is_not_defined_by_them(pipeline: Pipeline) -> None:
+    """A visitor's "what does P5 mean" got "… including from all P5 countries …", and
+    "what do they mean by positive-sum thinking" the sentence ending "… foster
+    positive-sum thinking.": a sentence using a term does not say what it means. A
+    sentence opening with it, spelling it out or followed by an apposition does."""
+    for question, term in (
+        ("what does P5 mean", "P5"),
+        ("what do they mean by positive-sum thinking", "positive-sum thinking"),
+        ("How does the report define 'multilateralism'?", "multilateralism"),
+        ("what is the definition of a security order", "security order"),
+    ):
+        answer = pipeline.ask(question)
+        assert answer.refused and answer.coverage is not None, question
+        assert (answer.coverage.missing or "").startswith(f"what “{term}” means"), question
+    for question, said in (
+        (
+            "What does the report mean by a 'multi-order world' as opposed to a multipolar one?",
+            "competing sets of rules",
+        ),
+        ("What does the report mean by the rival, heterogeneous coalition?", "China and Russia"),
+        ("what does RBIO mean", "rules-based international order"),
+        ("what does consent-based international law mean", "voluntarily"),
+        ("what do they mean by a more equitable order", "diffuse balance of power"),
+    ):
+        answer = pipeline.ask(question)
+        assert not answer.refused and said in answer.answer, question
+
+
+def test_where_a_term_comes_from_is_not_said_by_using_it(pipeline: Pipeline) -> None:
+    """All four question sets asked "Who coined the term 'weaponized interdependence'?"
+    or when the RBIO was first used, and got the sentence using the term (or a citation
+    whose date looks like the answer). The documents say nowhere who made up a term."""
+    for question in (
+        "Who coined the term 'weaponized interdependence'?",
+        "When was the term 'rules-based international order' first used?",
+        "who came up with the phrase weaponized interdependence?",
+    ):
+        answer = pipeline.ask(question)
+        assert answer.refused and answer.coverage is not None, question
+        assert answer.coverage.missing == "where the term comes from (who first used it, or when)"
+    assert not pipeline.ask("who came up with the 2040 scenario").refused

@@ -273,6 +273,68 @@ def thing_asked(question: str) -> str | None:
     return next((g for g in found.groups() if g), None) if found else None
 
 
+# "How does the report define 'global commons'?", "define multilateralism", "what is the
+# definition of a security order?": what a term means, asked by its definition.
+_DEFINES = re.compile(
+    rf"^\W*(?:(?:how|where)\s+(?:does|do|did)\s+(?:(?:the|this)\s+)?(?:{_A_DOCUMENT}|authors?|"
+    r"writers?|they|it|quincy|project)\s+define|(?:please\s+)?define|(?:what\s+is|what['’]s|"
+    r"give\s+(?:me\s+)?)?\s*(?:the|a|their|its)?\s*definition\s+of)\s+"
+    r"(?:the\s+(?:term|word|phrase)\s+)?(?:an?\s+|the\s+)?"
+    r"(.{2,60}?)(?:\s+(?:in|according\s+to)\s+the\s+\w+)?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+_CONTRAST = re.compile(
+    r"\s+(?:as\s+opposed\s+to|rather\s+than|instead\s+of|versus|vs\.?|"
+    r"compared\s+(?:to|with)|and\s+(?:how|why|what|whether))\s+",
+    re.IGNORECASE,
+)
+_QUOTE_MARKS = "\"'“”‘’"
+
+
+def term_to_define(question: str) -> str | None:
+    """The term a question asks the meaning or definition of ("What does P5 mean?", "How
+    does the report define 'global commons'?"), its quote marks taken off; else None.
+    Not "What is X?", which asks what a thing is, nor "What does X refer to?", which asks
+    what a word points at where it is used."""
+    found = _DEFINES.match(question) or _MEANS.match(question)
+    term = next((g for g in found.groups() if g), None) if found else None
+    if term is None:
+        return None
+    # the words quoted, or those before a contrast: "a 'multi-order world' as opposed to a
+    # multipolar one"
+    term = next(iter(quoted(term)), None) or _CONTRAST.split(term)[0]
+    return term.strip(_QUOTE_MARKS + " ") or None
+
+
+# Who made up a term, or when it was first used: "Who coined 'weaponized
+# interdependence'?", "When was the term rules-based international order first used?",
+# "who came up with the phrase …".
+_ORIGIN = re.compile(
+    r"\b(?:coin(?:ed|s)?|invent(?:ed|s)?|originat\w*|"
+    r"c[ao]me\s+up\s+with\s+(?:the\s+|this\s+|that\s+)?(?:term|phrase|word|name|expression)|"
+    r"first\s+(?:used|use|uses|appeared?|introduced|coined)|"
+    r"origins?\s+of\s+(?:the\s+|this\s+)?(?:term|phrase|word|name|concept|expression|idea)|"
+    r"where\s+(?:does|did)\s+(?:the\s+|this\s+)?(?:term|phrase|word|name|concept|expression)"
+    r"\b.{0,80}\bcome\s+from)",
+    re.IGNORECASE,
+)
+# Where a text says a term's origin.
+_ORIGIN_GIVEN = re.compile(
+    r"\b(?:coined|invented|originat\w*|first\s+used|introduced\s+the\s+(?:term|phrase|concept))\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_origin(question: str) -> bool:
+    """The question asks who made up a term or an idea, or when it was first used."""
+    return bool(_ORIGIN.search(question))
+
+
+def gives_origin(text: str) -> bool:
+    """``text`` says who made up something or when it was first used."""
+    return bool(_ORIGIN_GIVEN.search(text))
+
+
 def acronym_defined(question: str) -> str | None:
     """The acronym ``question`` asks what it is, with no more asked of it."""
     thing = thing_asked(question)

@@ -90,7 +90,9 @@ from orderbot.generate.evidence import (
     chunk_units,
     content_terms,
     counted,
+    defines,
     holds_half,
+    uses_term,
     whole_terms,
 )
 from orderbot.generate.links import passage_link
@@ -99,12 +101,15 @@ from orderbot.models import Chunk, Coverage, NearestSection
 from orderbot.question import (
     acronym_asked,
     asks_for_all_sources,
+    asks_for_origin,
     asks_how_things_stand_now,
     asks_what_i_may_do,
+    gives_origin,
     notes_named,
     numbered_items,
     quoted,
     spells_out,
+    term_to_define,
 )
 from orderbot.stopwords import NAMES_NOTHING, STOP
 
@@ -685,6 +690,12 @@ class CoverageJudge:
         acronym = acronym_asked(evidence.question)
         if acronym and not _spelt_out(evidence):
             return f"what {acronym} stands for"
+        if undefined := self.undefined(evidence):
+            return undefined
+        if asks_for_origin(evidence.asked) and not any(
+            gives_origin(u.text) for u in evidence.units
+        ):
+            return "where the term comes from (who first used it, or when)"
         if topic := self.unknown_topic(evidence.question) or self.topic_not_found(evidence):
             # a name in it the documents never use says most: "anything with the name
             # “Cuba”" for "Does the report want the U.S. to lift its embargo on Cuba?"
@@ -714,6 +725,19 @@ class CoverageJudge:
                 f"“{w}”" for w in unknown
             )
         return None
+
+    @staticmethod
+    def undefined(evidence: Evidence) -> str | None:
+        """What the documents lack when a question asks what a term means ("what does P5
+        mean", "How does the report define 'multilateralism'?") and no unit found says
+        what it is (``defines``): a sentence that only uses the term ("… from all P5
+        countries …") does not tell a reader what it means."""
+        term = term_to_define(evidence.question)
+        if term is None or any(defines(u.text, term) for u in evidence.units):
+            return None
+        if any(uses_term(u.text, term) for u in evidence.units):
+            return f"what “{term}” means (they use the term without saying what it is)"
+        return f"what “{term}” means"
 
     def unknown_made(self, question: str) -> list[str]:
         """What a yes/no question asks whether someone made ("has quincy done a podcast

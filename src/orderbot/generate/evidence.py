@@ -113,6 +113,47 @@ SUBORDINATE = re.compile(
 )
 
 
+# What follows a term where a text says what it is: its letters in brackets, an
+# apposition ("a more equitable order — one that …", "the RBIO, a …"), or a verb that
+# defines ("… consists of …", "… means …").
+_DEFINING = re.compile(
+    r"[”’\"']?\s*(?:\(|[—–:]|--|,\s+(?:an?|the|which|one|i\.e\.|that\s+is)\b|"
+    r"\s+(?:is|are|was|were|means?|refers?\s+to|consists?\s+of|denotes?)\b|"
+    r"[^.;—–]{0,40}?[—–]\s*one\b)",
+    re.IGNORECASE,
+)
+_OPENING = re.compile(r"^\W*(?:(?:an?|the|one\s+such|such\s+an?)\s+)?[“‘\"']?", re.IGNORECASE)
+
+
+def _term_pattern(term: str) -> re.Pattern[str] | None:
+    parts = re.findall(r"[^\W_]+", term)
+    if not parts:
+        return None
+    return re.compile(r"\b" + r"[\W_]{1,3}".join(map(re.escape, parts)) + r"\w*", re.IGNORECASE)
+
+
+def uses_term(text: str, term: str) -> bool:
+    """``text`` holds ``term``, whatever its punctuation ("multi-order world")."""
+    pattern = _term_pattern(term)
+    return bool(pattern and pattern.search(text))
+
+
+def defines(text: str, term: str) -> bool:
+    """``text`` says what ``term`` is: it opens with it as what the sentence is about ("A
+    rival, heterogeneous coalition might be led by …"), spells it out ("… order” (RBIO)"),
+    or follows it with an apposition or a defining verb (``_DEFINING``). Using it ("…
+    foster positive-sum thinking.") is not saying what it is."""
+    pattern = _term_pattern(term)
+    if pattern is None:
+        return False
+    if f"({term})" in text:
+        return True
+    opening = _OPENING.match(text)
+    if opening and pattern.match(text, opening.end()):
+        return True
+    return any(_DEFINING.match(text, found.end()) for found in pattern.finditer(text))
+
+
 def without_source_words(text: str) -> str:
     """``text`` without its words for sources ("named in the source cited for …"): the
     frame of a question, not what it is about."""
