@@ -2450,3 +2450,24 @@ def test_where_a_term_comes_from_is_not_said_by_using_it(pipeline: Pipeline) -> 
         assert answer.refused and answer.coverage is not None, question
         assert answer.coverage.missing == "where the term comes from (who first used it, or when)"
     assert not pipeline.ask("who came up with the 2040 scenario").refused
+
+
+def test_what_states_did_with_the_report_afterwards_is_not_in_it(pipeline: Pipeline) -> None:
+    """The second and fourth sets and a visitor: "Has any government officially adopted
+    the Better Order Project proposals?", "did the UN adopt any of these proposals" got
+    the sentence on the 130 participants. A report cannot say how it was received; who
+    signed on to it, it does say."""
+    for question in (
+        "Has any government officially adopted the Better Order Project proposals?",
+        "did the UN adopt any of these proposals",
+        "How did the Chinese government react to the report?",
+    ):
+        answer = pipeline.ask(question)
+        assert answer.refused and answer.coverage is not None, question
+        assert answer.coverage.missing == (
+            "what states or international bodies made of the report or its proposals"
+        ), question
+    answer = pipeline.ask(
+        "Did people from all five permanent Security Council members endorse the package?"
+    )
+    assert not answer.refused and "P5" in answer.answer

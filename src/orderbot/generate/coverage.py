@@ -431,6 +431,52 @@ _WHETHER = re.compile(
 )
 
 
+# What others did with the report after it came out: "Has any government officially
+# adopted the Better Order Project proposals?", "How did the Biden administration respond
+# to the report?", "did the UN adopt any of these proposals". (Its participants signing on
+# is in it: "Did people from all five permanent members endorse the package?" asks that.)
+_TAKEN_UP = (
+    r"(?:adopt|endors|implement|ratif|approv|accept|reject|respond|react|take\s+up|took\s+up|"
+    r"taken\s+up|act\s+on|acted\s+on|comment|welcom|dismiss|criticiz|criticis)\w*"
+)
+_THE_WORK = (
+    r"(?:(?:the|this|these|those|its|their|any|any\s+of\s+(?:the|these|its|their))\s+)?"
+    r"(?:\w+\s+){0,3}(?:report|proposals?|package|recommendations?|reforms?|project|ideas?)"
+)
+_RECEPTION = re.compile(
+    rf"^\W*(?:(?:so|and|but)\s+)?(?:has|have|had|did|does|do|will|how\s+(?:did|has|have|do|does))"
+    rf"\s+(?P<actor>.{{2,60}}?)\s+(?:(?:officially|formally|publicly|ever|already|yet|"
+    rf"actually)\s+)*{_TAKEN_UP}(?:\s+(?:to|on|with))?\s+{_THE_WORK}\b",
+    re.I,
+)
+# Who can take up a report: a state, its government, an international body.
+_BODY = re.compile(
+    r"\b(?:governments?|administrations?|white\s+house|state\s+department|congress|"
+    r"parliaments?|ministr(?:y|ies)|kremlin|u\.?n\.?|united\s+nations|security\s+council|"
+    r"general\s+assembly|secretary[-\s]general|guterres|nato|eu|european\s+union|"
+    r"states?|countr(?:y|ies)|nations?|leaders?)\b",
+    re.I,
+)
+
+_PERSONS = re.compile(
+    r"\b(?:people|persons?|experts?|scholars?|participants?|signator\w*|individuals?|authors?|"
+    r"thinkers?|academics?)\b",
+    re.I,
+)
+
+
+def asks_for_reception(question: str) -> bool:
+    """The question asks what a state or an international body did with the report or
+    its proposals after it came out: a report cannot say."""
+    found = _RECEPTION.match(question)
+    if found is None:
+        return False
+    actor = found.group("actor")
+    if _PERSONS.search(actor):  # "people from all five permanent members": participants
+        return False
+    return bool(_BODY.search(actor) or countries_in(actor))
+
+
 def _summary(text: str) -> bool:
     """A sentence that counts proposals ("we present twelve proposals that address …"):
     it names what they are about, not what they say."""
@@ -692,6 +738,8 @@ class CoverageJudge:
             return f"what {acronym} stands for"
         if undefined := self.undefined(evidence):
             return undefined
+        if asks_for_reception(evidence.asked):
+            return "what states or international bodies made of the report or its proposals"
         if asks_for_origin(evidence.asked) and not any(
             gives_origin(u.text) for u in evidence.units
         ):
