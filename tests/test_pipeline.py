@@ -2471,3 +2471,33 @@ def test_what_states_did_with_the_report_afterwards_is_not_in_it(pipeline: Pipel
         "Did people from all five permanent Security Council members endorse the package?"
     )
     assert not answer.refused and "P5" in answer.answer
+
+
+def test_what_one_proposal_says_is_not_in_the_summary_of_them(pipeline: Pipeline) -> None:
+    """The sets asked what the proposals say in forms the summary check did not read:
+    what a proposal does ("Does the climate proposal create a new UN body …?"), what is
+    so under them, what they are called, how they would work, what is proposed under a
+    variable, and whether the report proposes something the list of variables does not
+    name. Each got the summary or the list. What the summary does say stays answered."""
+    for question in (
+        "Does the climate proposal create a new UN body for climate security?",
+        "Should economic sanctions require UN Security Council authorization under the "
+        "report's proposals?",
+        "what are the titles of the five transnational proposals",
+        "and how would voting work in the reformed Security Council the report proposes?",
+        "What specific climate-security mechanism is proposed under Variable 5?",
+        "Does the report recommend creating a new UN agency to govern artificial intelligence?",
+    ):
+        answer = pipeline.ask(question)
+        assert answer.refused and answer.coverage is not None, question
+        assert answer.coverage.missing == (
+            "what the proposals say in particular (only how many address what)"
+        ), question
+    for question, said in (
+        ("how do the proposals deal with flashpoints in europe", "three proposals"),
+        ("do the proposals cover sanctions", "economic sanctions"),
+        ("which category covers nuclear issues", "Regulation of Force and Coercion"),
+        ("Are the proposals realistic to implement right now?", "politically feasible"),
+    ):
+        answer = pipeline.ask(question)
+        assert not answer.refused and said in answer.answer, question

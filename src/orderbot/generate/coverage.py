@@ -409,8 +409,25 @@ _PROPOSED = re.compile(
     r"would (?:the report|they|it) (?:change|reform|do)|change)\b",
     re.I,
 )
-# What the summaries do give: which category or variable a subject falls under.
-_PARTS = re.compile(r"\b(categor(?:y|ies)|variables?)\b", re.I)
+# What the summaries do give: which category or variable a subject falls under ("Which
+# category covers nuclear issues?", "what are the variables"; not "What specific
+# mechanism is proposed under Variable 5?").
+_PARTS = re.compile(
+    r"^\W*(?:(?:which|what)\s+(?:\w+\s+){0,3}?(?:categor(?:y|ies)|variables?)|"
+    r"(?:under|in)\s+(?:which|what)\s+(?:categor(?:y|ies)|variables?))\b"
+    r"|\b(?:list|name)\s+(?:all\s+)?(?:the\s+)?(?:\w+\s+)?(?:categor(?:y|ies)|variables?)\b",
+    re.I,
+)
+# What one proposal is called or how it would work: "what are the titles of the five
+# transnational proposals", "and how would voting work in the reformed Security Council the
+# report proposes?" (not "how do the proposals deal with flashpoints in europe", which the
+# summary's "three proposals to stabilize existing flashpoints in Europe …" answers)
+_HOW_IT_WORKS = re.compile(
+    r"\b(?:titles?|names?|wording|text)\s+of\s+(?:the\s+|each\s+|all\s+|its\s+)?"
+    r"(?:[\w-]+\s+){0,2}proposals?\b"
+    r"|^\W*(?:(?:and|so|but)\s+)?how\s+(?:would|will|could)\b",
+    re.I,
+)
 # "Which UN cyber norms does the report endorse?": one of a kind the proposals set out;
 # "Which of the 20 proposals do the authors consider the most important?": one proposal,
 # not the ones on a subject ("Which of the proposals deal with nuclear issues?": the
@@ -426,7 +443,17 @@ _WHICH = re.compile(
 # which a summary answers only when it names all of it ("… twelve proposals that address
 # … economic sanctions …" says nothing of ending those on Russia).
 _WHETHER = re.compile(
-    rf"^\s*(?:so\s+)?(?:does|do|did|would|will)\b[^?]*\b(?:{_PUTS_FORWARD}|support|back|want)\b",
+    rf"^\s*(?:so\s+)?(?:does|do|did|would|will)\b[^?]*\b(?:{_PUTS_FORWARD}|support|back|want)\b"
+    # what a proposal does ("Does the climate proposal create a new UN body?"), or what is
+    # so under them ("Should sanctions require Council authorization under the report's
+    # proposals?")
+    r"|^\s*(?:so\s+)?(?:does|do|did|would|will|should|could|can)\s+"
+    r"(?:the|a|any|its|their|this|that|each)\s+(?:[\w-]+\s+){0,3}?(?:proposals?|reforms?|"
+    r"package)\s+(?!(?:address|deal|cover|concern|focus|tackle|include|contain|aim|relate|"
+    r"touch|mention|talk|discuss|say|fall|belong|balance)\w*)"
+    r"|^\s*(?:so\s+)?(?:does|do|did|would|will|should|could|can|must|is|are)\s+"
+    r"[^?]*\b(?:under|in|by)\s+(?:the\s+report[’']s|the|its|their|these)\s+"
+    r"(?:[\w-]+\s+)?(?:proposals?|reforms?|package)\b",
     re.I,
 )
 
@@ -477,6 +504,9 @@ def asks_for_reception(question: str) -> bool:
     return bool(_BODY.search(actor) or countries_in(actor))
 
 
+_THE_PROPOSALS = content_terms("report proposal proposals reform reforms package project")
+
+
 def _summary(text: str) -> bool:
     """A sentence that counts proposals ("we present twelve proposals that address …"):
     it names what they are about, not what they say."""
@@ -504,7 +534,9 @@ def asks_for_particulars(evidence: Evidence) -> bool:
     ("… twelve proposals that address U.N. Security Council reform, …"), it does not
     set them out."""
     question = evidence.asked
-    specifics = _SPECIFICS.search(question) and _PROPOSED.search(question)
+    specifics = (_SPECIFICS.search(question) or _HOW_IT_WORKS.search(question)) and (
+        _PROPOSED.search(question)
+    )
     whether = _WHETHER.match(question)
     if not (specifics or whether or _WHICH.search(question)) or _PARTS.search(question):
         return False
@@ -514,8 +546,14 @@ def asks_for_particulars(evidence: Evidence) -> bool:
     unit = evidence.units[best]  # a list: the variables under their categories
     if whether and not (specifics or _WHICH.search(question)):
         topic = topic_of(question)
-        asked = content_terms(topic) - GENERIC if topic else set()
-        return _summary(unit.text) and bool(asked - content_terms(unit.text))
+        # no subject read ("Does the climate proposal create a new UN body?"): the
+        # question's words but those for the proposals
+        asked = (
+            content_terms(topic) if topic else content_terms(question) - _THE_PROPOSALS
+        ) - GENERIC
+        return (unit.kind == "list" or _summary(unit.text)) and bool(
+            asked - content_terms(unit.text)
+        )
     return unit.kind == "list" or _summary(unit.text)
 
 
