@@ -2501,3 +2501,35 @@ def test_what_one_proposal_says_is_not_in_the_summary_of_them(pipeline: Pipeline
     ):
         answer = pipeline.ask(question)
         assert not answer.refused and said in answer.answer, question
+
+
+def test_a_view_asked_of_someone_is_their_words(pipeline: Pipeline) -> None:
+    """The sets: "How did the Trump administration view the rules-based international
+    order?", "What is Jake Sullivan's own view …?" were answered with others' words, and
+    "what does the 2022 national security strategy say about climate change" (a year
+    before three lower-case words) with the NSS's RBIO sentence. A view is someone's
+    words, so the one asked about must be who holds it; a visitor's "How do Europeans view
+    the RBIO?" is answered by the sentence on Europe, which says "it" for the RBIO the
+    sentence before it names."""
+    for question, missing in (
+        (
+            "How did the Trump administration view the rules-based international order?",
+            "anything with the name “Trump”",
+        ),
+        (
+            "What is Jake Sullivan's own view of the rules-based international order?",
+            "more about Jake Sullivan than a footnote's citation gives",
+        ),
+        (
+            "what does the 2022 national security strategy say about climate change",
+            "what the 2022 National Security Strategy said about climate change",
+        ),
+    ):
+        answer = pipeline.ask(question)
+        assert answer.refused and answer.coverage is not None, question
+        assert answer.coverage.missing == missing, question
+    for question in ("How do Europeans view the RBIO?", "how do europeans view the rbio"):
+        answer = pipeline.ask(question)
+        assert answer.answer.startswith("Observers in the West, especially in Europe"), question
+    answer = pipeline.ask("how do U.S. strategists view the RBIO")
+    assert answer.answer.startswith("U.S. strategists view the RBIO")

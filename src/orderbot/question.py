@@ -312,7 +312,7 @@ def term_to_define(question: str) -> str | None:
 _ORIGIN = re.compile(
     r"\b(?:coin(?:ed|s)?|invent(?:ed|s)?|originat\w*|"
     r"c[ao]me\s+up\s+with\s+(?:the\s+|this\s+|that\s+)?(?:term|phrase|word|name|expression)|"
-    r"first\s+(?:used|use|uses|appeared?|introduced|coined)|"
+    r"first\s+(?:used|appeared|introduced|coined)|"  # not "no first use"
     r"origins?\s+of\s+(?:the\s+|this\s+)?(?:term|phrase|word|name|concept|expression|idea)|"
     r"where\s+(?:does|did)\s+(?:the\s+|this\s+)?(?:term|phrase|word|name|concept|expression)"
     r"\b.{0,80}\bcome\s+from)",

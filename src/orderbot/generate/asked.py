@@ -686,7 +686,7 @@ _SAYS = re.compile(
     r"recommend(?:s|ed)?|tell|tells|told|repl(?:y|ies|ied)|respond(?:s|ed)?|react(?:s|ed)?|"
     r"warn(?:s|ed)?|think(?!\s+tanks?\b)|thinks|thought|believe[sd]?|claim(?:s|ed)?|"
     r"discuss(?:es|ed)?|"
-    r"mention(?:s|ed)?|describe[sd]?)\b"
+    r"mention(?:s|ed)?|describe[sd]?|views?|viewed|perceive[sd]?|regard(?:s|ed)?)\b"
 )
 # A run of capitalised words and acronyms, not the question's first word: "Jake Sullivan",
 # "U.S. State Department", "Munich Security Report 2024".
@@ -699,9 +699,11 @@ _TO_VERB = re.compile(r"^(?:\)\s+|(?:[’']s)?(?:\s+[a-z]+){0,3}\s+)$")
 # Who does or did the saying, when no capitals name them: "dugard" of "what does dugard
 # argue…", "jake sullivan" of "what did jake sullivan say", "the leiden journal article"
 # of "what did the leiden journal article conclude" (also "the report" of "what does the
-# report say", which is no one the documents cite). Three words after a "the".
+# report say", which is no one the documents cite). Three words after a "the", and a year
+# before them ("the 2022 national security strategy").
 _DOES_WHO = re.compile(
-    r"\b(?:does|did|do|has|have|had)\s+((?:the\s+)?(?:[\w.’'-]+\s+){0,2}[\w.’'-]+)\s+$"
+    r"\b(?:does|did|do|has|have|had)\s+((?:the\s+)?(?:(?:19|20)\d\d\s+)?(?:[\w.’'-]+\s+){0,2}"
+    r"[\w.’'-]+)\s+$"
 )
 
 

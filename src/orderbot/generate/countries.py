@@ -47,6 +47,9 @@ _DEMONYMS = {
     "Korean": "Korea",
     "Palestinian": "Palestine",
 }
+# And of the one power prose names that is no country ("… led by the United States and
+# Europe"), for reading whose view a question asks ("how do europeans see the rbio").
+_PEOPLES = {**_DEMONYMS, "European": "Europe"}
 # "the great powers", "rising powers": countries named as a group, not one by one.
 _POWERS = re.compile(
     r"\b(?:great|major|big|rising|emerging|middle|nuclear|regional|western|non-western|"
@@ -101,7 +104,18 @@ def countries_in(text: str) -> set[str]:
 def country_of_people(word: str) -> str | None:
     """The country whose people ``word`` calls them ("Russian": "Russia"), if one of the
     powers prose names so."""
-    return _DEMONYMS.get(word.strip().title())
+    return _place_of(word, _DEMONYMS)
+
+
+def _place_of(word: str, peoples: dict[str, str]) -> str | None:
+    word = word.strip().title()
+    return peoples.get(word) or peoples.get(word.removesuffix("s"))  # "Americans"
+
+
+def as_places(text: str) -> str:
+    """``text`` with the words naming a people put as their country or continent ("how do
+    europeans view …": "how do Europe view …"), for matching the documents' words."""
+    return re.sub(r"[A-Za-z]+", lambda m: _place_of(m.group(), _PEOPLES) or m.group(), text)
 
 
 def countries_of_people(text: str) -> set[str]:

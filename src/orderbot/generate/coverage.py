@@ -82,7 +82,7 @@ from orderbot.generate.asked import (
     speaker_of,
     topic_of,
 )
-from orderbot.generate.countries import countries_in, country_of_people
+from orderbot.generate.countries import as_places, countries_in, country_of_people
 from orderbot.generate.evidence import (
     GENERIC,
     YEAR,
@@ -94,6 +94,7 @@ from orderbot.generate.evidence import (
     holds_half,
     uses_term,
     whole_terms,
+    with_what_it_points_at,
 )
 from orderbot.generate.links import passage_link
 from orderbot.generate.yesno import YesNoJudge
@@ -709,7 +710,8 @@ class CoverageJudge:
         of theirs, and whose mistake the answer corrects.)"""
         question = evidence.asked
         speaker = speaker_of(question)
-        terms = content_terms(speaker) - GENERIC if speaker else set()
+        # "Europeans": the documents' "Europe"
+        terms = content_terms(as_places(speaker)) - GENERIC if speaker else set()
         if not speaker or not terms or speaker.lower() in _PRONOUNS:
             return None
         known = {t for t in terms if self.vocabulary.knows(t)}
@@ -722,7 +724,7 @@ class CoverageJudge:
         if not about:
             return None
         for unit in evidence.units:
-            held = content_terms(f"{unit.text} {unit.chunk.context}")
+            held = content_terms(f"{with_what_it_points_at(unit)} {unit.chunk.context}")
             if holds_half(known, held) and holds_half(about, held):
                 return None
         # a name as the documents write it ("Guterres"); "the package" as typed

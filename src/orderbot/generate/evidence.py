@@ -422,6 +422,29 @@ def chunk_units(chunk: Chunk, rank: int = 0) -> list[Unit]:
     return out
 
 
+def previous_sentence(unit: Unit) -> list[Unit]:
+    """The sentence right before ``unit`` in its passage, if the unit before it is one."""
+    before = [
+        s
+        for s in chunk_units(unit.chunk, unit.rank)
+        if s.position == unit.position - 1 and s.kind == "sentence"
+    ]
+    return before[:1]
+
+
+# A word that points back at what the sentence before named ("… tend to view it as …").
+_POINTS_BACK = re.compile(r"\b(?:it|its|they|them|their|this|these|those)\b", re.I)
+
+
+def with_what_it_points_at(unit: Unit) -> str:
+    """``unit``'s text, after the sentence before it when it points back at that one with a
+    pronoun: "Observers in the West, especially in Europe, tend to view it as …" speaks of
+    the RBIO the sentence before names."""
+    if not _POINTS_BACK.search(unit.text):
+        return unit.text
+    return " ".join([*(u.text for u in previous_sentence(unit)), unit.text])
+
+
 class Evidence:
     """The units of a question's passages, embedded and scored once.
 

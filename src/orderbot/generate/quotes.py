@@ -35,6 +35,7 @@ import re
 from dataclasses import dataclass, replace
 
 from orderbot.generate.asked import Slot, count_per_part, sentences_asked, slot_of, speaker_of
+from orderbot.generate.countries import as_places
 from orderbot.generate.evidence import (
     GENERIC,
     GOES_ON,
@@ -49,6 +50,8 @@ from orderbot.generate.evidence import (
     counted,
     goes_on,
     holds_half,
+    previous_sentence,
+    with_what_it_points_at,
 )
 from orderbot.generate.lists import enumerations, group_named
 from orderbot.models import Chunk
@@ -195,6 +198,7 @@ def choose(
         # best-scoring category).
         return [Quote(evidence.units[i], scores[i]) for i in sorted(each)[:_EACH_LIMIT]]
     order = _the_total(evidence, giving) or _first_mention(evidence, order, margin)
+    order = _speaker_first(evidence, order, reach)
     order = _announcing_first(evidence, order, 2 * margin)
     # The best unit that gives the figure or date asked for (and shares a word with the
     # question) answers it though it scores under ``min_score``: "What year is the
@@ -442,6 +446,38 @@ def _first_mention(evidence: Evidence, order: list[int], reach: float) -> list[i
     return [first, *(i for i in order if i != first)]
 
 
+_SAYING = content_terms("say says said view views viewed see sees think thinks perceive regard")
+
+
+def _speaker_first(evidence: Evidence, order: list[int], reach: float) -> list[int]:
+    """``order``, with the best unit naming the one whose words or view the question asks
+    for put first, when it scores within ``reach``: "How do Europeans view the RBIO?" is
+    answered by "Observers in the West, especially in Europe, tend to view it as …", not
+    by what Washington perceives."""
+    speaker = speaker_of(evidence.asked)
+    name = content_terms(as_places(speaker)) - GENERIC if speaker else set()
+    if not name or not order:
+        return order
+    # the rest of the question, read in what a sentence's "it" points at
+    rest = content_terms(evidence.asked) - content_terms(speaker or "") - GENERIC - _SAYING
+    naming = [
+        i
+        for i in order
+        if evidence.units[i].kind == "sentence"
+        and holds_half(name, content_terms(evidence.units[i].text))
+        and (
+            evidence.scores[i] >= reach
+            or holds_half(rest, content_terms(with_what_it_points_at(evidence.units[i])))
+        )
+    ]
+    if not naming:
+        return order
+    # the one naming most of the name ("Outside of the West …" for "people outside the
+    # West", before "Observers in the West …")
+    first = max(naming, key=lambda i: len(name & content_terms(evidence.units[i].text)))
+    return [first, *(i for i in order if i != first)]
+
+
 def _value(number: str) -> float:
     """A figure's value ("20", "1.5"); 0 for a run of digits that is none ("1.2.3")."""
     try:
@@ -484,7 +520,7 @@ def _with_what_follows(quote: Quote, evidence: Evidence) -> list[Quote]:
     after = _next_sentences(unit)
     if _WHY.search(question):
         if _FOLLOWS_FROM.match(unit.text):  # its reason is the sentence before it
-            return [*(Quote(s, quote.score) for s in _previous_sentence(unit)), quote]
+            return [*(Quote(s, quote.score) for s in previous_sentence(unit)), quote]
         extra = [] if _GIVES_REASON.search(unit.text) else after[:1]
     elif _ELABORATE.search(question):
         extra = list(itertools.takewhile(lambda s: goes_on(s.text), after))[:_MORE]
@@ -559,16 +595,6 @@ def _next_sentences(unit: Unit) -> list[Unit]:
             break
         out.append(sibling)
     return out
-
-
-def _previous_sentence(unit: Unit) -> list[Unit]:
-    """The sentence right before ``unit`` in its passage, if the unit before it is one."""
-    before = [
-        s
-        for s in chunk_units(unit.chunk, unit.rank)
-        if s.position == unit.position - 1 and s.kind == "sentence"
-    ]
-    return before[:1]
 
 
 def _same(a: Unit, b: Unit) -> bool:
