@@ -443,8 +443,9 @@ def test_an_instruction_is_no_topic_to_follow_up_on(pipeline: Pipeline) -> None:
 
 
 def test_thanks_and_goodbye_get_a_reply_of_their_own(pipeline: Pipeline) -> None:
-    """Found by a visitor: "thanks bye" got "The documents do not cover this question"."""
-    for text in ("thanks bye", "ok thank u so much, bye!", "Thanks!"):
+    """Found by a visitor: "thanks bye" got "The documents do not cover this question";
+    another's "thanks that was helpful" too."""
+    for text in ("thanks bye", "ok thank u so much, bye!", "Thanks!", "thanks that was helpful"):
         answer = pipeline.ask(text)
         assert answer.refusal and answer.refusal.reason == "not_a_question", text
         assert answer.answer.startswith("Glad to help")
@@ -2533,3 +2534,12 @@ def test_a_view_asked_of_someone_is_their_words(pipeline: Pipeline) -> None:
         assert answer.answer.startswith("Observers in the West, especially in Europe"), question
     answer = pipeline.ask("how do U.S. strategists view the RBIO")
     assert answer.answer.startswith("U.S. strategists view the RBIO")
+
+
+def test_a_request_worded_as_one_is_read_for_its_subject(pipeline: Pipeline) -> None:
+    """A visitor's "list all the variables" scored under the off-topic floor and, no
+    passage holding "list" or "all", was refused as off-topic: the words that ask are no
+    more its subject than "what" is."""
+    answer = pipeline.ask("list all the variables")
+    assert not answer.refused and "Variable 7" in answer.answer
+    assert pipeline.ask("list all the banana bread recipes").refused

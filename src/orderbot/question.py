@@ -156,7 +156,8 @@ _GREETING = re.compile(
 # Thanks, "ok", "bye", or a run of them ("ok thanks bye", "thank u so much, bye!").
 _THANKS = re.compile(
     r"^((ok(ay)?|great|cool|perfect|nice|got it|thanks|thank (you|u)|thx|cheers|ty|bye|"
-    r"goodbye|bye bye|see (you|ya)|(very|so) much|a lot|again|orderbot)[\s\W]*)+$",
+    r"goodbye|bye bye|see (you|ya)|(very|so) much|a lot|again|orderbot|appreciate it|"
+    r"((that|this|it)('?s|’s| was| is) )?((very|really|so|super) )?(helpful|useful))[\s\W]*)+$",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[^\W_]")  # a letter or digit, in any script
