@@ -2543,3 +2543,35 @@ def test_a_request_worded_as_one_is_read_for_its_subject(pipeline: Pipeline) -> 
     answer = pipeline.ask("list all the variables")
     assert not answer.refused and "Variable 7" in answer.answer
     assert pipeline.ask("list all the banana bread recipes").refused
+
+
+def test_a_follow_up_on_a_cited_work_gets_its_citation(pipeline: Pipeline) -> None:
+    """A visitor's "what journal published dugard's article || what year || which pages"
+    and "what does the nss say about china and russia || what page" lost the topic ("which
+    pages" was read alone, and refused as off-topic); "who is john dugard || what did he
+    write" and "what does dugard argue || is he cited for the claim …" were refused as
+    more than a citation gives, though the citation, or the sentence citing it, answers."""
+
+    def ask(*turns: str) -> Answer:
+        history: list[Turn] = []
+        for text in turns:
+            answer = pipeline.ask(text, history)
+            history += [
+                Turn(role="user", content=text),
+                Turn(role="assistant", content=answer.answer),
+            ]
+        return answer
+
+    pages = ask("what journal published dugard's article", "what year", "which pages")
+    assert not pages.refused and "223–232" in pages.answer
+    nss = ask("what does the nss say about china and russia", "what page")
+    assert nss.answer.startswith("“National Security Strategy,” The White House (2022): 8-9.")
+    wrote = ask("who is john dugard", "what did he write")
+    assert not wrote.refused and "The choice before us" in wrote.answer
+    cited = ask(
+        "what does dugard argue",
+        "is he cited for the claim that the rbio contradicts international law",
+    )
+    assert not cited.refused and "supersede international law" in cited.answer
+    said = ask("who is jake sullivan", "what did he say")
+    assert said.refused

@@ -95,6 +95,9 @@ _BARE = re.compile(
 _BARE_WH = re.compile(
     r"^(where|when|who|whom|by whom|to whom|what year|which year|how many|how much|"
     r"where exactly|when exactly|who else|where else|what else|"
+    # "which pages", "what journal": a detail of the work just cited
+    r"(?:on\s+)?(?:what|which)\s+(?:pages?|journal|date|month|day|volume|issue|edition|url|"
+    r"link|title|footnote|note|speech|article|publisher)|"
     # "source?", "any sources?": the source of what was just said
     rf"{SOURCE_REQUEST})\W*$",
     re.I,

@@ -330,6 +330,14 @@ _MENTIONED = re.compile(
     r"authors?)\s+(?:mention|cite|quote|reference|name)\b",
     re.I,
 )
+# The questions of a follow-up read after those it follows ("who is john dugard? what did
+# he write"), and words asking for the cited work itself.
+_ASKED_IN_TURN = re.compile(r"(?<=\?)\s+")
+_THE_WORK_ASKED = re.compile(
+    r"\b(?:write|wrote|written|writes|cite[sd]?|citing|article|title[sd]?|journal|publish\w*|"
+    r"pages?|footnotes?)\b",
+    re.I,
+)
 _PRONOUNS = frozenset(["he", "she", "they", "it", "him", "her", "them", "we", "you", "i"])
 # What a work says, not what it is: "What examples or evidence does John Dugard give in
 # his Leiden Journal article?", "What concrete reforms did Guterres call for in his
@@ -685,6 +693,11 @@ class CoverageJudge:
         speaker = speaker_of(question) or person_asked(question)
         if speaker is None or _MENTIONED.match(question):  # "is john dugard mentioned"
             return None  # (the citation says so)
+        *before, last = _ASKED_IN_TURN.split(question)
+        if before and _THE_WORK_ASKED.search(last):
+            # a follow-up on the work: "who is john dugard? what did he write", "… is he
+            # cited for the claim that …?" (its citation, or the sentence citing it)
+            return None
         # Of the name's words no sentence of theirs uses, half or more are a citation's
         # ("Jake Sullivan", "Wang Yi", "the Munich Security Report"; not "america's top
         # diplomat", whose "top" is "… At The Top of Their Meeting" and the rest unknown).

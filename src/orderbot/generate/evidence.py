@@ -98,6 +98,7 @@ def goes_on(text: str) -> bool:
 _SOURCE_WORDS = re.compile(
     r"\b(journal|article|title[sd]?|publish\w*|cite[sd]?|citation|source|footnote|notes?|"
     r"pages?|speech|remarks|event|conference|meeting|when|date|year|month|day|volume|issue|wrote|"
+    r"what\s+(?:did|does|has|have)\s+(?:[\w’'-]+\s+){1,2}write|"  # not "… to write the rules"
     r"written|author|mention(?:s|ed)?|referenced)\b|(?:^|[.?!]\s+)where\b",
     re.IGNORECASE,
 )
