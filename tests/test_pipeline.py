@@ -2575,3 +2575,12 @@ def test_a_follow_up_on_a_cited_work_gets_its_citation(pipeline: Pipeline) -> No
     assert not cited.refused and "supersede international law" in cited.answer
     said = ask("who is jake sullivan", "what did he say")
     assert said.refused
+
+
+def test_a_sentence_that_adds_to_the_answer_comes_with_it(pipeline: Pipeline) -> None:
+    """A visitor's "what should a revised security order do" got "… must be adjusted to …
+    and foster positive-sum thinking." without the next sentence, "It should also enable
+    policymakers to transcend security dilemmas …", which adds to it."""
+    answer = pipeline.ask("what should a revised security order do")
+    assert "foster positive-sum thinking" in answer.answer
+    assert "It should also enable policymakers" in answer.answer

@@ -117,6 +117,13 @@ _BUT = re.compile(r"^(however|nonetheless|nevertheless|that said),", re.I)
 # "Instead of birthing a multipolar world, …", which stands alone.
 _NEITHER = re.compile(r"\bneither\b[^.?!]*\bnor\b", re.I)
 _INSTEAD = re.compile(r"^(rather|instead),", re.I)
+# A sentence that adds to the one before it: "It should also enable policymakers to …"
+# after "A revised international security order must be adjusted to …".
+_ALSO = re.compile(
+    r"^(?:(?:it|they|this|these|such\s+\w+)\b[^.;]{0,30}?\balso\b|"
+    r"(?:moreover|furthermore|in\s+addition|additionally),)",
+    re.I,
+)
 
 
 @dataclass(frozen=True)
@@ -510,9 +517,10 @@ def _with_what_follows(quote: Quote, evidence: Evidence) -> list[Quote]:
     """The best quote, and the sentences around it that it needs: for a "why" question
     whose sentence states a consequence ("As a result, …"), the one before it, which gives
     the reason; whose sentence states no reason, the next one; for a request to say more,
-    those that go on about it; else the next one when that qualifies it ("However, …"),
-    or says what is wanted after it said what is not ("… neither the promotion of the
-    RBIO nor …", then "Rather, … a rejuvenated, inclusive global order …")."""
+    those that go on about it; else the next one when that qualifies it ("However, …")
+    or adds to it ("It should also …"), or says what is wanted after it said what is not
+    ("… neither the promotion of the RBIO nor …", then "Rather, … a rejuvenated,
+    inclusive global order …")."""
     unit = quote.unit
     if unit.kind != "sentence":
         return [quote]
@@ -534,7 +542,11 @@ def _with_what_follows(quote: Quote, evidence: Evidence) -> list[Quote]:
         return [quote, *best]
     else:
         extra = (
-            [s for s in after[:1] if _BUT.match(s.text) or _INSTEAD.match(s.text)]
+            [
+                s
+                for s in after[:1]
+                if _BUT.match(s.text) or _INSTEAD.match(s.text) or _ALSO.match(s.text)
+            ]
             or _named(after)
             or _finishes(unit, after[:1], evidence.question)
         )
