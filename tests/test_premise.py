@@ -90,3 +90,13 @@ def test_a_figure_the_quotes_contradict_is_corrected(
 )
 def test_no_correction_without_a_contradiction(pipeline: Pipeline, question: str) -> None:
     assert not pipeline.ask(question).answer.startswith("The documents say")
+
+
+def test_a_numbered_item_typed_in_lower_case_counts_nothing() -> None:
+    """A visitor's "what's variable 2 || how many proposals for it" was read as "what's
+    variable 2? how many proposals for it", and its "2" as a count of proposals, which the
+    package's 20 "corrected": "The documents say 20 proposals, not 2.". A number names
+    the item before it however typed, and counts nothing past the end of its question."""
+    assert figures("what's variable 2? how many proposals for it") == []
+    assert [f.after for f in figures("they made 3? proposals")] == [()]
+    assert [f.number for f in figures("the report has 30 proposals, right?")] == ["30"]

@@ -297,6 +297,9 @@ class Figure:
     qualified: bool  # "more than 130", "two or more", "about 50": no exact figure
 
 
+_SENTENCE_END = re.compile(r"[?!;]|\.(?:\s|$)")
+
+
 def figures(text: str, span: int = 4) -> list[Figure]:
     """The numbers ``text`` states (see ``counted``), where they are and how they are
     qualified."""
@@ -309,7 +312,10 @@ def figures(text: str, span: int = 4) -> list[Figure]:
         before = tokens[i - 1].group() if i else ""
         if number is None or (lower[0].isdigit() and before and _is_label(before)):
             continue
-        after = tokens[i + 1 : i + 1 + span]
+        # the words after it in its own sentence ("variable 2? how many proposals" counts
+        # no proposals)
+        stop = _SENTENCE_END.search(text, token.end())
+        after = [t for t in tokens[i + 1 : i + 1 + span] if not stop or t.start() < stop.start()]
         ahead = text[max(0, token.start() - 20) : token.start()]
         qualified = bool(_QUALIFIER_BEFORE.search(ahead) or _OR_MORE.match(text, token.end()))
         out.append(
@@ -346,7 +352,15 @@ def labels(text: str) -> set[str]:
 def _is_label(word: str) -> bool:
     """A capitalised noun right before a number names it: "Variable" in "Variable 3"."""
     lower = word.lower()
+    if lower in _LABEL_NOUNS:  # typed in lower case: "what's variable 2"
+        return True
     return word[:1].isupper() and lower not in STOP and lower not in _BEFORE_FIGURES
+
+
+# Nouns that name things by number however typed.
+_LABEL_NOUNS = frozenset(
+    "variable proposal footnote note article chapter section paragraph annex appendix".split()  # noqa: SIM905
+)
 
 
 def gives_figures(claim: str, sentence: str) -> bool:
