@@ -27,6 +27,7 @@ from orderbot.generate.verify import (
     describes_who_is_asked,
     drops_a_hedge,
     drops_a_qualifier,
+    drops_a_quantifier,
     drops_the_speaker,
     explains_what_is_asked,
     joins_far_clauses,
@@ -501,6 +502,26 @@ WOULD = (
 )
 def test_a_copied_claim_keeps_its_hedges(claim: str, unit: str, dropped: bool) -> None:
     assert drops_a_hedge(claim, unit) is dropped
+
+
+FEASIBLE = (
+    "Though some of the proposals may not become politically feasible for some years, "
+    "articulating them today strengthens the possibility that states can begin to prepare."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "dropped"),
+    [
+        # a visitor's default-model lead: "some" stays only in "for some years"
+        ("The proposals may not become politically feasible for some years.", True),
+        ("The proposals may not become politically feasible.", True),
+        ("Some of the proposals may not become politically feasible for some years.", False),
+        ("Articulating them today strengthens the possibility that states can prepare.", False),
+    ],
+)
+def test_a_copied_claim_keeps_how_much_it_speaks_of(claim: str, dropped: bool) -> None:
+    assert drops_a_quantifier(claim, FEASIBLE) is dropped
 
 
 def test_a_bare_figure_is_backed_only_by_a_passage_about_the_question(

@@ -215,6 +215,12 @@ _HEDGES = _MODALS | frozenset(
         "conceives",
     ]
 )
+# How much of a kind a statement speaks of: "*Though some of* the proposals may not become
+# politically feasible …" is not "The proposals may not become politically feasible …" (a
+# visitor's default-model answer); "rules conceived *largely* among like-minded states".
+_QUANTIFIERS = frozenset(
+    ["some", "many", "most", "several", "certain", "largely", "partly", "mostly", "mainly"]
+)
 _LEAD_IN = 3  # tokens before a copied span that still belong to it ("Presumably, the …")
 
 
@@ -231,6 +237,26 @@ def drops_a_hedge(claim: str, unit: str) -> bool:
     return any(
         word not in kept and not (word in _MODALS and kept & _MODALS) for word in copied & _HEDGES
     )
+
+
+def drops_a_quantifier(claim: str, unit: str) -> bool:
+    """True when ``claim`` copies ``unit`` but leaves out, where it copies, a word saying
+    how much of a kind the unit speaks of ("some of the proposals", "largely"): word by
+    word, as "some" may stay elsewhere ("… for some years")."""
+    if (copy := _copy_of(claim, unit)) is None:
+        return False
+    runs = [b for b in copy.blocks if b.size > 1] or list(copy.blocks)
+    first = runs[0].a
+    # right before the copy: "some" of "some the …", or "some of" of "some of the …"
+    lead = 2 if first >= 2 and copy.source[first - 1].lower() == "of" else 1
+    start, end = max(0, first - lead), runs[-1].a + runs[-1].size
+    for op, i1, i2, j1, j2 in copy.opcodes:
+        if op not in ("delete", "replace"):
+            continue
+        dropped = {t.lower() for t in copy.source[max(i1, start) : min(i2, end)]}
+        if (dropped - {t.lower() for t in copy.said[j1:j2]}) & _QUANTIFIERS:
+            return True
+    return False
 
 
 _CLAUSE = re.compile(r"[,;:—–()]|\s-\s")
@@ -530,6 +556,7 @@ def supported(
             and not drops_the_speaker(claim, unit)
             and not drops_a_qualifier(claim, unit)
             and not drops_a_hedge(claim, unit)
+            and not drops_a_quantifier(claim, unit)
             and not unhedges(claim, unit)
             and not stops_mid_sentence(claim, unit)
             and not joins_far_clauses(claim, unit, evidence.question)
