@@ -2584,3 +2584,29 @@ def test_a_sentence_that_adds_to_the_answer_comes_with_it(pipeline: Pipeline) ->
     answer = pipeline.ask("what should a revised security order do")
     assert "foster positive-sum thinking" in answer.answer
     assert "It should also enable policymakers" in answer.answer
+
+
+def test_what_a_concept_is_needs_a_sentence_saying_so(pipeline: Pipeline) -> None:
+    """The visitors' "whats weaponized interdependence", "what's a security dilemma", "what
+    is zero-sum rivalry" got the sentence using the term, as if it said what it is; the
+    documents write these concepts in lower case and never say. Things they name ("What
+    is the Better Order Project?"), lists ("what are the seven variables") and acronyms
+    are no such concepts; and where a sentence does say what it is, it leads ("what is
+    the superstructure": the Cold War's, "in the form of the United Nations")."""
+    for question, term in (
+        ("whats weaponized interdependence", "weaponized interdependence"),
+        ("what's a security dilemma", "security dilemma"),
+        ("what is zero-sum rivalry", "zero-sum rivalry"),
+    ):
+        answer = pipeline.ask(question)
+        assert answer.refused and answer.coverage is not None, question
+        assert (answer.coverage.missing or "").startswith(f"what “{term}” means"), question
+    for question in (
+        "What is the Better Order Project?",
+        "what are the seven variables",
+        "what is the rbio",
+        "what is a multi-order world",
+    ):
+        assert not pipeline.ask(question).refused, question
+    answer = pipeline.ask("what is the superstructure")
+    assert answer.answer.startswith("Although the Cold War featured")

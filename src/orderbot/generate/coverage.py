@@ -70,6 +70,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from orderbot.acronyms import ACRONYM
 from orderbot.config import CoverageSettings
 from orderbot.english import is_english
 from orderbot.errors import ConfigError, ModelError
@@ -85,6 +86,7 @@ from orderbot.generate.asked import (
 from orderbot.generate.countries import as_places, countries_in, country_of_people
 from orderbot.generate.evidence import (
     GENERIC,
+    NUMBER_VALUES,
     YEAR,
     Evidence,
     chunk_units,
@@ -92,6 +94,7 @@ from orderbot.generate.evidence import (
     counted,
     defines,
     holds_half,
+    term_pattern,
     uses_term,
     whole_terms,
     with_what_it_points_at,
@@ -111,6 +114,7 @@ from orderbot.question import (
     quoted,
     spells_out,
     term_to_define,
+    thing_asked,
 )
 from orderbot.stopwords import NAMES_NOTHING, STOP
 
@@ -599,6 +603,26 @@ _MADE = re.compile(
 )
 
 
+def _concept_asked(evidence: Evidence) -> str | None:
+    """The term a "What is X?" question asks about when X is a concept of two words or
+    more, asked without "the", that the documents write in lower case wherever they use
+    it ("whats weaponized interdependence", "what's a security dilemma"): what it means,
+    not a thing they name ("What is the Better Order Project?", which a sentence about the
+    project answers) nor one of theirs ("what are the dual crises", "what are the
+    categories")."""
+    thing = thing_asked(evidence.question)
+    typed = thing.lower().split() if thing else []
+    if thing is None or ACRONYM.fullmatch(thing) or len(typed) < 2:
+        return None
+    if any(w.isdigit() or w in NUMBER_VALUES for w in typed):
+        return None  # "what are the seven variables": a list asked for
+    if re.search(rf"\bthe\s+{re.escape(thing)}", evidence.question, re.I):
+        return None  # "what are the dual crises", "what is the rival coalition": theirs
+    pattern = term_pattern(thing)
+    used = [m.group() for u in evidence.units for m in pattern.finditer(u.text)] if pattern else []
+    return thing if used and all(m == m.lower() for m in used) else None
+
+
 def asks_judge(p: float, slot: float, band: tuple[float, float]) -> bool:
     """Whether the second stage is asked: ``p`` in ``band`` and the asked-for kind of
     thing not missing (``slot`` > 0)."""
@@ -833,7 +857,7 @@ class CoverageJudge:
         mean", "How does the report define 'multilateralism'?") and no unit found says
         what it is (``defines``): a sentence that only uses the term ("… from all P5
         countries …") does not tell a reader what it means."""
-        term = term_to_define(evidence.question)
+        term = term_to_define(evidence.question) or _concept_asked(evidence)
         if term is None or any(defines(u.text, term) for u in evidence.units):
             return None
         if any(uses_term(u.text, term) for u in evidence.units):

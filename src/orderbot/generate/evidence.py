@@ -115,27 +115,33 @@ SUBORDINATE = re.compile(
 
 
 # What follows a term where a text says what it is: its letters in brackets, an
-# apposition ("a more equitable order — one that …", "the RBIO, a …"), or a verb that
-# defines ("… consists of …", "… means …").
+# apposition ("a more equitable order — one that …", "the RBIO, a …"), a verb that
+# defines ("… consists of …", "… means …"), or its form ("a … superstructure accepted by
+# both camps in the form of the United Nations").
 _DEFINING = re.compile(
     r"[”’\"']?\s*(?:\(|[—–:]|--|,\s+(?:an?|the|which|one|i\.e\.|that\s+is)\b|"
     r"\s+(?:is|are|was|were|means?|refers?\s+to|consists?\s+of|denotes?)\b|"
-    r"[^.;—–]{0,40}?[—–]\s*one\b)",
+    r"[^.;—–]{0,40}?(?:[—–]\s*one\b|\bin\s+the\s+form\s+of\b))",
     re.IGNORECASE,
 )
 _OPENING = re.compile(r"^\W*(?:(?:an?|the|one\s+such|such\s+an?)\s+)?[“‘\"']?", re.IGNORECASE)
 
 
-def _term_pattern(term: str) -> re.Pattern[str] | None:
+def term_pattern(term: str) -> re.Pattern[str] | None:
     parts = re.findall(r"[^\W_]+", term)
     if not parts:
         return None
-    return re.compile(r"\b" + r"[\W_]{1,3}".join(map(re.escape, parts)) + r"\w*", re.IGNORECASE)
+    # the last word as typed or by its stem, for its other endings: "rivalry" of "zero-sum
+    # rivalries"
+    last = parts.pop()
+    ends = "|".join(map(re.escape, dict.fromkeys([last, _stemmer().stemWord(last.lower())])))
+    words = [*map(re.escape, parts), f"(?:{ends})"]
+    return re.compile(r"\b" + r"[\W_]{1,3}".join(words) + r"\w*", re.IGNORECASE)
 
 
 def uses_term(text: str, term: str) -> bool:
     """``text`` holds ``term``, whatever its punctuation ("multi-order world")."""
-    pattern = _term_pattern(term)
+    pattern = term_pattern(term)
     return bool(pattern and pattern.search(text))
 
 
@@ -144,7 +150,7 @@ def defines(text: str, term: str) -> bool:
     rival, heterogeneous coalition might be led by …"), spells it out ("… order” (RBIO)"),
     or follows it with an apposition or a defining verb (``_DEFINING``). Using it ("…
     foster positive-sum thinking.") is not saying what it is."""
-    pattern = _term_pattern(term)
+    pattern = term_pattern(term)
     if pattern is None:
         return False
     if f"({term})" in text:

@@ -48,6 +48,7 @@ from orderbot.generate.evidence import (
     chunk_units,
     content_terms,
     counted,
+    defines,
     goes_on,
     holds_half,
     previous_sentence,
@@ -204,7 +205,9 @@ def choose(
         # passages' order (the three categories' sentences, not only the total and the
         # best-scoring category).
         return [Quote(evidence.units[i], scores[i]) for i in sorted(each)[:_EACH_LIMIT]]
-    order = _the_total(evidence, giving) or _first_mention(evidence, order, margin)
+    order = _the_total(evidence, giving) or _saying_what_it_is(
+        evidence, _first_mention(evidence, order, margin), min_score
+    )
     order = _speaker_first(evidence, order, reach)
     order = _announcing_first(evidence, order, 2 * margin)
     # The best unit that gives the figure or date asked for (and shares a word with the
@@ -422,6 +425,20 @@ def _announcing_first(evidence: Evidence, order: list[int], reach: float) -> lis
         if unit.kind == "sentence" and _announced_plural(unit.text) == asked:
             return [i, *(j for j in order if j != i)]
     return order
+
+
+def _saying_what_it_is(evidence: Evidence, order: list[int], floor: float) -> list[int]:
+    """``order``, with the best unit that says what the thing asked about is put first,
+    when it reaches ``floor``: "… superstructure accepted by both camps in the form of
+    the United Nations …" before "… a heavily degraded superstructure …", which only
+    uses the word."""
+    thing = thing_asked(evidence.question)
+    saying = [
+        i
+        for i in order
+        if thing and evidence.scores[i] >= floor and defines(evidence.units[i].text, thing)
+    ]
+    return [saying[0], *(i for i in order if i != saying[0])] if saying else order
 
 
 def _first_mention(evidence: Evidence, order: list[int], reach: float) -> list[int]:
