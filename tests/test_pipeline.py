@@ -2610,3 +2610,23 @@ def test_what_a_concept_is_needs_a_sentence_saying_so(pipeline: Pipeline) -> Non
         assert not pipeline.ask(question).refused, question
     answer = pipeline.ask("what is the superstructure")
     assert answer.answer.startswith("Although the Cold War featured")
+
+
+def test_words_the_question_quotes_lead_the_answer(pipeline: Pipeline) -> None:
+    """Visitors: "who makes the "rules"" led with Blinken's "… rules-based order …";
+    "the nss's wording "subscribe to"" with the NSS sentence holding the words bare, not
+    the one quoting them; "what does "fester" refer to" was refused as off-topic ("refer"
+    is in no passage) and "what does the word "alarmingly" refer to" as not covered,
+    though the sentence holding the word is what it refers to."""
+    for question, opening in (
+        ('who makes the "rules"', "“Rules” tend to be created"),
+        (
+            'what did the report say about the nss\'s wording "subscribe to"',
+            "The White House ostensibly frames the RBIO",
+        ),
+        ('what does "fester" refer to', "Finally, under Regional Flashpoints and Ordering"),
+        ('what does the word "alarmingly" refer to', "Alarmingly, the Biden administration"),
+    ):
+        answer = pipeline.ask(question)
+        assert not answer.refused and answer.answer.startswith(opening), question
+    assert pipeline.ask('what does the word "hegemony" refer to').refused

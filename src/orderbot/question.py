@@ -326,6 +326,14 @@ _ORIGIN_GIVEN = re.compile(
 )
 
 
+_REFERS = re.compile(r"\brefer(?:s|ring)?\s+to\b", re.I)
+
+
+def refers_to_words(question: str) -> bool:
+    """The question asks what words it quotes refer to ("what does "fester" refer to")."""
+    return bool(quoted(question)) and bool(_REFERS.search(question))
+
+
 def asks_for_origin(question: str) -> bool:
     """The question asks who made up a term or an idea, or when it was first used."""
     return bool(_ORIGIN.search(question))

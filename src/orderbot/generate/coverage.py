@@ -112,6 +112,7 @@ from orderbot.question import (
     notes_named,
     numbered_items,
     quoted,
+    refers_to_words,
     spells_out,
     term_to_define,
     thing_asked,
@@ -402,6 +403,16 @@ def _spelt_out(evidence: Evidence) -> bool:
     if acronym is None:
         return False
     return any(spells_out(p.chunk.text, acronym) for p in evidence.passages)
+
+
+def _refers_to(evidence: Evidence) -> bool:
+    """The question asks what words it quotes refer to, and a unit found holds them as
+    quoted ("what does "fester" refer to": "… if left to fester."): that unit answers."""
+    if not refers_to_words(evidence.question):
+        return False
+    spans = [" ".join(q.lower().split()) for q in quoted(evidence.question)]
+    texts = [" ".join(u.text.lower().split()) for u in evidence.units]
+    return all(any(re.search(rf"\b{re.escape(s)}\b", t) for t in texts) for s in spans)
 
 
 # "How exactly would the report change the Security Council veto?", "What specific limits
@@ -932,7 +943,7 @@ class CoverageJudge:
                 verdict="not_covered", missing=missing_rule, nearest=nearest, score=round(p, 4)
             )
             return Decision(coverage=coverage, features=features)
-        if _asks_only_for_notes(evidence) or _spelt_out(evidence):
+        if _asks_only_for_notes(evidence) or _spelt_out(evidence) or _refers_to(evidence):
             coverage = Coverage(verdict="covered", nearest=nearest, score=round(p, 4))
             return Decision(coverage=coverage, features=features)
         p_yes = None

@@ -62,6 +62,8 @@ from orderbot.question import (
     acronym_defined,
     asks_for_all_sources,
     notes_named,
+    quoted,
+    refers_to_words,
     spells_out,
     thing_asked,
 )
@@ -192,7 +194,16 @@ def choose(
         # the things it counts: "How many countries lead the rival coalition?", "… led by
         # China and Russia …".)
         return []
-    if scores[order[0]] < min_score and not giving:
+    # "what does "fester" refer to": the sentence holding the words answers, however it
+    # scores (what the documents refer to by them is around them)
+    refers = refers_to_words(evidence.question)
+    if refers:
+        order = _quoting_the_question(evidence, order, 0.0)
+    if (
+        scores[order[0]] < min_score
+        and not giving
+        and not (refers and _holds_quoted(evidence, order[0]))
+    ):
         # Nothing reaches the floor, and only a unit that gives the figure or date asked
         # for may answer then ("What year was the future scenario … set in?": "… around
         # 2040 …").
@@ -208,6 +219,7 @@ def choose(
     order = _the_total(evidence, giving) or _saying_what_it_is(
         evidence, _first_mention(evidence, order, margin), min_score
     )
+    order = _quoting_the_question(evidence, order, min_score)
     order = _speaker_first(evidence, order, reach)
     order = _announcing_first(evidence, order, 2 * margin)
     # The best unit that gives the figure or date asked for (and shares a word with the
@@ -425,6 +437,28 @@ def _announcing_first(evidence: Evidence, order: list[int], reach: float) -> lis
         if unit.kind == "sentence" and _announced_plural(unit.text) == asked:
             return [i, *(j for j in order if j != i)]
     return order
+
+
+def _quoting_the_question(evidence: Evidence, order: list[int], floor: float) -> list[int]:
+    """``order``, with the best unit holding words the question quotes put first, when it
+    reaches ``floor``; one holding them in quote marks before one holding them bare: "who
+    makes the "rules"" is answered by "“Rules” tend to be created by states …", not by
+    Blinken's "… rules-based order …"; "the nss's wording "subscribe to"" by "… countries
+    can “subscribe to,” …"."""
+    holding = [i for i in order if evidence.scores[i] >= floor and _holds_quoted(evidence, i)]
+    if not holding:
+        return order
+    first = max(holding, key=lambda i: _holds_quoted(evidence, i))  # first of the best kind
+    return [first, *(i for i in order if i != first)]
+
+
+def _holds_quoted(evidence: Evidence, i: int) -> int:
+    """2 when unit ``i`` holds words the question quotes in quote marks, 1 bare, else 0."""
+    spans = [" ".join(q.lower().split()) for q in quoted(evidence.question)]
+    text = " ".join(evidence.units[i].text.lower().split())
+    if any(re.search(rf"[“\"‘']{re.escape(s)}[,.]?[”\"’']", text) for s in spans):
+        return 2
+    return 1 if any(re.search(rf"\b{re.escape(s)}\b", text) for s in spans) else 0
 
 
 def _saying_what_it_is(evidence: Evidence, order: list[int], floor: float) -> list[int]:

@@ -113,10 +113,11 @@ def _stop_stems() -> frozenset[str]:
     return frozenset(Stemmer.Stemmer("english").stemWords(sorted(STOP | _ASKING)))
 
 
-# Words that ask ("list all the variables", "name the categories"), no more the question's
-# subject than "what" is.
+# Words that ask ("list all the variables", "name the categories", "what does the word
+# 'fester' refer to"), no more the question's subject than "what" is.
 _ASKING = frozenset(
-    "list name tell show give explain describe summarize summarise enumerate please all".split()  # noqa: SIM905
+    "list name tell show give explain describe summarize summarise enumerate please all "  # noqa: SIM905
+    "refer refers mean means word term phrase".split()
 )
 
 
