@@ -410,6 +410,11 @@ def test_a_request_to_make_something_up(question: str, made_up: bool) -> None:
         ("9/11 attacks, 2.5 years, $5 billions", "9/11 attacks, 2.5 years, $5 billions"),
         ("what about nukes", "what about nuclear weapons"),
         ("the intl community", "the international community"),
+        # two visitors' "what did the us say about …", refused for no speaker
+        ("what did the us say about partners", "what did the U.S. say about partners"),
+        ("is the usa the bad guy", "is the U.S. the bad guy"),
+        ("let us see", "let us see"),  # the pronoun
+        ("the user's view", "the user's view"),
     ],
 )
 def test_words_shortened_as_in_a_text_message_are_read_in_full(typed: str, read: str) -> None:

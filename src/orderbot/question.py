@@ -96,12 +96,19 @@ def _in_words(found: re.Match[str]) -> str:
 
 def written_out(question: str) -> str:
     """``question`` as written out: each word shortened as in a text message in full
-    ("r" as "are", "ur" as "your"), a small count in words ("3 categories" as "three
-    categories"), each contraction typed without its apostrophe with it ("whats"), so
+    ("r" as "are", "ur" as "your"), "the us" as "the U.S.", a small count in words ("3
+    categories" as "three categories"), each contraction typed without its apostrophe
+    with it ("whats"), so
     that every reader of a question's words (is it a follow-up, an instruction, what
     does it ask for) reads it as if typed so."""
     text = _SHORT_WORD.sub(lambda m: _SHORTENED[m.group()], question)
+    text = _THE_US.sub(lambda m: f"{m.group(1)} U.S.", text)
     return with_apostrophes(_SMALL_COUNT.sub(_in_words, text))
+
+
+# "the us", "the usa" in lower case: the country (the pronoun takes no "the"), as in
+# "what did the us say about …" (refused: "us" is a stop word, no speaker).
+_THE_US = re.compile(r"\b([Tt]he)\s+(?:us|usa)\b(?!['’]?\w)")
 
 
 # A request to make something up rather than a question about the documents: "write me a
