@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -2415,6 +2416,22 @@ def test_people_of_a_country_are_named_only_by_a_text_naming_that_country(
     assert not pipeline.ask("Which experts took part in the project?").refused
 
 
+def refused_for(pipeline: Pipeline, questions: Iterable[str], missing: str) -> None:
+    """Each of ``questions`` is refused for what the documents lack, which starts with
+    ``missing``."""
+    for question in questions:
+        answer = pipeline.ask(question)
+        assert answer.refused and answer.coverage is not None, question
+        assert (answer.coverage.missing or "").startswith(missing), question
+
+
+def answered_with(pipeline: Pipeline, said: Iterable[tuple[str, str]]) -> None:
+    """Each question of ``said`` is answered, with its words in the answer."""
+    for question, words in said:
+        answer = pipeline.ask(question)
+        assert not answer.refused and words in answer.answer, question
+
+
 def test_a_term_the_documents_only_use_is_not_defined_by_them(pipeline: Pipeline) -> None:
     """A visitor's "what does P5 mean" got "… including from all P5 countries …", and
     "what do they mean by positive-sum thinking" the sentence ending "… foster
@@ -2426,35 +2443,36 @@ def test_a_term_the_documents_only_use_is_not_defined_by_them(pipeline: Pipeline
         ("How does the report define 'multilateralism'?", "multilateralism"),
         ("what is the definition of a security order", "security order"),
     ):
-        answer = pipeline.ask(question)
-        assert answer.refused and answer.coverage is not None, question
-        assert (answer.coverage.missing or "").startswith(f"what “{term}” means"), question
-    for question, said in (
-        (
-            "What does the report mean by a 'multi-order world' as opposed to a multipolar one?",
-            "competing sets of rules",
-        ),
-        ("What does the report mean by the rival, heterogeneous coalition?", "China and Russia"),
-        ("what does RBIO mean", "rules-based international order"),
-        ("what does consent-based international law mean", "voluntarily"),
-        ("what do they mean by a more equitable order", "diffuse balance of power"),
-    ):
-        answer = pipeline.ask(question)
-        assert not answer.refused and said in answer.answer, question
+        refused_for(pipeline, [question], f"what “{term}” means")
+    answered_with(
+        pipeline,
+        [
+            (
+                "What does the report mean by a 'multi-order world' as opposed to a multipolar "
+                "one?",
+                "competing sets of rules",
+            ),
+            ("What does the report mean by the rival, heterogeneous coalition?", "China"),
+            ("what does RBIO mean", "rules-based international order"),
+            ("what does consent-based international law mean", "voluntarily"),
+            ("what do they mean by a more equitable order", "diffuse balance of power"),
+        ],
+    )
 
 
 def test_where_a_term_comes_from_is_not_said_by_using_it(pipeline: Pipeline) -> None:
     """All four question sets asked "Who coined the term 'weaponized interdependence'?"
     or when the RBIO was first used, and got the sentence using the term (or a citation
     whose date looks like the answer). The documents say nowhere who made up a term."""
-    for question in (
-        "Who coined the term 'weaponized interdependence'?",
-        "When was the term 'rules-based international order' first used?",
-        "who came up with the phrase weaponized interdependence?",
-    ):
-        answer = pipeline.ask(question)
-        assert answer.refused and answer.coverage is not None, question
-        assert answer.coverage.missing == "where the term comes from (who first used it, or when)"
+    refused_for(
+        pipeline,
+        [
+            "Who coined the term 'weaponized interdependence'?",
+            "When was the term 'rules-based international order' first used?",
+            "who came up with the phrase weaponized interdependence?",
+        ],
+        "where the term comes from (who first used it, or when)",
+    )
     assert not pipeline.ask("who came up with the 2040 scenario").refused
 
 
@@ -2463,16 +2481,15 @@ def test_what_states_did_with_the_report_afterwards_is_not_in_it(pipeline: Pipel
     the Better Order Project proposals?", "did the UN adopt any of these proposals" got
     the sentence on the 130 participants. A report cannot say how it was received; who
     signed on to it, it does say."""
-    for question in (
-        "Has any government officially adopted the Better Order Project proposals?",
-        "did the UN adopt any of these proposals",
-        "How did the Chinese government react to the report?",
-    ):
-        answer = pipeline.ask(question)
-        assert answer.refused and answer.coverage is not None, question
-        assert answer.coverage.missing == (
-            "what states or international bodies made of the report or its proposals"
-        ), question
+    refused_for(
+        pipeline,
+        [
+            "Has any government officially adopted the Better Order Project proposals?",
+            "did the UN adopt any of these proposals",
+            "How did the Chinese government react to the report?",
+        ],
+        "what states or international bodies made of the report or its proposals",
+    )
     answer = pipeline.ask(
         "Did people from all five permanent Security Council members endorse the package?"
     )
@@ -2485,28 +2502,28 @@ def test_what_one_proposal_says_is_not_in_the_summary_of_them(pipeline: Pipeline
     so under them, what they are called, how they would work, what is proposed under a
     variable, and whether the report proposes something the list of variables does not
     name. Each got the summary or the list. What the summary does say stays answered."""
-    for question in (
-        "Does the climate proposal create a new UN body for climate security?",
-        "Should economic sanctions require UN Security Council authorization under the "
-        "report's proposals?",
-        "what are the titles of the five transnational proposals",
-        "and how would voting work in the reformed Security Council the report proposes?",
-        "What specific climate-security mechanism is proposed under Variable 5?",
-        "Does the report recommend creating a new UN agency to govern artificial intelligence?",
-    ):
-        answer = pipeline.ask(question)
-        assert answer.refused and answer.coverage is not None, question
-        assert answer.coverage.missing == (
-            "what the proposals say in particular (only how many address what)"
-        ), question
-    for question, said in (
-        ("how do the proposals deal with flashpoints in europe", "three proposals"),
-        ("do the proposals cover sanctions", "economic sanctions"),
-        ("which category covers nuclear issues", "Regulation of Force and Coercion"),
-        ("Are the proposals realistic to implement right now?", "politically feasible"),
-    ):
-        answer = pipeline.ask(question)
-        assert not answer.refused and said in answer.answer, question
+    refused_for(
+        pipeline,
+        [
+            "Does the climate proposal create a new UN body for climate security?",
+            "Should economic sanctions require UN Security Council authorization under the "
+            "report's proposals?",
+            "what are the titles of the five transnational proposals",
+            "and how would voting work in the reformed Security Council the report proposes?",
+            "What specific climate-security mechanism is proposed under Variable 5?",
+            "Does the report recommend creating a new UN agency to govern artificial intelligence?",
+        ],
+        "what the proposals say in particular (only how many address what)",
+    )
+    answered_with(
+        pipeline,
+        [
+            ("how do the proposals deal with flashpoints in europe", "three proposals"),
+            ("do the proposals cover sanctions", "economic sanctions"),
+            ("which category covers nuclear issues", "Regulation of Force and Coercion"),
+            ("Are the proposals realistic to implement right now?", "politically feasible"),
+        ],
+    )
 
 
 def test_a_view_asked_of_someone_is_their_words(pipeline: Pipeline) -> None:
@@ -2531,9 +2548,7 @@ def test_a_view_asked_of_someone_is_their_words(pipeline: Pipeline) -> None:
             "what the 2022 National Security Strategy said about climate change",
         ),
     ):
-        answer = pipeline.ask(question)
-        assert answer.refused and answer.coverage is not None, question
-        assert answer.coverage.missing == missing, question
+        refused_for(pipeline, [question], missing)
     for question in ("How do Europeans view the RBIO?", "how do europeans view the rbio"):
         answer = pipeline.ask(question)
         assert answer.answer.startswith("Observers in the West, especially in Europe"), question
@@ -2603,9 +2618,7 @@ def test_what_a_concept_is_needs_a_sentence_saying_so(pipeline: Pipeline) -> Non
         ("what's a security dilemma", "security dilemma"),
         ("what is zero-sum rivalry", "zero-sum rivalry"),
     ):
-        answer = pipeline.ask(question)
-        assert answer.refused and answer.coverage is not None, question
-        assert (answer.coverage.missing or "").startswith(f"what “{term}” means"), question
+        refused_for(pipeline, [question], f"what “{term}” means")
     for question in (
         "What is the Better Order Project?",
         "what are the seven variables",
