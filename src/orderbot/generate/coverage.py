@@ -94,6 +94,7 @@ from orderbot.generate.evidence import (
     counted,
     defines,
     holds_half,
+    holds_words,
     term_pattern,
     uses_term,
     whole_terms,
@@ -410,9 +411,9 @@ def _refers_to(evidence: Evidence) -> bool:
     quoted ("what does "fester" refer to": "… if left to fester."): that unit answers."""
     if not refers_to_words(evidence.question):
         return False
-    spans = [" ".join(q.lower().split()) for q in quoted(evidence.question)]
-    texts = [" ".join(u.text.lower().split()) for u in evidence.units]
-    return all(any(re.search(rf"\b{re.escape(s)}\b", t) for t in texts) for s in spans)
+    return all(
+        any(holds_words(u.text, q) for u in evidence.units) for q in quoted(evidence.question)
+    )
 
 
 # "How exactly would the report change the Security Council veto?", "What specific limits
@@ -481,6 +482,9 @@ _WHETHER = re.compile(
     re.I,
 )
 
+# The words for the proposals themselves, no subject of a question about them.
+_THE_PROPOSALS = content_terms("report proposal proposals reform reforms package project")
+
 
 # What others did with the report after it came out: "Has any government officially
 # adopted the Better Order Project proposals?", "How did the Biden administration respond
@@ -526,9 +530,6 @@ def asks_for_reception(question: str) -> bool:
     if _PERSONS.search(actor):  # "people from all five permanent members": participants
         return False
     return bool(_BODY.search(actor) or countries_in(actor))
-
-
-_THE_PROPOSALS = content_terms("report proposal proposals reform reforms package project")
 
 
 def _summary(text: str) -> bool:

@@ -161,6 +161,15 @@ def defines(text: str, term: str) -> bool:
     return any(_DEFINING.match(text, found.end()) for found in pattern.finditer(text))
 
 
+def holds_words(text: str, words: str) -> int:
+    """2 when ``text`` holds ``words`` (whatever their case and spacing) in quote marks
+    ("… countries can “subscribe to,” …"), 1 when it holds them bare, else 0."""
+    text, words = " ".join(text.lower().split()), re.escape(" ".join(words.lower().split()))
+    if re.search(rf"[“\"‘']{words}[,.]?[”\"’']", text):
+        return 2
+    return 1 if re.search(rf"\b{words}\b", text) else 0
+
+
 def without_source_words(text: str) -> str:
     """``text`` without its words for sources ("named in the source cited for …"): the
     frame of a question, not what it is about."""

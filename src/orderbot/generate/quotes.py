@@ -51,6 +51,7 @@ from orderbot.generate.evidence import (
     defines,
     goes_on,
     holds_half,
+    holds_words,
     previous_sentence,
     with_what_it_points_at,
 )
@@ -453,12 +454,9 @@ def _quoting_the_question(evidence: Evidence, order: list[int], floor: float) ->
 
 
 def _holds_quoted(evidence: Evidence, i: int) -> int:
-    """2 when unit ``i`` holds words the question quotes in quote marks, 1 bare, else 0."""
-    spans = [" ".join(q.lower().split()) for q in quoted(evidence.question)]
-    text = " ".join(evidence.units[i].text.lower().split())
-    if any(re.search(rf"[“\"‘']{re.escape(s)}[,.]?[”\"’']", text) for s in spans):
-        return 2
-    return 1 if any(re.search(rf"\b{re.escape(s)}\b", text) for s in spans) else 0
+    """How unit ``i`` holds words the question quotes (``holds_words``)."""
+    text = evidence.units[i].text
+    return max((holds_words(text, q) for q in quoted(evidence.question)), default=0)
 
 
 def _saying_what_it_is(evidence: Evidence, order: list[int], floor: float) -> list[int]:
