@@ -2648,3 +2648,27 @@ def test_words_the_question_quotes_lead_the_answer(pipeline: Pipeline) -> None:
         answer = pipeline.ask(question)
         assert not answer.refused and answer.answer.startswith(opening), question
     assert pipeline.ask('what does the word "hegemony" refer to').refused
+
+
+def test_other_editions_and_passive_reception_are_not_in_the_report(pipeline: Pipeline) -> None:
+    """The second set and a visitor: "Is the report available in Chinese or other
+    languages?" got Blinken's words to "Chinese officials"; a visitor's "was the report
+    endorsed by the un" (the passive of what states did with it) got the twelve proposals'
+    sentence."""
+    refused_for(
+        pipeline,
+        ["Is the report available in Chinese or other languages?", "has it been translated"],
+        "in which languages the report is published",
+    )
+    refused_for(
+        pipeline,
+        ["was the report endorsed by the un", "were the proposals adopted by any government"],
+        "what states or international bodies made of the report or its proposals",
+    )
+    answered_with(
+        pipeline,
+        [
+            ("what did Blinken tell Chinese officials", "might makes right"),
+            ("was the package signed by experts from all P5 countries", "P5"),
+        ],
+    )

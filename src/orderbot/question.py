@@ -333,6 +333,22 @@ _ORIGIN_GIVEN = re.compile(
 )
 
 
+# "is the report available in chinese", "has it been translated?": another edition of the
+# documents, which they do not list.
+_OTHER_LANGUAGES = re.compile(
+    r"\btranslat(?:ed|ions?)\b(?!\s+into\s+(?:policy|action|practice))"
+    r"|\b(?:available|published|offered|released|out|version|edition|read\s+it)"
+    r"\s+in\s+(?:\w+\s+)?(?:other\s+)?(?:languages?|chinese|mandarin|russian|french|spanish|"
+    r"arabic|german|japanese|hindi|portuguese|korean|italian|persian|farsi|turkish|urdu)\b",
+    re.I,
+)
+
+
+def asks_for_other_languages(question: str) -> bool:
+    """The question asks whether the documents exist in another language."""
+    return bool(_OTHER_LANGUAGES.search(question))
+
+
 _REFERS = re.compile(r"\brefer(?:s|ring)?\s+to\b", re.I)
 
 

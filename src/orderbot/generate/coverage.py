@@ -107,6 +107,7 @@ from orderbot.question import (
     acronym_asked,
     asks_for_all_sources,
     asks_for_origin,
+    asks_for_other_languages,
     asks_how_things_stand_now,
     asks_what_i_may_do,
     gives_origin,
@@ -520,10 +521,20 @@ _PERSONS = re.compile(
 )
 
 
+# … or asked in the passive: "was the report endorsed by the un"
+_RECEIVED = re.compile(
+    rf"^\W*(?:(?:so|and|but)\s+)?(?:was|were|has|have|had|is|are)\s+{_THE_WORK}\s+"
+    r"(?:(?:been|ever|already|yet|officially|formally|publicly)\s+)*"
+    r"(?:adopted|endorsed|implemented|ratified|approved|accepted|rejected|taken\s+up|"
+    r"welcomed|dismissed|critici[sz]ed)\s+by\s+(?P<actor>.{2,60}?)\W*$",
+    re.I,
+)
+
+
 def asks_for_reception(question: str) -> bool:
     """The question asks what a state or an international body did with the report or
     its proposals after it came out: a report cannot say."""
-    found = _RECEPTION.match(question)
+    found = _RECEPTION.match(question) or _RECEIVED.match(question)
     if found is None:
         return False
     actor = found.group("actor")
@@ -829,6 +840,8 @@ class CoverageJudge:
             return undefined
         if asks_for_reception(evidence.asked):
             return "what states or international bodies made of the report or its proposals"
+        if asks_for_other_languages(evidence.asked):
+            return "in which languages the report is published"
         if asks_for_origin(evidence.asked) and not any(
             gives_origin(u.text) for u in evidence.units
         ):
