@@ -840,8 +840,6 @@ class CoverageJudge:
             return undefined
         if asks_for_reception(evidence.asked):
             return "what states or international bodies made of the report or its proposals"
-        if asks_for_other_languages(evidence.asked):
-            return "in which languages the report is published"
         if asks_for_origin(evidence.asked) and not any(
             gives_origin(u.text) for u in evidence.units
         ):
@@ -864,6 +862,8 @@ class CoverageJudge:
             return _anything_named(name)
         if (made := self.unknown_made(evidence.question)) and not link:
             return "anything with the words " + " or ".join(f"“{w}”" for w in made)
+        if asks_for_other_languages(evidence.asked):
+            return "in which languages the report is published"
         if words := self.unquoted(evidence):
             return f"anything with the words “{words}”"
         if edition := other_edition(evidence):
