@@ -98,9 +98,8 @@ def written_out(question: str) -> str:
     """``question`` as written out: each word shortened as in a text message in full
     ("r" as "are", "ur" as "your"), "the us" as "the U.S.", a small count in words ("3
     categories" as "three categories"), each contraction typed without its apostrophe
-    with it ("whats"), so
-    that every reader of a question's words (is it a follow-up, an instruction, what
-    does it ask for) reads it as if typed so."""
+    with it ("whats"), so that every reader of a question's words (is it a follow-up, an
+    instruction, what does it ask for) reads it as if typed so."""
     text = _SHORT_WORD.sub(lambda m: _SHORTENED[m.group()], question)
     text = _THE_US.sub(lambda m: f"{m.group(1)} U.S.", text)
     return with_apostrophes(_SMALL_COUNT.sub(_in_words, text))
@@ -333,6 +332,16 @@ _ORIGIN_GIVEN = re.compile(
 )
 
 
+def asks_for_origin(question: str) -> bool:
+    """The question asks who made up a term or an idea, or when it was first used."""
+    return bool(_ORIGIN.search(question))
+
+
+def gives_origin(text: str) -> bool:
+    """``text`` says who made up something or when it was first used."""
+    return bool(_ORIGIN_GIVEN.search(text))
+
+
 # "is the report available in chinese", "has it been translated?": another edition of the
 # documents, which they do not list.
 _OTHER_LANGUAGES = re.compile(
@@ -355,16 +364,6 @@ _REFERS = re.compile(r"\brefer(?:s|ring)?\s+to\b", re.I)
 def refers_to_words(question: str) -> bool:
     """The question asks what words it quotes refer to ("what does "fester" refer to")."""
     return bool(quoted(question)) and bool(_REFERS.search(question))
-
-
-def asks_for_origin(question: str) -> bool:
-    """The question asks who made up a term or an idea, or when it was first used."""
-    return bool(_ORIGIN.search(question))
-
-
-def gives_origin(text: str) -> bool:
-    """``text`` says who made up something or when it was first used."""
-    return bool(_ORIGIN_GIVEN.search(text))
 
 
 def acronym_defined(question: str) -> str | None:
