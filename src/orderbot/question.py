@@ -201,6 +201,8 @@ _LABELS = (
     "footnote|note|proposal|variable|chapter|section|article|paragraph|part|annex|appendix|"
     "recommendation|principle|category|resolution|item"
 )
+# The nouns themselves, however typed ("what's variable 2": "2" counts nothing).
+LABEL_NOUNS = frozenset(_LABELS.split("|"))
 _LABELLED = re.compile(
     rf"\b({_LABELS})s?\s+(?:no\.?\s*|number\s+|#\s*)?"
     r"(\d{1,4}(?:\s*(?:,|and|&|or)\s*\d{1,4})*)\b",

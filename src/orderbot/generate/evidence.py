@@ -26,6 +26,7 @@ from orderbot.index.embedder import Embedder, Vectors
 from orderbot.ingest.sentences import split_sentences, unit_spans
 from orderbot.models import Chunk, ScoredChunk
 from orderbot.per_thread import per_thread
+from orderbot.question import LABEL_NOUNS
 from orderbot.stopwords import STOP, without_the_text
 
 UnitKind = Literal["sentence", "list", "bibliography"]
@@ -367,15 +368,10 @@ def labels(text: str) -> set[str]:
 def _is_label(word: str) -> bool:
     """A capitalised noun right before a number names it: "Variable" in "Variable 3"."""
     lower = word.lower()
-    if lower in _LABEL_NOUNS:  # typed in lower case: "what's variable 2"
+    if lower in LABEL_NOUNS:  # typed in lower case: "what's variable 2"
         return True
     return word[:1].isupper() and lower not in STOP and lower not in _BEFORE_FIGURES
 
-
-# Nouns that name things by number however typed.
-_LABEL_NOUNS = frozenset(
-    "variable proposal footnote note article chapter section paragraph annex appendix".split()  # noqa: SIM905
-)
 
 
 def gives_figures(claim: str, sentence: str) -> bool:
