@@ -495,14 +495,14 @@ _TAKEN_UP = (
     r"(?:adopt|endors|implement|ratif|approv|accept|reject|respond|react|take\s+up|took\s+up|"
     r"taken\s+up|act\s+on|acted\s+on|comment|welcom|dismiss|criticiz|criticis)\w*"
 )
-_THE_WORK = (
+_THE_REPORT = (
     r"(?:(?:the|this|these|those|its|their|any|any\s+of\s+(?:the|these|its|their))\s+)?"
     r"(?:\w+\s+){0,3}(?:report|proposals?|package|recommendations?|reforms?|project|ideas?)"
 )
 _RECEPTION = re.compile(
     rf"^\W*(?:(?:so|and|but)\s+)?(?:has|have|had|did|does|do|will|how\s+(?:did|has|have|do|does))"
     rf"\s+(?P<actor>.{{2,60}}?)\s+(?:(?:officially|formally|publicly|ever|already|yet|"
-    rf"actually)\s+)*{_TAKEN_UP}(?:\s+(?:to|on|with))?\s+{_THE_WORK}\b",
+    rf"actually)\s+)*{_TAKEN_UP}(?:\s+(?:to|on|with))?\s+{_THE_REPORT}\b",
     re.I,
 )
 # Who can take up a report: a state, its government, an international body.
@@ -513,17 +513,16 @@ _BODY = re.compile(
     r"states?|countr(?:y|ies)|nations?|leaders?)\b",
     re.I,
 )
-
-_PERSONS = re.compile(
+# People who act for no state, as the report's participants did ("Did people from all five
+# permanent members endorse the package?"); officials, ministers and leaders act for one.
+_PRIVATE_PERSONS = re.compile(
     r"\b(?:people|persons?|experts?|scholars?|participants?|signator\w*|individuals?|authors?|"
     r"thinkers?|academics?)\b",
     re.I,
 )
-
-
 # … or asked in the passive: "was the report endorsed by the un"
 _RECEIVED = re.compile(
-    rf"^\W*(?:(?:so|and|but)\s+)?(?:was|were|has|have|had|is|are)\s+{_THE_WORK}\s+"
+    rf"^\W*(?:(?:so|and|but)\s+)?(?:was|were|has|have|had|is|are)\s+{_THE_REPORT}\s+"
     r"(?:(?:been|ever|already|yet|officially|formally|publicly)\s+)*"
     r"(?:adopted|endorsed|implemented|ratified|approved|accepted|rejected|taken\s+up|"
     r"welcomed|dismissed|critici[sz]ed)\s+by\s+(?P<actor>.{2,60}?)\W*$",
@@ -538,7 +537,7 @@ def asks_for_reception(question: str) -> bool:
     if found is None:
         return False
     actor = found.group("actor")
-    if _PERSONS.search(actor):  # "people from all five permanent members": participants
+    if _PRIVATE_PERSONS.search(actor):
         return False
     return bool(_BODY.search(actor) or countries_in(actor))
 

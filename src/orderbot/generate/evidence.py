@@ -373,7 +373,6 @@ def _is_label(word: str) -> bool:
     return word[:1].isupper() and lower not in STOP and lower not in _BEFORE_FIGURES
 
 
-
 def gives_figures(claim: str, sentence: str) -> bool:
     """Each figure of ``claim`` is in ``sentence`` with what it counts close after it:
     "130 proposals" is not backed by "130 leading scholars … a package of proposals"."""
