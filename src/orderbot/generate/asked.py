@@ -722,6 +722,11 @@ def person_asked(question: str) -> str | None:
     return found.group(1) if found else None
 
 
+def without_saying(text: str) -> str:
+    """``text`` without its verbs of saying (``_SAYS``): what someone's words are about."""
+    return _SAYS.sub(" ", text)
+
+
 def speaker_of(question: str) -> str | None:
     """The name whose words, or reply, the question asks for: the run of capitalised
     words just before its first verb of saying ("Jake Sullivan" in "What did Jake

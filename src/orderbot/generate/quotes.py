@@ -34,7 +34,14 @@ import itertools
 import re
 from dataclasses import dataclass, replace
 
-from orderbot.generate.asked import Slot, count_per_part, sentences_asked, slot_of, speaker_of
+from orderbot.generate.asked import (
+    Slot,
+    count_per_part,
+    sentences_asked,
+    slot_of,
+    speaker_of,
+    without_saying,
+)
 from orderbot.generate.countries import as_places
 from orderbot.generate.evidence import (
     GENERIC,
@@ -502,9 +509,6 @@ def _first_mention(evidence: Evidence, order: list[int], reach: float) -> list[i
     return [first, *(i for i in order if i != first)]
 
 
-_SAYING = content_terms("say says said view views viewed see sees think thinks perceive regard")
-
-
 def _speaker_first(evidence: Evidence, order: list[int], reach: float) -> list[int]:
     """``order``, with the best unit naming the one whose words or view the question asks
     for put first, when it scores within ``reach``: "How do Europeans view the RBIO?" is
@@ -515,7 +519,7 @@ def _speaker_first(evidence: Evidence, order: list[int], reach: float) -> list[i
     if not name or not order:
         return order
     # the rest of the question, read in what a sentence's "it" points at
-    rest = content_terms(evidence.asked) - content_terms(speaker or "") - GENERIC - _SAYING
+    rest = content_terms(without_saying(evidence.asked)) - content_terms(speaker or "") - GENERIC
     naming = [
         i
         for i in order
