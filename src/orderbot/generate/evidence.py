@@ -128,7 +128,11 @@ _DEFINING = re.compile(
 _OPENING = re.compile(r"^\W*(?:(?:an?|the|one\s+such|such\s+an?)\s+)?[“‘\"']?", re.IGNORECASE)
 
 
+@functools.lru_cache(maxsize=1024)
 def term_pattern(term: str) -> re.Pattern[str] | None:
+    """A pattern finding ``term`` in a text whatever its punctuation and case, its last
+    word with any ending ("multi-order world", "zero-sum rivalries"); None for no word.
+    Remembered: every unit of every answer is read with it."""
     parts = re.findall(r"[^\W_]+", term)
     if not parts:
         return None
