@@ -222,3 +222,27 @@ def test_the_first_one_of_what_the_last_question_asked_for() -> None:
     # A count of something else ("seven variables") is no list of categories.
     history[0] = Turn(role="user", content="what are the crises")
     assert "Regulation" not in standalone_question("how many proposals in the first one?", history)
+
+
+def test_a_short_question_naming_no_subject_follows_the_one_before() -> None:
+    """A visitor's "how many countries" after "who put it together" was read alone, and
+    answered with the 2022 National Security Strategy's "… countries that subscribe to
+    …"; "how many participants" after a question about the project got "This mental
+    exercise enabled the project participants …"."""
+    assert is_follow_up("how many countries")
+    assert is_follow_up("which parts are at risk")
+    assert is_follow_up("who paid")
+    # What a thing is names its subject; so does a name in capitals; a longer question
+    # says what it is about.
+    assert not is_follow_up("what are hot conflicts")
+    assert not is_follow_up("who is the P5")
+    assert not is_follow_up("how many P5 countries")
+    assert not is_follow_up("which proposals address the security risks of emerging technologies")
+    history = [
+        Turn(role="user", content="who put the report together"),
+        Turn(role="assistant", content="The Quincy Institute’s Better Order Project … [1]"),
+    ]
+    assert standalone_question("how many countries", history) == (
+        "who put the report together? how many countries"
+    )
+    assert standalone_question("how many countries", []) == "how many countries"

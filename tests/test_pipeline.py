@@ -1456,6 +1456,18 @@ def test_a_count_of_people_is_given_by_a_count_of_scholars(question: str, given:
     assert slot_of(question).given_by(question, text) is given
 
 
+def test_a_year_in_a_name_counts_nothing() -> None:
+    """A visitor's "how many countries" got the 2022 National Security Strategy's
+    sentence first: "2022 National …" read as a count of nations."""
+    nss = (
+        "Alarmingly, the Biden administration’s 2022 National Security Strategy appears to "
+        "favor countries that subscribe to the rules-based international order."
+    )
+    assert not slot_of("how many countries").given_by("how many countries", nss)
+    assert slot_of("how many countries").given_by("how many countries", "It has 2022 nations.")
+    assert slot_of("how many countries").given_by("how many countries", "from over 40 countries")
+
+
 @pytest.mark.parametrize(
     ("question", "given"),
     [
@@ -2672,3 +2684,19 @@ def test_other_editions_and_passive_reception_are_not_in_the_report(pipeline: Pi
             ("was the package signed by experts from all P5 countries", "P5"),
         ],
     )
+
+
+def test_a_short_follow_up_is_answered_about_what_was_asked_before(pipeline: Pipeline) -> None:
+    """A visitor's "how many participants" after "what's the quincy institute's better
+    order project trying to do" was read alone, and led with "This mental exercise
+    enabled the project participants …", which counts none."""
+    history = [
+        Turn(role="user", content="what's the better order project trying to do"),
+        Turn(
+            role="assistant",
+            content=pipeline.ask("what's the better order project trying to do").answer,
+        ),
+    ]
+    answer = pipeline.ask("how many participants", history)
+    assert "more than 130" in answer.answer.split("[1]")[0]
+

@@ -109,11 +109,23 @@ def asks_for_more(question: str) -> bool:
     return bool(_BARE.match(question.strip()))
 
 
+# A short question that names no subject, asked after another: "how many countries",
+# "which parts are at risk", "which conflicts" ask it of what was asked before. Not one
+# that asks what a thing is ("what are hot conflicts"), which names its subject, nor one
+# naming something in capitals ("how many P5 countries").
+_ELLIPTICAL = re.compile(
+    r"^(?:how many|how much|which|who|whom|when|where)\b(?!\s+(?:is|are|was|were)\s+"
+    r"(?:the|a|an)\b)[^A-Z]*$"
+)
+_ELLIPTICAL_WORDS = 5
+
+
 def is_follow_up(question: str) -> bool:
     text = question.strip()
     pointing = _ANAPHORA.search(_NOT_POINTING.sub(" ", text)) or reference(text)
     bare = asks_for_more(text) or _BARE_WH.match(text)
-    return bool(_OPENERS.match(text) or pointing or bare)
+    elliptical = _ELLIPTICAL.match(text) and len(words(text)) <= _ELLIPTICAL_WORDS
+    return bool(_OPENERS.match(text) or pointing or bare or elliptical)
 
 
 # "They", "them": the whole list after a question about one of its items.
