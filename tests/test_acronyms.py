@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from orderbot.acronyms import Glossary, in_words
+from orderbot.acronyms import Glossary, in_words, without_abbreviations
 from orderbot.pipeline import Pipeline
 
 TEXT = (
@@ -99,3 +99,50 @@ def test_an_acronym_spelt_out_reads_as_its_words() -> None:
     spelt = glossary.spell_out("Is UNSC reform in it, and AI?")
     assert in_words(spelt) == "Is U.N. Security Council reform in it, and Artificial Intelligence?"
     assert in_words("What is the RBIO?") == "What is the RBIO?"
+
+
+@pytest.mark.parametrize(
+    ("question", "read_as"),
+    [
+        (
+            "how is the rules based order seen outside the west",
+            "how is the rules based order (RBIO) seen outside the west",
+        ),
+        ("Is the Rules-Based Order fair?", "Is the Rules-Based Order (RBIO) fair?"),
+        (
+            "what is the rules-based international order",
+            "what is the rules-based international order (RBIO)",
+        ),
+        ("What is the RBIO?", "What is the RBIO?"),  # named by it already
+        ("are the rules in order", "are the rules in order"),  # not its words
+        ("is the rules order fair", "is the rules order fair"),  # two of them left out
+    ],
+)
+def test_the_words_of_an_acronym_the_documents_define_are_read_with_it(
+    question: str, read_as: str
+) -> None:
+    assert Glossary.of([TEXT]).abbreviate(question) == read_as
+    assert without_abbreviations(read_as) == question
+
+
+def test_a_question_in_the_words_of_an_acronym_finds_its_mentions(pipeline: Pipeline) -> None:
+    """Found by the sixth question set: "How is the rules based order often perceived
+    outside the West?" got the "Western-favored rules-based international order" and
+    Blinken's "rules-based order" sentences; past its definition the documents write
+    "RBIO", which the question did not."""
+    answer = pipeline.ask("how is the rules based order seen outside the west")
+    assert answer.answer.startswith("Outside of the West, however, the RBIO is often seen")
+    # Blinken's words are his phrase, not the RBIO's every mention.
+    blinken = pipeline.ask("What did Blinken say the alternative to a rules-based order is?")
+    assert blinken.rewritten_question is None or "(RBIO)" not in blinken.rewritten_question
+    assert "might makes right" in blinken.answer.split("[1]")[0]
+
+
+def test_a_name_the_documents_never_use_is_missing_beside_an_acronym_added(
+    pipeline: Pipeline,
+) -> None:
+    """The acronym added to the question's words names nothing the visitor asked about."""
+    answer = pipeline.ask(
+        "What does the report say about how Jeffrey Sachs sees the rules based order?"
+    )
+    assert answer.refused

@@ -9,6 +9,10 @@ documents never write themselves is then read with its spelling beside it ("What
 An acronym the documents do write ("RBIO", or "UN" as their "U.N.") is left as it is,
 and so is one whose letters fit no name of theirs ("NATO"). One typed in lower case
 ("rbio", "nss") is read in capitals, unless the documents use it as a word ("us").
+
+The other way round, an acronym the documents define in brackets after its words ("the
+“rules-based international order” (RBIO)") is put beside those words in a question
+(``Glossary.abbreviate``): past the definition the documents write the acronym alone.
 """
 
 from __future__ import annotations
@@ -40,11 +44,33 @@ def in_words(text: str) -> str:
     return _SPELT_OUT.sub(r"\1", text)
 
 
+# An acronym as ``Glossary.abbreviate`` adds it: "rules based order (RBIO)".
+_ABBREVIATED = re.compile(r"(?<=[a-z])\s\([A-Z][A-Z0-9]{1,7}\)")
+
+
+def without_abbreviations(text: str) -> str:
+    """``text`` without the acronyms ``Glossary.abbreviate`` added after their words
+    ("rules based order (RBIO)": "rules based order"), for the words it shares with a
+    sentence: a question on Blinken's "rules-based order" is not about the RBIO's
+    every mention."""
+    return _ABBREVIATED.sub("", text)
+
+
 def _initials(word: str) -> str:
     """ "U.N." gives "UN"; "Rules-Based" gives "RB"; "Security" gives "S"."""
     if _DOTTED.match(word):
         return word.replace(".", "")
     return "".join(part[0] for part in word.split("-") if part[:1].isupper())
+
+
+def _long_form(parts: list[str]) -> re.Pattern[str]:
+    """The words ``parts`` as a question may type them: hyphened or not, in any case,
+    one inside word left out ("rules-based order" of the rules-based international
+    order)."""
+    gap = r"[\s-]+"
+    ways = [parts] + [parts[:i] + parts[i + 1 :] for i in range(1, len(parts) - 1)]
+    typed = "|".join(gap.join(re.escape(p) for p in way) for way in ways)
+    return re.compile(rf"\b(?:{typed})\b", re.IGNORECASE)
 
 
 def _capitalised(word: str) -> bool:
@@ -66,13 +92,39 @@ def _names(text: str) -> Iterable[list[str]]:
             run = []
 
 
+# An acronym the documents define in brackets after its words, in quotes or not: "the
+# “rules-based international order” (RBIO)".
+_DEFINED = re.compile(r"((?:[\w’'-]+[\s“”\"]+){1,8})\(([A-Z][A-Z0-9]{1,7})\)")
+
+
+def _defined(text: str) -> Iterable[tuple[str, list[str]]]:
+    """Each acronym ``text`` defines in brackets, with its words: ("RBIO", ["rules",
+    "based", "international", "order"]). The words are the last before the bracket
+    whose initials spell it, hyphened words counted by their parts."""
+    for found in _DEFINED.finditer(text):
+        acronym = found.group(2)
+        parts = [p.lower() for p in re.findall(r"[^\W_]+", found.group(1))]
+        if (
+            len(parts) >= len(acronym)
+            and "".join(p[0] for p in parts[-len(acronym) :]) == acronym.lower()
+        ):
+            yield acronym, parts[-len(acronym) :]
+
+
 class Glossary:
     """What each acronym the documents' names make stands for, there."""
 
     def __init__(
-        self, names: dict[str, list[str]], written: Iterable[str], words: Iterable[str] = ()
+        self,
+        names: dict[str, list[str]],
+        written: Iterable[str],
+        words: Iterable[str] = (),
+        defined: dict[str, list[str]] | None = None,
     ) -> None:
         self.names = names
+        # The acronyms the documents define in brackets, and their words.
+        self.defined = defined or {}
+        self._long_forms = [(acronym, _long_form(parts)) for acronym, parts in self.defined.items()]
         written = frozenset(written)
         # The acronyms the documents write, without their stops ("U.N." is "UN").
         self.letters = frozenset(w.replace(".", "") for w in written)
@@ -88,8 +140,11 @@ class Glossary:
         names: dict[str, dict[str, None]] = {}  # acronym -> its names, in order, once
         written: set[str] = set()
         lower: set[str] = set()
+        defined: dict[str, list[str]] = {}
         for text in texts:
             written.update(ACRONYM.findall(text))
+            for acronym, parts in _defined(text):
+                defined.setdefault(acronym, parts)
             lower.update(_LOWER.findall(text))
             for run in _names(text):
                 starts = [i for i, w in enumerate(run) if _capitalised(w)]
@@ -99,7 +154,19 @@ class Glossary:
                         acronym = "".join(_initials(w) for w in words)
                         if len(acronym) >= 2:
                             names.setdefault(acronym, {})[" ".join(words)] = None
-        return cls({a: list(n) for a, n in names.items()}, written, lower)
+        return cls({a: list(n) for a, n in names.items()}, written, lower, defined)
+
+    def abbreviate(self, question: str) -> str:
+        """``question`` with the acronym the documents define after each of its words
+        that spell a defined one out, in full or but for one word inside ("how is the
+        rules based order seen outside the West": "… rules based order (RBIO) …"): past
+        their definition the documents write the acronym, which the question then
+        shares with them."""
+        for acronym, pattern in self._long_forms:
+            found = pattern.search(question) if acronym not in question else None
+            if found:
+                question = f"{question[: found.end()]} ({acronym}){question[found.end() :]}"
+        return question
 
     def capitalise(self, question: str) -> str:
         """``question`` with each acronym typed in lower case in capitals: one the

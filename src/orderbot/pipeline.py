@@ -27,11 +27,17 @@ from orderbot.conversation import (
 from orderbot.errors import IndexUnavailableError
 from orderbot.foreground import Foreground, paced
 from orderbot.generate import Generator, check_backend, make_generator
-from orderbot.generate.asked import asks_for_overview, slot_of
+from orderbot.generate.asked import asks_for_overview, slot_of, speaker_of
 from orderbot.generate.base import Written
 from orderbot.generate.citations import CitationList
 from orderbot.generate.coverage import CoverageJudge, Vocabulary
-from orderbot.generate.evidence import Evidence, Saying, goes_on, sentences_saying
+from orderbot.generate.evidence import (
+    Evidence,
+    Saying,
+    asks_about_sources,
+    goes_on,
+    sentences_saying,
+)
 from orderbot.generate.factory import make_yes_no_judge
 from orderbot.generate.lists import Enumeration, enumerations
 from orderbot.generate.model_api import Stream
@@ -461,9 +467,10 @@ class Pipeline:
     ) -> Standalone:
         """``question`` read after ``history`` (a follow-up after the question it
         follows), written out (``question.written_out``: "whats the budget", "r there"),
-        its slips read as the documents' words (``spelling``: "climate chnage") and each
+        its slips read as the documents' words (``spelling``: "climate chnage"), each
         acronym of the documents' names spelt out beside it ("AI (Artificial
-        Intelligence)")."""
+        Intelligence)") and each acronym they define put beside its words ("rules based
+        order (RBIO)")."""
         speller = self.speller(retriever)
 
         def typed(text: str) -> str:  # "whats the secuirty council": "what's … security …"
@@ -480,8 +487,17 @@ class Pipeline:
         if makers := about_the_makers(asked, earlier, first=first):  # "who wrote it?"
             read = Standalone(query=makers, asked=makers)
         glossary = self.glossary(retriever)
-        query = glossary.spell_out(read.query)
-        asked = query if read.asked == read.query else glossary.spell_out(read.asked)
+
+        def spelt(text: str) -> str:
+            # The documents' acronym beside its words ("rules based order (RBIO)"),
+            # unless someone's words or a cited work are asked about: Blinken's
+            # "rules-based order" is his phrase, not the RBIO's every mention.
+            text = glossary.spell_out(text)
+            quoted = asks_about_sources(text) or speaker_of(text) is not None
+            return text if quoted else glossary.abbreviate(text)
+
+        query = spelt(read.query)
+        asked = query if read.asked == read.query else spelt(read.asked)
         return Standalone(query=query, asked=asked, adds=read.adds)
 
     def evidence(

@@ -13,7 +13,7 @@ import functools
 import re
 from dataclasses import dataclass
 
-from orderbot.acronyms import in_words
+from orderbot.acronyms import in_words, without_abbreviations
 from orderbot.generate.countries import (
     countries_in,
     countries_of_people,
@@ -785,7 +785,8 @@ def topic_of(question: str) -> str | None:
     expansion", "election interference"), if it asks for a view of something: the last
     one named, since a follow-up is read after the question it follows ("Does it cover
     election interference? What about drone strikes?" asks about drone strikes)."""
-    question = in_words(question)  # "UNSC (U.N. Security Council)": its words
+    # "UNSC (U.N. Security Council)", "rules based order (RBIO)": the visitor's words
+    question = without_abbreviations(in_words(question))
     found = [m.group(1).strip() for m in _TOPIC.finditer(question)]
     if not found and (wanted := _WANTS.search(question)):
         found = [wanted.group(1).strip()]

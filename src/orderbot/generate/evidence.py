@@ -21,6 +21,7 @@ from typing import Literal
 import numpy as np
 import Stemmer
 
+from orderbot.acronyms import without_abbreviations
 from orderbot.generate.guard import is_instruction
 from orderbot.index.embedder import Embedder, Vectors
 from orderbot.ingest.sentences import split_sentences, unit_spans
@@ -518,7 +519,8 @@ class Evidence:
         self.question_vector: Vectors = vectors[0]
         self.vectors: Vectors = vectors[1:]
         self.similarity = [float(s) for s in self.vectors @ self.question_vector]
-        self.overlap = [term_overlap(question, u.text) for u in self.units]
+        typed = without_abbreviations(question)
+        self.overlap = [term_overlap(typed, u.text) for u in self.units]
         # A follow-up's words of its own weigh as much as all the question's: "what about
         # the global south" after a question about China and Russia is about the South.
         semantic, lexical = self.similarity, self.overlap
@@ -533,7 +535,7 @@ class Evidence:
         # Two of the question's words in a row, as few sentences have them ("the way
         # forward", "a more equitable order"): the sentence the question quotes, which
         # its vector may rank below others on the same subject.
-        phrased = self.phrased = phrase_match(question, [u.text for u in self.units])
+        phrased = self.phrased = phrase_match(typed, [u.text for u in self.units])
         self.scores = [
             semantic_weight * sim
             + (1 - semantic_weight) * lex
