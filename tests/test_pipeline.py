@@ -2700,3 +2700,14 @@ def test_a_short_follow_up_is_answered_about_what_was_asked_before(pipeline: Pip
     answer = pipeline.ask("how many participants", history)
     assert "more than 130" in answer.answer.split("[1]")[0]
 
+
+def test_a_list_question_may_open_with_a_preposition(pipeline: Pipeline) -> None:
+    """Found by the sixth question set: "Into which three categories are the proposals
+    grouped?" got the sentence announcing three categories without the list naming them."""
+    answer = pipeline.ask("Under which categories are the twenty proposals grouped?")
+    for category in (
+        "Regulation of Force and Coercion",
+        "Transnational and Planetary Threats",
+        "Regional Flashpoints and Ordering",
+    ):
+        assert category in answer.answer

@@ -85,7 +85,9 @@ _CONTINUES = re.compile(r"^(second|third|fourth|finally|lastly|another)\b", re.I
 # "Can you list the seven variables …?", "please name them": a request is a question.
 _REQUEST = r"^\s*(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|please\s+|pls\s+)?"
 _LIST_QUESTION = re.compile(
-    _REQUEST + r"(what|which|list|name|who)\b.*\b(are|were|include|includes|make up|groupings?|"
+    # "Into which three categories are the proposals grouped?": a preposition first
+    _REQUEST + r"(?:(?:into|in|under|to|among|across|between)\s+)?(what|which|list|name|who)\b"
+    r".*\b(are|were|include|includes|make up|groupings?|"
     r"categories|variables|crises|domains|areas|ways|items|proposals|elements)\b",
     re.IGNORECASE,
 )
