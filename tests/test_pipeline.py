@@ -1517,6 +1517,13 @@ def test_a_count_the_question_gives_does_not_answer_it(question: str, given: boo
         # whether: a visitor's "is quincy funded by charles koch and george soros?"
         ("Is the Institute funded by Jane Roe?", "The Institute brought together 130.", False),
         ("Is the Institute funded by Jane Roe?", "It is funded by private donors.", True),
+        # the sixth set's "Is the Better Order Project funded by any governments?": finance
+        # as a field of policy names no funder
+        (
+            "Is the project funded by any governments?",
+            "Other aspects are in need of reform, from trade and finance to public health.",
+            False,
+        ),
         ("Who took part?", "More than 130 scholars and former officials took part.", True),
     ],
 )

@@ -293,7 +293,8 @@ _ROLES = (  # the question's words for a role or act, and the stems a text names
     ("founded founder founders established", "found establish"),
     (
         "funds funded finances financed sponsors sponsored funder funders donors",
-        "fund financ sponsor donor donat grant",
+        # not "financ": "from trade and finance to public health" names no funder
+        "fund sponsor donor donat grant",
     ),
     ("directs directed director", "direct director"),
     ("runs manages", "run direct director manag"),
