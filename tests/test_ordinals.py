@@ -232,6 +232,7 @@ def test_a_short_question_naming_no_subject_follows_the_one_before() -> None:
     assert is_follow_up("how many countries")
     assert is_follow_up("which parts are at risk")
     assert is_follow_up("who paid")
+    assert is_follow_up("How many countries?")
     # What a thing is names its subject; so does a name in capitals; a longer question
     # says what it is about.
     assert not is_follow_up("what are hot conflicts")

@@ -114,8 +114,8 @@ def asks_for_more(question: str) -> bool:
 # that asks what a thing is ("what are hot conflicts"), which names its subject, nor one
 # naming something in capitals ("how many P5 countries").
 _ELLIPTICAL = re.compile(
-    r"^(?:how many|how much|which|who|whom|when|where)\b(?!\s+(?:is|are|was|were)\s+"
-    r"(?:the|a|an)\b)[^A-Z]*$"
+    r"^(?i:how many|how much|which|who|whom|when|where)\b(?!\s+(?i:is|are|was|were)\s+"
+    r"(?i:the|a|an)\b)[^A-Z]*$"
 )
 _ELLIPTICAL_WORDS = 5
 
