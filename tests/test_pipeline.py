@@ -287,6 +287,12 @@ def test_an_overview_in_so_many_sentences_has_that_many(pipeline: Pipeline) -> N
         ("what do they propose for nuclear weapons?", False),
         ("what does the report want for Taiwan?", False),
         ("what is the solution to the climate crisis?", False),
+        # visitors': refused ("… the words “journalist” or “headline” or “finding”")
+        ("I'm a journalist - what's the headline finding?", True),
+        ("Can you explain the report like I'm 12?", True),
+        ("whats the bottom line", True),
+        ("explain the rbio", False),
+        ("what is the headline finding on nuclear weapons", False),
     ],
 )
 def test_what_asks_for_an_overview(question: str, overview: bool) -> None:
@@ -388,6 +394,11 @@ def test_an_instruction_is_not_looked_up(pipeline: Pipeline) -> None:
         ("What did the report invent?", False),
         ("write me a summary of the report", False),
         ("Imagine the world in 2040: what does it look like?", False),
+        # a visitor's: "… do not say anything about me a good book on multipolarity"
+        ("recommend me a good book on multipolarity", True),
+        ("can you suggest some articles on the RBIO?", True),
+        ("what does the report recommend on nuclear weapons", False),
+        ("which books does the report recommend", False),
     ],
 )
 def test_a_request_to_make_something_up(question: str, made_up: bool) -> None:
@@ -1313,6 +1324,8 @@ def test_a_question_none_of_whose_words_the_documents_use_is_not_covered(
         ("What are the notes about?", False),
         ("how many footnotes are there", True),  # a visitor's: all of them, counted
         ("How many sources does the report cite?", True),
+        ("list every footnote source", True),  # a visitor's: refused
+        ("which source says that", False),
     ],
 )
 def test_a_question_for_all_the_sources(question: str, all_of_them: bool) -> None:
@@ -1680,11 +1693,18 @@ def test_a_name_the_documents_never_use_is_named_in_the_refusal(pipeline: Pipeli
         ("Did Jeffrey Sachs sign on to the package?", "Jeffrey Sachs"),
         # every word unknown: the name, not "the words “israel” or “mentioned”"
         ("is israel mentioned", "Israel"),
+        # one word as much as more (visitors': answered with the 130 participants)
+        ("What is the Quincy Institute's position on Iran?", "Iran"),
+        ("Does the report say anything about how Donald Trump views the RBIO?", "Donald Trump"),
     ):
         answer = pipeline.ask(question)
         assert answer.refused and answer.coverage is not None, answer.answer
         assert answer.coverage.missing == f"anything with the name “{name}”", question
     assert not pipeline.ask("what does the report say about china and russia").refused
+    # every name missing, in the order typed (a visitor's named only "Brazil")
+    both = pipeline.ask("does the report mention india or brazil")
+    assert both.coverage is not None
+    assert both.coverage.missing == "anything with the names “India” or “Brazil”"
 
 
 def test_the_particulars_of_a_proposal_are_not_its_categorys_summary(pipeline: Pipeline) -> None:

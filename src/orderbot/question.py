@@ -111,7 +111,8 @@ _THE_US = re.compile(r"\b([Tt]he)\s+(?:us|usa)\b(?!['’]?\w)")
 
 
 # A request to make something up rather than a question about the documents: "write me a
-# poem about NATO", "just make up a quote from Xi", "pretend you're a U.S. diplomat".
+# poem about NATO", "just make up a quote from Xi", "pretend you're a U.S. diplomat",
+# "recommend me a good book on multipolarity".
 _MAKE_UP = re.compile(
     r"\b(write|compose|draft|give)\s+(me\s+|us\s+)?(a|an|some)\s+(\w+\s+)?"
     r"(poem|song|story|haiku|limerick|joke|rap|sonnet|tweet|fan fiction|fiction|screenplay)s?\b"
@@ -123,7 +124,11 @@ _MAKE_UP = re.compile(
     r"|\bimagine\s+(you\s+are|you're|you’re|yourself)\b"
     r"|\bpretend\s+(to\s+be|you|you're|you’re|your|that\s+you|i'm|i\s+am)\b"
     r"|\brole[- ]?play\b"
-    r"|\b(act|speak|answer|talk)\s+as\s+(if\s+you|though\s+you|a|an)\b",
+    r"|\b(act|speak|answer|talk)\s+as\s+(if\s+you|though\s+you|a|an)\b"
+    # "recommend me a good book on multipolarity": my own picks, which no passage grounds
+    r"|(?:^\W*(?:(?:can|could|would)\s+(?:you|u)\s+|please\s+)?|\b(?:you|u)\s+)"
+    r"(?:recommend|suggest)\s+(?:me\s+|us\s+)?(?:a|an|some|any|other|more|further)?\s*"
+    r"(?:\w+\s+)?(?:books?|articles?|readings?|papers?|podcasts?|films?|movies?|websites?)\b",
     re.IGNORECASE,
 )
 
@@ -397,12 +402,17 @@ def asks_for_its_source(question: str) -> bool:
 # "What sources does the report cite?", "List the works cited", "Which sources are cited
 # in the footnotes?": every note, not those a topic would find.
 _ALL_SOURCES = re.compile(
-    r"\b(?:sources|works|references|footnotes|notes|citations|bibliography)\b", re.I
+    r"\b(?:sources|works|references|footnotes|notes|citations|bibliography)\b"
+    # "list every footnote source": each of them, in the singular
+    r"|\b(?:every|each)\s+(?:footnote\s+|cited\s+)?(?:source|work|reference|footnote|note|"
+    r"citation)\b",
+    re.I,
 )
 _SOURCES_WORDS = (
     "what which list name show give are is does do the report introduction document text "
     "its it in of cite cites cited sources works references footnotes notes citations "
-    "bibliography all main used uses use me please "
+    "bibliography all main used uses use me please every each source work reference "
+    "footnote note citation "
     # "how many footnotes are there": all of them, which the reader counts
     "how many there has have"
 )
@@ -411,7 +421,8 @@ _ABOUT_SOURCES = frozenset(_SOURCES_WORDS.split())
 
 def asks_for_all_sources(question: str) -> bool:
     """The question asks for the sources cited, all of them: it names them in the plural
-    and nothing narrows them ("What sources does the report cite on climate?" does)."""
+    (or each of them) and nothing narrows them ("What sources does the report cite on
+    climate?" does)."""
     if not _ALL_SOURCES.search(question) or notes_named(question):
         return False
     plain = question.lower().replace("’s", "").replace("'s", "")

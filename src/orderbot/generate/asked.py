@@ -65,9 +65,11 @@ _SPAN = re.compile(
     r"\b(?:\d+|two|three|four|five|six|several|many)\s+(?:years?|months?|weeks?|days?)\b", re.I
 )
 _OVERVIEW = re.compile(
-    r"\b(summari[sz]e|summary|overview|gist|tl;?dr|in a nutshell|in brief)\b"
-    r"|\b(main|key|central|core|overall)\s+(argument|point|idea|message|thesis|finding|"
-    r"claim|takeaway|recommendation|conclusion)s?\b"
+    r"\b(summari[sz]e|summary|overview|gist|tl;?dr|in a nutshell|in brief|bottom line)\b"
+    r"|\b(main|key|central|core|overall|headline)\s+(argument|point|idea|message|thesis|"
+    r"finding|claim|takeaway|recommendation|conclusion)s?\b"
+    # "Can you explain the report like I'm 12?", "explain this report simply"
+    r"|\bexplain\s+(?:this|the)\s+(?:report|document|text|paper|introduction|intro)\b"
     r"|^\s*what(?:['’]?s| is| are)\s+(?:this|the)\s+(?:report|document|text|paper|"
     r"introduction|intro)\s+(?:about|arguing|saying)\s*\??\s*$"
     # "what does the report want?", "so what do they actually want?", "what is the report
@@ -534,7 +536,10 @@ def names_in(question: str) -> list[str]:
         if word.lower() not in STOP
     ]
     lower = {w.lower() for w in typed}
-    return typed + [n.title() for n in sorted(country_names(question)) if n not in lower]
+    countries = [n for n in country_names(question) if n not in lower]
+    # in the order typed: "india or brazil" names India first
+    countries.sort(key=lambda n: question.lower().find(n))
+    return typed + [n.title() for n in countries]
 
 
 @functools.lru_cache(maxsize=1024)
@@ -651,7 +656,9 @@ _OVERVIEW_WORDS = content_terms(
     "paragraphs plain simple simply briefly one two three four five "
     "organized organised structured structure laid arranged divided broken layout outline "
     "actually really basically exactly ultimately mainly essentially ask push do achieve see "
-    "change project recommendations purpose aim goal"
+    "change project recommendations purpose aim goal headline bottom line explain like "
+    # who asks, and for whom: "I'm a journalist - what's the headline finding?"
+    "im journalist reporter student teacher kid child year old beginner layman newsletter"
 )
 
 

@@ -67,7 +67,7 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from orderbot.acronyms import ACRONYM
@@ -278,6 +278,13 @@ def unknown_name(evidence: Evidence, named: Iterable[str], vocabulary: Vocabular
     """The first name of the question that is not a word of the documents, nor an acronym
     whose letters start consecutive words of the passages ("AI": "Artificial
     Intelligence"), nor another name of a country they name ("USA": "United States")."""
+    return next(unknown_names(evidence, named, vocabulary), None)
+
+
+def unknown_names(
+    evidence: Evidence, named: Iterable[str], vocabulary: Vocabulary
+) -> Iterator[str]:
+    """Each name of ``named`` the documents never use (see ``unknown_name``)."""
     text = " ".join(p.chunk.text for p in evidence.passages)
     for name in named:
         if all(vocabulary.knows(s) for s in content_terms(name)):
@@ -291,8 +298,7 @@ def unknown_name(evidence: Evidence, named: Iterable[str], vocabulary: Vocabular
             spelt = r"\W+".join(rf"{c}[\w’'-]*" for c in name.upper())
             if re.search(rf"\b{spelt}", text):
                 continue  # capitalised words whose initials spell the acronym
-        return name
-    return None
+        yield name
 
 
 _NAME_RUN = re.compile(r"[A-Z][\w.&-]*(?:\s+[A-Z][\w.&-]*)*")
@@ -378,10 +384,12 @@ def _as_a_name(typed: str, names: frozenset[str] | None = None) -> str:
     )
 
 
-def _anything_named(name: str) -> str:
+def _anything_named(*names: str) -> str:
     """What is missing when the documents never use a name: "anything with the name
-    “Trump”"."""
-    return f"anything with the name “{name}”"
+    “Trump”", or all of them: "… the names “India” or “Brazil”"."""
+    if len(names) > 1:
+        return "anything with the names " + " or ".join(f"“{n}”" for n in names)
+    return f"anything with the name “{names[0]}”"
 
 
 def _notes_found(evidence: Evidence) -> set[int]:
@@ -843,6 +851,10 @@ class CoverageJudge:
             gives_origin(u.text) for u in evidence.units
         ):
             return "where the term comes from (who first used it, or when)"
+        if (topic := topic_of(evidence.asked)) and (named := self._named_missing(evidence, topic)):
+            # a name the documents never use in what the question asks their view of, one
+            # word as much as more: "What is the Quincy Institute's position on Iran?"
+            return named
         if topic := self.unknown_topic(evidence.question) or self.topic_not_found(evidence):
             # a name in it the documents never use says most: "anything with the name
             # “Cuba”" for "Does the report want the U.S. to lift its embargo on Cuba?"
@@ -922,8 +934,9 @@ class CoverageJudge:
         (or of its part ``within``) the documents never use ("is israel mentioned": not
         "… the words “israel” or “mentioned”")."""
         named = names_in(within if within is not None else evidence.question)
-        name = unknown_name(evidence, named, self.vocabulary)
-        return name and _anything_named(name_run(evidence.question, name))
+        unknown = unknown_names(evidence, named, self.vocabulary)
+        runs = dict.fromkeys(name_run(evidence.question, name) for name in unknown)
+        return _anything_named(*runs) if runs else None
 
     def unknown_words(self, question: str, evidence: Evidence | None = None) -> list[str]:
         """The words of ``question`` that carry meaning, when there are two or more and
