@@ -2238,6 +2238,11 @@ def test_a_count_on_a_subject_is_given_only_where_the_subject_is_named(
     assert "five proposals" not in flashpoints
     both = pipeline.ask("how many proposals are about climate and ai").answer
     assert "five proposals" in both
+    # how it is counted is not what: a visitor's "… address climate and AI together" was
+    # refused, as no sentence says "together"
+    assert counted_on("how many proposals address climate and AI together") == {"climat", "ai"}
+    together = pipeline.ask("how many proposals address climate and AI together")
+    assert not together.refused and "five proposals" in together.answer
     # "for" the subject, as "on" it: a visitor's "how many new permanent members do they
     # propose for the security council" got the 130 participants
     members = pipeline.ask(

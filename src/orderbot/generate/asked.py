@@ -215,7 +215,17 @@ def counted_on(question: str) -> frozenset[str]:
     security order …" counts them all, on every subject)."""
     found = _HOW_MANY.search(question)
     subject = _COUNTED_ON.search(in_words(found.group(2))) if found else None
-    return frozenset(content_terms(subject.group(1)) - GENERIC) if subject else frozenset()
+    if subject is None:
+        return frozenset()
+    return frozenset(content_terms(subject.group(1)) - GENERIC - _HOW_COUNTED)
+
+
+# Words on how a count is taken, not on what: "how many proposals address climate and AI
+# together" (a visitor's, refused: no sentence says "together").
+_HOW_COUNTED = content_terms(
+    "together altogether combined jointly in total overall exactly specifically currently "
+    "now today right precisely roughly approximately"
+)
 
 
 @functools.lru_cache(maxsize=1024)
