@@ -367,3 +367,36 @@ def test_the_vocabulary_lists_the_chunks_giving_each_year(pipeline: Pipeline) ->
     assert vocabulary.holding_year("1999") == () and vocabulary.holding_year("order") == ()
     said = pipeline.saying(retriever)("2022")
     assert said and all("2022" in s for s in said)
+
+
+def test_a_name_written_only_as_an_owner_is_known_as_such() -> None:
+    from orderbot.generate.coverage import owners_only
+
+    text = (
+        "To begin, the Quincy Institute’s Better Order Project brought together experts. "
+        "The Better Order Project met. Washington’s allies and Washington disagree."
+    )
+    assert owners_only([text]) == {"Quincy Institute": "Better Order Project"}
+
+
+def test_what_the_documents_name_only_as_an_owner_is_not_covered(pipeline: Pipeline) -> None:
+    """Visitors' "What is the Quincy Institute?", "Where is the Quincy Institute based?"
+    and "Is the Quincy Institute left-wing or right-wing?" got the 130 participants'
+    sentence, the only one naming it: "the Quincy Institute’s Better Order Project"."""
+    for question in (
+        "What is the Quincy Institute?",
+        "Where is the Quincy Institute based?",
+        "Is the Quincy Institute left-wing or right-wing?",
+    ):
+        answer = pipeline.ask(question)
+        assert answer.refused and answer.coverage is not None, question
+        assert answer.coverage.missing == (
+            "anything about the Quincy Institute itself (they name it only in “the Quincy "
+            "Institute’s Better Order Project”)"
+        )
+    # what it owns, or what the words of its sentence say, is answered
+    for question in (
+        "What is the name of the Quincy Institute initiative behind the proposals?",
+        "what is quincy's better order project",
+    ):
+        assert not pipeline.ask(question).refused, question

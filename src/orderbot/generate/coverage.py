@@ -67,7 +67,7 @@ import logging
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from orderbot.acronyms import ACRONYM
@@ -85,6 +85,7 @@ from orderbot.generate.asked import (
 )
 from orderbot.generate.countries import as_places, countries_in, country_of_people
 from orderbot.generate.evidence import (
+    COVERING,
     GENERIC,
     NUMBER_VALUES,
     YEAR,
@@ -140,14 +141,37 @@ FEATURES = (
 _MID_CAPITAL = re.compile(r"(?<=[a-z,;:]\s)[A-Z][\w’'-]*")
 
 
+# A name the documents write as an owner of another: "the Quincy Institute’s Better Order
+# Project". (A run of capitalised words; "’s" then a capital.)
+_OWNER = re.compile(
+    r"\b((?:[A-Z][\w.-]*\s+)*[A-Z][\w.-]*)[’']s\s+([A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*)"
+)
+
+
+def owners_only(texts: Sequence[str]) -> dict[str, str]:
+    """The names ``texts`` write only as owners of another name, each with what it owns:
+    {"Quincy Institute": "Better Order Project"}. Of such a name they say nothing but
+    that it is the other's."""
+    owned: dict[str, str] = {}
+    for text in texts:
+        for found in _OWNER.finditer(text):
+            owned.setdefault(found.group(1), found.group(2))
+    whole = " ".join(texts)
+    return {
+        owner: thing
+        for owner, thing in owned.items()
+        if len(owner) > 2 and not re.search(rf"\b{re.escape(owner)}\b(?![’']s)", whole)
+    }
+
+
 class Vocabulary:
     """How many passages of the index use each stem, which stems the documents use only
-    in a footnote's citation of a work, and which numbered items ("variable 5") they name
-    (read once per index version)."""
+    in a footnote's citation of a work, which numbered items ("variable 5") they name,
+    and which names they write only as another's owner (read once per index version)."""
 
     def __init__(
         self,
-        texts: Iterable[str],
+        texts: Sequence[str],
         cited_only: Iterable[str] = (),
         items: Iterable[str] = (),
         years: dict[str, tuple[str, ...]] | None = None,
@@ -163,6 +187,7 @@ class Vocabulary:
             capitalised.update(w for m in _MID_CAPITAL.finditer(text) for w in content_terms(m[0]))
         # stems the documents write with a capital inside a sentence: mostly names
         self.capitalised = frozenset(capitalised)
+        self.owners = owners_only(texts)
         self.cited_only = frozenset(cited_only)
         self.items = frozenset(named)  # "variable 5", "footnote 3": the numbered items
         self.years = years or {}  # "2022": the ids of the chunks whose text holds it
@@ -827,12 +852,41 @@ class CoverageJudge:
         have = terms_held(evidence, evidence.ranked()[: self.settings.top_units])
         return topic if len(terms & have) <= len(terms) / 2 else None
 
+    def only_owner(self, evidence: Evidence) -> str | None:
+        """The name the question asks about when the documents write it only as the owner
+        of another ("the Quincy Institute’s Better Order Project") and the question asks
+        about it, not what it owns: what it is ("What is the Quincy Institute?"), or
+        something no sentence naming it holds a word of ("Where is the Quincy Institute
+        based?", "Is it left-wing?"), as visitors got the 130 participants' sentence."""
+        question = evidence.asked
+        lower = question.lower()
+        for owner, thing in self.vocabulary.owners.items():
+            first = owner.split()[0].lower()
+            if not re.search(rf"\b{re.escape(first)}\b", lower):
+                continue
+            if content_terms(thing) & content_terms(question):
+                return None  # asks about what it owns ("… the Quincy Institute's project")
+            rest = content_terms(question) - content_terms(owner) - GENERIC - COVERING
+            naming = [u for u in evidence.units if owner.lower() in u.text.lower()]
+            if not naming:
+                return None
+            if (not rest and thing_asked(question)) or (
+                rest and not any(rest & content_terms(u.text) for u in naming)
+            ):
+                return owner
+        return None
+
     def _missing_by_rule(self, evidence: Evidence) -> str | None:
         """What the documents lack, read without weighing signals: the words of someone
         they name only in a citation, a numbered item ("footnote 9", "proposal 7") they
         do not have, an acronym they never spell out, a subject they have no words for."""
         if cited := self.only_cited(evidence.question):
             return f"more about {cited} than a footnote's citation gives"
+        if owner := self.only_owner(evidence):
+            thing = self.vocabulary.owners[owner]
+            return (
+                f"anything about the {owner} itself (they name it only in “the {owner}’s {thing}”)"
+            )
         if said := self.unheard(evidence):
             return said
         if item := self.unknown_item(evidence.question):  # "footnote 9", "proposal 7"
