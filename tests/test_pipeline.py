@@ -2743,3 +2743,12 @@ def test_a_list_question_may_open_with_a_preposition(pipeline: Pipeline) -> None
         "Regional Flashpoints and Ordering",
     ):
         assert category in answer.answer
+
+
+def test_a_last_item_named_whole_comes_without_the_one_before(pipeline: Pipeline) -> None:
+    """A visitor's "which flashpoints do the regional proposals address" got the
+    Transnational and Planetary Threats category's sentence first: "Finally, under
+    Regional Flashpoints and Ordering, …" brought the item before it, though it names all
+    the question asks about."""
+    answer = pipeline.ask("which flashpoints do the regional proposals address").answer
+    assert answer.startswith("Finally, under Regional Flashpoints and Ordering")

@@ -239,6 +239,11 @@ GENERIC = frozenset(
 )
 
 
+# Words of a question that ask what something covers, not name what is asked about ("which
+# flashpoints do the regional proposals *address*").
+COVERING = content_terms("cover covers covered deal deals address addresses include mean")
+
+
 def _pairs(text: str) -> set[tuple[str, str]]:
     stems = _stemmer().stemWords([w for w in words(text) if w not in STOP])
     return {p for p in itertools.pairwise(stems) if p[0] not in GENERIC}

@@ -44,6 +44,7 @@ from orderbot.generate.asked import (
 )
 from orderbot.generate.countries import as_places
 from orderbot.generate.evidence import (
+    COVERING,
     GENERIC,
     GOES_ON,
     NUMBER_VALUES,
@@ -706,7 +707,11 @@ def _complete(
     # on regional flashpoints": "Finally, under Regional Flashpoints …, we present three
     # proposals …", not the other category's five before it)
     counts = slot_of(evidence.asked).kind == "number"
-    if _CONTINUES.match(unit.text) and here > 0 and not counts and listy:
+    # nor for what the sentence alone names all of ("which flashpoints do the regional
+    # proposals address": "Finally, under Regional Flashpoints …", a visitor's got the
+    # Transnational category's sentence first)
+    whole = content_terms(evidence.asked) - GENERIC - COVERING <= content_terms(unit.text)
+    if _CONTINUES.match(unit.text) and here > 0 and not counts and listy and not whole:
         out.insert(0, Quote(siblings[here - 1], quote.score))
     count = announced_count(unit.text)
     if not count or not listy:
