@@ -25,12 +25,16 @@ from orderbot.generate.local_models import MODELS, ModelNotInstalled, resolve_mo
 from orderbot.generate.prompt import Prompts
 from orderbot.generate.verify import (
     describes_who_is_asked,
+    drops_a_concession,
     drops_a_hedge,
     drops_a_qualifier,
     drops_a_quantifier,
     drops_the_speaker,
     explains_what_is_asked,
     joins_far_clauses,
+    mislabels,
+    misreads_a_pronoun,
+    names_itself,
     names_what_is_asked_about,
     places_what_is_asked,
     stops_mid_sentence,
@@ -522,6 +526,95 @@ FEASIBLE = (
 )
 def test_a_copied_claim_keeps_how_much_it_speaks_of(claim: str, dropped: bool) -> None:
     assert drops_a_quantifier(claim, FEASIBLE) is dropped
+
+
+COLD_WAR = (
+    "Although the Cold War featured what were, in effect, two separate international "
+    "orders, there was still a burgeoning (if imperfect) superstructure accepted by both camps."
+)
+RULES = (
+    "“Rules” tend to be created by states with the power to impose them on others, while "
+    "consent-based international law consists of verifiable customary practices."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "unit", "dropped"),
+    [
+        # a visitor's default-model lead for "what is the superstructure …"
+        (
+            "The Cold War featured what were, in effect, two separate international orders.",
+            COLD_WAR,
+            True,
+        ),
+        (
+            "Although the Cold War featured two separate orders, there was a superstructure.",
+            COLD_WAR,
+            False,
+        ),
+        ("There was still a burgeoning superstructure accepted by both camps.", COLD_WAR, False),
+        # a clause after its main one is said too
+        (
+            "Consent-based international law consists of verifiable customary practices.",
+            RULES,
+            False,
+        ),
+    ],
+)
+def test_a_copied_claim_keeps_the_concession_it_copies(
+    claim: str, unit: str, dropped: bool
+) -> None:
+    assert drops_a_concession(claim, unit) is dropped
+
+
+VARIABLES_LISTED = (
+    "Regulation of Force and Coercion: Variable 3, Preventing Nuclear War; Variable 4, Economic "
+    "Coercion and International Security. Transnational and Planetary Threats: Variable 5, "
+    "Climate, Peace, and Security; Variable 6, Artificial Intelligence and Cyber."
+)
+
+
+@pytest.mark.parametrize(
+    ("claim", "wrong"),
+    [
+        # the default model's, for a visitor's "What's variable 4? || and variable 6?"
+        ("Variable 4 is Artificial Intelligence and Cyber.", True),
+        ("Variable 6 is Artificial Intelligence and Cyber.", False),
+        ("Variable 4, Economic Coercion and International Security.", False),
+        ("Variable 5 covers climate and security.", False),
+        ("Variable 5 covers artificial intelligence.", True),
+    ],
+)
+def test_a_numbered_item_is_named_with_its_own_words(claim: str, wrong: bool) -> None:
+    assert mislabels(claim, VARIABLES_LISTED) is wrong
+
+
+def test_a_claim_that_a_name_is_itself_says_nothing() -> None:
+    """The default model's, for a visitor's "Who is Antony Blinken?"."""
+    assert names_itself("Antony Blinken was Secretary of State Antony Blinken.")
+    assert not names_itself("Antony Blinken was the U.S. Secretary of State.")
+    assert not names_itself("The RBIO is a contested concept.")
+
+
+def test_a_pronoun_copied_away_is_read_as_what_it_points_at() -> None:
+    """The default model led "How should great powers behave in a more diffuse world?"
+    with "Great powers should constrain the scope of great power competition …", from
+    "They would constrain …", where "they" are the reforms the sentence before names."""
+    unit = "They would constrain the scope of great power competition while fostering norms."
+    before = "While not a panacea, the Better Order Project reforms would go a long way."
+    assert misreads_a_pronoun(
+        "Great powers should constrain the scope of great power competition while fostering norms.",
+        unit,
+        before,
+    )
+    assert not misreads_a_pronoun(
+        "The reforms would constrain the scope of great power competition while fostering norms.",
+        unit,
+        before,
+    )
+    assert not misreads_a_pronoun(
+        "They would constrain the scope of great power competition.", unit, before
+    )
 
 
 def test_a_bare_figure_is_backed_only_by_a_passage_about_the_question(

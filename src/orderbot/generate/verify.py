@@ -43,6 +43,15 @@ A claim is shown only when a unit of the evidence supports it:
   visitor got "No, the package of reforms contains 20 proposals." for "Is it true that the
   package has 20 proposals?". The rest of the claim is checked and shown as usual.
 
+- a claim that copies a unit must keep the word opening it that makes the copied clause a
+  concession or a condition ("Although the Cold War featured … two separate international
+  orders, …"), name a numbered item with that item's words ("Variable 4 is Artificial
+  Intelligence and Cyber." is not backed by a list whose Variable 6 is that), and put in
+  place of a pronoun it opens with only what the sentence before names ("Great powers
+  should constrain …" is not "They [the reforms] would constrain …"); a claim that a
+  name is what its own name names ("Antony Blinken was Secretary of State Antony
+  Blinken.") says nothing and is rejected (all the default model's, seen by a visitor).
+
 The model names the units it used; if they do not support the claim, the best unit that
 does is cited instead, and if none does the claim is rejected.
 """
@@ -58,16 +67,18 @@ from functools import lru_cache
 from orderbot.generate.asked import person_asked, slot_of
 from orderbot.generate.citations import CitationList, markers, without_markers
 from orderbot.generate.evidence import (
+    COVERING,
     NUMBER_VALUES,
     Evidence,
     content_terms,
     counted,
     figures,
     labels,
+    previous_sentence,
     words,
 )
 from orderbot.generate.lists import enumerations, labelled_item
-from orderbot.question import asks_what_it_is, numbered_items, thing_asked
+from orderbot.question import LABEL_NOUNS, asks_what_it_is, numbered_items, thing_asked
 from orderbot.stopwords import STOP
 
 _WH_QUESTION = re.compile(r"^\s*(what|which|who|whom|whose|how|when|where|why)\b", re.I)
@@ -259,6 +270,79 @@ def drops_a_quantifier(claim: str, unit: str) -> bool:
     return False
 
 
+# Words that make a clause a concession or a condition: "*Although* the Cold War featured
+# … two separate international orders, there was still …" does not say the Cold War's
+# orders are the point.
+# (A clause after "because" or "since" is said to be so; one after a main clause, "…,
+# while consent-based international law consists of …", is said too.)
+_SUBORDINATORS = frozenset(["although", "though", "while", "whereas", "if", "unless", "whether"])
+
+
+def drops_a_concession(claim: str, unit: str) -> bool:
+    """True when ``claim`` copies ``unit`` from right after the word opening it that makes
+    the copied clause a concession or a condition, and leaves that word out: the default
+    model led "what is the superstructure …" with "The Cold War featured what were, in
+    effect, two separate international orders.", the clause that "Although …" concedes
+    (a visitor's)."""
+    if (copy := _copy_of(claim, unit)) is None:
+        return False
+    runs = [b for b in copy.blocks if b.size > 1] or list(copy.blocks)
+    opening = copy.source[0].lower()
+    return runs[0].a == 1 and opening in _SUBORDINATORS and opening not in copy.kept
+
+
+_LABEL_NAMED = re.compile(rf"\b({'|'.join(sorted(LABEL_NOUNS))})\s+(\d+)\b", re.I)
+
+
+def mislabels(claim: str, unit: str) -> bool:
+    """True when ``claim`` names a numbered item ("Variable 4") with words ``unit`` gives
+    another item: "Variable 4 is Artificial Intelligence and Cyber." is not backed by
+    "… Variable 4, Economic Coercion and International Security. … Variable 6, Artificial
+    Intelligence and Cyber." (the default model's, for a visitor's "What's variable 4? ||
+    and variable 6?")."""
+    named = _LABEL_NAMED.findall(claim)
+    if len(named) != 1:
+        return False
+    label, number = named[0]
+    item = re.search(rf"\b{label}\s+{number}\b[,:]?([^;.]*)", unit, re.I)
+    if item is None:
+        return False
+    said = _words_only(content_terms(claim) - content_terms(f"{label} {number}"))
+    elsewhere = content_terms(unit) - content_terms(item.group(1))
+    return bool(said & elsewhere)
+
+
+def names_itself(claim: str) -> bool:
+    """True when ``claim`` says that someone or something named is what its own name
+    names: "Antony Blinken was Secretary of State Antony Blinken." (the default model's,
+    for a visitor's "Who is Antony Blinken?") says nothing."""
+    found = _IS_A.match(without_markers(claim))
+    if found is None:
+        return False
+    subject = _name_words(_tokens(found.group(1)))
+    return bool(subject) and subject <= _name_words(_tokens(found.group(2)))
+
+
+_PRONOUN_FIRST = frozenset(["they", "it", "these", "this", "those", "he", "she"])
+
+
+def misreads_a_pronoun(claim: str, unit: str, before: str) -> bool:
+    """True when ``claim`` copies ``unit`` but puts in place of the pronoun it opens with
+    words that the sentence before it (``before``), which the pronoun points at, does not
+    hold: "Great powers should constrain the scope of great power competition …" from
+    "They would constrain the scope …", where "they" are the Better Order Project's
+    reforms (the default model's, for a visitor's "How should great powers behave …?")."""
+    if (copy := _copy_of(claim, unit)) is None or not copy.source:
+        return False
+    if copy.source[0].lower() not in _PRONOUN_FIRST:
+        return False
+    for op, i1, _, j1, j2 in copy.opcodes:
+        if op == "replace" and i1 == 0:
+            put = _words_only(content_terms(" ".join(copy.said[j1:j2])))
+            return bool(put - content_terms(before))
+    return False
+
+
 _CLAUSE = re.compile(r"[,;:—–()]|\s-\s")
 
 
@@ -330,10 +414,6 @@ def stops_mid_sentence(claim: str, unit: str) -> bool:
     return bool(after) and (last in STOP or (last.endswith(("ed", "ing")) and after[0] not in STOP))
 
 
-# Words of a question that ask, not name what is asked about.
-_VAGUE_ASKS = content_terms("cover covers covered deal deals address addresses include mean")
-
-
 def _item_said(claim: str) -> str:
     """What ``claim`` names if it is a list's item: "Variable 7, Great Power Flashpoints
     and Regional Ordering." names "great power flashpoints and regional ordering"."""
@@ -361,7 +441,7 @@ def bare_item(claim: str, evidence: Evidence) -> bool:
             # "what is economic coercion": the item is its name; "what's variable 4": its
             # name is what is asked
             return not numbered_items(thing)
-        wanted = _words_only(content_terms(evidence.question)) - labels(unit.text) - _VAGUE_ASKS
+        wanted = _words_only(content_terms(evidence.question)) - labels(unit.text) - COVERING
         return bool(wanted) and not wanted & content_terms(claim)
     return False
 
@@ -538,7 +618,7 @@ def supported(
         return None
     if names_what_is_asked_about(claim, evidence.question):
         return None
-    if bare_item(claim, evidence):
+    if bare_item(claim, evidence) or names_itself(claim):
         return None
     support = evidence.claim_support(claim)
     bare = not _words_only(said - asked)  # "Five proposals.": the question's words, a figure
@@ -547,6 +627,7 @@ def supported(
 
     def backs(i: int) -> bool:
         unit = evidence.units[i].text
+        before = " ".join(u.text for u in previous_sentence(evidence.units[i]))
         return (
             support[i] >= threshold
             and i in answering
@@ -560,6 +641,9 @@ def supported(
             and not unhedges(claim, unit)
             and not stops_mid_sentence(claim, unit)
             and not joins_far_clauses(claim, unit, evidence.question)
+            and not drops_a_concession(claim, unit)
+            and not mislabels(claim, unit)
+            and not misreads_a_pronoun(claim, unit, before)
         )
 
     backed = [i for i in dict.fromkeys(chosen) if 0 <= i < len(support) and backs(i)]
