@@ -2752,3 +2752,29 @@ def test_a_last_item_named_whole_comes_without_the_one_before(pipeline: Pipeline
     the question asks about."""
     answer = pipeline.ask("which flashpoints do the regional proposals address").answer
     assert answer.startswith("Finally, under Regional Flashpoints and Ordering")
+
+
+def test_visitor_40s_refusals_read_as_english(pipeline: Pipeline) -> None:
+    """Refusals a visitor found garbled: "… anything of a article 51 …", "… what
+    “'erstwhile cardinal norms'” means …", "… what Chinese said about Chinese claims in
+    the South China Sea" (the noun "claims" read as a verb of saying)."""
+    article = pipeline.ask("Does the report mention Article 51 of the UN Charter?")
+    assert article.coverage is not None and article.coverage.missing is not None
+    assert article.coverage.missing.startswith("anything of an article 51")
+    norms = pipeline.ask("what are 'erstwhile cardinal norms'")
+    assert norms.coverage is not None and norms.coverage.missing is not None
+    assert norms.coverage.missing.startswith("what “erstwhile cardinal norms” means")
+    sea = pipeline.ask("What is the report's position on Chinese claims in the South China Sea?")
+    assert sea.refused and "Chinese said" not in sea.answer
+    assert speaker_of("What does Dugard claim about the RBIO?") == "Dugard"
+
+
+def test_what_a_work_named_only_in_a_citation_is_is_not_covered(pipeline: Pipeline) -> None:
+    """A visitor's "What is the Munich Security Conference?" got footnote 5's citation of
+    the speech given there, which says nothing of what it is."""
+    answer = pipeline.ask("What is the Munich Security Conference?")
+    assert answer.refused and answer.coverage is not None
+    assert answer.coverage.missing == (
+        "more about the Munich Security Conference than a footnote's citation gives"
+    )
+    assert not pipeline.ask("What is the Better Order Project?").refused

@@ -702,7 +702,9 @@ def asks_for_overview(question: str) -> bool:
 _SAYS = re.compile(
     r"\b(?:say|says|said|conclude[sd]?|argue[sd]?|call(?:s|ed)? for|propose[sd]?|"
     r"recommend(?:s|ed)?|tell|tells|told|repl(?:y|ies|ied)|respond(?:s|ed)?|react(?:s|ed)?|"
-    r"warn(?:s|ed)?|think(?!\s+tanks?\b)|thinks|thought|believe[sd]?|claim(?:s|ed)?|"
+    r"warn(?:s|ed)?|think(?!\s+tanks?\b)|thinks|thought|believe[sd]?|"
+    # not the noun: "Chinese claims in the South China Sea", "territorial claims over …"
+    r"claim(?:s|ed)?(?!\s+(?:in|over|on|of|to\s+(?!be\b)))|"
     r"discuss(?:es|ed)?|"
     r"mention(?:s|ed)?|describe[sd]?|views?|viewed|perceive[sd]?|regard(?:s|ed)?)\b"
 )

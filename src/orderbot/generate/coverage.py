@@ -769,7 +769,12 @@ class CoverageJudge:
         who it asks about ("Who is Dugard?"), when the documents name them only in a
         footnote's citation of a work: the words, or who they are, are then not in the
         documents, however well the citation matches."""
-        speaker = speaker_of(question) or person_asked(question)
+        # or what a named thing is ("What is the Munich Security Conference?")
+        thing = thing_asked(question)
+        named = thing if thing and thing[:1].isupper() else None
+        if named and re.search(rf"\bthe\s+{re.escape(named)}", question, re.I):
+            named = f"the {named}"
+        speaker = speaker_of(question) or person_asked(question) or named
         if speaker is None or _MENTIONED.match(question):  # "is john dugard mentioned"
             return None  # (the citation says so)
         *before, last = _ASKED_IN_TURN.split(question)
@@ -891,9 +896,10 @@ class CoverageJudge:
             return said
         if item := self.unknown_item(evidence.question):  # "footnote 9", "proposal 7"
             kind = item.split()[0]
+            a = "an" if item[:1] in "aeiou" else "a"  # "an article 51"
             if any(i.split()[0] == kind for i in self.vocabulary.items):
-                return f"anything of a {item}, which they do not have"
-            return f"anything of a {item} (they do not number {_plural(kind)})"
+                return f"anything of {a} {item}, which they do not have"
+            return f"anything of {a} {item} (they do not number {_plural(kind)})"
         acronym = acronym_asked(evidence.question)
         if acronym and not _spelt_out(evidence):
             return f"what {acronym} stands for"
@@ -950,9 +956,10 @@ class CoverageJudge:
         term = term_to_define(evidence.question) or _concept_asked(evidence)
         if term is None or any(defines(u.text, term) for u in evidence.units):
             return None
+        shown = term.strip("'\"‘’“” ")  # "what are 'erstwhile cardinal norms'": in our marks
         if any(uses_term(u.text, term) for u in evidence.units):
-            return f"what “{term}” means (they use the term without saying what it is)"
-        return f"what “{term}” means"
+            return f"what “{shown}” means (they use the term without saying what it is)"
+        return f"what “{shown}” means"
 
     def unknown_made(self, question: str) -> list[str]:
         """What a yes/no question asks whether someone made ("has quincy done a podcast
