@@ -2778,3 +2778,11 @@ def test_what_a_work_named_only_in_a_citation_is_is_not_covered(pipeline: Pipeli
         "more about the Munich Security Conference than a footnote's citation gives"
     )
     assert not pipeline.ask("What is the Better Order Project?").refused
+
+
+def test_what_happens_is_answered_by_the_sentence_that_goes_on(pipeline: Pipeline) -> None:
+    """A visitor's "What happens when more states can disregard norms?" got "The freedom
+    to disregard norms and laws is more attractive when only a few states can do so."
+    alone; the next sentence says what happens."""
+    answer = pipeline.ask("What happens when more states can disregard norms?").answer
+    assert "collective lawlessness risks becoming a threat" in answer

@@ -588,6 +588,11 @@ def _with_what_follows(quote: Quote, evidence: Evidence) -> list[Quote]:
         extra = [] if _GIVES_REASON.search(unit.text) else after[:1]
     elif _ELABORATE.search(question):
         extra = list(itertools.takewhile(lambda s: goes_on(s.text), after))[:_MORE]
+    elif _WHAT_HAPPENS.match(question):
+        # "What happens when more states can disregard norms?": the next sentence says,
+        # when it goes on about this one ("When a larger number of states enjoy *that*
+        # freedom, collective lawlessness risks …"; a visitor got the first alone)
+        extra = [s for s in after[:1] if _POINTS_AT.search(s.text)]
     elif _NEITHER.search(unit.text):
         extra = [s for s in after[:1] if _INSTEAD.match(s.text)]
     elif (
@@ -607,6 +612,17 @@ def _with_what_follows(quote: Quote, evidence: Evidence) -> list[Quote]:
             or _finishes(unit, after[:1], evidence.question)
         )
     return [quote, *(Quote(s, quote.score) for s in extra)]
+
+
+# "What happens when …?", "what would happen if …", "what are the consequences of …": what
+# follows from something.
+_WHAT_HAPPENS = re.compile(
+    r"^\s*what\s+(?:happens|(?:would|will|could|might)\s+happen|are\s+the\s+"
+    r"(?:consequences|effects|results)|is\s+the\s+(?:consequence|effect|result))\b",
+    re.I,
+)
+# A sentence that speaks of what the one before named: "… enjoy that freedom …".
+_POINTS_AT = re.compile(r"\b(?:that|this|these|those|such)\s+(?!is\b|was\b)[a-z]+", re.I)
 
 
 # "How did the two Cold War camps manage to coexist?": how something is or was done.
