@@ -424,6 +424,10 @@ def test_a_request_to_make_something_up(question: str, made_up: bool) -> None:
         ("the intl community", "the international community"),
         # two visitors' "what did the us say about …", refused for no speaker
         ("what did the us say about partners", "what did the U.S. say about partners"),
+        # visitor 40's "What do non-western observers think of the rbio?" got "While
+        # proponents of the RBIO …" first: the documents say "outside of the West"
+        ("what do non-western observers think", "what do observers outside the West think"),
+        ("is it popular in non Western countries", "is it popular in countries outside the West"),
         ("is the usa the bad guy", "is the U.S. the bad guy"),
         ("let us see", "let us see"),  # the pronoun
         ("the user's view", "the user's view"),

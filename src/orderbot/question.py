@@ -102,7 +102,18 @@ def written_out(question: str) -> str:
     instruction, what does it ask for) reads it as if typed so."""
     text = _SHORT_WORD.sub(lambda m: _SHORTENED[m.group()], question)
     text = _THE_US.sub(lambda m: f"{m.group(1)} U.S.", text)
+    text = _NON_WESTERN.sub(lambda m: f"{m.group(1)} outside the West", text)
     return with_apostrophes(_SMALL_COUNT.sub(_in_words, text))
+
+
+# "non-western observers", "non-Western countries": those outside the West, as the
+# documents say ("Outside of the West, however, the RBIO is often seen …"; a visitor got
+# "While proponents of the RBIO …" first).
+_NON_WESTERN = re.compile(
+    r"\bnon[- ]?western\s+(observers|countries|states|nations|governments|people|actors|"
+    r"critics|views?|world|experts|scholars|powers)\b",
+    re.I,
+)
 
 
 # "the us", "the usa" in lower case: the country (the pronoun takes no "the"), as in
