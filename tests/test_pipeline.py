@@ -2790,3 +2790,13 @@ def test_what_happens_is_answered_by_the_sentence_that_goes_on(pipeline: Pipelin
     alone; the next sentence says what happens."""
     answer = pipeline.ask("What happens when more states can disregard norms?").answer
     assert "collective lawlessness risks becoming a threat" in answer
+
+
+def test_a_list_asked_in_the_questions_second_sentence_is_whole(pipeline: Pipeline) -> None:
+    """A visitor's "the report says the world faces two crises. what are they, and which
+    is more important?" got the sentence announcing two crises and the second, not the
+    first: only a question opening with its question word read as asking for a list."""
+    answer = pipeline.ask(
+        "the report says the world faces two crises. what are they, and which is worse?"
+    ).answer
+    assert "First, the global power balance has shifted rapidly" in answer

@@ -84,7 +84,12 @@ _ANNOUNCES = re.compile(
 )
 _CONTINUES = re.compile(r"^(second|third|fourth|finally|lastly|another)\b", re.IGNORECASE)
 # "Can you list the seven variables …?", "please name them": a request is a question.
-_REQUEST = r"^\s*(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|please\s+|pls\s+)?"
+# (from the question's start, or a sentence's in it: "the report says the world faces two
+# crises. what are they?")
+_REQUEST = (
+    r"(?:^|(?<=[.?!])\s)\s*(?:(?:can|could|would|will)\s+(?:you|u)\s+(?:please\s+)?|"
+    r"please\s+|pls\s+)?"
+)
 _LIST_QUESTION = re.compile(
     # "Into which three categories are the proposals grouped?": a preposition first
     _REQUEST + r"(?:(?:into|in|under|to|among|across|between)\s+)?(what|which|list|name|who)\b"
