@@ -2800,3 +2800,13 @@ def test_a_list_asked_in_the_questions_second_sentence_is_whole(pipeline: Pipeli
         "the report says the world faces two crises. what are they, and which is worse?"
     ).answer
     assert "First, the global power balance has shifted rapidly" in answer
+
+
+def test_a_summary_of_one_section_quotes_that_section(pipeline: Pipeline) -> None:
+    """A visitor's "Summarize the "Back to basics" section" was refused: a summary was
+    read only of a whole document, and the section's words were "other" words."""
+    answer = pipeline.ask('Summarize the "Back to basics" section')
+    assert not answer.refused
+    assert answer.citations and all(c.section == "Back to basics" for c in answer.citations)
+    assert asks_for_overview("give me the gist of the back to basics part", part="Back to basics")
+    assert not asks_for_overview("what does back to basics mean", part="Back to basics")

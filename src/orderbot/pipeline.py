@@ -333,6 +333,8 @@ class Pipeline:
             retrieval = Retrieval(question=query, results=[], relevant=False)
         elif title:
             retrieval = retriever.title_pages(query, self.documents)
+        elif part := _part_summarized(retriever, query):
+            retrieval = retriever.section(query, part)
         elif asks_for_overview(query):
             retrieval = retriever.outline(query, self.settings.retrieval.overview_sections)
         else:
@@ -642,6 +644,22 @@ def _close_and_trim(store: ChunkStore) -> None:
     store.close()
     with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to trim
         ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def _plain(text: str) -> str:
+    return " ".join(re.sub(r"[“”‘’\"']", "", text).lower().split())
+
+
+def _part_summarized(retriever: HybridRetriever, question: str) -> str | None:
+    """The title of the section whose gist ``question`` asks for ("Summarize the “Back to
+    basics” section"; a visitor's was refused), if it asks for one."""
+    asked = _plain(question)
+    for title in retriever.section_titles():
+        if re.search(rf"\b{re.escape(_plain(title))}\b", asked) and asks_for_overview(
+            question, part=title
+        ):
+            return title
+    return None
 
 
 def _chained(*streams: Stream) -> Stream:

@@ -690,11 +690,19 @@ def sentences_asked(question: str) -> int | None:
 
 
 @functools.lru_cache(maxsize=4096)
-def asks_for_overview(question: str) -> bool:
-    """The question asks for the gist of a whole document, not for something in it."""
+def asks_for_overview(question: str, part: str = "") -> bool:
+    """The question asks for the gist of a whole document, not for something in it; or,
+    with ``part`` (a section's title), for the gist of that part."""
     # "s" of "the report's": a possessive's letter is no other word
-    other = {t for t in whole_terms(question) - _OVERVIEW_WORDS if not t.isdigit()}
-    return asks_what_it_is(question) or (bool(_OVERVIEW.search(question)) and not other)
+    words = whole_terms(question) - _OVERVIEW_WORDS
+    if part:
+        words -= whole_terms(part) | _PART_WORDS
+    other = {t for t in words if not t.isdigit()}
+    whole = not part and asks_what_it_is(question)
+    return whole or (bool(_OVERVIEW.search(question)) and not other)
+
+
+_PART_WORDS = content_terms("section part chapter heading")
 
 
 # A verb that asks for what someone said, wrote or did in reply; lower case, so the

@@ -166,6 +166,21 @@ class HybridRetriever:
             outline=True,
         )
 
+    def section_titles(self) -> list[str]:
+        """The titles of the documents' sections, in reading order, each once."""
+        return list(dict.fromkeys(c.section for c in self._openings if c.section))
+
+    def section(self, query: str, title: str) -> Retrieval:
+        """The passages of the section titled ``title``, in reading order: what a summary
+        of that section quotes ("Summarize the “Back to basics” section")."""
+        results: list[ScoredChunk] = []
+        for opening in (c for c in self._openings if c.section == title):
+            chunk: Chunk | None = opening
+            while chunk is not None and chunk.section == title:
+                results.append(ScoredChunk(chunk=chunk, score=1.0))
+                chunk = self._next.get(chunk.id)
+        return Retrieval(question=query, results=results, relevant=bool(results), outline=True)
+
     def title_pages(self, query: str, titles: Collection[str]) -> Retrieval:
         """The first passage of each document titled in ``titles``, in index order: what
         an answer naming the documents cites ("What is this report called?")."""
