@@ -37,6 +37,7 @@ from orderbot.generate.verify import (
     names_itself,
     names_what_is_asked_about,
     places_what_is_asked,
+    restates_how_or_why,
     stops_mid_sentence,
     swaps_a_name,
     unhedges,
@@ -615,6 +616,35 @@ def test_a_pronoun_copied_away_is_read_as_what_it_points_at() -> None:
     assert not misreads_a_pronoun(
         "They would constrain the scope of great power competition.", unit, before
     )
+
+
+@pytest.mark.parametrize(
+    ("claim", "question", "restates"),
+    [
+        # the default model's, for a visitor's
+        (
+            "The reforms will benefit all countries, including the United States and other "
+            "major powers.",
+            "How will the reforms benefit all countries?",
+            True,
+        ),
+        (
+            "The reforms will benefit all countries by constraining great power competition.",
+            "How will the reforms benefit all countries?",
+            False,
+        ),
+        (
+            "It is not a trivial matter because rules are indeterminate.",
+            "Why is it not trivial?",
+            False,
+        ),
+        ("Twenty proposals.", "How many proposals are there?", False),
+    ],
+)
+def test_a_claim_repeating_a_how_or_why_question_says_neither(
+    claim: str, question: str, restates: bool
+) -> None:
+    assert restates_how_or_why(claim, question) is restates
 
 
 def test_a_bare_figure_is_backed_only_by_a_passage_about_the_question(

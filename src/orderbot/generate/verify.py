@@ -523,6 +523,30 @@ def explains_what_is_asked(claim: str, question: str) -> bool:
     return len(content_terms(claim) - content_terms(question)) >= 2
 
 
+_HOW_OR_WHY = re.compile(r"^\s*(?:how|why)\s+(?!many\b|much\b|long\b|often\b)", re.I)
+# Words that say how or why: a claim holding one explains, whatever else it repeats.
+_MEANS = re.compile(
+    r"\b(?:because|since|by|through|via|thereby|so that|in order to|as a result|due to|given|"
+    r"if|when|unless|while)\b",
+    re.I,
+)
+
+
+def restates_how_or_why(claim: str, question: str) -> bool:
+    """True when the question asks how or why and the claim repeats all it asks about,
+    in its order, saying neither how nor why: "The reforms will benefit all countries,
+    including the United States and other major powers." for a visitor's "How will the
+    reforms benefit all countries?" (the default model's, cited)."""
+    if not _HOW_OR_WHY.match(question) or _MEANS.search(claim):
+        return False
+    asked = [t for w in words(question) for t in content_terms(w)]
+    if len(set(asked)) < 2:
+        return False
+    said = [t for w in words(claim) for t in content_terms(w)]
+    it = iter(said)
+    return all(t in it for t in asked)
+
+
 # A name alone, in two parts joined by a possessive: "The Quincy Institute's Better Order
 # Project."
 _NAME_PART = r"[A-Z][\w.’'-]*(?:\s+(?:of|and|for|the|[A-Z][\w.’'-]*))*"
@@ -615,6 +639,8 @@ def supported(
     if not describes_who_is_asked(claim, evidence.question):
         return None
     if not explains_what_is_asked(claim, evidence.question):
+        return None
+    if restates_how_or_why(claim, evidence.asked):
         return None
     if names_what_is_asked_about(claim, evidence.question):
         return None
