@@ -731,7 +731,11 @@ def _complete(
     # nor for what the sentence alone names all of ("which flashpoints do the regional
     # proposals address": "Finally, under Regional Flashpoints …", a visitor's got the
     # Transnational category's sentence first)
-    whole = content_terms(evidence.asked) - GENERIC - COVERING <= content_terms(unit.text)
+    asked = content_terms(evidence.asked) - GENERIC - COVERING
+    # (all of them, or all but one of four or more: "What will happen in Europe and the
+    # Middle East if the conflicts are left to fester?" is answered by the sentence alone)
+    missing = asked - content_terms(unit.text)
+    whole = not missing or (len(missing) == 1 and len(asked) >= _NAMES_ALL_BUT_ONE)
     if _CONTINUES.match(unit.text) and here > 0 and not counts and listy and not whole:
         out.insert(0, Quote(siblings[here - 1], quote.score))
     count = announced_count(unit.text)
@@ -742,6 +746,7 @@ def _complete(
 
 
 _SERIES_REACH = 4  # an item is at most this many sentences after the one announcing it
+_NAMES_ALL_BUT_ONE = 4  # a question's words a sentence names all but one of names it
 
 
 def _series_of(
