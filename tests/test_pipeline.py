@@ -2535,8 +2535,13 @@ def test_what_states_did_with_the_report_afterwards_is_not_in_it(pipeline: Pipel
             "Has any government officially adopted the Better Order Project proposals?",
             "did the UN adopt any of these proposals",
             "How did the Chinese government react to the report?",
+            # others judging it from outside (visitor 40's was answered with the
+            # "weaponized interdependence" sentence)
+            "What are the main criticisms of this report by other scholars?",
+            "how have critics responded to the report",
+            "what do other think tanks say about this report",
         ],
-        "what states or international bodies made of the report or its proposals",
+        "what states, international bodies or others made of the report or its proposals",
     )
     answer = pipeline.ask(
         "Did people from all five permanent Security Council members endorse the package?"
@@ -2711,7 +2716,7 @@ def test_other_editions_and_passive_reception_are_not_in_the_report(pipeline: Pi
     refused_for(
         pipeline,
         ["was the report endorsed by the un", "were the proposals adopted by any government"],
-        "what states or international bodies made of the report or its proposals",
+        "what states, international bodies or others made of the report or its proposals",
     )
     answered_with(
         pipeline,

@@ -563,16 +563,47 @@ _RECEIVED = re.compile(
 )
 
 
+# Those who judge a report from outside it: "how have critics responded to the report",
+# "what do other think tanks say about this report".
+_OUTSIDERS = re.compile(
+    r"\b(?:critics?|commentators?|reviewers?|media|press|journalists?|analysts?|pundits?|"
+    r"think\s+tanks?|other\s+(?:scholars?|experts?|researchers?|academics?|institutes?))\b",
+    re.I,
+)
+# … or what was made of it, named as a noun: "What are the main criticisms of this report
+# by other scholars?", "how was the report received?"
+_REACTIONS = re.compile(
+    rf"\b(?:criticisms?|critiques?|reactions?|responses?|reviews?|reception)\s+(?:of|to)\s+"
+    rf"{_THE_REPORT}\b|^\W*how\s+(?:was|were|has|have)\s+{_THE_REPORT}\s+(?:been\s+)?"
+    r"received\b",
+    re.I,
+)
+
+
+RECEPTION = "what states, international bodies or others made of the report or its proposals"
+
+
 def asks_for_reception(question: str) -> bool:
-    """The question asks what a state or an international body did with the report or
-    its proposals after it came out: a report cannot say."""
+    """The question asks what a state, an international body or others judging it from
+    outside did with the report or its proposals after it came out, or what was made of
+    it: a report cannot say."""
+    if _REACTIONS.search(question):
+        return True
     found = _RECEPTION.match(question) or _RECEIVED.match(question)
     if found is None:
-        return False
+        return bool(_OUTSIDERS.search(question) and _SAYING_OF_IT.search(question))
     actor = found.group("actor")
+    if _OUTSIDERS.search(actor):
+        return True
     if _PRIVATE_PERSONS.search(actor):
         return False
     return bool(_BODY.search(actor) or countries_in(actor))
+
+
+# What others say of the report: "what do other think tanks say about this report"
+_SAYING_OF_IT = re.compile(
+    rf"\b(?:say|said|think|thought|write|wrote|made)\s+(?:about|of)\s+{_THE_REPORT}\b", re.I
+)
 
 
 def _summary(text: str) -> bool:
@@ -892,6 +923,8 @@ class CoverageJudge:
             return (
                 f"anything about the {owner} itself (they name it only in “the {owner}’s {thing}”)"
             )
+        if asks_for_reception(evidence.asked):  # before whose words: "critics responded"
+            return RECEPTION
         if said := self.unheard(evidence):
             return said
         if item := self.unknown_item(evidence.question):  # "footnote 9", "proposal 7"
@@ -905,8 +938,6 @@ class CoverageJudge:
             return f"what {acronym} stands for"
         if undefined := self.undefined(evidence):
             return undefined
-        if asks_for_reception(evidence.asked):
-            return "what states or international bodies made of the report or its proposals"
         if asks_for_origin(evidence.asked) and not any(
             gives_origin(u.text) for u in evidence.units
         ):
