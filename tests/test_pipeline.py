@@ -2822,3 +2822,15 @@ def test_a_summary_of_one_section_quotes_that_section(pipeline: Pipeline) -> Non
     assert answer.citations and all(c.section == "Back to basics" for c in answer.citations)
     assert asks_for_overview("give me the gist of the back to basics part", part="Back to basics")
     assert not asks_for_overview("what does back to basics mean", part="Back to basics")
+
+
+def test_where_an_event_took_place_is_where_the_question_names_it(pipeline: Pipeline) -> None:
+    """The sixth set's "Where did the March 2021 meeting between Blinken and the Chinese
+    delegation take place?" was answered with footnote 1's citation: "… flashpoints in
+    Europe and the Middle East …" among the best sentences gave a place, of something else."""
+    answer = pipeline.ask("Where did the 2021 meeting between Blinken and the Chinese take place?")
+    assert answer.refused and answer.coverage is not None
+    assert answer.coverage.missing == "where"
+    q = "where was the meeting held"
+    assert not slot_of(q).given_by(q, "It will stabilize flashpoints in Europe.")
+    assert slot_of(q).given_by(q, "The meeting was held in Anchorage.")

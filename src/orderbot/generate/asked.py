@@ -121,6 +121,7 @@ _EVENT = re.compile(
     r"meet|met|meeting|gather(?:ed)?|convened?)\b",
     re.I,
 )
+_EVENT_WORDS = content_terms("where take took taken place held happen happened meet met meeting")
 _AT_PLACE = re.compile(rf"\b(?:in|at)\s+(?:the\s+)?(?!(?:{_MONTHS})\b)[A-Z][a-z]")
 # A month is a capitalised name: "may" is a verb ("it may have served…").
 _DATE = re.compile(rf"{_YEAR.pattern}|{_MONTH.pattern}")
@@ -487,7 +488,11 @@ class Slot:
                     return False
             return bool(names(text) - set(words(question)) or _PEOPLE.search(text))
         if self.kind == "place" and self.noun == "event":
-            return bool(_AT_PLACE.search(text))
+            # where what the question names took place: not "… flashpoints in Europe …"
+            # for "Where did the March 2021 meeting between Blinken and … take place?"
+            named = content_terms(question) - _EVENT_WORDS
+            held = content_terms(f"{text} {about}")
+            return bool(_AT_PLACE.search(text)) and bool(named & held)
         if self.kind == "place":
             return bool(names(text))
         if self.kind == "country":  # one the question does not name ("Besides China, …")
