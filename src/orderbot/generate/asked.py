@@ -492,7 +492,7 @@ class Slot:
             # for "Where did the March 2021 meeting between Blinken and … take place?"
             named = content_terms(question) - _EVENT_WORDS
             held = content_terms(f"{text} {about}")
-            return bool(_AT_PLACE.search(text)) and bool(named & held)
+            return bool(_AT_PLACE.search(text)) and (not named or bool(named & held))
         if self.kind == "place":
             return bool(names(text))
         if self.kind == "country":  # one the question does not name ("Besides China, …")
