@@ -400,3 +400,18 @@ def test_what_the_documents_name_only_as_an_owner_is_not_covered(pipeline: Pipel
         "what is quincy's better order project",
     ):
         assert not pipeline.ask(question).refused, question
+
+
+def test_a_group_the_documents_only_count_is_not_named(pipeline: Pipeline) -> None:
+    """Visitors' "which 40 countries" and "names of the 130 scholars" got the coalition's
+    or the participants' sentence: the documents say how many, not which."""
+    for question, noun in (
+        ("Which 40 countries were the participants from?", "countries"),
+        ("who were the 130 experts", "experts"),
+        ("Can you name some of the 130 scholars and former officials who took part?", "scholars"),
+    ):
+        answer = pipeline.ask(question)
+        assert answer.refused and answer.coverage is not None, question
+        assert answer.coverage.missing == f"which {noun} (they give only how many)"
+    # what the counted group did is another question
+    assert not pipeline.ask("What did the 130-plus experts set out to produce?").refused

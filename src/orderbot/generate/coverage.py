@@ -581,6 +581,18 @@ _REACTIONS = re.compile(
 
 
 RECEPTION = "what states, international bodies or others made of the report or its proposals"
+# A group asked to be named, counted by the question: "which 40 countries", "which 40-plus
+# countries", "some of the 130 scholars", "the names of the 130 experts".
+_COUNT = r"(?:\d+|a\s+hundred|forty|thirty|twenty|dozens?\s+of)(?:[-\s]?plus)?\s+(?:\w+\s+)?"
+_COUNTED_GROUP = re.compile(
+    rf"(?:\b(?:which|what)\s+|\bwho\s+(?:are|were)\s+the\s+|"
+    rf"\b(?:name|names|list)\s+(?:\w+\s+){{0,2}}?(?:of\s+)?the\s+){_COUNT}"
+    r"(?P<noun>countries|nations|states|scholars|experts|participants|officials|people|"
+    r"signatories|members)\b",
+    re.I,
+)
+_COUNTRY_NOUNS = frozenset(["countries", "nations", "states"])
+_NAMING = 4  # names of a kind a unit gives when it names a group rather than counts it
 
 
 def asks_for_reception(question: str) -> bool:
@@ -912,6 +924,24 @@ class CoverageJudge:
                 return owner
         return None
 
+    @staticmethod
+    def only_counted(evidence: Evidence) -> str | None:
+        """The group a question asks to have named that it counts itself ("Which 40
+        countries were the participants from?", "name some of the 130 scholars …"), when
+        no unit found names four of its kind: the documents give how many, not which
+        (visitors and four sets got "… from all P5 countries …" or the count again)."""
+        found = _COUNTED_GROUP.search(evidence.asked)
+        if found is None:
+            return None
+        noun = found.group("noun").lower()
+        countries = noun in _COUNTRY_NOUNS
+        for unit in evidence.units:
+            text = unit.text  # names: runs of capitals after its first word
+            named = countries_in(text) if countries else set(_NAME_RUN.findall(text[1:]))
+            if len(named) >= _NAMING and (countries or content_terms(noun) & content_terms(text)):
+                return None
+        return f"which {noun} (they give only how many)"
+
     def _missing_by_rule(self, evidence: Evidence) -> str | None:
         """What the documents lack, read without weighing signals: the words of someone
         they name only in a citation, a numbered item ("footnote 9", "proposal 7") they
@@ -925,6 +955,8 @@ class CoverageJudge:
             )
         if asks_for_reception(evidence.asked):  # before whose words: "critics responded"
             return RECEPTION
+        if counted_only := self.only_counted(evidence):
+            return counted_only
         if said := self.unheard(evidence):
             return said
         if item := self.unknown_item(evidence.question):  # "footnote 9", "proposal 7"
