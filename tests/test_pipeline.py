@@ -2742,6 +2742,13 @@ def test_a_short_follow_up_is_answered_about_what_was_asked_before(pipeline: Pip
     assert "more than 130" in answer.answer.split("[1]")[0]
 
 
+def test_a_list_asked_for_with_give_or_show_is_whole(pipeline: Pipeline) -> None:
+    """A visitor's "Give me the seven variables in order" got the sentence counting seven
+    variables, not the list naming them."""
+    answer = pipeline.ask("Give me the seven variables in order").answer
+    assert "Variable 7, Great Power Flashpoints and Regional Ordering" in answer
+
+
 def test_a_list_question_may_open_with_a_preposition(pipeline: Pipeline) -> None:
     """Found by the sixth question set: "Into which three categories are the proposals
     grouped?" got the sentence announcing three categories without the list naming them."""

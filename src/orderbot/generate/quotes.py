@@ -83,7 +83,8 @@ _ANNOUNCES = re.compile(
     re.IGNORECASE,
 )
 _CONTINUES = re.compile(r"^(second|third|fourth|finally|lastly|another)\b", re.IGNORECASE)
-# "Can you list the seven variables …?", "please name them": a request is a question.
+# "Can you list the seven variables …?", "please name them", "Give me the seven variables
+# in order": a request is a question.
 # (from the question's start, or a sentence's in it: "the report says the world faces two
 # crises. what are they?")
 _REQUEST = (
@@ -92,7 +93,8 @@ _REQUEST = (
 )
 _LIST_QUESTION = re.compile(
     # "Into which three categories are the proposals grouped?": a preposition first
-    _REQUEST + r"(?:(?:into|in|under|to|among|across|between)\s+)?(what|which|list|name|who)\b"
+    _REQUEST + r"(?:(?:into|in|under|to|among|across|between)\s+)?"
+    r"(what|which|list|name|who|give|show|tell\s+me)\b"
     r".*\b(are|were|include|includes|make up|groupings?|"
     r"categories|variables|crises|domains|areas|ways|items|proposals|elements)\b",
     re.IGNORECASE,
