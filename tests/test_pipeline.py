@@ -2828,6 +2828,9 @@ def test_a_summary_of_one_section_quotes_that_section(pipeline: Pipeline) -> Non
     assert not answer.refused
     assert answer.citations and all(c.section == "Back to basics" for c in answer.citations)
     assert asks_for_overview("give me the gist of the back to basics part", part="Back to basics")
+    # the document's own section "Introduction" is not what "the introduction" means
+    whole = pipeline.ask("summarize the introduction in 3 sentences")
+    assert len({c.section for c in whole.citations}) > 1
     assert not asks_for_overview("what does back to basics mean", part="Back to basics")
 
 
