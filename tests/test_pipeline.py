@@ -2844,3 +2844,44 @@ def test_where_an_event_took_place_is_where_the_question_names_it(pipeline: Pipe
     q = "where was the Blinken meeting held"
     assert not slot_of(q).given_by(q, "It will stabilize flashpoints in Europe.")
     assert slot_of(q).given_by(q, "Blinken met them in Anchorage.")
+
+
+def test_what_the_documents_name_only_as_an_owner_is_not_covered(pipeline: Pipeline) -> None:
+    """Visitors' "What is the Quincy Institute?", "Where is the Quincy Institute based?"
+    and "Is the Quincy Institute left-wing or right-wing?" got the 130 participants'
+    sentence, the only one naming it: "the Quincy Institute’s Better Order Project"."""
+    refused_for(
+        pipeline,
+        [
+            "What is the Quincy Institute?",
+            "Where is the Quincy Institute based?",
+            "Is the Quincy Institute left-wing or right-wing?",
+        ],
+        "anything about the Quincy Institute itself (they name it only in “the Quincy "
+        "Institute’s Better Order Project”)",
+    )
+    # what it owns, or what the words of its sentence say, is answered
+    answered_with(
+        pipeline,
+        [
+            (
+                "What is the name of the Quincy Institute initiative behind the proposals?",
+                "Better Order Project",
+            ),
+            ("what is quincy's better order project", "Better Order Project"),
+        ],
+    )
+
+
+def test_a_group_the_documents_only_count_is_not_named(pipeline: Pipeline) -> None:
+    """Visitors' "which 40 countries" and "names of the 130 scholars" got the coalition's
+    or the participants' sentence: the documents say how many, not which."""
+    refused_for(pipeline, ["Which 40 countries were the participants from?"], "which countries (")
+    refused_for(pipeline, ["who were the 130 experts"], "which experts (")
+    refused_for(
+        pipeline,
+        ["Can you name some of the 130 scholars and former officials who took part?"],
+        "which scholars (",
+    )
+    # what the counted group did is another question
+    answered_with(pipeline, [("What did the 130-plus experts set out to produce?", "package")])
