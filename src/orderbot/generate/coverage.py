@@ -580,19 +580,14 @@ _REACTIONS = re.compile(
 )
 
 
-RECEPTION = "what states, international bodies or others made of the report or its proposals"
-# A group asked to be named, counted by the question: "which 40 countries", "which 40-plus
-# countries", "some of the 130 scholars", "the names of the 130 experts".
-_COUNT = r"(?:\d+|a\s+hundred|forty|thirty|twenty|dozens?\s+of)(?:[-\s]?plus)?\s+(?:\w+\s+)?"
-_COUNTED_GROUP = re.compile(
-    rf"(?:\b(?:which|what)\s+|\bwho\s+(?:are|were)\s+the\s+|"
-    rf"\b(?:name|names|list)\s+(?:\w+\s+){{0,2}}?(?:of\s+)?the\s+){_COUNT}"
-    r"(?P<noun>countries|nations|states|scholars|experts|participants|officials|people|"
-    r"signatories|members)\b",
-    re.I,
+# What others say of the report: "what do other think tanks say about this report"
+_SAYING_OF_IT = re.compile(
+    rf"\b(?:say|said|think|thought|write|wrote|made)\s+(?:about|of)\s+{_THE_REPORT}\b", re.I
 )
-_COUNTRY_NOUNS = frozenset(["countries", "nations", "states"])
-_NAMING = 4  # names of a kind a unit gives when it names a group rather than counts it
+# What a refusal of such a question says the documents lack.
+_RECEPTION_MISSING = (
+    "what states, international bodies or others made of the report or its proposals"
+)
 
 
 def asks_for_reception(question: str) -> bool:
@@ -610,12 +605,6 @@ def asks_for_reception(question: str) -> bool:
     if _PRIVATE_PERSONS.search(actor):
         return False
     return bool(_BODY.search(actor) or countries_in(actor))
-
-
-# What others say of the report: "what do other think tanks say about this report"
-_SAYING_OF_IT = re.compile(
-    rf"\b(?:say|said|think|thought|write|wrote|made)\s+(?:about|of)\s+{_THE_REPORT}\b", re.I
-)
 
 
 def _summary(text: str) -> bool:
@@ -751,6 +740,20 @@ class Decision:
     @property
     def answers(self) -> bool:
         return self.coverage.verdict != "not_covered"
+
+
+# A group asked to be named, counted by the question: "which 40 countries", "which 40-plus
+# countries", "some of the 130 scholars", "the names of the 130 experts".
+_COUNT = r"(?:\d+|a\s+hundred|forty|thirty|twenty|dozens?\s+of)(?:[-\s]?plus)?\s+(?:\w+\s+)?"
+_COUNTED_GROUP = re.compile(
+    rf"(?:\b(?:which|what)\s+|\bwho\s+(?:are|were)\s+the\s+|"
+    rf"\b(?:name|names|list)\s+(?:\w+\s+){{0,2}}?(?:of\s+)?the\s+){_COUNT}"
+    r"(?P<noun>countries|nations|states|scholars|experts|participants|officials|people|"
+    r"signatories|members)\b",
+    re.I,
+)
+_COUNTRY_NOUNS = frozenset(["countries", "nations", "states"])
+_NAMING = 4  # names of a kind a unit gives when it names a group rather than counts it
 
 
 class CoverageJudge:
@@ -954,7 +957,7 @@ class CoverageJudge:
                 f"anything about the {owner} itself (they name it only in “the {owner}’s {thing}”)"
             )
         if asks_for_reception(evidence.asked):  # before whose words: "critics responded"
-            return RECEPTION
+            return _RECEPTION_MISSING
         if counted_only := self.only_counted(evidence):
             return counted_only
         if said := self.unheard(evidence):
