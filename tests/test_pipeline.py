@@ -2885,3 +2885,18 @@ def test_a_group_the_documents_only_count_is_not_named(pipeline: Pipeline) -> No
     )
     # what the counted group did is another question
     answered_with(pipeline, [("What did the 130-plus experts set out to produce?", "package")])
+
+
+def test_who_someone_is_is_answered_by_a_citation_naming_them_by_office(
+    pipeline: Pipeline,
+) -> None:
+    """A visitor's "who is jake sullivan" was refused as "… more about Jake Sullivan than
+    a footnote's citation gives", though footnote 1's line gives his office: "National
+    Security Advisor Jake Sullivan"."""
+    for question in ("who is jake sullivan", "who is state councilor wang"):
+        answer = pipeline.ask(question)
+        assert not answer.refused, question
+        assert "National Security Advisor Jake Sullivan" in answer.answer
+    # his words are not in the documents, nor who one named without an office is
+    refused_for(pipeline, ["What did Jake Sullivan say?"], "more about Jake Sullivan")
+    refused_for(pipeline, ["who is john dugard"], "more about John Dugard")

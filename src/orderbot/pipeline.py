@@ -27,7 +27,13 @@ from orderbot.conversation import (
 from orderbot.errors import IndexUnavailableError
 from orderbot.foreground import Foreground, paced
 from orderbot.generate import Generator, check_backend, make_generator
-from orderbot.generate.asked import asks_for_overview, slot_of, speaker_of
+from orderbot.generate.asked import (
+    asks_for_overview,
+    person_asked,
+    slot_of,
+    speaker_of,
+    titled_in,
+)
 from orderbot.generate.base import Written
 from orderbot.generate.citations import CitationList
 from orderbot.generate.coverage import CoverageJudge, Vocabulary
@@ -515,9 +521,15 @@ class Pipeline:
         with ``judged``, the passages the coverage decision weighs. ``asked`` is what the
         kind of thing asked for is read from (``Standalone.asked``); ``adds``, what a
         follow-up asks about that the questions before it did not (``Standalone.adds``)."""
+        passages = (retrieval.judged or retrieval.results) if judged else retrieval.results
+        # "who is jake sullivan": footnote 1 names him with his office, and answers
+        who = person_asked(asked or retrieval.question)
+        cited = bool(who) and any(
+            p.chunk.kind == "footnote" and titled_in(p.chunk.text, who or "") for p in passages
+        )
         return Evidence(
             retrieval.question,
-            (retrieval.judged or retrieval.results) if judged else retrieval.results,
+            passages,
             retriever.embedder,
             semantic_weight=self.settings.generation.semantic_weight,
             phrase_bonus=self.settings.generation.phrase_bonus,
@@ -526,6 +538,7 @@ class Pipeline:
             outline=retrieval.outline,
             asked=asked,
             adds=adds,
+            cited_answers=cited,
         )
 
     def saying(self, retriever: HybridRetriever) -> Saying:

@@ -339,10 +339,11 @@ _WHETHER_ROLE = re.compile(
 )
 # A person named with a title ("Secretary-General António Guterres") names a role: "Who
 # heads the U.N.?" is answered by one, whatever word the text uses for the role.
-_TITLED = re.compile(
+_TITLE = (
     r"\b(?:Secretary(?:-General|\s+of\s+State)?|President|Director|Chair(?:man|woman)?|Minister|"
-    r"Councilor|Advisor|Ambassador|Professor|Dr\.)\s+[A-Z]"
+    r"Councilor|Advisor|Ambassador|Professor|Dr\.)"
 )
+_TITLED = re.compile(rf"{_TITLE}\s+[A-Z]")
 
 
 # "What did the Chinese side say in reply?", "How did Beijing respond?": a reply, which a
@@ -747,6 +748,13 @@ _WHO_IS = re.compile(
     r"([\w.’'-]+(?:\s+[\w.’'-]+){0,2})\s*(?:[?!.,:;—–-]|$)",
     re.I,
 )
+
+
+def titled_in(text: str, name: str) -> bool:
+    """``text`` names ``name`` (as typed, in any case) after a title: "… National Security
+    Advisor Jake Sullivan …" for "jake sullivan", "… State Councilor Wang …" for "wang"."""
+    last = re.escape(name.split()[-1])
+    return bool(re.search(rf"{_TITLE}\s+(?:[A-Z][\w.’'-]*\s+){{0,2}}(?i:{last})\b", text))
 
 
 def person_asked(question: str) -> str | None:

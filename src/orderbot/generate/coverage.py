@@ -949,7 +949,9 @@ class CoverageJudge:
         """What the documents lack, read without weighing signals: the words of someone
         they name only in a citation, a numbered item ("footnote 9", "proposal 7") they
         do not have, an acronym they never spell out, a subject they have no words for."""
-        if cited := self.only_cited(evidence.question):
+        cited = self.only_cited(evidence.question)
+        if cited and not (evidence.cited_answers and person_asked(evidence.question)):
+            # (who someone is, a citation naming them by office answers)
             return f"more about {cited} than a footnote's citation gives"
         if owner := self.only_owner(evidence):
             thing = self.vocabulary.owners[owner]

@@ -508,11 +508,15 @@ class Evidence:
         outline: bool = False,
         asked: str | None = None,
         adds: str = "",
+        cited_answers: bool = False,
     ) -> None:
         if not 0.0 <= semantic_weight <= 1.0:
             raise ValueError(f"semantic_weight must be in [0, 1], got {semantic_weight}")
         self.question = question
         self.asked = asked or question
+        # A citation's line answers though no source is asked about: "who is jake
+        # sullivan" (footnote 1: "… National Security Advisor Jake Sullivan …").
+        self.cited_answers = cited_answers
         self.passages = list(passages)
         # The passages are a document's section openings in reading order (an overview).
         self.outline = outline
@@ -555,7 +559,7 @@ class Evidence:
 
     @functools.cached_property
     def about_sources(self) -> bool:
-        return asks_about_sources(self.question)
+        return self.cited_answers or asks_about_sources(self.question)
 
     def answering(self) -> list[int]:
         """The indexes of the units that may answer (a bibliographic line only a question
