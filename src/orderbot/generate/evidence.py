@@ -239,6 +239,11 @@ GENERIC = frozenset(
 )
 
 
+# Words that give a reason: a sentence holding one says why ("… because …", "… so that …").
+GIVES_REASON = re.compile(
+    r"\b(because|since|due to|owing to|as a result|thereby|so that|in order to|given)\b",
+    re.IGNORECASE,
+)
 # Words of a question that ask what something covers, not name what is asked about ("which
 # flashpoints do the regional proposals *address*").
 COVERING = content_terms("cover covers covered deal deals address addresses include mean")

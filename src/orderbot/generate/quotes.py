@@ -46,6 +46,7 @@ from orderbot.generate.countries import as_places
 from orderbot.generate.evidence import (
     COVERING,
     GENERIC,
+    GIVES_REASON,
     GOES_ON,
     NUMBER_VALUES,
     OPENS_AN_ITEM,
@@ -102,10 +103,6 @@ _LIST_QUESTION = re.compile(
 _EACH_LIMIT = 8  # at most this many units, each giving one item's figure
 _FIGURE_RANKS = 2  # a unit giving the figure asked for answers from this rank up
 _WHY = re.compile(r"^\s*(why|how come|what makes|for what reason)\b", re.IGNORECASE)
-_GIVES_REASON = re.compile(
-    r"\b(because|since|due to|owing to|as a result|thereby|so that|in order to|given)\b",
-    re.IGNORECASE,
-)
 # A sentence that states a consequence of the one before it: "As a result, the coming
 # decade will see increasingly fierce competition…" gives its reason one sentence earlier.
 _FOLLOWS_FROM = re.compile(
@@ -592,7 +589,7 @@ def _with_what_follows(quote: Quote, evidence: Evidence) -> list[Quote]:
     if _WHY.search(question):
         if _FOLLOWS_FROM.match(unit.text):  # its reason is the sentence before it
             return [*(Quote(s, quote.score) for s in previous_sentence(unit)), quote]
-        extra = [] if _GIVES_REASON.search(unit.text) else after[:1]
+        extra = [] if GIVES_REASON.search(unit.text) else after[:1]
     elif _ELABORATE.search(question):
         extra = list(itertools.takewhile(lambda s: goes_on(s.text), after))[:_MORE]
     elif _WHAT_HAPPENS.match(question):

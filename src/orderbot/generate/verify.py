@@ -68,6 +68,7 @@ from orderbot.generate.asked import person_asked, slot_of
 from orderbot.generate.citations import CitationList, markers, without_markers
 from orderbot.generate.evidence import (
     COVERING,
+    GIVES_REASON,
     NUMBER_VALUES,
     Evidence,
     content_terms,
@@ -78,7 +79,7 @@ from orderbot.generate.evidence import (
     words,
 )
 from orderbot.generate.lists import enumerations, labelled_item
-from orderbot.question import LABEL_NOUNS, asks_what_it_is, numbered_items, thing_asked
+from orderbot.question import asks_what_it_is, numbered_items, thing_asked
 from orderbot.stopwords import STOP
 
 _WH_QUESTION = re.compile(r"^\s*(what|which|who|whom|whose|how|when|where|why)\b", re.I)
@@ -291,19 +292,16 @@ def drops_a_concession(claim: str, unit: str) -> bool:
     return runs[0].a == 1 and opening in _SUBORDINATORS and opening not in copy.kept
 
 
-_LABEL_NAMED = re.compile(rf"\b({'|'.join(sorted(LABEL_NOUNS))})\s+(\d+)\b", re.I)
-
-
 def mislabels(claim: str, unit: str) -> bool:
     """True when ``claim`` names a numbered item ("Variable 4") with words ``unit`` gives
     another item: "Variable 4 is Artificial Intelligence and Cyber." is not backed by
     "… Variable 4, Economic Coercion and International Security. … Variable 6, Artificial
     Intelligence and Cyber." (the default model's, for a visitor's "What's variable 4? ||
     and variable 6?")."""
-    named = _LABEL_NAMED.findall(claim)
+    named = numbered_items(claim)
     if len(named) != 1:
         return False
-    label, number = named[0]
+    label, number = named[0].split()
     item = re.search(rf"\b{label}\s+{number}\b[,:]?([^;.]*)", unit, re.I)
     if item is None:
         return False
@@ -525,11 +523,7 @@ def explains_what_is_asked(claim: str, question: str) -> bool:
 
 _HOW_OR_WHY = re.compile(r"^\s*(?:how|why)\s+(?!many\b|much\b|long\b|often\b)", re.I)
 # Words that say how or why: a claim holding one explains, whatever else it repeats.
-_MEANS = re.compile(
-    r"\b(?:because|since|by|through|via|thereby|so that|in order to|as a result|due to|given|"
-    r"if|when|unless|while)\b",
-    re.I,
-)
+_MEANS = re.compile(rf"{GIVES_REASON.pattern}|\b(?:by|through|via|if|when|unless|while)\b", re.I)
 
 
 def restates_how_or_why(claim: str, question: str) -> bool:
