@@ -122,9 +122,10 @@ class Glossary:
         defined: dict[str, list[str]] | None = None,
     ) -> None:
         self.names = names
-        # The acronyms the documents define in brackets, and their words.
-        self.defined = defined or {}
-        self._long_forms = [(acronym, _long_form(parts)) for acronym, parts in self.defined.items()]
+        # Each acronym the documents define in brackets, with its words as typed.
+        self._long_forms = [
+            (acronym, _long_form(parts)) for acronym, parts in (defined or {}).items()
+        ]
         written = frozenset(written)
         # The acronyms the documents write, without their stops ("U.N." is "UN").
         self.letters = frozenset(w.replace(".", "") for w in written)

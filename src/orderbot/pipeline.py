@@ -64,6 +64,7 @@ from orderbot.models import (
     Timings,
 )
 from orderbot.question import (
+    THE_DOCUMENT,
     SmallTalk,
     about_the_makers,
     asks_for_title,
@@ -663,16 +664,12 @@ def _plain(text: str) -> str:
     return " ".join(re.sub(r"[“”‘’\"']", "", text).lower().split())
 
 
-# Section titles that are also words for the whole document.
-_THE_WHOLE = frozenset(["introduction", "intro", "report", "summary", "overview"])
-
-
 def _part_summarized(retriever: HybridRetriever, question: str) -> str | None:
     """The title of the section whose gist ``question`` asks for ("Summarize the “Back to
     basics” section"; a visitor's was refused), if it asks for one."""
     asked = _plain(question)
     for title in retriever.section_titles():
-        if _plain(title) in _THE_WHOLE:
+        if _plain(title) in THE_DOCUMENT:
             continue  # "summarize the introduction": the document, which is one
         if re.search(rf"\b{re.escape(_plain(title))}\b", asked) and asks_for_overview(
             question, part=title

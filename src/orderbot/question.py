@@ -273,8 +273,8 @@ _WHAT_IS = re.compile(
 
 
 # The words a question calls the indexed document itself by ("this report").
-_THE_DOCUMENT = frozenset(["report", "document", "paper", "study", "text", "introduction", "intro"])
-_A_DOCUMENT = "|".join(sorted(_THE_DOCUMENT))  # for a pattern: "report|paper|…"
+THE_DOCUMENT = frozenset(["report", "document", "paper", "study", "text", "introduction", "intro"])
+_A_DOCUMENT = "|".join(sorted(THE_DOCUMENT))  # for a pattern: "report|paper|…"
 
 
 # "What does RBIO mean?", "what is meant by multi-order?", "meaning of P5?": what a name
@@ -447,7 +447,7 @@ _TITLE_WORDS = frozenset(["title", "titled", "called", "named", "name"])
 _TITLE_ASKED = (
     "what whats which is was s the this its it of full exact official please tell me give"
 )
-_ABOUT_TITLE = _THE_DOCUMENT | _TITLE_WORDS | frozenset(_TITLE_ASKED.split())
+_ABOUT_TITLE = THE_DOCUMENT | _TITLE_WORDS | frozenset(_TITLE_ASKED.split())
 _WHICH_DOCUMENT = re.compile(
     r"^\s*(?:what|which)\s+(?:report|document|paper)\s+is\s+(?:this|it)\b", re.I
 )
@@ -457,7 +457,7 @@ def asks_for_title(question: str) -> bool:
     """The question asks for the name of the document itself, and for nothing else ("What
     is the title of the article cited…?" asks for a cited work's)."""
     said = re.findall(r"[a-z]+", question.lower())
-    if not said or not set(said) <= _ABOUT_TITLE or not set(said) & _THE_DOCUMENT:
+    if not said or not set(said) <= _ABOUT_TITLE or not set(said) & THE_DOCUMENT:
         return False
     return bool(set(said) & _TITLE_WORDS) or bool(_WHICH_DOCUMENT.match(question))
 
@@ -481,9 +481,9 @@ def asks_where_it_is_online(question: str) -> bool:
     """The question asks where the document itself can be read or downloaded."""
     said = set(re.findall(r"[a-z]+", question.lower()))
     return (
-        bool(said & _THE_DOCUMENT)
+        bool(said & THE_DOCUMENT)
         and bool(said & _ONLINE_WORDS)
-        and said <= _THE_DOCUMENT | _ONLINE_WORDS | _ONLINE_ASKED
+        and said <= THE_DOCUMENT | _ONLINE_WORDS | _ONLINE_ASKED
     )
 
 

@@ -950,7 +950,7 @@ class CoverageJudge:
         they name only in a citation, a numbered item ("footnote 9", "proposal 7") they
         do not have, an acronym they never spell out, a subject they have no words for."""
         cited = self.only_cited(evidence.question)
-        if cited and not (evidence.cited_answers and person_asked(evidence.question)):
+        if cited and not evidence.cited_answers:
             # (who someone is, a citation naming them by office answers)
             return f"more about {cited} than a footnote's citation gives"
         if owner := self.only_owner(evidence):
