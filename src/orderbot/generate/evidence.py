@@ -328,7 +328,6 @@ class Figure:
     qualified: bool  # "more than 130", "two or more", "about 50": no exact figure
 
 
-_YEAR_NAMING = re.compile(r"(?:1[89]|20)\d{2}")
 _SENTENCE_END = re.compile(r"[?!;]|\.(?:\s|$)")
 
 
@@ -348,7 +347,7 @@ def figures(text: str, span: int = 4) -> list[Figure]:
         # no proposals)
         stop = _SENTENCE_END.search(text, token.end())
         after = [t for t in tokens[i + 1 : i + 1 + span] if not stop or t.start() < stop.start()]
-        if _YEAR_NAMING.fullmatch(word) and after and after[0].group()[0].isupper():
+        if YEAR.fullmatch(word) and after and after[0].group()[0].isupper():
             after = []  # a year in a name counts nothing: "the 2022 National Security Strategy"
         ahead = text[max(0, token.start() - 20) : token.start()]
         qualified = bool(_QUALIFIER_BEFORE.search(ahead) or _OR_MORE.match(text, token.end()))
